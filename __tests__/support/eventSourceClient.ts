@@ -1,0 +1,70 @@
+import { EventSource } from 'eventsource';
+
+/** One event as a test sees it. */
+export interface ReceivedEvent {
+  type: string;
+  data: string;
+  lastEventId: string;
+}
+
+/**
+ * A real `eventsource` client that records the named events it is told to listen to, and lets a
+ * test await "n events received" or "opened" without sleeping.
+ */
+export class RecordingEventSource {
+  readonly source: EventSource;
+  readonly events: ReceivedEvent[] = [];
+  #waiters: { predicate: () => boolean; resolve: () => void }[] = [];
+
+  /**
+   * @param url - stream URL.
+   * @param types - event types to record besides `message`.
+   * @param headers - extra request headers (e.g. `Last-Event-ID`).
+   */
+  constructor(url: string, types: string[] = [], headers: Record<string, string> = {}) {
+    this.source = new EventSource(url, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+    });
+    for (const type of ['message', ...types]) {
+      this.source.addEventListener(type, (event) => {
+        this.events.push({ type, data: event.data, lastEventId: event.lastEventId });
+        this.#check();
+      });
+    }
+    this.source.addEventListener('open', () => this.#check());
+  }
+
+  /** Data of the recorded events of one type. */
+  data(type = 'message'): string[] {
+    return this.events.filter((event) => event.type === type).map((event) => event.data);
+  }
+
+  /** Resolves once the connection is open. */
+  opened(): Promise<void> {
+    return this.until(() => this.source.readyState === EventSource.OPEN);
+  }
+
+  /** Resolves once `count` events of `type` have been recorded. */
+  received(count: number, type = 'message'): Promise<void> {
+    return this.until(() => this.data(type).length >= count);
+  }
+
+  /** Resolves once `predicate` holds (checked on every event). */
+  until(predicate: () => boolean): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ predicate, resolve }));
+  }
+
+  /** Closes the client. */
+  close(): void {
+    this.source.close();
+  }
+
+  #check(): void {
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!waiter.predicate()) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+}

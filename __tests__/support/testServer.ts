@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import express, { type Express } from 'express';
+import { type Broadcaster, type BroadcasterOptions, createBroadcaster } from '../../lib/broadcaster';
+import { type SseMiddlewareOptions, sseMiddleware } from '../../middleware/sseMiddleware';
+
+/** A running Express app with the SSE middleware, on a free loopback port. */
+export interface TestServer<M> {
+  app: Express;
+  server: Server;
+  broadcaster: Broadcaster<M>;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** Closes every stream and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts an app with `sseMiddleware` on 127.0.0.1 and an ephemeral port. */
+export async function startTestServer<M = undefined>(
+  middleware: Partial<SseMiddlewareOptions<M>> = {},
+  broadcasterOptions: BroadcasterOptions = {},
+  extend?: (app: Express, broadcaster: Broadcaster<M>) => void,
+): Promise<TestServer<M>> {
+  const broadcaster = createBroadcaster<M>(broadcasterOptions);
+  const app = express();
+  app.use(sseMiddleware<M>({ ...middleware, broadcaster }));
+  extend?.(app, broadcaster);
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    app,
+    server,
+    broadcaster,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await broadcaster.close({ reconnect: false, reason: 'test over' });
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The seam between publishing and delivering. The broadcaster hands every event to a `Bus`,
+ * which assigns its id, keeps it in the channel's history and delivers it to every process
+ * that has listeners (in memory: this one). A Redis bus implements the same interface, so
+ * callers never change when an app scales out.
+ */
+
+/** What a publish filter sees of each candidate connection. */
+export interface ConnectionView<M = unknown> {
+  readonly id: string;
+  readonly channel: string;
+  readonly metadata: M;
+  readonly createdAt: number;
+}
+
+/** An event on its way through the bus, before it has an id. */
+export interface BusMessage {
+  /** Channel the event belongs to. */
+  channel: string;
+  /** Event type, already validated. */
+  event?: string;
+  /** Serialized payload text. */
+  data: string;
+  /** Connection ids that must not receive it. */
+  exclude?: readonly string[];
+  /**
+   * Local-only predicate over recipients. A bus that crosses processes cannot carry a function
+   * and rejects messages that have one (use `exclude`, or a channel per audience, instead).
+   */
+  filter?: (connection: ConnectionView) => boolean;
+}
+
+/** What a publish resolves with. */
+export interface PublishReceipt {
+  /** The event's id (also its `Last-Event-ID` cursor). */
+  id: string;
+  /** Connections of this process it was written to by the time `publish` resolved. */
+  delivered: number;
+}
+
+/** An event as history keeps it: its id and its encoded frame. */
+export interface StoredEvent {
+  /** The id assigned by the bus, of the shape described in `eventId.ts`. */
+  id: string;
+  /** The complete SSE frame, encoded once and shared by every recipient. */
+  frame: Buffer;
+}
+
+/** An event as delivered: the message with its id and frame. */
+export interface BusDelivery extends BusMessage, StoredEvent {}
+
+/** What a channel's history answers for a cursor. */
+export type ReplayResult =
+  /** Every retained event after the cursor, oldest first (possibly none). */
+  | { kind: 'events'; events: readonly StoredEvent[] }
+  /** The cursor is older than the window, from another epoch, or not an id at all. */
+  | { kind: 'gap'; latestId: string | undefined };
+
+/** What the broadcaster asks the bus to call back. */
+export interface BusHandlers {
+  /** A published event reached this process; returns how many connections it was written to. */
+  deliver(delivery: BusDelivery): number;
+  /** A frame addressed to one connection reached this process; true when it was written here. */
+  direct(connectionId: string, frame: Buffer): boolean;
+}
+
+/** The bus's view of its own health, shown in stats. */
+export interface BusState {
+  /** Implementation name, e.g. `memory` or `redis`. */
+  kind: string;
+  /** Whether publishing can currently succeed. */
+  connected: boolean;
+  /** Anything else worth reporting (ids seen, reconnects, …). */
+  [detail: string]: unknown;
+}
+
+/** Delivery and history behind the broadcaster (see the module comment). */
+export interface Bus {
+  /** Called once by the broadcaster that owns the bus. */
+  attach(handlers: BusHandlers): void;
+  /** Assigns an id, stores the event in history and delivers it; resolves once accepted. */
+  publish(message: BusMessage): Promise<PublishReceipt>;
+  /** Sends a frame to one connection, wherever it is held; resolves true if it was written. */
+  sendTo(connectionId: string, frame: Buffer): Promise<boolean>;
+  /** The retained events after `lastEventId` on `channel`, or a gap. */
+  replay(channel: string, lastEventId: string): Promise<ReplayResult>;
+  /** This process now has listeners on `channel` (first one) ... */
+  subscribe(channel: string): void;
+  /** ... and now has none. */
+  unsubscribe(channel: string): void;
+  /** Health for stats. */
+  state(): BusState;
+  /** Releases every resource the bus holds. */
+  close(): Promise<void>;
+}

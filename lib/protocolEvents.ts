@@ -1,0 +1,31 @@
+/**
+ * Names of the events the library itself sends on a stream. Page code and the client monitor
+ * listen for them; apps should not publish events with these names.
+ */
+
+/** Sent when the server ends a stream: data `{ reconnect, after?, reason? }` as JSON. */
+export const CLOSE_EVENT = 'sse:close';
+
+/** Sent on (re)connect when the client's cursor is older than the history window. */
+export const GAP_EVENT = 'sse:gap';
+
+/** The named keep-alive event: data is the server's clock in ms, so it is never empty. */
+export const HEARTBEAT_EVENT = 'sse:heartbeat';
+
+/** Data of the close event. */
+export interface CloseEventData {
+  /** Whether the client should connect again. */
+  reconnect: boolean;
+  /** How long to wait before reconnecting, in ms (the client adds jitter). */
+  after?: number;
+  /** Free text shown in logs. */
+  reason?: string;
+}
+
+/** Data of the gap event. */
+export interface GapEventData {
+  /** The cursor the client came back with (empty when it had none usable). */
+  lastEventId: string;
+  /** The newest id on the channel, to resume from after re-fetching state. */
+  latestId: string | null;
+}

@@ -1,0 +1,185 @@
+/**
+ * One open event stream: the response it writes to, who it is, and what it has been sent.
+ * Writes are bounded: Node buffers a response whose socket is not draining, and once that
+ * buffer would pass `maxBufferedBytes` the connection is evicted (the client reconnects and
+ * catches up from history) instead of growing without bound.
+ */
+
+/** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
+export interface EventStreamTarget {
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  readonly writableLength: number;
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/** Why a connection ended. */
+export type CloseReason = 'client' | 'evicted' | 'server';
+
+/** What a connection was created with. */
+export interface SseConnectionOptions<M> {
+  id: string;
+  channel: string;
+  metadata: M;
+  /** Bytes Node may hold for this client before it is evicted. */
+  maxBufferedBytes: number;
+  /** Called exactly once, when the stream ends for any reason. */
+  onClose(connection: SseConnection<M>, reason: CloseReason): void;
+}
+
+/** A read-only snapshot of a connection, for stats, filters and `connections()`. */
+export interface ConnectionInfo<M = unknown> {
+  id: string;
+  channel: string;
+  metadata: M;
+  createdAt: number;
+  lastActivityAt: number;
+  eventsSent: number;
+  bytesSent: number;
+  droppedEvents: number;
+  bufferedBytes: number;
+}
+
+/** See the module comment. */
+export class SseConnection<M = unknown> {
+  /** Connection id, unique in the broadcaster. */
+  readonly id: string;
+  /** Channel it listens to. */
+  readonly channel: string;
+  /** App data taken from the request (user id, …). */
+  readonly metadata: M;
+  /** When it opened (ms since epoch). */
+  readonly createdAt = Date.now();
+  /** When it last had an event written. */
+  lastActivityAt = this.createdAt;
+  /** Frames written. */
+  eventsSent = 0;
+  /** Bytes written. */
+  bytesSent = 0;
+  /** Frames not written because the connection was evicted or closed. */
+  droppedEvents = 0;
+  readonly #target: EventStreamTarget;
+  readonly #maxBufferedBytes: number;
+  readonly #onClose: SseConnectionOptions<M>['onClose'];
+  #closed = false;
+  /** Frames held back while history is replayed, with their ids (see `holdLive`). */
+  #held: { frame: Buffer; id: string | undefined }[] | undefined;
+  #heldBytes = 0;
+
+  /**
+   * @param target - the response to write to (headers already sent).
+   * @param options - identity, limits and the close callback.
+   */
+  constructor(target: EventStreamTarget, options: SseConnectionOptions<M>) {
+    this.#target = target;
+    this.id = options.id;
+    this.channel = options.channel;
+    this.metadata = options.metadata;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#onClose = options.onClose;
+    target.once('close', this.#onTargetClose);
+  }
+
+  /** Whether the stream is still open. */
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
+  /** Bytes written but not yet handed to the kernel. */
+  get bufferedBytes(): number {
+    return this.#closed ? 0 : this.#target.writableLength;
+  }
+
+  /**
+   * Writes one frame. Returns false when it was not written (closed, or evicted because the
+   * client is not reading). `id` lets frames held during a replay be de-duplicated; `now` lets
+   * a fan-out read the clock once for all its recipients.
+   */
+  write(frame: Buffer, id?: string, now = Date.now()): boolean {
+    if (this.#closed) {
+      this.droppedEvents += 1;
+      return false;
+    }
+    if (this.#held) {
+      this.#heldBytes += frame.length;
+      if (this.#heldBytes > this.#maxBufferedBytes) return this.#evict();
+      this.#held.push({ frame, id });
+      return true;
+    }
+    return this.#writeNow(frame, now);
+  }
+
+  /** Holds live frames back until {@link releaseHeld}, so a replay can go first. */
+  holdLive(): void {
+    this.#held ??= [];
+  }
+
+  /** Writes `replayed` frames, then the held live frames whose ids are not among them. */
+  releaseHeld(replayed: readonly { frame: Buffer; id?: string }[]): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    this.#heldBytes = 0;
+    const seen = new Set(replayed.map((event) => event.id));
+    for (const event of replayed) if (!this.#writeNow(event.frame)) return;
+    for (const event of held) {
+      if (event.id !== undefined && seen.has(event.id)) continue;
+      if (!this.#writeNow(event.frame)) return;
+    }
+  }
+
+  /** Ends the stream, after writing `finalFrame` if given. */
+  close(finalFrame?: Buffer, reason: CloseReason = 'server'): void {
+    if (this.#closed) return;
+    if (finalFrame) this.#writeNow(finalFrame);
+    this.#finish(reason);
+    this.#target.end();
+  }
+
+  /** A snapshot for stats and filters. */
+  info(): ConnectionInfo<M> {
+    return {
+      id: this.id,
+      channel: this.channel,
+      metadata: this.metadata,
+      createdAt: this.createdAt,
+      lastActivityAt: this.lastActivityAt,
+      eventsSent: this.eventsSent,
+      bytesSent: this.bytesSent,
+      droppedEvents: this.droppedEvents,
+      bufferedBytes: this.bufferedBytes,
+    };
+  }
+
+  #writeNow(frame: Buffer, now = Date.now()): boolean {
+    if (this.#closed) return false;
+    if (this.#target.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
+    this.#target.write(frame);
+    this.eventsSent += 1;
+    this.bytesSent += frame.length;
+    this.lastActivityAt = now;
+    return true;
+  }
+
+  #evict(): false {
+    this.droppedEvents += 1;
+    this.#finish('evicted');
+    this.#target.destroy();
+    return false;
+  }
+
+  readonly #onTargetClose = (): void => {
+    this.#finish('client');
+  };
+
+  #finish(reason: CloseReason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#held = undefined;
+    this.#target.off('close', this.#onTargetClose);
+    this.#onClose(this, reason);
+  }
+}
