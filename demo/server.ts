@@ -1,17 +1,24 @@
-import { createServer } from 'node:http';
-import express from 'express';
-import { createBroadcaster, installShutdownHandler, sseMiddleware } from '../index';
+import { installShutdownHandler } from '../index';
+import { createDemoBus } from './createDemoBus';
+import { readDemoConfig } from './demoConfig';
+import { startDemoServer } from './startDemoServer';
 
-/** A minimal example server until the dashboard lands: one channel with a clock. */
-const broadcaster = createBroadcaster();
-const app = express();
-app.use(sseMiddleware({ broadcaster, stats: true }));
-app.get('/', (_req, res) => {
-  res.type('html').send('<!doctype html><title>express-htmx-sse</title><pre id="out"></pre><script>new EventSource("/sse/clock").onmessage=(e)=>{document.getElementById("out").textContent=e.data}</script>');
+/** `npm start`: the dashboard on PORT/HOST, shut down gracefully on Ctrl-C or SIGTERM. */
+async function main(): Promise<void> {
+  const config = readDemoConfig();
+  const bus = await createDemoBus();
+  const running = await startDemoServer({ ...config, bus });
+  installShutdownHandler(running.server, running.demo.broadcaster, {
+    onClosed: () => {
+      running.demo.stop();
+      console.log('express-htmx-sse demo: stopped');
+    },
+  });
+  console.log(`express-htmx-sse demo: ${running.url}/  (htmx 2: ${running.url}/?dialect=htmx2, htmx 4: ${running.url}/?dialect=htmx4)`);
+  console.log(`bus: ${running.demo.broadcaster.stats().bus.kind}; press Ctrl-C to stop`);
+}
+
+main().catch((error: unknown) => {
+  console.error('express-htmx-sse demo failed to start:', error);
+  process.exitCode = 1;
 });
-const timer = setInterval(() => void broadcaster.publish('clock', { data: new Date().toISOString() }), 1000);
-timer.unref();
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
-const server = createServer(app).listen(port, host, () => console.log(`express-htmx-sse demo on http://${host}:${port}/`));
-installShutdownHandler(server, broadcaster);

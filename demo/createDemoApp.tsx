@@ -1,0 +1,90 @@
+import express, { type Express } from 'express';
+import { type Broadcaster, type Bus, createBroadcaster, sseMiddleware } from '../index';
+import { boardRoutes } from './board/boardRoutes';
+import { BoardItems } from './board/BoardViews';
+import { BoardStore } from './board/boardStore';
+import { type ControlTimings, controlRoutes } from './controls/controlRoutes';
+import { StreamGate } from './controls/streamGate';
+import { DashboardFeed, type Dialect } from './dashboardFeed';
+import { sendSnapshotOnConnect } from './dashboardSnapshot';
+import { connectJobPipeline } from './jobs/jobPipeline';
+import { jobRoutes } from './jobs/jobRoutes';
+import { JobRunner } from './jobs/jobRunner';
+import { pageRoutes } from './page/pageRoutes';
+import { temporaryAssets } from './page/temporaryAssets';
+import { startSystemPublisher } from './system/systemPublisher';
+import { SystemSampler } from './system/systemSampler';
+
+/** Options of {@link createDemoApp}. */
+export interface DemoAppOptions {
+  /** Dialect of `/` without `?dialect=`. Default `htmx2`. */
+  dialect?: Dialect;
+  /** Shows the resilience controls and mounts their routes. Default true. */
+  devMode?: boolean;
+  /** Bus of the broadcaster (see `createDemoBus`). Default: in memory. */
+  bus?: Bus;
+  /** The shared board; pass one to keep it across app restarts. Default: a new, empty board. */
+  board?: BoardStore;
+  /** How often running jobs advance, in ms. Default 200. */
+  jobTickMs?: number;
+  /** How often the live figures are pushed, in ms. Default 1000. */
+  metricsIntervalMs?: number;
+  /** Keep-alive interval of the streams, in ms. Default 15000. */
+  keepAliveMs?: number;
+  /** Timings of the resilience controls. */
+  controls?: ControlTimings;
+}
+
+/** A dashboard app and the parts a host (or a test) needs to reach. */
+export interface DemoApp {
+  app: Express;
+  broadcaster: Broadcaster<unknown>;
+  board: BoardStore;
+  jobs: JobRunner;
+  /** Stops the app's timers and listeners (the broadcaster is closed by whoever serves it). */
+  stop(): void;
+}
+
+/** Builds the demo dashboard: pages, the SSE routes and every live feature. */
+export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
+  const devMode = options.devMode ?? true;
+  const broadcaster = createBroadcaster<unknown>(options.bus ? { bus: options.bus } : { history: { size: 300 } });
+  const board = options.board ?? new BoardStore();
+  const jobs = new JobRunner({ tickMs: options.jobTickMs });
+  const feed = new DashboardFeed(broadcaster);
+  const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
+  const gate = new StreamGate();
+
+  const onBoardChange = (): void => {
+    void feed.publish(() => <BoardItems items={board.items()} oob />).catch((error: unknown) => console.error('demo: publishing the board failed', error));
+  };
+  board.on('change', onBoardChange);
+  const stoppers = [
+    () => board.off('change', onBoardChange),
+    connectJobPipeline({ runner: jobs, broadcaster, feed }),
+    sendSnapshotOnConnect({ broadcaster, board, runner: jobs, sampler }),
+    startSystemPublisher({ sampler, broadcaster, feed, intervalMs: options.metricsIntervalMs }),
+    () => jobs.stop(),
+    () => sampler.stop(),
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/sse', gate.middleware);
+  app.use(sseMiddleware({ broadcaster, stats: true, keepAlive: { intervalMs: options.keepAliveMs ?? 15_000 } }));
+  app.use(temporaryAssets());
+  app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, sampler, board, jobs, broadcaster }));
+  app.use(boardRoutes(board));
+  app.use(jobRoutes(jobs));
+  if (devMode) app.use(controlRoutes(broadcaster, gate, options.controls));
+
+  return {
+    app,
+    broadcaster,
+    board,
+    jobs,
+    stop() {
+      for (const stop of stoppers.splice(0)) stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Broadcaster } from '../index';
+
+/** The htmx versions the dashboard can be rendered for. */
+export type Dialect = 'htmx2' | 'htmx4';
+
+/** Every dialect, in the order the switch shows them. */
+export const DIALECTS: readonly Dialect[] = ['htmx2', 'htmx4'];
+
+/** Reads a dialect from a query value or setting; anything else is `undefined`. */
+export function parseDialect(value: unknown): Dialect | undefined {
+  return DIALECTS.find((dialect) => dialect === value);
+}
+
+/**
+ * The page-wide stream of the dashboard, one channel per dialect: fragments that carry SSE
+ * elements (a new job row) differ by dialect, and each channel's history must replay fragments
+ * its pages can use.
+ */
+export class DashboardFeed {
+  readonly #broadcaster: Broadcaster<unknown>;
+
+  /** @param broadcaster - where the fragments are published. */
+  constructor(broadcaster: Broadcaster<unknown>) {
+    this.#broadcaster = broadcaster;
+  }
+
+  /** The channel pages of `dialect` listen to. */
+  static channelFor(dialect: Dialect): string {
+    return `dashboard-${dialect}`;
+  }
+
+  /** The dialect of a dashboard channel, or `undefined` for any other channel. */
+  static dialectOf(channel: string): Dialect | undefined {
+    return channel.startsWith('dashboard-') ? parseDialect(channel.slice('dashboard-'.length)) : undefined;
+  }
+
+  /** Publishes one message per dialect, rendered for it. */
+  async publish(render: (dialect: Dialect) => JSX.Element): Promise<void> {
+    await Promise.all(DIALECTS.map((dialect) => this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(dialect) })));
+  }
+}

@@ -1,0 +1,30 @@
+import express, { type Router } from 'express';
+import type { JobRunner } from './jobRunner';
+import { JobForm } from './JobViews';
+
+/** Routes of the jobs card: start a job (duration in seconds) and cancel one. */
+export function jobRoutes(runner: JobRunner): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  router.post('/jobs', form, (req, res) => {
+    const seconds = Number(req.body?.duration);
+    try {
+      runner.start(String(req.body?.name ?? ''), seconds * 1000);
+    } catch (error) {
+      res.status(400).json({ error: (error as Error).message });
+      return;
+    }
+    res.type('html').send(JobForm() as string);
+  });
+
+  router.post('/jobs/:id/cancel', (req, res) => {
+    if (!runner.cancel(req.params.id)) {
+      res.status(404).json({ error: `no job ${JSON.stringify(req.params.id)}` });
+      return;
+    }
+    res.sendStatus(204);
+  });
+
+  return router;
+}

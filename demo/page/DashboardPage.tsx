@@ -1,0 +1,118 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import type { BroadcasterStats } from '../../index';
+import { BoardForm, BoardItems } from '../board/BoardViews';
+import type { BoardItem } from '../board/boardStore';
+import { ConnectionsPanel } from '../connections/ConnectionsPanel';
+import { ControlsCard } from '../controls/ControlsCard';
+import { DashboardFeed, DIALECTS, type Dialect } from '../dashboardFeed';
+import { JobForm, JobList } from '../jobs/JobViews';
+import type { Job } from '../jobs/jobRunner';
+import { SystemMetrics } from '../system/SystemCard';
+import type { SystemSample } from '../system/systemSampler';
+import { LiveStream } from './LiveStream';
+import { PageScripts } from './PageScripts';
+
+/** Everything the dashboard shows when it is first rendered. */
+export interface DashboardPageProps {
+  dialect: Dialect;
+  devMode: boolean;
+  samples: readonly SystemSample[];
+  jobs: readonly Job[];
+  board: readonly BoardItem[];
+  stats: BroadcasterStats;
+}
+
+const DIALECT_NAMES: Record<Dialect, string> = { htmx2: 'htmx 2', htmx4: 'htmx 4' };
+
+interface CardProps {
+  title: string;
+  subtitle: string;
+  wide?: boolean;
+  id: string;
+}
+
+function Card({ title, subtitle, wide = false, id, children }: PropsWithChildren<CardProps>): JSX.Element {
+  return (
+    <section class={wide ? 'card wide' : 'card'} aria-labelledby={`${id}-title`} id={id}>
+      <div class="card-head">
+        <h2 id={`${id}-title`} safe>
+          {title}
+        </h2>
+        <p class="card-sub" safe>
+          {subtitle}
+        </p>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** The whole dashboard page, for one htmx dialect. */
+export function DashboardPage(props: DashboardPageProps): JSX.Element {
+  const { dialect } = props;
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>express-htmx-sse · live dashboard</title>
+          <link rel="icon" href="data:," />
+          <link rel="stylesheet" href="/dashboard.css" />
+          <PageScripts dialect={dialect} />
+        </head>
+        <body data-dialect={dialect}>
+          <header class="topbar">
+            <div class="brand">
+              <span class="logo" aria-hidden="true">
+                ⚡
+              </span>
+              <div>
+                <h1>express-htmx-sse</h1>
+                <p>Server-Sent Events for Express, Kita JSX and htmx — everything below is live</p>
+              </div>
+            </div>
+            <nav class="dialect-switch" aria-label="htmx version">
+              {DIALECTS.map((option) => (
+                <a href={`/?dialect=${option}`} aria-current={option === dialect ? 'page' : undefined}>
+                  {DIALECT_NAMES[option]}
+                </a>
+              ))}
+            </nav>
+            <div class="stream-status">
+              <span class="muted">Page stream</span>
+              <LiveStream dialect={dialect} channel={DashboardFeed.channelFor(dialect)} id="dashboard" size="md" />
+            </div>
+          </header>
+          <main class="grid">
+            <Card id="system" title="Live system" subtitle="This server process, pushed every second as out-of-band fragments" wide>
+              <SystemMetrics samples={props.samples} />
+            </Card>
+            <Card id="jobs" title="Jobs" subtitle="One stream per job, closed when it ends">
+              <JobForm />
+              <JobList jobs={props.jobs} dialect={dialect} />
+            </Card>
+            <Card id="board" title="Shared board" subtitle="Every open tab sees every change">
+              <BoardForm />
+              <BoardItems items={props.board} />
+            </Card>
+            <Card id="connections" title="Connections" subtitle="Live from the connection registry">
+              <ConnectionsPanel stats={props.stats} />
+            </Card>
+            {props.devMode ? (
+              <Card id="controls" title="Resilience" subtitle="Break the streams and watch the page recover" wide>
+                <ControlsCard />
+              </Card>
+            ) : (
+              ''
+            )}
+          </main>
+          <footer class="page-footer">
+            {`Rendered with ${DIALECT_NAMES[dialect]}. Open this page in a second tab to watch the shared board and the connection counts move.`}
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import express, { type Router } from 'express';
+import type { Broadcaster } from '../../index';
+import type { BoardStore } from '../board/boardStore';
+import { DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
+import type { JobRunner } from '../jobs/jobRunner';
+import type { SystemSampler } from '../system/systemSampler';
+import { dashboardCss } from './dashboardCss';
+import { DashboardPage } from './DashboardPage';
+
+/** What the page routes read. */
+export interface PageRouteOptions {
+  defaultDialect: Dialect;
+  devMode: boolean;
+  sampler: SystemSampler;
+  board: BoardStore;
+  jobs: JobRunner;
+  broadcaster: Broadcaster<unknown>;
+}
+
+/** `GET /` (the dashboard, `?dialect=htmx2|htmx4`) and `GET /dashboard.css`. */
+export function pageRoutes(options: PageRouteOptions): Router {
+  const router = express.Router();
+
+  router.get('/', async (req, res) => {
+    const requested = req.query.dialect;
+    const dialect = requested === undefined ? options.defaultDialect : parseDialect(requested);
+    if (!dialect) {
+      res.status(400).json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
+      return;
+    }
+    const html = await DashboardPage({
+      dialect,
+      devMode: options.devMode,
+      samples: options.sampler.samples(),
+      jobs: options.jobs.list(),
+      board: options.board.items(),
+      stats: options.broadcaster.stats(),
+    });
+    res.set('Cache-Control', 'no-store').type('html').send(html);
+  });
+
+  router.get('/dashboard.css', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('css').send(dashboardCss);
+  });
+
+  return router;
+}
