@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const START_TIMEOUT_MS = 10_000;
+
+/** A free loopback port (never 6379, the machine's own Redis). */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    if (port !== 6379 && port > 0) return port;
+  }
+  throw new Error('no free loopback port found for redis-server');
+}
+
+/**
+ * A `redis-server` of the test's own on a free loopback port, persistence off, in a scratch
+ * directory: tests never touch a Redis they did not start. It can be stopped and started again
+ * on the same port, and paused (SIGSTOP) to play an unresponsive Redis.
+ */
+export class RedisServer {
+  readonly port: number;
+  readonly #dir: string;
+  #child: ChildProcess | undefined;
+
+  private constructor(port: number) {
+    this.port = port;
+    this.#dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
+  }
+
+  /** Starts a server on a free port and resolves once it accepts connections. */
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort());
+    await server.start();
+    return server;
+  }
+
+  /** `redis://127.0.0.1:PORT` */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)starts the server on its port; resolves once it is ready. */
+  start(): Promise<void> {
+    if (this.#child) return Promise.reject(new Error('redis-server is already running'));
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.#dir, '--daemonize', 'no'];
+    const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    return new Promise((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          child.stdout?.resume();
+          resolve();
+        }
+      };
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        this.#child = undefined;
+        reject(error);
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => {
+        if (this.#child === child) this.#child = undefined;
+        if (!output.includes('Ready to accept connections')) fail(new Error(`redis-server exited with ${code}:\n${output}`));
+      });
+    });
+  }
+
+  /** Stops the server (its data is gone: persistence is off). */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGCONT');
+    child.kill('SIGTERM');
+    await exited;
+    this.#child = undefined;
+  }
+
+  /** Freezes the server: connections stay open but nothing is answered. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** Unfreezes a paused server. */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
+  /** Stops the server and removes its scratch directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
