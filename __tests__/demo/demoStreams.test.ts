@@ -1,0 +1,63 @@
+import { parse } from 'node-html-parser';
+import { BoardStore } from '../../demo/board/boardStore';
+import { type DemoServer, startDemoServer } from '../../demo/startDemoServer';
+import { RecordingEventSource } from '../support/eventSourceClient';
+
+describe('demo streams', () => {
+  let running: DemoServer;
+  const clients: RecordingEventSource[] = [];
+  const board = new BoardStore();
+  beforeAll(async () => {
+    board.add('kept across restarts');
+    running = await startDemoServer({ port: 0, board, metricsIntervalMs: 60_000, jobTickMs: 20 });
+  });
+  afterAll(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await running.close();
+  });
+  const listen = (channel: string): RecordingEventSource => {
+    const client = new RecordingEventSource(`${running.url}/sse/${channel}`, ['sse:close']);
+    clients.push(client);
+    return client;
+  };
+
+  it('sends every new dashboard stream the full state first: board, jobs and figures', async () => {
+    const client = listen('dashboard-htmx4');
+    await client.received(1);
+    const snapshot = parse(client.data()[0]);
+    expect(snapshot.querySelector('#board-items')?.getAttribute('hx-swap-oob')).toBe('true');
+    expect(snapshot.querySelector('#board-items .note-text')?.textContent).toBe('kept across restarts');
+    expect(snapshot.querySelector('#job-list')).not.toBeNull();
+    expect(snapshot.querySelector('#system-metrics svg.sparkline')).not.toBeNull();
+    expect(snapshot.querySelector('#connections-panel [data-channel="dashboard-htmx4"]')).not.toBeNull();
+  });
+
+  it('publishes board changes to the dashboards of both dialects', async () => {
+    const two = listen('dashboard-htmx2');
+    const four = listen('dashboard-htmx4');
+    await Promise.all([two.received(1), four.received(1)]);
+    board.add('<b>new</b> note');
+    const isUpdate = (data: string): boolean => data.includes('&lt;b>new&lt;/b> note');
+    await Promise.all([two.until(() => two.data().some(isUpdate)), four.until(() => four.data().some(isUpdate))]);
+    expect(two.data().some((data) => data.includes('<b>new</b>'))).toBe(false);
+  });
+
+  it('streams a job to 100 % on its channel, then closes it with reconnect: false', async () => {
+    const job = running.demo.jobs.start('stream me', 300);
+    const client = listen(`job-${job.id}`);
+    await client.received(1, 'sse:close');
+    expect(JSON.parse(client.data('sse:close')[0])).toMatchObject({ reconnect: false });
+    const last = parse(client.data().at(-1) ?? '');
+    expect(last.querySelector(`#job-${job.id}-progress`)?.getAttribute('aria-valuenow')).toBe('100');
+    expect(last.querySelector(`#job-${job.id}-status`)?.getAttribute('data-status')).toBe('completed');
+  });
+
+  it('answers a stream opened after its job ended with the final state and a close', async () => {
+    const job = running.demo.jobs.start('already over', 100);
+    running.demo.jobs.cancel(job.id);
+    const client = listen(`job-${job.id}`);
+    await client.received(1, 'sse:close');
+    expect(JSON.parse(client.data('sse:close')[0])).toMatchObject({ reconnect: false, reason: 'job cancelled' });
+    expect(parse(client.data()[0]).querySelector(`#job-${job.id}-status`)?.getAttribute('data-status')).toBe('cancelled');
+  });
+});
