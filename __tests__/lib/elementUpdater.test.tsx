@@ -2,7 +2,7 @@ import { parse } from 'node-html-parser';
 import { JobProgress, JobStatus } from '../../components/JobElements';
 import { ElementUpdater } from '../../lib/elementUpdater';
 
-const HOSTILE = '"><script>alert(1)</script>';
+const HOSTILE: string = '"><script>alert(1)</script>';
 
 interface JobData {
   jobId: string;

@@ -2,7 +2,7 @@ import { type HTMLElement, parse } from 'node-html-parser';
 import { readRootTag } from '../../lib/htmlRootTag';
 import { OobStreamBuilder, oobSwapValue, renderOobFragment, SWAP_STYLES } from '../../lib/oobStreamBuilder';
 
-const HOSTILE = '"><script>alert(1)</script>';
+const HOSTILE: string = '"><script>alert(1)</script>';
 
 /** The OOB elements of a payload, as a browser's parser sees them: [tag, hx-swap-oob, id]. */
 function oobElements(html: string): [string, string | undefined, string | undefined][] {
