@@ -3,6 +3,7 @@ import type { Broadcaster } from '../lib/broadcaster';
 import { isChannelName } from '../lib/channelName';
 import { openEventStream } from '../lib/eventStreamResponse';
 import { KeepAlive, type KeepAliveOptions } from '../lib/keepAlive';
+import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
 
@@ -62,6 +63,7 @@ function assertPositiveOption(name: string, value: number | undefined): void {
  * Express router serving a broadcaster's channels:
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
  * `GET {prefix}/_stats` answers JSON stats when enabled.
+ * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
 export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): Router {
   if (!options || typeof options !== 'object' || !options.broadcaster) {
@@ -124,6 +126,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
 
   const router = Router();
   router.get(`${prefix}/_stats`, stats);
+  router.use(assetRoutes(prefix));
   router.get(`${prefix}/:channel`, stream);
   return router;
 }

@@ -1,0 +1,126 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import { describeValue } from '../lib/fieldValidation';
+import {
+  ATTEMPT_TEXT_ATTRIBUTE,
+  CONNECTION_STATES,
+  type ConnectionState,
+  INDICATOR_STATE_ATTRIBUTE,
+  STATE_ATTRIBUTE,
+  sseStatusId,
+} from '../lib/client/monitorContract';
+import { attributeValue } from './attributeValue';
+
+export type { ConnectionState } from '../lib/client/monitorContract';
+
+/** Indicator sizes: dot and text scale together (classes `sse-status--xs` … `--lg`). */
+export type StatusSize = 'xs' | 'sm' | 'md' | 'lg';
+
+const SIZES: readonly StatusSize[] = ['xs', 'sm', 'md', 'lg'];
+
+/** Text shown for each state unless `labels` says otherwise. */
+export const DEFAULT_STATUS_LABELS: Readonly<Record<ConnectionState, string>> = Object.freeze({
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Paused',
+  error: 'Connection failed',
+  closed: 'Closed',
+});
+
+/** Props of {@link ConnectionStatus}. */
+export interface ConnectionStatusProps {
+  /** The connection shown; the container's id is `sse-status-{connectionId}`. */
+  connectionId: string;
+  /** State shown until the monitor takes over. Default `connecting`. */
+  state?: ConnectionState;
+  /** Dot and text size. Default `sm`. */
+  size?: StatusSize;
+  /** Show the state as text next to the dot. Default true; when false the text is the dot's accessible name. */
+  showText?: boolean;
+  /** Hide the text (for screen readers only) below 640px; needs the stylesheet. Default true. */
+  hideTextOnSmallScreens?: boolean;
+  /** Text per state (escaped). */
+  labels?: Partial<Record<ConnectionState, string>>;
+  /**
+   * Markup per state, replacing the default dot and text (trusted JSX: escape user text inside with
+   * `safe`). An element with `data-sse-attempt-text` inside gets the reconnect attempt as text.
+   */
+  indicators?: Partial<Record<ConnectionState, JSX.Element>>;
+  /** Extra classes of the container. */
+  class?: string;
+}
+
+/** Attributes a wrapper (the monitor) adds to the container. */
+interface ContainerExtras {
+  containerAttributes?: Readonly<Record<string, string>>;
+}
+
+function assertStatusProps(props: ConnectionStatusProps): void {
+  if (props.state !== undefined && !CONNECTION_STATES.includes(props.state)) throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
+  if (props.size !== undefined && !SIZES.includes(props.size)) throw new TypeError(`size must be one of ${SIZES.join(', ')}, got ${describeValue(props.size)}`);
+  for (const record of [props.labels, props.indicators]) {
+    if (record === undefined) continue;
+    if (record === null || typeof record !== 'object') throw new TypeError(`labels and indicators must be objects keyed by state, got ${describeValue(record)}`);
+    for (const key of Object.keys(record)) {
+      if (!CONNECTION_STATES.includes(key as ConnectionState)) throw new TypeError(`unknown connection state ${describeValue(key)}: use ${CONNECTION_STATES.join(', ')}`);
+    }
+  }
+  for (const [state, label] of Object.entries(props.labels ?? {})) {
+    if (typeof label !== 'string') throw new TypeError(`label of ${state} must be a string, got ${describeValue(label)}`);
+  }
+}
+
+function DefaultIndicator({ state, label, showText }: { state: ConnectionState; label: string; showText: boolean }): JSX.Element {
+  const attempt = state === 'reconnecting' ? <span class="sse-status__attempt" {...{ [ATTEMPT_TEXT_ATTRIBUTE]: true }}></span> : '';
+  if (!showText) {
+    return (
+      <>
+        <span class="sse-status__dot" role="img" aria-label={attributeValue(label)} title={attributeValue(label)}></span>
+        {attempt}
+      </>
+    );
+  }
+  return (
+    <>
+      <span class="sse-status__dot" aria-hidden="true"></span>
+      <span class="sse-status__text">
+        <span safe>{label}</span>
+        {attempt === '' ? '' : ' '}
+        {attempt}
+      </span>
+    </>
+  );
+}
+
+/**
+ * A connection-status indicator: one child per state, all but the current one `hidden`, so it
+ * reads well with no stylesheet at all; `sse-status.css` (served by the middleware) adds dots,
+ * sizes and colours through overridable custom properties. The monitor runtime switches states.
+ * @throws TypeError naming any invalid prop.
+ */
+export function ConnectionStatus(props: PropsWithChildren<ConnectionStatusProps & ContainerExtras>): JSX.Element {
+  assertStatusProps(props);
+  const current = props.state ?? 'connecting';
+  const showText = props.showText ?? true;
+  const classes = ['sse-status', `sse-status--${props.size ?? 'sm'}`];
+  if (showText && (props.hideTextOnSmallScreens ?? true)) classes.push('sse-status--hide-text-sm');
+  if (props.class !== undefined) classes.push(attributeValue(props.class));
+  const indicatorFor = (state: ConnectionState): JSX.Element =>
+    props.indicators?.[state] ?? <DefaultIndicator state={state} label={props.labels?.[state] ?? DEFAULT_STATUS_LABELS[state]} showText={showText} />;
+  return (
+    <div
+      id={attributeValue(sseStatusId(props.connectionId))}
+      class={classes.join(' ')}
+      role="status"
+      aria-live="polite"
+      {...{ [STATE_ATTRIBUTE]: current }}
+      {...props.containerAttributes}
+    >
+      {CONNECTION_STATES.map((state) => (
+        <span class={`sse-status__state sse-status__state--${state}`} hidden={state !== current} {...{ [INDICATOR_STATE_ATTRIBUTE]: state }}>
+          {indicatorFor(state)}
+        </span>
+      ))}
+    </div>
+  );
+}

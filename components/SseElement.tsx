@@ -1,0 +1,110 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import { assertSingleLineField, describeValue } from '../lib/fieldValidation';
+import { CONNECTION_ID_ATTRIBUTE, sseElementId } from '../lib/client/monitorContract';
+import { attributeValue } from './attributeValue';
+import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { streamUrl } from './streamUrl';
+
+/** Extra attributes for an element: names are checked, values escaped. */
+export type ExtraAttributes = Readonly<Record<string, string | number | boolean>>;
+
+/** Props of {@link SseElement}. */
+export interface SseElementProps {
+  /** Names the connection: the element's id is `sse-element-{connectionId}` and a monitor finds it by it. */
+  connectionId: string;
+  /** Stream URL (a same-origin path or an http(s) URL). Give this or `channel`. */
+  url?: string;
+  /** Channel served by `sseMiddleware`: the URL becomes `{prefix}/{channel}`. */
+  channel?: string;
+  /** Mount path of the middleware, for `channel`. Default `/sse`. */
+  prefix?: string;
+  /** Dialect to render for. Default {@link DEFAULT_DIALECT} (`htmx2`). */
+  dialect?: Dialect;
+  /**
+   * Events whose data is swapped in. Default `message` (unnamed events, the library's convention).
+   * htmx 2 renders them as `sse-swap`; htmx 4 swaps only unnamed events, so there it must stay `message`.
+   */
+  swapEvents?: string | readonly string[];
+  /** An app event that ends the connection for good (`sse-close` / `hx-sse:close`). */
+  closeEvent?: string;
+  /** How content is swapped (`hx-swap`), e.g. `beforeend`. Default htmx's `innerHTML`. */
+  swap?: string;
+  /** Where content goes (`hx-target`). Default the element itself. */
+  target?: string;
+  /** Classes of the element. */
+  class?: string;
+  /** Any other attributes (names such as `data-x`, `aria-label`, `hx-on::after-swap`). */
+  attributes?: ExtraAttributes;
+}
+
+const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
+const RESERVED = new Set(['id', 'class', 'hx-ext', 'sse-connect', 'sse-swap', 'sse-close', 'hx-sse:connect', 'hx-sse:close', 'hx-swap', 'hx-target', CONNECTION_ID_ATTRIBUTE]);
+
+/** Checks names and escapes string values of extra attributes. @throws TypeError on a bad or reserved name. */
+export function extraAttributes(attributes: ExtraAttributes | undefined): Record<string, string | number | boolean> {
+  const result: Record<string, string | number | boolean> = {};
+  if (attributes === undefined) return result;
+  if (attributes === null || typeof attributes !== 'object') throw new TypeError(`attributes must be an object, got ${describeValue(attributes)}`);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!ATTRIBUTE_NAME.test(name)) throw new TypeError(`attribute name must match ${ATTRIBUTE_NAME}, got ${describeValue(name)}`);
+    if (RESERVED.has(name.toLowerCase())) throw new TypeError(`attribute ${describeValue(name)} is set by the component; use its prop`);
+    if (typeof value === 'string') result[name] = attributeValue(value);
+    else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) result[name] = value;
+    else throw new TypeError(`attribute ${name} must be a string, finite number or boolean, got ${describeValue(value)}`);
+  }
+  return result;
+}
+
+function eventNames(swapEvents: string | readonly string[]): string[] {
+  const names = typeof swapEvents === 'string' ? [swapEvents] : [...swapEvents];
+  if (names.length === 0) throw new TypeError('swapEvents must name at least one event');
+  for (const name of names) {
+    assertSingleLineField('event', name);
+    if (name === '' || name.includes(',') || name.trim() !== name) throw new TypeError(`swap event names must be non-empty, without commas or surrounding spaces, got ${describeValue(name)}`);
+  }
+  return names;
+}
+
+function optionalText(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${describeValue(value)}`);
+  return attributeValue(value);
+}
+
+/**
+ * The element connected to an event stream, for either htmx dialect, from one set of props.
+ * htmx 2: `<div hx-ext="sse" sse-connect sse-swap [sse-close]>`; htmx 4: `<div hx-sse:connect
+ * [hx-sse:close]>`. Children are the initial content (markup: escape user text with `safe`).
+ * @throws TypeError naming any invalid prop.
+ */
+export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Element {
+  const dialect = props.dialect ?? DEFAULT_DIALECT;
+  assertDialect(dialect);
+  const id = sseElementId(props.connectionId);
+  const url = attributeValue(streamUrl(props));
+  const swapEvents = eventNames(props.swapEvents ?? 'message');
+  if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
+  const closeEvent = optionalText('closeEvent', props.closeEvent);
+  const common = {
+    id: attributeValue(id),
+    class: optionalText('class', props.class),
+    [CONNECTION_ID_ATTRIBUTE]: attributeValue(props.connectionId),
+    'hx-swap': optionalText('swap', props.swap),
+    'hx-target': optionalText('target', props.target),
+    ...extraAttributes(props.attributes),
+  };
+  if (dialect === 'htmx4') {
+    const named = swapEvents.filter((name) => name !== 'message');
+    if (named.length > 0) throw new TypeError(`htmx 4 swaps only unnamed (message) events; named events arrive as DOM events: ${describeValue(named)}`);
+    return (
+      <div {...common} hx-sse:connect={url} hx-sse:close={closeEvent}>
+        {props.children}
+      </div>
+    );
+  }
+  return (
+    <div {...common} hx-ext="sse" sse-connect={url} sse-swap={attributeValue(swapEvents.join(','))} sse-close={closeEvent}>
+      {props.children}
+    </div>
+  );
+}

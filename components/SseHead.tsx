@@ -1,0 +1,56 @@
+import { describeValue } from '../lib/fieldValidation';
+import { ASSET_FILES } from '../lib/client/monitorContract';
+import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { inlineJson } from './inlineJson';
+import { assertPrefix, DEFAULT_PREFIX } from './streamUrl';
+
+/** Props of {@link SseHead}. */
+export interface SseHeadProps {
+  /** Which htmx and extension to load. Default {@link DEFAULT_DIALECT} (`htmx2`). */
+  dialect?: Dialect;
+  /** Mount path of `sseMiddleware`, whose `_assets` route serves the files. Default `/sse`. */
+  prefix?: string;
+  /**
+   * CSP nonce put on every tag; also given to htmx (`inlineScriptNonce`, `inlineStyleNonce`) so
+   * that the styles and scripts htmx itself inserts pass a nonce-based policy.
+   */
+  nonce?: string;
+  /** Load htmx and its SSE extension. Default true (false when the page loads its own). */
+  htmx?: boolean;
+  /** Load the monitor runtime. Default true. */
+  monitor?: boolean;
+  /** Load the status indicator stylesheet. Default true. */
+  styles?: boolean;
+}
+
+const NONCE = /^[A-Za-z0-9+/_=-]{1,256}$/;
+
+/**
+ * Tags for a page's `<head>`: htmx, its SSE extension and the monitor runtime (in that order,
+ * which the monitor needs) and the indicator stylesheet, all from `{prefix}/_assets/`, so no CDN
+ * is involved. Scripts are classic and blocking, like htmx's own instructions.
+ * @throws TypeError naming an invalid dialect, prefix or nonce.
+ */
+export function SseHead(props: SseHeadProps = {}): JSX.Element {
+  const dialect = props.dialect ?? DEFAULT_DIALECT;
+  assertDialect(dialect);
+  const prefix = props.prefix ?? DEFAULT_PREFIX;
+  assertPrefix(prefix);
+  const { nonce } = props;
+  if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce))) throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
+  const asset = (file: string): string => `${prefix === '/' ? '' : prefix}/_assets/${file}`;
+  const scripts: string[] = [];
+  if (props.htmx ?? true) {
+    scripts.push(...(dialect === 'htmx4' ? [ASSET_FILES.htmx4, ASSET_FILES.htmx4Sse] : [ASSET_FILES.htmx2, ASSET_FILES.htmx2Sse]));
+  }
+  if (props.monitor ?? true) scripts.push(ASSET_FILES.monitor);
+  return (
+    <>
+      {nonce === undefined ? '' : <meta name="htmx-config" content={inlineJson({ inlineScriptNonce: nonce, inlineStyleNonce: nonce })} />}
+      {(props.styles ?? true) ? <link rel="stylesheet" href={asset(ASSET_FILES.styles)} nonce={nonce} /> : ''}
+      {scripts.map((file) => (
+        <script src={asset(file)} nonce={nonce}></script>
+      ))}
+    </>
+  );
+}

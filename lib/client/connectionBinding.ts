@@ -1,0 +1,28 @@
+/**
+ * The seam between the dialect-neutral monitor and one htmx dialect: a binding turns the
+ * dialect's events into {@link ConnectionSignals} and carries out the monitor's decisions.
+ */
+
+/** What a binding reports to its monitor. */
+export interface ConnectionSignals {
+  /** The stream is open. */
+  opened(): void;
+  /** Something arrived (a message, a heartbeat); `lastEventId` is the stream's cursor, '' if none yet. */
+  received(lastEventId: string): void;
+  /** One of the library's protocol events (`sse:close`, `sse:gap`) arrived with its data. */
+  protocolEvent(name: string, data: string): void;
+  /** The connection failed or ended without being asked to. */
+  dropped(reason: string): void;
+  /** The app's own close event ended the connection (`sse-close` / `hx-sse:close`). */
+  closedByApp(): void;
+}
+
+/** What a monitor asks of a binding. */
+export interface ConnectionBinding {
+  /** Opens a new connection that resumes after `lastEventId` ('' for none). */
+  connect(lastEventId: string): void;
+  /** Drops the current connection so that the dialect does not retry on its own. */
+  disconnect(): void;
+  /** Releases the connection and every listener; the binding is not used again. */
+  dispose(): void;
+}

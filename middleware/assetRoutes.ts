@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RequestHandler, Router } from 'express';
+import { ASSET_FILES } from '../lib/client/monitorContract';
+import { sendJsonError } from './jsonError';
+
+/** One file served under `{prefix}/_assets/`. */
+interface AssetSource {
+  contentType: string;
+  /** Absolute path candidates, first existing wins. */
+  paths: () => string[];
+}
+
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+
+/** Where the built browser assets live: `dist/client/` from the sources (tests) and from `dist/` alike. */
+function builtClientAsset(file: string): () => string[] {
+  return () => [join(__dirname, '..', 'client', file), join(__dirname, '..', 'dist', 'client', file)];
+}
+
+function packageFile(specifier: string): () => string[] {
+  return () => [require.resolve(specifier)];
+}
+
+const SOURCES: Readonly<Record<string, AssetSource>> = {
+  [ASSET_FILES.htmx2]: { contentType: JAVASCRIPT, paths: packageFile('htmx.org/dist/htmx.min.js') },
+  [ASSET_FILES.htmx2Sse]: { contentType: JAVASCRIPT, paths: packageFile('htmx-ext-sse/dist/sse.min.js') },
+  [ASSET_FILES.htmx4]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/htmx.min.js') },
+  [ASSET_FILES.htmx4Sse]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/ext/hx-sse.min.js') },
+  [ASSET_FILES.monitor]: { contentType: JAVASCRIPT, paths: builtClientAsset(ASSET_FILES.monitor) },
+  [ASSET_FILES.styles]: { contentType: 'text/css; charset=utf-8', paths: builtClientAsset(ASSET_FILES.styles) },
+};
+
+interface LoadedAsset {
+  body: Buffer;
+  etag: string;
+  contentType: string;
+}
+
+/** True when an `If-None-Match` header names `etag` (or `*`), weak or strong. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/**
+ * Routes serving the browser assets from the installed packages and the built runtime, so an app
+ * needs no CDN: `GET {prefix}/_assets/:name` with a strong ETag, `Cache-Control: public, no-cache`
+ * (cached, revalidated on each use, so an upgrade is never masked) and 304 on `If-None-Match`.
+ * Unknown names get 404 JSON. Files are read once, on first request.
+ */
+export function assetRoutes(prefix: string): Router {
+  const loaded = new Map<string, LoadedAsset>();
+
+  const load = (name: string, source: AssetSource): LoadedAsset | undefined => {
+    const cached = loaded.get(name);
+    if (cached) return cached;
+    const path = source.paths().find((candidate) => existsSync(candidate));
+    if (!path) return undefined;
+    const body = readFileSync(path);
+    const asset = { body, contentType: source.contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    loaded.set(name, asset);
+    return asset;
+  };
+
+  const serve: RequestHandler = (req, res) => {
+    const name = String(req.params.name);
+    const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
+    if (!source) return sendJsonError(res, 404, `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(SOURCES).join(', ')}`);
+    const asset = load(name, source);
+    if (!asset) return sendJsonError(res, 500, `asset ${name} is not built: run "npm run build"`);
+    res.set({ ETag: asset.etag, 'Cache-Control': 'public, no-cache', 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff' });
+    if (matchesEtag(req.get('if-none-match'), asset.etag)) return void res.status(304).end();
+    res.status(200).send(asset.body);
+  };
+
+  const missingName: RequestHandler = (_req, res) => sendJsonError(res, 404, 'asset name missing');
+
+  const router = Router();
+  router.get(`${prefix}/_assets/:name`, serve);
+  // `_assets` is reserved: never a channel name.
+  router.get(`${prefix}/_assets`, missingName);
+  return router;
+}
