@@ -1,7 +1,7 @@
 import { parse } from 'node-html-parser';
 import { JobProgress, JobStatus, jobChannel, jobProgressId, jobStatusId } from '../../components/JobElements';
 
-const HOSTILE = '"><script>alert(1)</script>';
+const HOSTILE: string = '"><script>alert(1)</script>';
 
 describe('job element ids', () => {
   it('derives ids and the channel from the job id', () => {

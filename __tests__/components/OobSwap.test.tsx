@@ -1,7 +1,7 @@
 import { parse } from 'node-html-parser';
 import { OobSwap, OobTarget } from '../../components/OobSwap';
 
-const HOSTILE = '"><script>alert(1)</script>';
+const HOSTILE: string = '"><script>alert(1)</script>';
 
 describe('<OobSwap>', () => {
   it('renders an element with the id it updates and hx-swap-oob (default outerHTML)', () => {
