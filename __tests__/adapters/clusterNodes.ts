@@ -1,8 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 
-const NODE_SCRIPT = join(__dirname, '..', 'support', 'redisClusterNode.ts');
+const NODE_SOURCE = join(__dirname, '..', 'support', 'redisClusterNode.ts');
 const START_TIMEOUT_MS = 30_000;
+let bundled: string | undefined;
+
+/** Bundles the node program once per test file (dependencies stay in node_modules). */
+function nodeScript(): string {
+  if (!bundled) {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'redis-cluster-node-')), 'redisClusterNode.js');
+    buildSync({ entryPoints: [NODE_SOURCE], outfile, bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'error' });
+    bundled = outfile;
+  }
+  return bundled;
+}
 
 /** One running `redisClusterNode` child process. */
 export interface ClusterNode {
@@ -19,10 +33,11 @@ export interface ClusterNode {
 }
 
 /** Starts a cluster node process on Redis at `redisUrl` and resolves once it listens. */
-export function startClusterNode(redisUrl: string, keyPrefix: string, env: Record<string, string> = {}): Promise<ClusterNode> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', NODE_SCRIPT], {
+export function startClusterNode(redisUrl: string, keyPrefix: string): Promise<ClusterNode> {
+  const child = spawn(process.execPath, [nodeScript()], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: keyPrefix, ...env },
+    // Bundled to a scratch directory: packages resolve from the project's node_modules.
+    env: { ...process.env, NODE_PATH: join(__dirname, '..', '..', 'node_modules'), REDIS_URL: redisUrl, KEY_PREFIX: keyPrefix },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

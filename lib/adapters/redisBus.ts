@@ -169,7 +169,7 @@ export class RedisBus implements Bus {
    */
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (message.filter !== undefined) {
-      throw new TypeError(`RedisBus cannot carry a publish filter to other processes (channel ${JSON.stringify(message.channel)}, filter ${describeValue(message.filter)}): use exclude, or a channel per audience`);
+      throw new TypeError(`RedisBus cannot send a publish filter (${describeValue(message.filter)}) to other processes (channel ${JSON.stringify(message.channel)}): use exclude, or a channel per audience`);
     }
     const key = this.#keys.stream(message.channel);
     const inFlight = this.#inFlight.get(message.channel) ?? { publishes: 0, delivered: new Map<string, number>() };
