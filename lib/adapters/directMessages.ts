@@ -118,7 +118,7 @@ export class DirectMessages {
   }
 
   #check(pending: PendingSend): void {
-    if ([...pending.answers.values()].includes(true)) return pending.finish(true);
-    if (pending.peers && [...pending.peers].every((peer) => pending.answers.has(peer))) pending.finish(false);
+    if ([...pending.answers.values()].includes(true)) pending.finish(true);
+    else if (pending.peers && [...pending.peers].every((peer) => pending.answers.has(peer))) pending.finish(false);
   }
 }

@@ -310,7 +310,10 @@ export class RedisBus implements Bus {
       if (entry.message.t === 'answer') this.#direct.onAnswer(entry);
       return;
     }
-    if (key === this.#keys.direct) return this.#direct.onRequest(entry);
+    if (key === this.#keys.direct) {
+      this.#direct.onRequest(entry);
+      return;
+    }
     const channel = this.#channelOfKey.get(key);
     if (channel === undefined || !this.#handlers) return;
     const delivered = this.#handlers.deliver(fromStreamEntry(channel, entry));
