@@ -1,5 +1,5 @@
-import { parse } from 'node-html-parser';
 import { JobProgress, JobStatus, jobChannel, jobProgressId, jobStatusId } from '../../components/JobElements';
+import { parseMarkup } from './parsedMarkup';
 
 const HOSTILE: string = '"><script>alert(1)</script>';
 
@@ -18,7 +18,7 @@ describe('job element ids', () => {
 
 describe('<JobProgress>', () => {
   it('is an accessible progress bar with its id, aria values and a width', () => {
-    const bar = parse(<JobProgress jobId="7" value={30} max={120} />).querySelector('#job-progress-7');
+    const bar = parseMarkup(<JobProgress jobId="7" value={30} max={120} />).querySelector('#job-progress-7');
     expect(bar?.getAttribute('role')).toBe('progressbar');
     expect(['aria-valuemin', 'aria-valuemax', 'aria-valuenow', 'aria-valuetext', 'aria-label'].map((name) => bar?.getAttribute(name))).toEqual([
       '0',
@@ -33,7 +33,7 @@ describe('<JobProgress>', () => {
   });
 
   it('clamps out-of-range values, marks itself for OOB on request, and escapes a hostile label', () => {
-    const root = parse(
+    const root = parseMarkup(
       <>
         <JobProgress jobId="a" value={-5} />
         <JobProgress jobId="b" value={500} oob label={HOSTILE} />
@@ -54,7 +54,7 @@ describe('<JobProgress>', () => {
 
 describe('<JobStatus>', () => {
   it('is a polite live region with data-status, a status class and the message as escaped text', () => {
-    const status = parse(<JobStatus jobId="7" status="failed" message={HOSTILE} oob />).querySelector('#job-status-7');
+    const status = parseMarkup(<JobStatus jobId="7" status="failed" message={HOSTILE} oob />).querySelector('#job-status-7');
     expect(['role', 'aria-live', 'data-status', 'class', 'hx-swap-oob'].map((name) => status?.getAttribute(name))).toEqual([
       'status',
       'polite',
@@ -67,7 +67,7 @@ describe('<JobStatus>', () => {
   });
 
   it('shows the status when there is no message, and keeps a hostile status inside its attributes', () => {
-    const root = parse(<JobStatus jobId="7" status={HOSTILE} />);
+    const root = parseMarkup(<JobStatus jobId="7" status={HOSTILE} />);
     const status = root.querySelector('#job-status-7');
     expect(status?.getAttribute('data-status')).toBe(HOSTILE);
     expect(status?.querySelector('.job-status-text')?.text).toBe(HOSTILE);

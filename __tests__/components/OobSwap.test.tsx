@@ -1,17 +1,17 @@
-import { parse } from 'node-html-parser';
 import { OobSwap, OobTarget } from '../../components/OobSwap';
+import { parseMarkup } from './parsedMarkup';
 
 const HOSTILE: string = '"><script>alert(1)</script>';
 
 describe('<OobSwap>', () => {
   it('renders an element with the id it updates and hx-swap-oob (default outerHTML)', () => {
-    const element = parse(<OobSwap id="counter">{'<b>7</b>'}</OobSwap>).querySelector('#counter');
+    const element = parseMarkup(<OobSwap id="counter">{'<b>7</b>'}</OobSwap>).querySelector('#counter');
     expect(element?.getAttribute('hx-swap-oob')).toBe('outerHTML');
     expect(element?.querySelector('b')?.text).toBe('7');
   });
 
   it('takes another swap style and classes', () => {
-    const element = parse(
+    const element = parseMarkup(
       <OobSwap id="log" swap="beforeend" class="log">
         <li>new</li>
       </OobSwap>,
@@ -20,7 +20,7 @@ describe('<OobSwap>', () => {
   });
 
   it('keeps hostile text given with safe escaped', () => {
-    const root = parse(
+    const root = parseMarkup(
       <OobSwap id="note" swap="innerHTML">
         <span safe>{HOSTILE}</span>
       </OobSwap>,
@@ -38,13 +38,13 @@ describe('<OobSwap>', () => {
 
 describe('<OobTarget>', () => {
   it('wraps children for another element: hx-swap-oob="{swap}:#{target}", no id of its own', () => {
-    const wrapper = parse(
+    const wrapper = parseMarkup(
       <OobTarget target="job-log" swap="beforeend">
         <li>line</li>
       </OobTarget>,
     ).querySelector('[hx-swap-oob]');
     expect([wrapper?.getAttribute('hx-swap-oob'), wrapper?.getAttribute('id'), wrapper?.querySelector('li')?.text]).toEqual(['beforeend:#job-log', undefined, 'line']);
-    expect(parse(<OobTarget target="box">x</OobTarget>).querySelector('div')?.getAttribute('hx-swap-oob')).toBe('innerHTML:#box');
+    expect(parseMarkup(<OobTarget target="box">x</OobTarget>).querySelector('div')?.getAttribute('hx-swap-oob')).toBe('innerHTML:#box');
   });
 
   it('refuses outerHTML and a hostile target', () => {
