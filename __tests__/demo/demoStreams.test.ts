@@ -48,8 +48,8 @@ describe('demo streams', () => {
     await client.received(1, 'sse:close');
     expect(JSON.parse(client.data('sse:close')[0])).toMatchObject({ reconnect: false });
     const last = parse(client.data().at(-1) ?? '');
-    expect(last.querySelector(`#job-${job.id}-progress`)?.getAttribute('aria-valuenow')).toBe('100');
-    expect(last.querySelector(`#job-${job.id}-status`)?.getAttribute('data-status')).toBe('completed');
+    expect(last.querySelector(`#job-progress-${job.id}`)?.getAttribute('aria-valuenow')).toBe('100');
+    expect(last.querySelector(`#job-status-${job.id}`)?.getAttribute('data-status')).toBe('completed');
   });
 
   it('answers a stream opened after its job ended with the final state and a close', async () => {
@@ -58,6 +58,6 @@ describe('demo streams', () => {
     const client = listen(`job-${job.id}`);
     await client.received(1, 'sse:close');
     expect(JSON.parse(client.data('sse:close')[0])).toMatchObject({ reconnect: false, reason: 'job cancelled' });
-    expect(parse(client.data()[0]).querySelector(`#job-${job.id}-status`)?.getAttribute('data-status')).toBe('cancelled');
+    expect(parse(client.data()[0]).querySelector(`#job-status-${job.id}`)?.getAttribute('data-status')).toBe('cancelled');
   });
 });

@@ -1,7 +1,7 @@
-import type { Broadcaster, ConnectionInfo } from '../../index';
+import { type Broadcaster, type ConnectionInfo, connectPipeline, ElementUpdater, EventDispatcher, jobChannel, OobTarget } from '../../index';
 import type { DashboardFeed } from '../dashboardFeed';
 import type { Job, JobEvent, JobRunner } from './jobRunner';
-import { JOB_LIST_ID, JobActions, JobProgress, JobRow, JobStatusBadge, jobChannel } from './JobViews';
+import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
 
 /** What {@link connectJobPipeline} needs. */
 export interface JobPipelineOptions {
@@ -10,45 +10,44 @@ export interface JobPipelineOptions {
   feed: DashboardFeed;
 }
 
-function finalParts(job: Job): JSX.Element {
-  return (
-    <>
-      <JobStatusBadge job={job} oob />
-      <JobProgress job={job} oob />
-      <JobActions job={job} oob />
-    </>
-  );
+/** The updater that turns job events into the fragments of the job's row. */
+function jobUpdater(): ElementUpdater<Job> {
+  const updater = new ElementUpdater<Job>();
+  const ended = (job: Job): JSX.Element[] => [<JobStatusBadge job={job} />, <JobProgressBar job={job} />, <JobActions job={job} />];
+  updater.on('job:progress', (job) => <JobProgressBar job={job} />);
+  updater.on('job:completed', ended);
+  updater.on('job:cancelled', ended);
+  return updater;
 }
 
 /**
- * Turns job events into page updates: a new job's row goes to every dashboard, progress to the
- * job's own channel, and an ended job gets its final state and then a close event that tells
- * its streams not to come back. Returns a function that disconnects it.
+ * Job events through the library's pipeline: the runner's events are dispatched; progress and
+ * endings are rendered by the element updater and published on the job's channel
+ * (dispatcher → updater → broadcaster); a new job's row goes to every dashboard; after an ending
+ * is published, the job's streams get a close event that tells them not to come back.
+ * Returns a function that disconnects it.
  */
 export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOptions): () => void {
-  const onJob = (event: JobEvent): void => {
-    void publishJobEvent(event).catch((error: unknown) => console.error(`demo: publishing ${event.type} for job ${event.job.id} failed`, error));
-  };
+  const dispatcher = new EventDispatcher<Job>();
+  const updater = jobUpdater();
+  const disconnectUpdates = connectPipeline({ dispatcher, updater, broadcaster, pattern: 'job:*', channel: (event) => jobChannel(event.data.id) });
+  dispatcher.on(
+    'job:started',
+    ({ data: job }) =>
+      feed.publish((dialect) => (
+        <OobTarget target={JOB_LIST_ID} swap="afterbegin">
+          <JobRow job={job} dialect={dialect} />
+        </OobTarget>
+      )),
+    { name: 'publishJobRow' },
+  );
+  // Lower priority: runs once the pipeline has published the ending, so it reaches the page first.
+  const closeStreams = ({ data: job }: { data: Job }): number => broadcaster.closeChannel(jobChannel(job.id), { reconnect: false, reason: `job ${job.status}` });
+  dispatcher.on('job:completed', closeStreams, { priority: -1, name: 'closeJobStreams' });
+  dispatcher.on('job:cancelled', closeStreams, { priority: -1, name: 'closeJobStreams' });
 
-  const publishJobEvent = async ({ type, job }: JobEvent): Promise<void> => {
-    const channel = jobChannel(job.id);
-    switch (type) {
-      case 'job:started':
-        await feed.publish((dialect) => (
-          <ul hx-swap-oob={`afterbegin:#${JOB_LIST_ID}`}>
-            <JobRow job={job} dialect={dialect} />
-          </ul>
-        ));
-        return;
-      case 'job:progress':
-        await broadcaster.publish(channel, { data: <JobProgress job={job} oob /> });
-        return;
-      case 'job:completed':
-      case 'job:cancelled':
-        await broadcaster.publish(channel, { data: finalParts(job) });
-        broadcaster.closeChannel(channel, { reconnect: false, reason: `job ${job.status}` });
-        return;
-    }
+  const onJob = (event: JobEvent): void => {
+    dispatcher.dispatch({ type: event.type, data: event.job }).catch((error: unknown) => console.error(`demo: ${event.type} of job ${event.job.id} failed`, error));
   };
 
   // A stream that arrives after its job ended (or for a job this server never ran) gets the
@@ -57,11 +56,13 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
     if (!connection.channel.startsWith('job-')) return;
     const job = runner.get(connection.channel.slice('job-'.length));
     if (job?.status === 'running') return;
-    const deliver = job ? broadcaster.sendTo(connection.id, { data: finalParts(job) }) : Promise.resolve(false);
-    void deliver.then(() => {
-      // After a macrotask, so a history replay to this stream has been written before the close.
-      setImmediate(() => broadcaster.closeChannel(connection.channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }));
-    });
+    const final = job ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.sendTo(connection.id, { data })) : Promise.resolve(false);
+    final
+      .then(() => {
+        // After a macrotask, so a history replay to this stream has been written before the close.
+        setImmediate(() => broadcaster.closeChannel(connection.channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }));
+      })
+      .catch((error: unknown) => console.error(`demo: ending the stream of ${connection.channel} failed`, error));
   };
 
   runner.on('job', onJob);
@@ -69,5 +70,6 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
   return () => {
     runner.off('job', onJob);
     broadcaster.off('connect', onConnect);
+    disconnectUpdates();
   };
 }

@@ -82,7 +82,7 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             </nav>
             <div class="stream-status">
               <span class="muted">Page stream</span>
-              <LiveStream dialect={dialect} channel={DashboardFeed.channelFor(dialect)} id="dashboard" size="md" />
+              <LiveStream dialect={dialect} channel={DashboardFeed.channelFor(dialect)} connectionId="dashboard" size="md" />
             </div>
           </header>
           <main class="grid">

@@ -104,22 +104,26 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid 
 .job-head, .job-foot { display: flex; align-items: center; justify-content: space-between; gap: 0.6rem; }
 .job-foot-right { display: flex; align-items: center; gap: 0.6rem; }
 .job-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.badge {
-  display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.76rem; font-weight: 600;
+.job-status {
+  display: inline-flex; align-items: center; font-size: 0.76rem; font-weight: 600;
   padding: 0.1rem 0.55rem; border-radius: 999px; border: 1px solid transparent; white-space: nowrap;
 }
-.badge-running { background: var(--accent-soft); color: var(--accent); }
-.badge-completed { background: var(--ok-soft); color: var(--ok); }
-.badge-cancelled { background: var(--surface-2); color: var(--muted); border-color: var(--border); border-style: dashed; }
-.progress { position: relative; height: 1.25rem; border-radius: 6px; background: var(--surface-2); overflow: hidden; }
-.progress-fill { height: 100%; background: var(--accent); transition: width 0.25s ease-out; }
-.progress-completed .progress-fill { background: var(--ok); }
-.progress-cancelled .progress-fill {
-  background: repeating-linear-gradient(135deg, var(--muted) 0 6px, transparent 6px 11px); opacity: 0.5;
+.job-status-running { background: var(--accent-soft); color: var(--accent); }
+.job-status-completed { background: var(--ok-soft); color: var(--ok); }
+.job-status-cancelled { background: var(--surface-2); color: var(--muted); border-color: var(--border); border-style: dashed; }
+.job-progress { display: grid; grid-template-columns: 1fr 3rem; align-items: center; gap: 0.6rem; }
+.job-progress::before {
+  content: ""; grid-area: 1 / 1; height: 0.6rem; border-radius: 999px; background: var(--surface-2);
+  box-shadow: inset 0 0 0 1px var(--border);
 }
-.progress-label {
-  position: absolute; inset: 0; display: grid; place-items: center; font-size: 0.75rem; font-weight: 650;
-  font-variant-numeric: tabular-nums; color: var(--text); mix-blend-mode: normal;
+.job-progress-bar {
+  grid-area: 1 / 1; height: 0.6rem; border-radius: 999px; background: var(--accent);
+  transition: width 0.25s ease-out; max-width: 100%;
+}
+.job-progress-text { grid-area: 1 / 2; text-align: right; font-size: 0.8rem; font-weight: 650; font-variant-numeric: tabular-nums; }
+.job:has(.job-status-completed) .job-progress-bar { background: var(--ok); }
+.job:has(.job-status-cancelled) .job-progress-bar {
+  background: repeating-linear-gradient(135deg, var(--muted) 0 5px, transparent 5px 9px); opacity: 0.6;
 }
 
 .notes { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.35rem; max-height: 16rem; overflow: auto; }
