@@ -63,7 +63,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
     () => board.off('change', onBoardChange),
     connectJobPipeline({ runner: jobs, broadcaster, feed }),
     sendSnapshotOnConnect({ broadcaster, board, runner: jobs, sampler }),
-    startSystemPublisher({ sampler, broadcaster, feed, intervalMs: options.metricsIntervalMs }),
+    startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => sampler.stop(),
   ];

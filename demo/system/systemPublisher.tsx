@@ -1,6 +1,6 @@
 import type { Broadcaster } from '../../index';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
-import type { DashboardFeed } from '../dashboardFeed';
+import { DashboardFeed } from '../dashboardFeed';
 import { SystemMetrics } from './SystemCard';
 import type { SystemSampler } from './systemSampler';
 
@@ -8,7 +8,6 @@ import type { SystemSampler } from './systemSampler';
 export interface SystemPublisherOptions {
   sampler: SystemSampler;
   broadcaster: Broadcaster<unknown>;
-  feed: DashboardFeed;
   /** Interval in ms. Default 1000. */
   intervalMs?: number;
 }
@@ -24,18 +23,24 @@ export function liveFigures(sampler: SystemSampler, broadcaster: Broadcaster<unk
 }
 
 /**
- * Samples the process and publishes the live figures to every dashboard on an unref'd timer.
- * Returns a function that stops it.
+ * Samples the process and sends the live figures to this process's dashboards on an unref'd
+ * timer. They go to each local stream directly rather than through a channel: they describe this
+ * process only (with several processes on one bus, pages would otherwise flip between them),
+ * and a stale reading is not worth keeping in history for replay. Returns a function that stops it.
  */
-export function startSystemPublisher({ sampler, broadcaster, feed, intervalMs = 1000 }: SystemPublisherOptions): () => void {
-  const tick = (): void => {
+export function startSystemPublisher({ sampler, broadcaster, intervalMs = 1000 }: SystemPublisherOptions): () => void {
+  const tick = async (): Promise<void> => {
     sampler.sample();
-    if (broadcaster.closed) return;
-    const figures = liveFigures(sampler, broadcaster);
-    void feed.publish(() => figures).catch((error: unknown) => console.error('demo: publishing system figures failed', error));
+    const dashboards = broadcaster.connections().filter((connection) => DashboardFeed.dialectOf(connection.channel) !== undefined);
+    if (dashboards.length === 0 || broadcaster.closed) return;
+    const figures = await liveFigures(sampler, broadcaster);
+    await Promise.all(dashboards.map((connection) => broadcaster.sendTo(connection.id, { data: figures })));
   };
-  tick();
-  const timer = setInterval(tick, intervalMs);
+  const run = (): void => {
+    tick().catch((error: unknown) => console.error('demo: sending system figures failed', error));
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }
