@@ -4,10 +4,10 @@
  */
 import type { Broadcaster } from './broadcaster';
 import type { PublishReceipt } from './bus';
+import { assertFunction } from './callbackList';
 import { assertChannelName } from './channelName';
 import type { ElementUpdater } from './elementUpdater';
 import type { EventDispatcher, PipelineEvent } from './eventDispatcher';
-import { assertFunction } from './callbackList';
 import { assertSingleLineField } from './fieldValidation';
 
 /** Options of {@link connectPipeline}. */

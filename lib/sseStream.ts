@@ -12,6 +12,7 @@
  * then, unless the client is gone, the close message is sent and the response ends normally.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { type OpenEventStreamOptions, openEventStream } from './eventStreamResponse';
 import { assertSingleLineField, describeValue } from './fieldValidation';
@@ -180,11 +181,13 @@ export class SseStream<T = unknown> {
         const pending = iterator.next();
         pending.catch(() => {}); // when the stream ends first, a later rejection is not ours to report
         const step = await Promise.race([pending, endedEarly]);
+        clearTimeout(idleTimer); // idle measures the source's silence, not the client's reading
         if (typeof step === 'string' || step.done) break;
         const message = await this.#transform(step.value, index);
         if (ended) break;
         if (message && (await this.#write(connection, message))) sent += 1;
-        if ((res as ServerResponse).writableNeedDrain && !ended) await Promise.race([new Promise((resolve) => res.once('drain', resolve)), endedEarly]);
+        // Aborted (and its listener removed) when the stream ends while waiting.
+        if ((res as ServerResponse).writableNeedDrain && !ended) await once(res as ServerResponse, 'drain', { signal: abort.signal }).catch(() => {});
       }
       end('done');
     } catch (error) {
@@ -197,7 +200,7 @@ export class SseStream<T = unknown> {
       clearTimeout(idleTimer);
     }
     const reason = ended ?? 'done';
-    if (connection.isOpen) {
+    if (connection.isOpen && reason !== 'client' && reason !== 'evicted') {
       const close = await this.#closeFrame(reason).catch((failure: unknown) => {
         this.#log('SseStream: the close message could not be sent', failure);
         return undefined;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import express from 'express';
@@ -236,6 +236,47 @@ describe('SseStream', () => {
     client.close();
     await expect(outcome.promise).resolves.toEqual({ reason: 'client', sent: 0 });
     expect(client.data()).toEqual([]);
+  });
+
+  it('pulls the next item only once the client has taken the previous one (backpressure)', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const backpressured = deferred<void>();
+    const needDrainWhenPulled: boolean[] = [];
+    const item = 'x'.repeat(64 * 1024);
+    const stream = new SseStream<string>(quiet);
+    route = (req, res) => {
+      const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+      res.write = ((chunk: Buffer) => {
+        const accepted = write(chunk);
+        if (!accepted) backpressured.resolve();
+        return accepted;
+      }) as typeof res.write;
+      return stream
+        .serve(req, res, (async function* () {
+          for (let n = 0; n < 200; n += 1) {
+            yield item;
+            needDrainWhenPulled.push(res.writableNeedDrain);
+          }
+        })())
+        .then(outcome.resolve);
+    };
+    // A raw client that does not read until the server's buffer is full, then reads everything.
+    const body = await new Promise<string>((resolve, reject) => {
+      get(url, (response) => {
+        response.pause();
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('close', () => resolve(text)); // also when the server cuts the stream
+        backpressured.promise.then(() => response.resume());
+      }).on('error', reject);
+    });
+    expect(body.split(`data: ${item}\n`).length - 1).toBe(200);
+    expect(needDrainWhenPulled).toHaveLength(200);
+    expect(needDrainWhenPulled.filter(Boolean)).toEqual([]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 200 });
   });
 
   it('refuses bad options and a source that is not async iterable, naming them', async () => {
