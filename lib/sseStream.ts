@@ -8,8 +8,9 @@
  * timeout (`idle`), or the client leaves (`client`) or stops reading (`evicted`). On every ending
  * the iterator's `return()` is called at once (and the `AbortSignal` given to a source factory
  * fires), so upstream work stops even while the source is waiting for its next item. An error
- * is logged and sent as a named error event with a generic message (never the error's own text);
- * then, unless the client is gone, the close message is sent and the response ends normally.
+ * is logged and sent as a named error event (by default with a generic message, never the
+ * error's text); then, unless the client is gone, the close message is sent and the response
+ * ends normally.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -122,8 +123,9 @@ export class SseStream<T = unknown> {
   }
 
   /**
-   * Opens the event stream on `res` and feeds it from `source` until one side ends. Never
-   * rejects: errors are logged and sent as the error event.
+   * Opens the event stream on `res` and feeds it from `source` until one side ends. Once the
+   * stream is open it never rejects: errors are logged and sent as the error event.
+   * @throws TypeError (a rejection, before anything is written) when `source` is not async iterable.
    */
   async serve(req: Request, res: Response, source: StreamSource<T>): Promise<StreamOutcome> {
     const abort = new AbortController();
