@@ -49,7 +49,7 @@ export interface ConnectOptions<M> {
 
 /** Options of {@link Broadcaster.close}. */
 export interface BroadcasterCloseOptions {
-  /** Whether clients should come back (e.g. a restart) or stay away. Default true. */
+  /** Whether clients should come back: default true for `close` (a restart), false for `closeChannel` (finished). */
   reconnect?: boolean;
   /** Suggested wait before reconnecting, in ms. */
   after?: number;
@@ -79,6 +79,14 @@ export interface BroadcasterEvents<M> {
 }
 
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** The close event for `options`, encoded once for every stream it ends. */
+function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean): Buffer {
+  const data: CloseEventData = { reconnect: options.reconnect ?? defaultReconnect };
+  if (options.after !== undefined) data.after = options.after;
+  if (options.reason !== undefined) data.reason = options.reason;
+  return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
+}
 
 /**
  * Channels of event streams in one process, with delivery and history behind a {@link Bus}.
@@ -189,10 +197,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   async close(options: BroadcasterCloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const data: CloseEventData = { reconnect: options.reconnect ?? true };
-    if (options.after !== undefined) data.after = options.after;
-    if (options.reason !== undefined) data.reason = options.reason;
-    const frame = encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
+    const frame = encodeCloseFrame(options, true);
     for (const connection of [...this.#registry.all()]) connection.close(frame, 'server');
     await this.#bus.close();
   }
@@ -205,10 +210,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     assertChannelName(channel);
     const members = this.#registry.inChannel(channel);
     if (!members) return 0;
-    const data: CloseEventData = { reconnect: options.reconnect ?? false };
-    if (options.after !== undefined) data.after = options.after;
-    if (options.reason !== undefined) data.reason = options.reason;
-    const frame = encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
+    const frame = encodeCloseFrame(options, false);
     const connections = [...members];
     for (const connection of connections) connection.close(frame, 'server');
     return connections.length;

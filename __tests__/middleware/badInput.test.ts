@@ -135,7 +135,7 @@ describe('programming errors: TypeError naming the bad value', () => {
     await expect(broadcaster.publish('bad channel', { data: 'x' })).rejects.toThrow(/channel name .* got "bad channel"/);
     await expect(broadcaster.publish('ok', { event: 'a\nb', data: 'x' })).rejects.toThrow(/"event" must not contain CR, LF or NUL, got "a\\nb"/);
     await expect(broadcaster.publish('ok', null as never)).rejects.toThrow(TypeError);
-    await expect(broadcaster.publish('ok', { data: undefined })).rejects.toThrow(TypeError);
+    await expect(broadcaster.publish('ok', { data: undefined as never })).rejects.toThrow(TypeError);
     await expect(broadcaster.sendTo('', { data: 'x' })).rejects.toThrow(TypeError);
   });
 
