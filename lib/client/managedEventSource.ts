@@ -89,9 +89,10 @@ export class ManagedEventSource {
     native.onerror = (event) => {
       if (native !== this.#native) return;
       if (this.#controller) {
+        const reason = native.readyState === CLOSED ? 'refused' : 'lost';
         // Closing at once stops the browser's own retry: the controller decides when to retry.
         this.drop();
-        this.#controller.failed(native.readyState === CLOSED ? 'refused' : 'lost');
+        this.#controller.failed(reason);
         return;
       }
       this.readyState = native.readyState;

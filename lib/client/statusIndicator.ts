@@ -3,7 +3,7 @@ import { ATTEMPT_ATTRIBUTE, ATTEMPT_TEXT_ATTRIBUTE, type ConnectionState, INDICA
 /**
  * Shows `state` in a status container rendered by `<ConnectionStatus>`: only the indicator for
  * the state stays visible (the `hidden` attribute, so it works without any stylesheet), and
- * attempt placeholders get the attempt as text. Never writes HTML.
+ * attempt placeholders get the attempt as text. Never writes HTML, and writes nothing unchanged.
  */
 export function showState(container: Element, state: ConnectionState, attempt: number, maxAttempts: number | null): void {
   container.setAttribute(STATE_ATTRIBUTE, state);
@@ -12,5 +12,8 @@ export function showState(container: Element, state: ConnectionState, attempt: n
     indicator.toggleAttribute('hidden', indicator.getAttribute(INDICATOR_STATE_ATTRIBUTE) !== state);
   }
   const attemptText = attempt > 0 ? (maxAttempts === null ? String(attempt) : `${attempt}/${maxAttempts}`) : '';
-  for (const placeholder of container.querySelectorAll(`[${ATTEMPT_TEXT_ATTRIBUTE}]`)) placeholder.textContent = attemptText;
+  for (const placeholder of container.querySelectorAll(`[${ATTEMPT_TEXT_ATTRIBUTE}]`)) {
+    // Writing the same text again would still replace the text node, a mutation the runtime observes.
+    if (placeholder.textContent !== attemptText) placeholder.textContent = attemptText;
+  }
 }

@@ -1,0 +1,124 @@
+import type { Browser } from 'playwright-core';
+import type { Dialect } from '../../components/dialect';
+import { buildClientAssets } from './support/buildClient';
+import { launchChromium, WatchedPage } from './support/chromium';
+import { MonitorTestServer } from './support/monitorTestServer';
+
+describe('connection monitor lifecycle in Chromium', () => {
+  let browser: Browser;
+  let server: MonitorTestServer;
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    buildClientAssets();
+    browser = await launchChromium();
+    server = await MonitorTestServer.start();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  async function open(url: string): Promise<WatchedPage> {
+    const page = await WatchedPage.open(browser);
+    pages.push(page);
+    await page.page.goto(url);
+    return page;
+  }
+
+  describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
+    it('reaches connected and swaps a broadcast fragment into the element', async () => {
+      const channel = `live-${dialect}`;
+      const id = `live-${dialect}`;
+      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config: { heartbeatTimeoutMs: 0 } }] }));
+      await page.waitForState(id, (state) => state.state === 'connected');
+      const status = page.page.locator(`#sse-status-${id}`);
+      expect(await status.getAttribute('data-sse-state')).toBe('connected');
+      expect(await status.locator('[data-sse-for="connected"]').isVisible()).toBe(true);
+      expect(await status.locator('[data-sse-for="connecting"]').isVisible()).toBe(false);
+
+      await server.publishItem(channel, 'first <b>bold</b>');
+      await page.page.locator(`#sse-element-${id} .item`).waitFor();
+      expect(await page.items(`#sse-element-${id}`)).toEqual(['first bold']);
+      expect(await page.page.locator(`#sse-element-${id} .item b`).textContent()).toBe('bold');
+      expect(page.problems).toEqual([]);
+    });
+
+    it('backs off while the server is down, resumes when it is back, and replays what it missed once', async () => {
+      const channel = `restart-${dialect}`;
+      const id = `restart-${dialect}`;
+      const config = { reconnectDelayMs: 150, maxBackoffMultiplier: 16, jitter: 0.1, maxReconnectAttempts: 40, heartbeatTimeoutMs: 0 };
+      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config }] }));
+      await page.waitForState(id, (state) => state.state === 'connected');
+      await server.publishItem(channel, 'e1');
+      const { id: lastSeenId } = (await server.publishItem(channel, 'e2')) as { id: string };
+      await page.page.locator(`#sse-element-${id} .item >> nth=1`).waitFor();
+      const mark = page.statesOf(id).length;
+
+      await server.stop();
+      await page.waitForState(id, (state) => state.state === 'reconnecting' && state.attempt === 3, mark);
+      const indicator = page.page.locator(`#sse-status-${id} [data-sse-for="reconnecting"]`);
+      expect(await indicator.isVisible()).toBe(true);
+      expect(await indicator.textContent()).toMatch(/^Reconnecting… \d+\/40$/);
+      for (const text of ['e3', 'e4', 'e5']) await server.publishItem(channel, text);
+
+      const outage = page.statesOf(id).slice(mark).filter((state) => state.state === 'reconnecting');
+      expect(outage.slice(0, 3).map((state) => state.attempt)).toEqual([1, 2, 3]);
+      const delays = outage.slice(0, 3).map((state) => state.delayMs ?? 0);
+      expect(delays[1]).toBeGreaterThan(delays[0]);
+      expect(delays[2]).toBeGreaterThan(delays[1]);
+      // Attempt n+1 is scheduled only after attempt n was made, which waited its delay.
+      expect(outage[1].at - outage[0].at).toBeGreaterThanOrEqual(delays[0] - 2);
+      expect(outage[2].at - outage[1].at).toBeGreaterThanOrEqual(delays[1] - 2);
+
+      await server.restart();
+      await page.waitForState(id, (state) => state.state === 'connected', mark);
+      await page.page.locator(`#sse-element-${id} .item >> nth=4`).waitFor();
+      await server.publishItem(channel, 'e6');
+      await page.page.locator(`#sse-element-${id} .item >> nth=5`).waitFor();
+      expect(await page.items(`#sse-element-${id}`)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+      expect(server.requestsFor(channel).at(-1)?.cursor).toBe(lastSeenId);
+
+      // The only console errors allowed are the browser's own network reports about the downed stream URL.
+      const unexpected = page.problems.filter((problem) => !(problem.text.startsWith('Failed to load resource: net::ERR_') && problem.url.includes(`/sse/${channel}`)));
+      expect(unexpected).toEqual([]);
+    });
+
+    it('stays closed after close {reconnect:false} and comes back after close {reconnect:true, after}', async () => {
+      const closedChannel = `closed-${dialect}`;
+      const returningChannel = `returning-${dialect}`;
+      const config = { reconnectDelayMs: 100, jitter: 0.2, heartbeatTimeoutMs: 0 };
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id: closedChannel, channel: closedChannel, config },
+            { id: returningChannel, channel: returningChannel, config },
+          ],
+        }),
+      );
+      await page.waitForState(closedChannel, (state) => state.state === 'connected');
+      await page.waitForState(returningChannel, (state) => state.state === 'connected');
+      const mark = page.statesOf(returningChannel).length;
+
+      expect(server.broadcaster.closeChannel(closedChannel, { reconnect: false, reason: 'job done' })).toBe(1);
+      expect(server.broadcaster.closeChannel(returningChannel, { reconnect: true, after: 600 })).toBe(1);
+      await page.waitForState(closedChannel, (state) => state.state === 'closed');
+      const waiting = await page.waitForState(returningChannel, (state) => state.state === 'reconnecting', mark);
+      const back = await page.waitForState(returningChannel, (state) => state.state === 'connected', mark);
+      expect(waiting.delayMs).toBeGreaterThanOrEqual(600);
+      expect(waiting.delayMs).toBeLessThanOrEqual(720);
+      expect(back.at - waiting.at).toBeGreaterThanOrEqual(598);
+
+      // The closed connection, whose retries would come every ~100 ms, never asked again.
+      expect(server.requestsFor(returningChannel)).toHaveLength(2);
+      expect(server.requestsFor(closedChannel)).toHaveLength(1);
+      expect(await page.page.locator(`#sse-status-${closedChannel}`).getAttribute('data-sse-state')).toBe('closed');
+      expect(page.statesOf(closedChannel).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
+      expect(page.problems).toEqual([]);
+    });
+  });
+});
