@@ -1,0 +1,100 @@
+import type { Browser } from 'playwright-core';
+import type { Dialect } from '../../components/dialect';
+import { buildClientAssets } from './support/buildClient';
+import { launchChromium, WatchedPage } from './support/chromium';
+import { MonitorTestServer } from './support/monitorTestServer';
+
+describe('connection monitor liveness in Chromium', () => {
+  let browser: Browser;
+  let server: MonitorTestServer;
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    buildClientAssets();
+    browser = await launchChromium();
+    // Heartbeats every 250 ms: a 1200 ms heartbeat timeout only fires on a silent stream.
+    server = await MonitorTestServer.start(250);
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  async function open(url: string): Promise<WatchedPage> {
+    const page = await WatchedPage.open(browser);
+    pages.push(page);
+    await page.page.goto(url);
+    return page;
+  }
+
+  describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
+    it('reconnects when the server holds the stream open but stops sending heartbeats', async () => {
+      const quiet = `quiet-${dialect}`;
+      const beating = `beating-${dialect}`;
+      const config = { heartbeatTimeoutMs: 1200, reconnectDelayMs: 100, jitter: 0 };
+      server.silenceNextStream(quiet);
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id: quiet, channel: quiet, config },
+            { id: beating, channel: beating, config },
+          ],
+        }),
+      );
+      await page.waitForState(beating, (state) => state.state === 'connected');
+      const first = await page.waitForState(quiet, (state) => state.state === 'connected');
+      const lost = await page.waitForState(quiet, (state) => state.state === 'reconnecting');
+      await page.waitForState(quiet, (state) => state.state === 'connected' && state.at > lost.at);
+      expect(lost.at - first.at).toBeGreaterThanOrEqual(1198);
+      // The page left the silent socket (the server saw it close) and opened a new stream.
+      await server.waitForRequests(() => server.requestsFor(quiet).length === 2 && server.requestsFor(quiet)[0].closed);
+      expect(server.requestsFor(quiet)[1].closed).toBe(false);
+      // The stream with heartbeats outlived the same timeout untouched.
+      expect(page.statesOf(beating).map((state) => state.state)).toEqual(['connecting', 'connected']);
+      expect(server.requestsFor(beating)).toHaveLength(1);
+      expect(page.problems).toEqual([]);
+    });
+
+    it('pauses while hidden when configured, resumes from its cursor when visible, and leaves other streams alone', async () => {
+      const paused = `paused-${dialect}`;
+      const steady = `steady-${dialect}`;
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id: paused, channel: paused, config: { pauseWhenHidden: true, heartbeatTimeoutMs: 0 } },
+            { id: steady, channel: steady, config: { pauseWhenHidden: false, heartbeatTimeoutMs: 0 } },
+          ],
+        }),
+      );
+      await page.waitForState(paused, (state) => state.state === 'connected');
+      await page.waitForState(steady, (state) => state.state === 'connected');
+      const { id: cursor } = (await server.publishItem(paused, 'before')) as { id: string };
+      await page.page.locator(`#sse-element-${paused} .item`).waitFor();
+
+      await page.setHidden(true);
+      await page.waitForState(paused, (state) => state.state === 'disconnected');
+      await server.waitForRequests(() => server.requestsFor(paused)[0].closed);
+      expect(await page.page.locator(`#sse-status-${paused}`).getAttribute('data-sse-state')).toBe('disconnected');
+      await server.publishItem(paused, 'while hidden');
+      await server.publishItem(steady, 'still flowing');
+      await page.page.locator(`#sse-element-${steady} .item`).waitFor();
+
+      const mark = page.statesOf(paused).length;
+      await page.setHidden(false);
+      await page.waitForState(paused, (state) => state.state === 'connected', mark);
+      await page.page.locator(`#sse-element-${paused} .item >> nth=1`).waitFor();
+      expect(await page.items(`#sse-element-${paused}`)).toEqual(['before', 'while hidden']);
+      expect(server.requestsFor(paused)).toHaveLength(2);
+      expect(server.requestsFor(paused)[1].cursor).toBe(cursor);
+      expect(page.statesOf(paused).map((state) => state.state)).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
+      expect(page.statesOf(steady).map((state) => state.state)).toEqual(['connecting', 'connected']);
+      expect(server.requestsFor(steady)).toHaveLength(1);
+      expect(page.problems).toEqual([]);
+    });
+  });
+});

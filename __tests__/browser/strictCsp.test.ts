@@ -1,0 +1,69 @@
+import type { Browser } from 'playwright-core';
+import type { Dialect } from '../../components/dialect';
+import { buildClientAssets } from './support/buildClient';
+import { launchChromium, WatchedPage } from './support/chromium';
+import { MonitorTestServer } from './support/monitorTestServer';
+
+/** The browser's `getComputedStyle`, typed here because the test program has no DOM lib. */
+interface ComputedStyles {
+  getComputedStyle(element: unknown): { width: string };
+}
+
+describe('components and monitor under a strict nonce-based CSP in Chromium', () => {
+  let browser: Browser;
+  let server: MonitorTestServer;
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    buildClientAssets();
+    browser = await launchChromium();
+    server = await MonitorTestServer.start();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  it.each<Dialect>(['htmx2', 'htmx4'])('%s: connects, swaps and shows its state with no violation and no unsafe-inline', async (dialect) => {
+    const channel = `csp-${dialect}`;
+    const nonce = `n0nce${dialect}Ab9`;
+    const url = server.addPage({ dialect, nonce, connections: [{ id: channel, channel, config: { heartbeatTimeoutMs: 0 } }] });
+    const page = await WatchedPage.open(browser);
+    pages.push(page);
+    const violations: string[] = [];
+    let styleRefused: () => void = () => undefined;
+    const refusal = new Promise<void>((resolve) => {
+      styleRefused = resolve;
+    });
+    await page.page.exposeBinding('__recordViolation', (_source, text: string) => {
+      violations.push(text);
+      if (text.startsWith('style-src')) styleRefused();
+    });
+    await page.page.addInitScript(`document.addEventListener('securitypolicyviolation', (event) => {
+      window.__recordViolation(event.violatedDirective + ' ' + event.blockedURI);
+    });`);
+
+    const response = await page.page.goto(url);
+    const policy = response?.headers()['content-security-policy'] ?? '';
+    expect(policy).toContain(`script-src 'nonce-${nonce}'`);
+    expect(policy).toContain(`style-src 'nonce-${nonce}'`);
+    expect(policy).not.toContain('unsafe-inline');
+
+    await page.waitForState(channel, (state) => state.state === 'connected');
+    await server.publishItem(channel, 'under csp');
+    await page.page.locator(`#sse-element-${channel} .item`).waitFor();
+    expect(await page.items(`#sse-element-${channel}`)).toEqual(['under csp']);
+    // The stylesheet loaded (its nonce passed): the dot has the size the CSS gives it.
+    expect(await page.page.locator(`#sse-status-${channel} [data-sse-for="connected"] .sse-status__dot`).evaluate((dot) => (globalThis as unknown as ComputedStyles).getComputedStyle(dot).width)).toBe('10px');
+    expect(violations).toEqual([]);
+    expect(page.problems).toEqual([]);
+
+    // The policy is really enforced: an inline style without the nonce is refused.
+    await page.page.evaluate(`document.head.append(Object.assign(document.createElement('style'), { textContent: 'body{color:red}' }))`);
+    await refusal;
+    expect(violations.filter((violation) => violation.startsWith('style-src'))).toHaveLength(1);
+  });
+});
