@@ -120,5 +120,51 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(page.statesOf(closedChannel).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
       expect(page.problems).toEqual([]);
     });
+
+    it('gives up after the attempt limit (state error) and retries on request through window.sseMonitor', async () => {
+      const id = `refused-${dialect}`;
+      const page = await open(server.addPage({ dialect, connections: [{ id, channel: id, missing: true, config: { maxReconnectAttempts: 2, reconnectDelayMs: 50, jitter: 0 } }] }));
+      const gaveUp = await page.waitForState(id, (state) => state.state === 'error');
+      expect(page.statesOf(id).map((state) => `${state.state}#${state.attempt}`)).toEqual(['connecting#0', 'reconnecting#1', 'reconnecting#2', 'error#2']);
+      expect(gaveUp.attempt).toBe(2);
+      expect(server.requestsFor(id)).toHaveLength(3);
+      expect(await page.page.locator(`#sse-status-${id} [data-sse-for="error"]`).isVisible()).toBe(true);
+
+      const mark = page.statesOf(id).length;
+      expect(await page.page.evaluate(`window.sseMonitor.reconnect(${JSON.stringify(id)})`)).toBe(true);
+      await page.waitForState(id, (state) => state.state === 'error', mark);
+      expect(server.requestsFor(id)).toHaveLength(6);
+      const unexpected = page.problems.filter((problem) => !(problem.text.includes('404') && problem.url.includes(`/missing/${id}`)));
+      expect(unexpected).toEqual([]);
+    });
+
+    it('closes the stream when the element is removed from the page by other code', async () => {
+      const id = `removed-${dialect}`;
+      const witness = `witness-${dialect}`;
+      const config = { heartbeatTimeoutMs: 500, reconnectDelayMs: 300, jitter: 0 };
+      server.silenceNextStream(witness);
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id, channel: id, config },
+            { id: witness, channel: witness, config },
+          ],
+        }),
+      );
+      await page.waitForState(id, (state) => state.state === 'connected');
+      await page.waitForState(witness, (state) => state.state === 'connected');
+      const statesBefore = page.statesOf(id).length;
+      await page.page.evaluate(`document.getElementById(${JSON.stringify(`sse-element-${id}`)}).remove()`);
+      await server.waitForRequests(() => server.requestsFor(id)[0].closed);
+      expect(server.broadcaster.connections(id)).toHaveLength(0);
+      // The silenced witness times out after the same 500 ms and reconnects: by then the removed
+      // connection's heartbeat timer would have fired too, had it survived its element.
+      await page.waitForState(witness, (state) => state.state === 'reconnecting');
+      await page.waitForState(witness, (state) => state.state === 'connected', 2);
+      expect(page.statesOf(id)).toHaveLength(statesBefore);
+      expect(server.requestsFor(id)).toHaveLength(1);
+      expect(page.problems).toEqual([]);
+    });
   });
 });

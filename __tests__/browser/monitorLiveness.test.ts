@@ -13,7 +13,8 @@ describe('connection monitor liveness in Chromium', () => {
     buildClientAssets();
     browser = await launchChromium();
     // Heartbeats every 250 ms: a 1200 ms heartbeat timeout only fires on a silent stream.
-    server = await MonitorTestServer.start(250);
+    // Three events of history per channel, so that a longer absence ends in a gap.
+    server = await MonitorTestServer.start(250, 3);
   });
   afterEach(async () => {
     for (const page of pages.splice(0)) await page.close();
@@ -94,6 +95,33 @@ describe('connection monitor liveness in Chromium', () => {
       expect(page.statesOf(paused).map((state) => state.state)).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
       expect(page.statesOf(steady).map((state) => state.state)).toEqual(['connecting', 'connected']);
       expect(server.requestsFor(steady)).toHaveLength(1);
+      expect(page.problems).toEqual([]);
+    });
+
+    it('tells the page with sse-monitor:gap when what it missed is older than the history', async () => {
+      const id = `gap-${dialect}`;
+      const page = await open(server.addPage({ dialect, connections: [{ id, channel: id, config: { pauseWhenHidden: true, heartbeatTimeoutMs: 0 } }] }));
+      const gaps: { connectionId: string; lastEventId: string; latestId: string | null }[] = [];
+      let gapSeen: () => void = () => undefined;
+      const gap = new Promise<void>((resolve) => {
+        gapSeen = resolve;
+      });
+      await page.page.exposeBinding('__recordGap', (_source, detail: (typeof gaps)[number]) => {
+        gaps.push(detail);
+        gapSeen();
+      });
+      await page.page.evaluate(`document.addEventListener('sse-monitor:gap', (event) => window.__recordGap(event.detail))`);
+      await page.waitForState(id, (state) => state.state === 'connected');
+      const { id: cursor } = (await server.publishItem(id, 'seen')) as { id: string };
+      await page.page.locator(`#sse-element-${id} .item`).waitFor();
+
+      await page.setHidden(true);
+      await page.waitForState(id, (state) => state.state === 'disconnected');
+      let latest = '';
+      for (let index = 1; index <= 5; index += 1) latest = ((await server.publishItem(id, `missed ${index}`)) as { id: string }).id;
+      await page.setHidden(false);
+      await gap;
+      expect(gaps).toEqual([{ connectionId: id, lastEventId: cursor, latestId: latest }]);
       expect(page.problems).toEqual([]);
     });
   });

@@ -12,7 +12,9 @@ import { SseHead } from '../../../components/SseHead';
 /** One monitored connection on a test page. */
 export interface PageConnection {
   id: string;
+  /** Channel on the middleware, or a name under `/missing/`, which always answers 404. */
   channel: string;
+  missing?: boolean;
   config?: MonitorOptions;
   closeEvent?: string;
 }
@@ -45,7 +47,13 @@ function TestPage({ spec }: { spec: TestPageSpec }): JSX.Element {
         {spec.connections.map((connection) => (
           <section>
             <ConnectionMonitor connectionId={connection.id} config={connection.config} />
-            <SseElement connectionId={connection.id} channel={connection.channel} dialect={spec.dialect} swap="beforeend" closeEvent={connection.closeEvent}>
+            <SseElement
+              connectionId={connection.id}
+              {...(connection.missing ? { url: `/missing/${connection.channel}` } : { channel: connection.channel })}
+              dialect={spec.dialect}
+              swap="beforeend"
+              closeEvent={connection.closeEvent}
+            >
               <p class="initial">waiting</p>
             </SseElement>
           </section>
@@ -70,8 +78,8 @@ export class MonitorTestServer {
   #port = 0;
   #waiters: { check: () => boolean; resolve: () => void }[] = [];
 
-  private constructor(keepAliveMs: number) {
-    this.broadcaster = createBroadcaster<undefined>();
+  private constructor(keepAliveMs: number, historySize: number) {
+    this.broadcaster = createBroadcaster<undefined>({ history: { size: historySize } });
     this.#app.get('/favicon.ico', (_req, res) => void res.status(204).end());
     this.#app.get('/page/:index', (req, res) => {
       const spec = this.#pages[Number(req.params.index)];
@@ -80,6 +88,11 @@ export class MonitorTestServer {
         res.set('Content-Security-Policy', `default-src 'self'; script-src 'nonce-${spec.nonce}'; style-src 'nonce-${spec.nonce}'; object-src 'none'; base-uri 'none'`);
       }
       res.type('html').send(`<!doctype html>${<TestPage spec={spec} />}`);
+    });
+    this.#app.get('/missing/:name', (req, res) => {
+      this.requests.push({ channel: String(req.params.name), cursor: undefined, closed: true });
+      this.#check();
+      res.status(404).json({ error: 'no such stream' });
     });
     this.#app.use('/sse', (req, res, next) => {
       if (req.path.startsWith('/_')) return next();
@@ -102,9 +115,9 @@ export class MonitorTestServer {
     this.#server = createServer(this.#app);
   }
 
-  /** Starts on 127.0.0.1 and a free port; heartbeats every `keepAliveMs`. */
-  static async start(keepAliveMs = 250): Promise<MonitorTestServer> {
-    const server = new MonitorTestServer(keepAliveMs);
+  /** Starts on 127.0.0.1 and a free port; heartbeats every `keepAliveMs`; `historySize` events kept per channel. */
+  static async start(keepAliveMs = 250, historySize = 100): Promise<MonitorTestServer> {
+    const server = new MonitorTestServer(keepAliveMs, historySize);
     await server.#listen(0);
     server.#port = (server.#server.address() as AddressInfo).port;
     return server;
