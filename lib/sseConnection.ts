@@ -4,6 +4,8 @@
  * buffer would pass `maxBufferedBytes` the connection is evicted (the client reconnects and
  * catches up from history) instead of growing without bound.
  */
+import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
 export interface EventStreamTarget {
@@ -15,6 +17,37 @@ export interface EventStreamTarget {
   readonly destroyed: boolean;
   once(event: 'close', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;
+}
+
+const CRLF = Buffer.from('\r\n');
+let lastFrame: Buffer | undefined;
+let lastChunk = CRLF;
+
+/** `frame` as one HTTP/1.1 chunk, built once per frame: a fan-out hands every socket the same Buffer. */
+function chunkOf(frame: Buffer): Buffer {
+  if (frame !== lastFrame) {
+    lastChunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+    lastFrame = frame;
+  }
+  return lastChunk;
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}
+
+/**
+ * The socket of a plain HTTP/1.1 chunked response whose headers are out, whose `write` nobody
+ * wrapped (compression) and which has nothing queued of its own, so a pre-framed chunk written
+ * to the socket gives the exact bytes `res.write` would. It is the hot path of a fan-out:
+ * Express gives every response object its own hidden class (it swaps prototypes), which makes
+ * Node's `res.write` internals megamorphic and about 2.5 times slower per write.
+ */
+function chunkedSocketOf(target: EventStreamTarget): Socket | undefined {
+  if (!(target instanceof ServerResponse) || target.write !== ServerResponse.prototype.write) return undefined;
+  const socket = target.socket;
+  if (!socket || !target.headersSent || !target.chunkedEncoding || target.writableLength !== socket.writableLength) return undefined;
+  return socket;
 }
 
 /** Why a connection ended. */
@@ -63,6 +96,8 @@ export class SseConnection<M = unknown> {
   /** Frames not written because the connection was evicted or closed. */
   droppedEvents = 0;
   readonly #target: EventStreamTarget;
+  /** Where frames go directly when {@link chunkedSocketOf} allows it. */
+  readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
   readonly #onClose: SseConnectionOptions<M>['onClose'];
   #closed = false;
@@ -76,6 +111,7 @@ export class SseConnection<M = unknown> {
    */
   constructor(target: EventStreamTarget, options: SseConnectionOptions<M>) {
     this.#target = target;
+    this.#socket = chunkedSocketOf(target);
     this.id = options.id;
     this.channel = options.channel;
     this.metadata = options.metadata;
@@ -156,8 +192,19 @@ export class SseConnection<M = unknown> {
 
   #writeNow(frame: Buffer, now = Date.now()): boolean {
     if (this.#closed) return false;
-    if (this.#target.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
-    this.#target.write(frame);
+    const socket = this.#socket;
+    if (socket?.writable) {
+      if (socket.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
+      // Corked until the next tick, as `res.write` does: a burst leaves in one writev per socket.
+      if (!socket.writableCorked) {
+        socket.cork();
+        process.nextTick(uncork, socket);
+      }
+      socket.write(chunkOf(frame));
+    } else {
+      if (this.#target.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
+      this.#target.write(frame);
+    }
     this.eventsSent += 1;
     this.bytesSent += frame.length;
     this.lastActivityAt = now;
