@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the browser assets into dist/client/: the monitor runtime (lib/client/monitor.ts, bundled
 // for browsers by esbuild) and the status indicator stylesheet. The middleware serves both from
-// there as {prefix}/_assets/monitor.js and {prefix}/_assets/sse-status.css.
+// there as {prefix}/_assets/monitor.js and {prefix}/_assets/sse-status.css. Files are replaced
+// atomically (write, then rename), because test suites build in parallel while servers read.
 'use strict';
-const { copyFileSync, mkdirSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const esbuild = require('esbuild');
 
@@ -11,16 +12,24 @@ const root = join(__dirname, '..');
 const outDir = join(root, 'dist', 'client');
 mkdirSync(outDir, { recursive: true });
 
-esbuild.buildSync({
+function replaceFile(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+const { outputFiles } = esbuild.buildSync({
   entryPoints: [join(root, 'lib', 'client', 'monitor.ts')],
   outfile: join(outDir, 'monitor.js'),
+  tsconfig: join(root, 'lib', 'client', 'tsconfig.json'),
   bundle: true,
   format: 'iife',
   platform: 'browser',
   target: ['es2022'],
   minify: true,
-  tsconfig: join(root, 'lib', 'client', 'tsconfig.json'),
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 });
-copyFileSync(join(root, 'lib', 'client', 'sse-status.css'), join(outDir, 'sse-status.css'));
+for (const file of outputFiles) replaceFile(file.path, file.contents);
+replaceFile(join(outDir, 'sse-status.css'), readFileSync(join(root, 'lib', 'client', 'sse-status.css')));

@@ -1,0 +1,34 @@
+import { createSseComponents } from '../../components/createSseComponents';
+import { parseMarkup } from './parsedMarkup';
+
+describe('createSseComponents', () => {
+  it('binds the dialect and prefix of the app to every component', () => {
+    const { SseElement, SseHead, ConnectionMonitor, dialect, prefix } = createSseComponents({ dialect: 'htmx4', prefix: '/live' });
+    expect([dialect, prefix]).toEqual(['htmx4', '/live']);
+    const element = parseMarkup(<SseElement connectionId="a" channel="news" />).querySelector('div');
+    expect(element?.getAttribute('hx-sse:connect')).toBe('/live/news');
+    expect(element?.hasAttribute('sse-connect')).toBe(false);
+    expect(
+      parseMarkup(<SseHead />)
+        .querySelectorAll('script')
+        .map((script) => script.getAttribute('src')),
+    ).toEqual(['/live/_assets/htmx4.js', '/live/_assets/hx-sse.js', '/live/_assets/monitor.js']);
+    expect(parseMarkup(<ConnectionMonitor connectionId="a" />).querySelector('#sse-status-a')?.hasAttribute('data-sse-monitor')).toBe(true);
+  });
+
+  it('lets one component override the app dialect', () => {
+    const { SseElement } = createSseComponents({ dialect: 'htmx4' });
+    const element = parseMarkup(<SseElement connectionId="a" channel="news" dialect="htmx2" />).querySelector('div');
+    expect([element?.getAttribute('hx-ext'), element?.getAttribute('sse-connect')]).toEqual(['sse', '/sse/news']);
+  });
+
+  it('defaults to htmx 2 under /sse', () => {
+    const { dialect, prefix } = createSseComponents();
+    expect([dialect, prefix]).toEqual(['htmx2', '/sse']);
+  });
+
+  it('throws a TypeError for a bad dialect or prefix', () => {
+    expect(() => createSseComponents({ dialect: 'htmx3' as 'htmx2' })).toThrow(new TypeError('dialect must be one of htmx2, htmx4, got "htmx3"'));
+    expect(() => createSseComponents({ prefix: '/sse/' })).toThrow(TypeError);
+  });
+});
