@@ -117,7 +117,10 @@ export class StreamChecker {
   }
 
   #line(line: string): void {
-    if (line === '') return this.#dispatch();
+    if (line === '') {
+      this.#dispatch();
+      return;
+    }
     if (line.charCodeAt(0) === 58 /* ':' */) {
       this.#report.keepAlives += 1;
       return;

@@ -1,0 +1,88 @@
+/**
+ * The messages the orchestrator exchanges with its two child processes (a server and the load
+ * generator) over Node's IPC channel. One request is outstanding per child at a time.
+ */
+
+/** The servers compared. */
+export type ServerKind = 'raw' | 'ours' | 'ours-node-http' | 'better-sse' | 'sse-channel';
+
+/** What each published event carries (see `payloads.ts`). */
+export type PayloadKind = 'text128' | 'text1k' | 'html2k';
+
+/** How a server publishes: batches of events, with a pause or a yield between batches. */
+export interface PublishPlan {
+  count: number;
+  batchSize: number;
+  /** Batches start this many ms apart; 0 means "as fast as the server accepts" (yield only). */
+  intervalMs: number;
+  payload: PayloadKind;
+}
+
+/** Orchestrator → server. */
+export type ServerCommand =
+  | { type: 'awaitConnections'; count: number; timeoutMs: number }
+  | { type: 'memory' }
+  | { type: 'cpu' }
+  | { type: 'publish'; plan: PublishPlan };
+
+/** Server process CPU time so far, from its own `process.cpuUsage()`. */
+export interface CpuReply {
+  type: 'cpu';
+  userMicros: number;
+  systemMicros: number;
+}
+
+/** Server → orchestrator. */
+export type ServerReply =
+  | { type: 'ready'; port: number; openFileLimit: number | undefined }
+  | { type: 'connections'; count: number }
+  | { type: 'memory'; heapUsed: number; rss: number }
+  | CpuReply
+  | { type: 'published'; count: number; elapsedMs: number }
+  | { type: 'error'; message: string };
+
+/** Orchestrator → load generator. */
+export type LoadCommand =
+  | { type: 'connect'; port: number; path: string; count: number; concurrency: number; timeoutMs: number }
+  | { type: 'expect'; firstSequence: number; count: number; minDataLength: number; recordLatency: boolean; timeoutMs: number }
+  | { type: 'hold'; durationMs: number }
+  | { type: 'cpu' };
+
+/** What the load generator saw for one published plan, over all its connections. */
+export interface DeliveryResult {
+  connections: number;
+  /** Connections that received the last event. */
+  complete: number;
+  /** Numbered events received, all connections together. */
+  delivered: number;
+  missing: number;
+  duplicates: number;
+  badData: number;
+  /** Connections that closed before the end. */
+  closed: number;
+  timedOut: boolean;
+  /** From the first event's publish time (server clock) to the last connection's last event. */
+  elapsedMs: number;
+  /** Publish-to-receipt percentiles over every received event, when recorded. */
+  latency: { p50: number; p99: number; max: number } | undefined;
+  /** Per event, the time until its last recipient had it (fan-out time), when recorded. */
+  fanOutMs: number[];
+  missingExamples: number[];
+  duplicateExamples: number[];
+}
+
+/** Load generator → orchestrator. */
+export type LoadReply =
+  | { type: 'ready'; openFileLimit: number | undefined }
+  | { type: 'connected'; open: number; failed: number; firstError: string | undefined }
+  | { type: 'expecting' }
+  | ({ type: 'received' } & DeliveryResult)
+  | { type: 'held'; open: number; withKeepAlive: number }
+  | CpuReply
+  | { type: 'error'; message: string };
+
+/** Reads the open-files limit the launcher reported (see `benchChild.ts`). */
+export function openFileLimitFromEnv(): number | undefined {
+  const limit = Number(process.env.BENCH_OPEN_FILE_LIMIT);
+  return Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/** The bundled child scripts. */
+export interface ChildScripts {
+  serverScript: string;
+  loadScript: string;
+}
+
+/**
+ * Bundles the two child entries with esbuild so each of the ~60 child processes starts in
+ * milliseconds instead of compiling TypeScript. Packages stay external: the output lives under
+ * `node_modules/.cache`, from where Node resolves them in the project's `node_modules`.
+ */
+export async function buildChildren(root: string): Promise<ChildScripts> {
+  const outdir = join(root, 'node_modules', '.cache', 'express-htmx-sse-bench');
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: { serverProcess: join(root, 'bench', 'serverProcess.ts'), loadGeneratorProcess: join(root, 'bench', 'loadGeneratorProcess.ts') },
+    outdir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    tsconfig: join(root, 'tsconfig.json'),
+    logLevel: 'warning',
+  });
+  return { serverScript: join(outdir, 'serverProcess.js'), loadScript: join(outdir, 'loadGeneratorProcess.js') };
+}

@@ -1,0 +1,217 @@
+import { Agent, type ClientRequest, get, type IncomingMessage } from 'node:http';
+import type { DeliveryResult } from './benchProtocol';
+import { publishedAtOf, wallClockMs } from './payloads';
+import { type NumberedEvent, StreamChecker } from './streamChecker';
+
+/** One open stream of the load generator. */
+interface Stream {
+  request: ClientRequest;
+  response: IncomingMessage | undefined;
+  checker: StreamChecker;
+  open: boolean;
+  /** Whether it has received the last event of the current plan. */
+  done: boolean;
+}
+
+/** Options of {@link LoadGenerator.expect}. */
+export interface ExpectOptions {
+  firstSequence: number;
+  count: number;
+  minDataLength: number;
+  /** Keep every publish-to-receipt time (latency scenarios) rather than only the first and last. */
+  recordLatency: boolean;
+  timeoutMs: number;
+}
+
+const MAX_LATENCY_SAMPLES = 2_000_000;
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/**
+ * Opens N event streams over loopback, parses each with a {@link StreamChecker}, and reports
+ * when every stream has every event of a plan, or what is missing when time runs out.
+ */
+export class LoadGenerator {
+  readonly #streams: Stream[] = [];
+  readonly #agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  /** When the chunk being parsed arrived: one clock read per chunk, not per event. */
+  #chunkReceivedAt = 0;
+  #plan: (ExpectOptions & { lastSequence: number }) | undefined;
+  #pending = 0;
+  #onComplete: (() => void) | undefined;
+  #firstPublishedAt = Number.NaN;
+  #lastCompletedAt = Number.NaN;
+  #latencies = new Float64Array(0);
+  #latencyCount = 0;
+  #fanOut: Float64Array = new Float64Array(0);
+
+  /** Streams open now. */
+  get openStreams(): number {
+    return this.#streams.reduce((open, stream) => open + (stream.open ? 1 : 0), 0);
+  }
+
+  /** Opens `count` streams, at most `concurrency` connecting at once, within `timeoutMs`. */
+  async connect(url: { port: number; path: string }, count: number, concurrency: number, timeoutMs: number): Promise<{ open: number; failed: number; firstError: string | undefined }> {
+    const deadline = performance.now() + timeoutMs;
+    let failed = 0;
+    let firstError: string | undefined;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count && performance.now() < deadline) {
+        next += 1;
+        try {
+          await this.#open(url, deadline - performance.now());
+        } catch (error) {
+          failed += 1;
+          firstError ??= (error as Error).message;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    return { open: this.openStreams, failed: failed + (count - next), firstError };
+  }
+
+  /** Starts checking a plan on every open stream; resolves with what arrived. */
+  expect(options: ExpectOptions): Promise<DeliveryResult> {
+    const lastSequence = options.firstSequence + options.count - 1;
+    this.#plan = { ...options, lastSequence };
+    this.#firstPublishedAt = Number.NaN;
+    this.#lastCompletedAt = Number.NaN;
+    this.#latencyCount = 0;
+    this.#latencies = new Float64Array(options.recordLatency ? Math.min(MAX_LATENCY_SAMPLES, options.count * this.#streams.length) : 0);
+    this.#fanOut = new Float64Array(options.count);
+    this.#pending = 0;
+    for (const stream of this.#streams) {
+      stream.checker = new StreamChecker({ firstSequence: options.firstSequence, minDataLength: options.minDataLength, onEvent: this.#onEvent });
+      stream.done = !stream.open;
+      if (!stream.done) this.#pending += 1;
+    }
+    return new Promise((resolve) => {
+      const finish = (timedOut: boolean): void => {
+        clearTimeout(timer);
+        this.#onComplete = undefined;
+        resolve(this.#result(timedOut));
+      };
+      const timer = setTimeout(() => finish(true), options.timeoutMs);
+      this.#onComplete = () => finish(false);
+      if (this.#pending === 0) finish(false);
+    });
+  }
+
+  /** Waits `durationMs`, then counts open streams that received a keep-alive meanwhile. */
+  async hold(durationMs: number): Promise<{ open: number; withKeepAlive: number }> {
+    const before = this.#streams.map((stream) => stream.checker.finish().keepAlives);
+    await new Promise((resolve) => setTimeout(resolve, durationMs));
+    let withKeepAlive = 0;
+    this.#streams.forEach((stream, index) => {
+      if (stream.open && stream.checker.finish().keepAlives > before[index]!) withKeepAlive += 1;
+    });
+    return { open: this.openStreams, withKeepAlive };
+  }
+
+  #open(url: { port: number; path: string }, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = get({ host: '127.0.0.1', port: url.port, path: url.path, agent: this.#agent, headers: { Accept: 'text/event-stream' } });
+      const stream: Stream = { request, response: undefined, checker: new StreamChecker({ firstSequence: 1 }), open: false, done: true };
+      const timer = setTimeout(() => {
+        request.destroy(new Error(`no response within ${Math.round(timeoutMs)} ms`));
+      }, timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        this.#closed(stream);
+        reject(error);
+      });
+      request.once('response', (response) => {
+        clearTimeout(timer);
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(new Error(`HTTP ${response.statusCode}`));
+          return;
+        }
+        stream.response = response;
+        stream.open = true;
+        this.#streams.push(stream);
+        response.setEncoding('utf8');
+        response.on('data', (text: string) => this.#data(stream, text));
+        response.once('close', () => this.#closed(stream));
+        resolve();
+      });
+    });
+  }
+
+  #data(stream: Stream, text: string): void {
+    this.#chunkReceivedAt = wallClockMs();
+    stream.checker.push(text);
+    const plan = this.#plan;
+    if (!stream.done && plan && stream.checker.expectedSequence > plan.lastSequence) {
+      stream.done = true;
+      this.#lastCompletedAt = this.#chunkReceivedAt;
+      this.#settle();
+    }
+  }
+
+  readonly #onEvent = (event: NumberedEvent): void => {
+    const plan = this.#plan;
+    if (!plan) return;
+    const index = event.sequence - plan.firstSequence;
+    if (!(plan.recordLatency || index === 0) || index < 0 || index >= plan.count) return;
+    const publishedAt = publishedAtOf(event.data);
+    const latency = this.#chunkReceivedAt - publishedAt;
+    if (index === 0 && Number.isNaN(this.#firstPublishedAt)) this.#firstPublishedAt = publishedAt;
+    if (latency > this.#fanOut[index]!) this.#fanOut[index] = latency;
+    if (plan.recordLatency && this.#latencyCount < this.#latencies.length) this.#latencies[this.#latencyCount++] = latency;
+  };
+
+  #closed(stream: Stream): void {
+    if (!stream.open) return;
+    stream.open = false;
+    if (!stream.done) {
+      stream.done = true;
+      this.#settle();
+    }
+  }
+
+  #settle(): void {
+    this.#pending -= 1;
+    if (this.#pending === 0) this.#onComplete?.();
+  }
+
+  #result(timedOut: boolean): DeliveryResult {
+    const plan = this.#plan!;
+    this.#plan = undefined;
+    const result: DeliveryResult = {
+      connections: this.#streams.length,
+      complete: 0,
+      delivered: 0,
+      missing: 0,
+      duplicates: 0,
+      badData: 0,
+      closed: 0,
+      timedOut,
+      elapsedMs: this.#lastCompletedAt - this.#firstPublishedAt,
+      latency: undefined,
+      fanOutMs: [],
+      missingExamples: [],
+      duplicateExamples: [],
+    };
+    for (const stream of this.#streams) {
+      const report = stream.checker.finish(plan.lastSequence);
+      if (stream.checker.expectedSequence > plan.lastSequence) result.complete += 1;
+      if (!stream.open) result.closed += 1;
+      result.delivered += report.events;
+      result.missing += report.missing;
+      result.duplicates += report.duplicates;
+      result.badData += report.badData;
+      if (result.missingExamples.length === 0) result.missingExamples = report.missingExamples;
+      if (result.duplicateExamples.length === 0) result.duplicateExamples = report.duplicateExamples;
+    }
+    if (plan.recordLatency && this.#latencyCount > 0) {
+      const sorted = this.#latencies.subarray(0, this.#latencyCount).sort();
+      result.latency = { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1]! };
+    }
+    if (plan.recordLatency) result.fanOutMs = Array.from(this.#fanOut);
+    return result;
+  }
+}

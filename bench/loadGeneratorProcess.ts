@@ -1,0 +1,37 @@
+/**
+ * Child process entry: the load generator, driven by the orchestrator (see `benchProtocol.ts`).
+ * It runs on its own core so that parsing a million events does not steal the server's CPU.
+ */
+import { type LoadCommand, type LoadReply, openFileLimitFromEnv } from './benchProtocol';
+import { LoadGenerator } from './loadGenerator';
+
+const generator = new LoadGenerator();
+
+function reply(message: LoadReply): void {
+  process.send?.(message);
+}
+
+async function handle(command: LoadCommand): Promise<LoadReply> {
+  switch (command.type) {
+    case 'connect':
+      return { type: 'connected', ...(await generator.connect(command, command.count, command.concurrency, command.timeoutMs)) };
+    case 'expect': {
+      const delivery = generator.expect(command);
+      // Checkers are in place before the orchestrator lets the server publish.
+      reply({ type: 'expecting' });
+      return { type: 'received', ...(await delivery) };
+    }
+    case 'hold':
+      return { type: 'held', ...(await generator.hold(command.durationMs)) };
+    case 'cpu': {
+      const usage = process.cpuUsage();
+      return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };
+    }
+  }
+}
+
+process.on('message', (command: LoadCommand) => {
+  handle(command).then(reply, (error: Error) => reply({ type: 'error', message: error.stack ?? String(error) }));
+});
+process.on('disconnect', () => process.exit(0));
+reply({ type: 'ready', openFileLimit: openFileLimitFromEnv() });

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: every scenario of issue 3 against every server, each in fresh processes
+ * (server pinned to one core, load generator to the other), servers alternating within each
+ * repeat, three repeats; prints the table of medians and ratios and writes it into BENCHMARKS.md.
+ *
+ * Flags: `--repeats=N` (default 3), `--scenarios=a,b`, `--servers=a,b`, `--budget-minutes=M`
+ * (default 10: later repeats are skipped, and said so, when the next would overrun),
+ * `--profile=DIR` (`--cpu-prof` of the servers), `--no-write` (leave BENCHMARKS.md alone).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { BenchmarkResults } from './benchmarkTable';
+import type { ServerKind } from './benchProtocol';
+import { buildChildren } from './buildChildren';
+import { describeMachine, loadAverage, machineCpuTimes } from './machineLoad';
+import { type Measurement, measureScenario } from './measureScenario';
+import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
+
+const ROOT = join(__dirname, '..');
+const TABLE_START = '<!-- bench:latest:start -->';
+const TABLE_END = '<!-- bench:latest:end -->';
+const WANTED_OPEN_FILES = 65_536;
+/** Whole-run bound even if the budget flag is raised. */
+const MAX_BUDGET_MINUTES = 60;
+
+function flag(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length);
+}
+
+function listFlag<T extends string>(name: string, all: readonly T[]): T[] {
+  const value = flag(name);
+  if (value === undefined) return [...all];
+  const wanted = value.split(',') as T[];
+  const unknown = wanted.filter((item) => !all.includes(item));
+  if (unknown.length > 0) throw new TypeError(`--${name}: unknown ${unknown.join(', ')}; use ${all.join(', ')}`);
+  return wanted;
+}
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const repeats = Number(flag('repeats') ?? 3);
+  const budgetMinutes = Math.min(MAX_BUDGET_MINUTES, Number(flag('budget-minutes') ?? 10));
+  if (!Number.isSafeInteger(repeats) || repeats < 1 || repeats > 10) throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
+  if (!(budgetMinutes > 0)) throw new TypeError(`--budget-minutes must be positive, got ${flag('budget-minutes')}`);
+  const scenarioNames = listFlag<ScenarioName>('scenarios', SCENARIOS.map((scenario) => scenario.name));
+  const servers = listFlag<ServerKind>('servers', SERVER_KINDS);
+  const profileDir = flag('profile');
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const pinned = hasTaskset() && availableParallelism() >= 2;
+  const scripts = await buildChildren(ROOT);
+  const setup = { ...scripts, serverCpu: pinned ? 0 : undefined, loadCpu: pinned ? 1 : undefined, openFiles: WANTED_OPEN_FILES, cpuProfileDir: profileDir };
+  const started = Date.now();
+  const deadline = started + budgetMinutes * 60_000;
+  const cpuBefore = machineCpuTimes();
+  const loadBefore = loadAverage();
+  const ownCpuBefore = process.cpuUsage();
+  log(`bench: ${describeMachine()}; ${pinned ? 'server on CPU 0, load generator on CPU 1' : 'not pinned (no taskset or one core)'}; load average ${loadBefore}`);
+
+  const measurements: Measurement[] = [];
+  const longest = new Map<ScenarioName, number>();
+  const skipped: string[] = [];
+  for (let repeat = 1; repeat <= repeats; repeat += 1) {
+    for (const scenario of SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name))) {
+      for (const server of servers.filter((candidate) => scenario.servers.includes(candidate))) {
+        const expected = longest.get(scenario.name) ?? 0;
+        if (Date.now() + expected > deadline) {
+          skipped.push(`${scenario.name}/${server} repeat ${repeat}`);
+          continue;
+        }
+        const runStarted = Date.now();
+        const measurement = await measureScenario(scenario, server, setup);
+        const took = Date.now() - runStarted;
+        longest.set(scenario.name, Math.max(expected, took));
+        measurements.push(measurement);
+        const figures = Object.entries(measurement.figures)
+          .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
+          .join(' ');
+        log(`[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`);
+      }
+    }
+  }
+
+  const wallSeconds = (Date.now() - started) / 1000;
+  const cpuAfter = machineCpuTimes();
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const benchCpuSeconds = measurements.reduce((sum, run) => sum + run.childCpuSeconds, 0) + (ownCpu.user + ownCpu.system) / 1e6;
+  let loadNote = `load average ${loadBefore} before, ${loadAverage()} after`;
+  if (cpuBefore && cpuAfter) {
+    const capacity = cpuAfter.total - cpuBefore.total;
+    const others = Math.max(0, cpuAfter.busy - cpuBefore.busy - benchCpuSeconds);
+    loadNote += `; other processes used about ${Math.round((100 * others) / capacity)}% of the machine's CPU during the run`;
+  }
+
+  const results = new BenchmarkResults(measurements);
+  const problems = results.problems();
+  const section = [
+    `Run of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round(wallSeconds)} s, on ${describeMachine()}.`,
+    `${pinned ? 'Servers pinned to CPU 0 and the load generator to CPU 1 (taskset).' : 'Processes not pinned (no taskset).'} Machine load: ${loadNote}.`,
+    '',
+    results.table(servers),
+    '',
+    skipped.length > 0 ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.` : `Every run repeated ${repeats}×.`,
+    problems.length > 0 ? `\nProblems seen:\n${problems.map((problem) => `- ${problem}`).join('\n')}` : 'No problems seen: every client received every event once, in order.',
+  ].join('\n');
+  process.stdout.write(`${section}\n`);
+
+  mkdirSync(join(ROOT, 'reports'), { recursive: true });
+  writeFileSync(join(ROOT, 'reports', 'bench-latest.json'), JSON.stringify({ started, wallSeconds, loadNote, measurements }, null, 2));
+  if (!process.argv.includes('--no-write')) {
+    const path = join(ROOT, 'BENCHMARKS.md');
+    const text = readFileSync(path, 'utf8');
+    const start = text.indexOf(TABLE_START);
+    const end = text.indexOf(TABLE_END);
+    if (start === -1 || end < start) throw new Error(`BENCHMARKS.md has no ${TABLE_START} … ${TABLE_END} section to write the table into`);
+    writeFileSync(path, `${text.slice(0, start + TABLE_START.length)}\n${section}\n${text.slice(end)}`);
+    log('bench: table written to BENCHMARKS.md');
+  }
+}
+
+main().catch((error: Error) => {
+  log(error.stack ?? String(error));
+  process.exit(1);
+});

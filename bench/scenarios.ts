@@ -1,0 +1,94 @@
+import type { PublishPlan, ServerKind } from './benchProtocol';
+
+/** The servers, in the order they alternate within each repeat. */
+export const SERVER_KINDS: readonly ServerKind[] = ['raw', 'ours', 'ours-node-http', 'better-sse', 'sse-channel'];
+
+/** Ours without Express only runs where the framework's cost shows (per-write CPU, per-connection memory). */
+const FRAMEWORK_VARIANT: ServerKind = 'ours-node-http';
+
+/** Names of the scenarios of the issue, in run order. */
+export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html';
+
+/** One scenario: how many clients, what is published, what is measured. */
+export interface Scenario {
+  name: ScenarioName;
+  clients: number;
+  keepAliveMs: number;
+  /** What the server publishes once every client is registered (none: idle connections). */
+  plan: PublishPlan | undefined;
+  /** Record every publish-to-receipt time (else only the first and last event's). */
+  recordLatency: boolean;
+  /** Take heap and RSS before connecting and once every client is registered. */
+  measureMemory: boolean;
+  /** After the plan, keep the streams idle this long and count those kept alive. */
+  holdMs: number;
+  /** Bound on waiting for every client to receive the whole plan. */
+  deliveryTimeoutMs: number;
+  /** Which servers run it (the whole run must fit in 10 minutes on 2 cores). */
+  servers: readonly ServerKind[];
+}
+
+const ALL = SERVER_KINDS;
+const WITHOUT_VARIANT = SERVER_KINDS.filter((kind) => kind !== FRAMEWORK_VARIANT);
+
+const IDLE_KEEP_ALIVE_MS = 15_000;
+
+/** The five scenarios of issue 3. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'throughput',
+    clients: 1000,
+    keepAliveMs: IDLE_KEEP_ALIVE_MS,
+    plan: { count: 2000, batchSize: 10, intervalMs: 0, payload: 'text128' },
+    recordLatency: false,
+    measureMemory: false,
+    holdMs: 0,
+    deliveryTimeoutMs: 60_000,
+    servers: ALL,
+  },
+  {
+    name: 'latency',
+    clients: 1000,
+    keepAliveMs: IDLE_KEEP_ALIVE_MS,
+    plan: { count: 1000, batchSize: 1, intervalMs: 10, payload: 'text128' },
+    recordLatency: true,
+    measureMemory: false,
+    holdMs: 0,
+    deliveryTimeoutMs: 40_000,
+    servers: WITHOUT_VARIANT,
+  },
+  {
+    name: 'memory',
+    clients: 5000,
+    keepAliveMs: IDLE_KEEP_ALIVE_MS,
+    plan: undefined,
+    recordLatency: false,
+    measureMemory: true,
+    holdMs: 0,
+    deliveryTimeoutMs: 0,
+    servers: ALL,
+  },
+  {
+    name: 'scale',
+    clients: 10_000,
+    keepAliveMs: 1000,
+    plan: { count: 5, batchSize: 1, intervalMs: 400, payload: 'text1k' },
+    recordLatency: true,
+    measureMemory: false,
+    holdMs: 2500,
+    deliveryTimeoutMs: 30_000,
+    servers: WITHOUT_VARIANT,
+  },
+  {
+    name: 'html',
+    clients: 1000,
+    keepAliveMs: IDLE_KEEP_ALIVE_MS,
+    // 400 x ~2.1 KB stays under the 1 MiB a client may have buffered, so no server evicts.
+    plan: { count: 400, batchSize: 10, intervalMs: 0, payload: 'html2k' },
+    recordLatency: false,
+    measureMemory: false,
+    holdMs: 0,
+    deliveryTimeoutMs: 60_000,
+    servers: ALL,
+  },
+];

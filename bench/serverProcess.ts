@@ -1,0 +1,99 @@
+/**
+ * Child process entry: runs one server under test on 127.0.0.1 and answers the orchestrator's
+ * commands (see `benchProtocol.ts`). Usage: `node serverProcess.js <kind> <keepAliveMs>`.
+ * Memory figures need `--expose-gc` so they are taken after a full collection.
+ */
+import type { AddressInfo } from 'node:net';
+import { openFileLimitFromEnv, type ServerCommand, type ServerKind, type ServerReply } from './benchProtocol';
+import { runPublishPlan } from './publishLoop';
+import type { BenchServerFactory } from './servers/benchServer';
+import { createBetterSseServer } from './servers/betterSseServer';
+import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
+import { createOursServer } from './servers/oursServer';
+import { createRawServer } from './servers/rawServer';
+import { createSseChannelServer } from './servers/sseChannelServer';
+
+const FACTORIES: Record<ServerKind, BenchServerFactory> = {
+  raw: createRawServer,
+  ours: createOursServer,
+  'ours-node-http': createOursNodeHttpServer,
+  'better-sse': createBetterSseServer,
+  'sse-channel': createSseChannelServer,
+};
+
+/** Pending connections beyond the default 511, so 10,000 clients connecting in bursts are not dropped. */
+const LISTEN_BACKLOG = 4096;
+
+function reply(message: ServerReply): void {
+  process.send?.(message);
+}
+
+let connections = 0;
+let connectionWaiter: { count: number; resolve: () => void } | undefined;
+
+function onConnection(): void {
+  connections += 1;
+  if (connectionWaiter && connections >= connectionWaiter.count) connectionWaiter.resolve();
+}
+
+function awaitConnections(count: number, timeoutMs: number): Promise<void> {
+  if (connections >= count) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    connectionWaiter = {
+      count,
+      resolve: () => {
+        clearTimeout(timer);
+        connectionWaiter = undefined;
+        resolve();
+      },
+    };
+  });
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  // Twice: the first pass can leave weakly held objects for the second.
+  gc?.();
+  gc?.();
+}
+
+async function handle(command: ServerCommand, publish: (sequence: number, data: string) => unknown): Promise<ServerReply> {
+  switch (command.type) {
+    case 'awaitConnections':
+      await awaitConnections(command.count, command.timeoutMs);
+      return { type: 'connections', count: connections };
+    case 'memory': {
+      collectGarbage();
+      const usage = process.memoryUsage();
+      return { type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss };
+    }
+    case 'cpu': {
+      const usage = process.cpuUsage();
+      return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };
+    }
+    case 'publish':
+      return { type: 'published', ...(await runPublishPlan(command.plan, publish)) };
+  }
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as ServerKind;
+  const keepAliveMs = Number(process.argv[3]);
+  const factory = FACTORIES[kind];
+  if (!factory) throw new TypeError(`unknown server kind ${JSON.stringify(kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
+  if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 1) throw new TypeError(`keepAliveMs must be a positive integer, got ${process.argv[3]}`);
+  const { server, publish } = factory({ keepAliveMs, onConnection });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG }, resolve));
+  process.on('message', (command: ServerCommand) => {
+    handle(command, publish).then(reply, (error: Error) => reply({ type: 'error', message: error.stack ?? String(error) }));
+  });
+  process.on('disconnect', () => process.exit(0));
+  reply({ type: 'ready', port: (server.address() as AddressInfo).port, openFileLimit: openFileLimitFromEnv() });
+}
+
+main().catch((error: Error) => {
+  reply({ type: 'error', message: error.stack ?? String(error) });
+  process.exit(1);
+});

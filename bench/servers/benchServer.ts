@@ -1,0 +1,24 @@
+import type { Server } from 'node:http';
+import type { PublishOne } from '../publishLoop';
+
+/** Where every bench server serves its one channel. */
+export const STREAM_PATH = '/sse/bench';
+
+/** What every bench server is given. */
+export interface BenchServerOptions {
+  /** Keep-alive interval of the library (each uses its own form: comment or event). */
+  keepAliveMs: number;
+  /** Called when a stream is registered and will receive the next broadcast. */
+  onConnection(): void;
+}
+
+/** One server under test, as the server process drives it. */
+export interface BenchServer {
+  /** The HTTP server to listen with. */
+  server: Server;
+  /** Broadcasts one event to every stream; ids are the sequence (or the library's own). */
+  publish: PublishOne;
+}
+
+/** Builds a server under test. */
+export type BenchServerFactory = (options: BenchServerOptions) => BenchServer;
