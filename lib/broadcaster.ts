@@ -107,7 +107,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (!Number.isSafeInteger(max) || max < 1) throw new TypeError(`maxBufferedBytes must be a positive integer, got ${describeValue(max)}`);
     this.#maxBufferedBytes = max;
     this.#bus = options.bus ?? new MemoryBus(options.history);
-    this.#bus.attach({ deliver: this.#deliver, direct: this.#direct });
+    this.#bus.attach({ deliver: this.#deliver, direct: this.#direct, stats: () => this.#registry.stats() });
   }
 
   /** Whether {@link close} has been called. */

@@ -58,6 +58,8 @@ export type ReplayResult =
 
 /** What the broadcaster asks the bus to call back. */
 export interface BusHandlers {
+  /** This process's connection counts (a shared bus reports them for cluster-wide stats). */
+  stats(): { connections: number; byChannel: Record<string, number> };
   /** A published event reached this process; returns how many connections it was written to. */
   deliver(delivery: BusDelivery): number;
   /** A frame addressed to one connection reached this process; true when it was written here. */

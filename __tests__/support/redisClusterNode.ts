@@ -20,7 +20,6 @@ const bus = new RedisBus({
   statsIntervalMs: 200,
 });
 const broadcaster = createBroadcaster({ bus });
-bus.reportStatsOf(broadcaster);
 
 const app = express();
 app.use(express.json());

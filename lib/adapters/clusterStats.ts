@@ -10,7 +10,7 @@ export interface ProcessReport {
   pid: number;
   startedAt: number;
   reportedAt: number;
-  /** Its open connections, or null when no broadcaster's counts are attached (`reportStatsOf`). */
+  /** Its open connections, or null when no broadcaster is attached to its bus yet. */
   connections: number | null;
   /** Its open connections per channel. */
   byChannel: Record<string, number>;
@@ -28,7 +28,7 @@ export interface ClusterStats {
   readAt: number;
 }
 
-/** Where a process's counts come from: a broadcaster (its `stats()`) or anything shaped like it. */
+/** Where a process's counts come from: the handlers its broadcaster attached to the bus. */
 export interface LocalStatsSource {
   stats(): { connections: number; byChannel: Record<string, number> };
 }

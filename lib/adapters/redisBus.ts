@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import type { Bus, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult, StoredEvent } from '../bus';
 import { formatEventId, parseEventId } from '../eventId';
 import { describeValue } from '../fieldValidation';
-import { type ClusterStats, ClusterStatsReporter, type LocalStatsSource } from './clusterStats';
+import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import { type RunCommand, withDeadline } from './commandDeadline';
 import { appendToInbox, DirectMessages } from './directMessages';
 import { RedisBusError } from './redisBusError';
@@ -146,15 +146,8 @@ export class RedisBus implements Bus {
   /** {@inheritDoc Bus.attach} */
   attach(handlers: BusHandlers): void {
     this.#handlers = handlers;
-  }
-
-  /**
-   * Counts this process's connections in the stats it reports to Redis: pass the broadcaster
-   * that owns this bus (`bus.reportStatsOf(broadcaster)`). Without it, processes report no counts.
-   */
-  reportStatsOf(source: LocalStatsSource): void {
-    if (!source || typeof source.stats !== 'function') throw new TypeError(`reportStatsOf needs an object with stats() (a broadcaster), got ${describeValue(source)}`);
-    this.#reporter.setSource(source);
+    // The owning broadcaster's counts are what this process reports for cluster stats.
+    this.#reporter.setSource(handlers);
   }
 
   /** Reads every live process's report from Redis now. */
