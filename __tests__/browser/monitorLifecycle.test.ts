@@ -22,18 +22,24 @@ describe('connection monitor lifecycle in Chromium', () => {
     await browser?.close();
   });
 
-  async function open(url: string): Promise<WatchedPage> {
+  async function open(url: string, prepare?: (page: WatchedPage) => Promise<void>): Promise<WatchedPage> {
     const page = await WatchedPage.open(browser);
     pages.push(page);
+    await prepare?.(page);
     await page.page.goto(url);
     return page;
   }
 
   describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
-    it('reaches connected and swaps a broadcast fragment into the element', async () => {
+    it('reaches connected, calls the state callback and swaps a broadcast fragment into the element', async () => {
       const channel = `live-${dialect}`;
       const id = `live-${dialect}`;
-      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config: { heartbeatTimeoutMs: 0 } }] }));
+      const callbacks: { connectionId: string; state: string }[] = [];
+      const config = { heartbeatTimeoutMs: 0, callbacks: { connected: 'onStreamConnected' } };
+      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config }] }), async (watched) => {
+        await watched.page.exposeBinding('__recordCallback', (_source, detail: { connectionId: string; state: string }) => void callbacks.push(detail));
+        await watched.page.addInitScript('window.onStreamConnected = (detail) => window.__recordCallback(detail);');
+      });
       await page.waitForState(id, (state) => state.state === 'connected');
       const status = page.page.locator(`#sse-status-${id}`);
       expect(await status.getAttribute('data-sse-state')).toBe('connected');
@@ -44,6 +50,8 @@ describe('connection monitor lifecycle in Chromium', () => {
       await page.page.locator(`#sse-element-${id} .item`).waitFor();
       expect(await page.items(`#sse-element-${id}`)).toEqual(['first bold']);
       expect(await page.page.locator(`#sse-element-${id} .item b`).textContent()).toBe('bold');
+      // The configured callback (a global function named in the config) ran once, for connected.
+      expect(callbacks).toEqual([{ connectionId: id, state: 'connected', attempt: 0 }]);
       expect(page.problems).toEqual([]);
     });
 

@@ -98,6 +98,34 @@ describe('connection monitor liveness in Chromium', () => {
       expect(page.problems).toEqual([]);
     });
 
+    it('on becoming visible skips the backoff wait, only where reconnectWhenVisible is on', async () => {
+      const eager = `eager-${dialect}`;
+      const patient = `patient-${dialect}`;
+      const config = { reconnectDelayMs: 30_000, jitter: 0, heartbeatTimeoutMs: 0, maxReconnectAttempts: 3 };
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id: eager, channel: eager, missing: true, config: { ...config, reconnectWhenVisible: true } },
+            { id: patient, channel: patient, missing: true, config: { ...config, reconnectWhenVisible: false } },
+          ],
+        }),
+      );
+      await page.waitForState(eager, (state) => state.state === 'reconnecting');
+      await page.waitForState(patient, (state) => state.state === 'reconnecting');
+      const mark = page.statesOf(eager).length;
+      await page.setHidden(true);
+      await page.setHidden(false);
+      await page.waitForState(eager, (state) => state.state === 'reconnecting', mark);
+      expect(page.statesOf(eager).map((state) => `${state.state}#${state.attempt}`)).toEqual(['connecting#0', 'reconnecting#1', 'connecting#0', 'reconnecting#1']);
+      await server.waitForRequests(() => server.requestsFor(eager).length === 2);
+      // The patient connection is still in its 30 s wait: one request, no new state.
+      expect(page.statesOf(patient).map((state) => `${state.state}#${state.attempt}`)).toEqual(['connecting#0', 'reconnecting#1']);
+      expect(server.requestsFor(patient)).toHaveLength(1);
+      const unexpected = page.problems.filter((problem) => !(problem.text.includes('404') && problem.url.includes('/missing/')));
+      expect(unexpected).toEqual([]);
+    });
+
     it('tells the page with sse-monitor:gap when what it missed is older than the history', async () => {
       const id = `gap-${dialect}`;
       const page = await open(server.addPage({ dialect, connections: [{ id, channel: id, config: { pauseWhenHidden: true, heartbeatTimeoutMs: 0 } }] }));
