@@ -126,6 +126,8 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(server.requestsFor(closedChannel)).toHaveLength(1);
       expect(await page.page.locator(`#sse-status-${closedChannel}`).getAttribute('data-sse-state')).toBe('closed');
       expect(page.statesOf(closedChannel).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
+      // Both streams were read to the end the server gave them, not aborted by the page.
+      expect(page.failedRequests).toEqual([]);
       expect(page.problems).toEqual([]);
     });
 

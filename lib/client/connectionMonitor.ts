@@ -12,6 +12,9 @@ import {
 import { CLOSE_EVENT, GAP_EVENT } from '../protocolEvents';
 import { showState } from './statusIndicator';
 
+/** How long a stream may stay open after the server's close event before the page drops it. */
+const SERVER_CLOSE_GRACE_MS = 2000;
+
 /** The server's close event data, read defensively. */
 function parseCloseData(data: string): { reconnect: boolean; after: number | undefined } {
   try {
@@ -58,6 +61,7 @@ export class ConnectionMonitor implements ConnectionSignals {
   #binding: ConnectionBinding | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #paused = false;
 
   /**
@@ -91,13 +95,16 @@ export class ConnectionMonitor implements ConnectionSignals {
 
   protocolEvent(name: string, data: string): void {
     if (name === CLOSE_EVENT) {
+      // The server ends the stream right after this event: let it, rather than abort the request.
+      // A stream that lingers is dropped after a grace period (or replaced by the reconnect).
       const { reconnect, after } = parseCloseData(data);
+      this.#clearHeartbeat();
       if (!reconnect) {
-        this.close();
+        this.#clearReconnect();
+        this.#publish('closed', 0);
+        this.#lingerTimer = setTimeout(() => this.#binding?.disconnect(), SERVER_CLOSE_GRACE_MS);
         return;
       }
-      this.#clearHeartbeat();
-      this.#binding?.disconnect();
       this.#scheduleReconnect(after === undefined ? undefined : delayAfterServerClose(after, this.config.jitter));
       return;
     }
@@ -108,6 +115,11 @@ export class ConnectionMonitor implements ConnectionSignals {
   }
 
   dropped(reason: string): void {
+    if (this.state === 'closed') {
+      this.#clearLinger();
+      this.#binding?.disconnect();
+      return;
+    }
     if (this.#paused || this.#reconnectTimer !== undefined) return;
     if (this.state !== 'connected' && this.state !== 'connecting' && this.state !== 'reconnecting') return;
     this.#log(`connection lost: ${reason}`);
@@ -123,19 +135,12 @@ export class ConnectionMonitor implements ConnectionSignals {
     this.#publish('closed', 0);
   }
 
-  /** Ends the connection for good (state `closed`, no retries). */
-  close(): void {
-    this.#clearReconnect();
-    this.#clearHeartbeat();
-    this.#binding?.disconnect();
-    this.#publish('closed', 0);
-  }
-
   /** Skips any wait and connects now with a fresh attempt count (a "retry" button, a visible page). */
   reconnectNow(): void {
     if (this.state === 'connected') return;
     this.#paused = false;
     this.#clearReconnect();
+    this.#clearLinger();
     this.attempt = 0;
     this.#publish('connecting', 0);
     this.#binding?.connect(this.lastEventId);
@@ -164,6 +169,7 @@ export class ConnectionMonitor implements ConnectionSignals {
   destroy(): void {
     this.#clearReconnect();
     this.#clearHeartbeat();
+    this.#clearLinger();
     this.#binding?.dispose();
     this.#binding = undefined;
   }
@@ -199,6 +205,11 @@ export class ConnectionMonitor implements ConnectionSignals {
   #clearHeartbeat(): void {
     clearTimeout(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
+  }
+
+  #clearLinger(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
   }
 
   #clearReconnect(): void {

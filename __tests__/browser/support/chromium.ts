@@ -30,6 +30,8 @@ export interface PageProblem {
 export class WatchedPage {
   readonly states: RecordedState[] = [];
   readonly problems: PageProblem[] = [];
+  /** Requests the browser reports as failed (refused, aborted by the page, …), as `url: error`. */
+  readonly failedRequests: string[] = [];
   #waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   private constructor(readonly page: Page) {}
@@ -46,6 +48,7 @@ export class WatchedPage {
       if (message.type() === 'error') watched.problems.push({ text: message.text(), url: message.location().url });
     });
     page.on('pageerror', (error) => watched.problems.push({ text: `uncaught: ${error.message}`, url: '' }));
+    page.on('requestfailed', (request) => watched.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
     return watched;
   }
 
