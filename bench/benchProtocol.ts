@@ -4,7 +4,7 @@
  */
 
 /** The servers compared. */
-export type ServerKind = 'raw' | 'ours' | 'ours-node-http' | 'better-sse' | 'sse-channel';
+export type ServerKind = 'raw' | 'ours' | 'ours-node-http' | 'ours-redis' | 'better-sse' | 'sse-channel';
 
 /** What each published event carries (see `payloads.ts`). */
 export type PayloadKind = 'text128' | 'text1k' | 'html2k';
@@ -44,7 +44,16 @@ export type ServerReply =
 /** Orchestrator → load generator. */
 export type LoadCommand =
   | { type: 'connect'; port: number; path: string; count: number; concurrency: number; timeoutMs: number }
-  | { type: 'expect'; firstSequence: number; count: number; minDataLength: number; recordLatency: boolean; timeoutMs: number }
+  | {
+      type: 'expect';
+      firstSequence: number;
+      count: number;
+      minDataLength: number;
+      recordLatency: boolean;
+      timeoutMs: number;
+      /** Where the sequence is read: the event id, or the payload's stamp (Redis stream ids). */
+      sequenceFrom: 'id' | 'payload';
+    }
   | { type: 'hold'; durationMs: number }
   | { type: 'cpu' };
 

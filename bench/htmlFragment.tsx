@@ -1,6 +1,6 @@
 /**
  * The HTML scenario's event: what an htmx dashboard pushes, a ~2 KB multi-line fragment rendered
- * by Kita per event. The publish time is in an attribute so the load generator can read it.
+ * by Kita per event. Its stamp (publish time, sequence) is in an attribute for the load generator.
  */
 
 interface ScoreRow {
@@ -15,10 +15,10 @@ const ROWS: readonly ScoreRow[] = Array.from({ length: 15 }, (_, index) => ({
   points: 30 - index,
 }));
 
-/** Renders the fragment of event `sequence`, published at `publishedAt` (ms since epoch). */
-export function renderScoreboard(sequence: number, publishedAt: number): string {
+/** Renders the fragment of event `sequence` with its `stamp` (see `payloads.ts`). */
+export function renderScoreboard(sequence: number, stamp: string): string {
   return (
-    <section id="scoreboard" hx-swap-oob="true" data-bench={`t=${publishedAt.toFixed(3)}`}>
+    <section id="scoreboard" hx-swap-oob="true" data-bench={stamp}>
       {'\n'}
       <h2>Scoreboard, update {sequence}</h2>
       {'\n'}

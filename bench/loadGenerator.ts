@@ -1,6 +1,6 @@
 import { Agent, type ClientRequest, get, type IncomingMessage } from 'node:http';
 import type { DeliveryResult } from './benchProtocol';
-import { publishedAtOf, wallClockMs } from './payloads';
+import { publishedAtOf, sequenceInPayload, wallClockMs } from './payloads';
 import { type NumberedEvent, StreamChecker } from './streamChecker';
 
 /** One open stream of the load generator. */
@@ -21,6 +21,7 @@ export interface ExpectOptions {
   /** Keep every publish-to-receipt time (latency scenarios) rather than only the first and last. */
   recordLatency: boolean;
   timeoutMs: number;
+  sequenceFrom: 'id' | 'payload';
 }
 
 const MAX_LATENCY_SAMPLES = 2_000_000;
@@ -84,7 +85,12 @@ export class LoadGenerator {
     this.#fanOut = new Float64Array(options.count);
     this.#pending = 0;
     for (const stream of this.#streams) {
-      stream.checker = new StreamChecker({ firstSequence: options.firstSequence, minDataLength: options.minDataLength, onEvent: this.#onEvent });
+      stream.checker = new StreamChecker({
+        firstSequence: options.firstSequence,
+        minDataLength: options.minDataLength,
+        onEvent: this.#onEvent,
+        sequenceOf: options.sequenceFrom === 'payload' ? sequenceInPayload : undefined,
+      });
       stream.done = !stream.open;
       if (!stream.done) this.#pending += 1;
     }

@@ -76,13 +76,21 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
       const cpuBefore = await server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
       const loadCpuBefore = await load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
       await load.request(
-        { type: 'expect', firstSequence: 1, count: plan.count, minDataLength: minimumDataLength(plan.payload), recordLatency: scenario.recordLatency, timeoutMs: scenario.deliveryTimeoutMs },
+        {
+          type: 'expect',
+          firstSequence: 1,
+          count: plan.count,
+          minDataLength: minimumDataLength(plan.payload),
+          recordLatency: scenario.recordLatency,
+          timeoutMs: scenario.deliveryTimeoutMs,
+          sequenceFrom: kind === 'ours-redis' ? 'payload' : 'id',
+        },
         'expecting',
         STEP_TIMEOUT_MS,
       );
       server.send({ type: 'publish', plan });
       const delivery = await load.next('received', scenario.deliveryTimeoutMs + STEP_TIMEOUT_MS);
-      await server.next('published', STEP_TIMEOUT_MS);
+      await server.next('published', scenario.deliveryTimeoutMs + STEP_TIMEOUT_MS);
       const cpuAfter = await server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
       const loadCpuAfter = await load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
       figures.delivered = delivery.delivered;

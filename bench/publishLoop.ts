@@ -15,11 +15,14 @@ export async function runPublishPlan(plan: PublishPlan, publish: PublishOne): Pr
   let sequence = 0;
   for (let batch = 0; sequence < plan.count; batch += 1) {
     const end = Math.min(plan.count, sequence + plan.batchSize);
+    // A batch is handed over at once; a bus that answers asynchronously (Redis) pipelines it.
+    const accepting: Promise<unknown>[] = [];
     while (sequence < end) {
       sequence += 1;
       const accepted = publish(sequence, renderPayload(plan.payload, sequence, wallClockMs()));
-      if (accepted instanceof Promise) await accepted;
+      if (accepted instanceof Promise) accepting.push(accepted);
     }
+    await Promise.all(accepting);
     if (plan.intervalMs === 0) await yieldToEventLoop();
     else await sleep(Math.max(0, start + (batch + 1) * plan.intervalMs - performance.now()));
   }

@@ -16,6 +16,7 @@ import type { ServerKind } from './benchProtocol';
 import { buildChildren } from './buildChildren';
 import { describeMachine, loadAverage, machineCpuTimes } from './machineLoad';
 import { type Measurement, measureScenario } from './measureScenario';
+import { type BenchRedis, startBenchRedis } from './redisServerProcess';
 import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
 
 const ROOT = join(__dirname, '..');
@@ -53,12 +54,26 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(repeats) || repeats < 1 || repeats > 10) throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
   if (!(budgetMinutes > 0)) throw new TypeError(`--budget-minutes must be positive, got ${flag('budget-minutes')}`);
   const scenarioNames = listFlag<ScenarioName>('scenarios', SCENARIOS.map((scenario) => scenario.name));
-  const servers = listFlag<ServerKind>('servers', SERVER_KINDS);
+  let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   const pinned = hasTaskset() && availableParallelism() >= 2;
   const scripts = await buildChildren(ROOT);
+  const notes: string[] = [];
+  let redis: BenchRedis | undefined;
+  if (servers.includes('ours-redis')) {
+    const started = await startBenchRedis(pinned ? 0 : undefined);
+    if (typeof started === 'string') {
+      servers = servers.filter((server) => server !== 'ours-redis');
+      notes.push(`The Redis-bus variant was left out: ${started}.`);
+    } else {
+      redis = started;
+      // Children inherit the environment: the Redis-bus server reads its URL from it.
+      process.env.BENCH_REDIS_URL = redis.url;
+      notes.push('The Redis-bus variant used a redis-server started for the run, on the server\'s core; its CPU is not in "server CPU".');
+    }
+  }
   const setup = { ...scripts, serverCpu: pinned ? 0 : undefined, loadCpu: pinned ? 1 : undefined, openFiles: WANTED_OPEN_FILES, cpuProfileDir: profileDir };
   const started = Date.now();
   const deadline = started + budgetMinutes * 60_000;
@@ -70,25 +85,29 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   const longest = new Map<ScenarioName, number>();
   const skipped: string[] = [];
-  for (let repeat = 1; repeat <= repeats; repeat += 1) {
-    for (const scenario of SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name))) {
-      for (const server of servers.filter((candidate) => scenario.servers.includes(candidate))) {
-        const expected = longest.get(scenario.name) ?? 0;
-        if (Date.now() + expected > deadline) {
-          skipped.push(`${scenario.name}/${server} repeat ${repeat}`);
-          continue;
+  try {
+    for (let repeat = 1; repeat <= repeats; repeat += 1) {
+      for (const scenario of SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name))) {
+        for (const server of servers.filter((candidate) => scenario.servers.includes(candidate))) {
+          const expected = longest.get(scenario.name) ?? 0;
+          if (Date.now() + expected > deadline) {
+            skipped.push(`${scenario.name}/${server} repeat ${repeat}`);
+            continue;
+          }
+          const runStarted = Date.now();
+          const measurement = await measureScenario(scenario, server, setup);
+          const took = Date.now() - runStarted;
+          longest.set(scenario.name, Math.max(expected, took));
+          measurements.push(measurement);
+          const figures = Object.entries(measurement.figures)
+            .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
+            .join(' ');
+          log(`[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`);
         }
-        const runStarted = Date.now();
-        const measurement = await measureScenario(scenario, server, setup);
-        const took = Date.now() - runStarted;
-        longest.set(scenario.name, Math.max(expected, took));
-        measurements.push(measurement);
-        const figures = Object.entries(measurement.figures)
-          .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
-          .join(' ');
-        log(`[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`);
       }
     }
+  } finally {
+    await redis?.stop();
   }
 
   const wallSeconds = (Date.now() - started) / 1000;
@@ -110,6 +129,7 @@ async function main(): Promise<void> {
     '',
     results.table(servers),
     '',
+    ...notes,
     skipped.length > 0 ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.` : `Every run repeated ${repeats}×.`,
     problems.length > 0 ? `\nProblems seen:\n${problems.map((problem) => `- ${problem}`).join('\n')}` : 'No problems seen: every client received every event once, in order.',
   ].join('\n');

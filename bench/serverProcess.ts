@@ -9,6 +9,7 @@ import { runPublishPlan } from './publishLoop';
 import type { BenchServerFactory } from './servers/benchServer';
 import { createBetterSseServer } from './servers/betterSseServer';
 import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
+import { createOursRedisServer } from './servers/oursRedisServer';
 import { createOursServer } from './servers/oursServer';
 import { createRawServer } from './servers/rawServer';
 import { createSseChannelServer } from './servers/sseChannelServer';
@@ -17,6 +18,7 @@ const FACTORIES: Record<ServerKind, BenchServerFactory> = {
   raw: createRawServer,
   ours: createOursServer,
   'ours-node-http': createOursNodeHttpServer,
+  'ours-redis': createOursRedisServer,
   'better-sse': createBetterSseServer,
   'sse-channel': createSseChannelServer,
 };
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
   const factory = FACTORIES[kind];
   if (!factory) throw new TypeError(`unknown server kind ${JSON.stringify(kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
   if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 1) throw new TypeError(`keepAliveMs must be a positive integer, got ${process.argv[3]}`);
-  const { server, publish } = factory({ keepAliveMs, onConnection });
+  const { server, publish, ready } = factory({ keepAliveMs, onConnection });
+  await ready;
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG }, resolve));
   process.on('message', (command: ServerCommand) => {

@@ -37,6 +37,15 @@ export interface StreamCheckerOptions {
   minDataLength?: number;
   /** Called for every numbered event, in arrival order. */
   onEvent?: (event: NumberedEvent) => void;
+  /**
+   * Reads the sequence from the event instead of its id, for servers whose ids are not
+   * consecutive (Redis stream ids are `<ms>-<n>`).
+   */
+  sequenceOf?: (id: string, data: string) => number;
+}
+
+function sequenceInId(id: string): number {
+  return Number(id.slice(id.lastIndexOf('-') + 1));
 }
 
 const EXAMPLES_KEPT = 5;
@@ -45,6 +54,7 @@ const EXAMPLES_KEPT = 5;
 export class StreamChecker {
   readonly #minDataLength: number;
   readonly #onEvent: ((event: NumberedEvent) => void) | undefined;
+  readonly #sequenceOf: (id: string, data: string) => number;
   #expected: number;
   #partial = '';
   #pendingCr = false;
@@ -66,6 +76,7 @@ export class StreamChecker {
     this.#expected = options.firstSequence;
     this.#minDataLength = options.minDataLength ?? 0;
     this.#onEvent = options.onEvent;
+    this.#sequenceOf = options.sequenceOf ?? sequenceInId;
   }
 
   /** The sequence number the next event should carry. */
@@ -144,7 +155,7 @@ export class StreamChecker {
       this.#report.keepAlives += 1;
       return;
     }
-    const sequence = Number(id.slice(id.lastIndexOf('-') + 1));
+    const sequence = this.#sequenceOf(id, data);
     this.#check(sequence, data);
     this.#onEvent?.({ sequence, data });
   }

@@ -18,6 +18,8 @@ export interface BenchServer {
   server: Server;
   /** Broadcasts one event to every stream; ids are the sequence (or the library's own). */
   publish: PublishOne;
+  /** Settles once the server can publish (e.g. its bus is connected), when that takes time. */
+  ready?: Promise<void>;
 }
 
 /** Builds a server under test. */

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+
+/** A Redis started for the run. */
+export interface BenchRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a throw-away `redis-server` on 127.0.0.1 (no persistence), pinned to `cpu` when given,
+ * for the Redis-bus variant. Resolves the reason instead when there is none to start.
+ */
+export async function startBenchRedis(cpu: number | undefined): Promise<BenchRedis | string> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return 'redis-server is not installed';
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+  const child: ChildProcess = cpu === undefined ? spawn('redis-server', args) : spawn('taskset', ['-c', String(cpu), 'redis-server', ...args]);
+  const started = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
+    const poll = (attempt: number): void => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.once('error', () => (attempt < 100 ? setTimeout(() => poll(attempt + 1), 100) : resolve(false)));
+    };
+    child.once('exit', () => resolve(false));
+    poll(0);
+  });
+  if (!started) {
+    child.kill('SIGKILL');
+    return 'redis-server did not start';
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,22 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { createBroadcaster, sseMiddleware } from '../../index';
+import { RedisBus } from '../../redis';
+import type { BenchServerFactory } from './benchServer';
+
+/**
+ * This library scaled out: `oursServer.ts` with the Redis bus (`BENCH_REDIS_URL`, a Redis the
+ * orchestrator started), so every event goes to Redis and back before it is written. History and
+ * ids are Redis's (a stream per channel, `<ms>-<n>` ids).
+ */
+export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection }) => {
+  const url = process.env.BENCH_REDIS_URL;
+  if (!url) throw new TypeError('ours-redis needs BENCH_REDIS_URL (npm run bench starts a Redis when redis-server is installed)');
+  const bus = new RedisBus({ url, keyPrefix: `bench-${process.pid}:` });
+  const broadcaster = createBroadcaster({ bus });
+  broadcaster.on('connect', onConnection);
+  const app = express();
+  app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
+  const publish = (_sequence: number, data: string): Promise<unknown> => broadcaster.publish('bench', { data });
+  return { server: createServer(app), publish, ready: bus.ready() };
+};
