@@ -131,6 +131,35 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(page.problems).toEqual([]);
     });
 
+    it("ends in closed on the app's own close event (sse-close / hx-sse:close) and does not reconnect", async () => {
+      const id = `app-close-${dialect}`;
+      const witness = `app-close-witness-${dialect}`;
+      const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 400 };
+      server.silenceNextStream(witness);
+      const page = await open(
+        server.addPage({
+          dialect,
+          connections: [
+            { id, channel: id, closeEvent: 'done', config },
+            { id: witness, channel: witness, config },
+          ],
+        }),
+      );
+      await page.waitForState(id, (state) => state.state === 'connected');
+      await server.broadcaster.publish(id, { event: 'done', data: 'finished' });
+      await page.waitForState(id, (state) => state.state === 'closed');
+      await server.waitForRequests(() => server.requestsFor(id)[0].closed);
+      // The silenced witness reconnects after the same 400 ms heartbeat timeout: by then neither
+      // the 50 ms backoff nor the heartbeat timeout has brought the closed connection back.
+      await page.waitForState(witness, (state) => state.state === 'reconnecting');
+      await page.waitForState(witness, (state) => state.state === 'connected', 2);
+      await server.publishItem(id, 'too late');
+      expect(server.broadcaster.connections(id)).toHaveLength(0);
+      expect(page.statesOf(id).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
+      expect(server.requestsFor(id)).toHaveLength(1);
+      expect(page.problems).toEqual([]);
+    });
+
     it('gives up after the attempt limit (state error) and retries on request through window.sseMonitor', async () => {
       const id = `refused-${dialect}`;
       const page = await open(server.addPage({ dialect, connections: [{ id, channel: id, missing: true, config: { maxReconnectAttempts: 2, reconnectDelayMs: 50, jitter: 0 } }] }));
@@ -146,6 +175,28 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(server.requestsFor(id)).toHaveLength(6);
       const unexpected = page.problems.filter((problem) => !(problem.text.includes('404') && problem.url.includes(`/missing/${id}`)));
       expect(unexpected).toEqual([]);
+    });
+
+    it('resumes from its cursor when htmx swaps in a new copy of the element', async () => {
+      const connection = { id: `swapped-${dialect}`, channel: `swapped-${dialect}`, config: { heartbeatTimeoutMs: 0 } };
+      const page = await open(server.addPage({ dialect, connections: [connection] }));
+      await page.waitForState(connection.id, (state) => state.state === 'connected');
+      await server.publishItem(connection.channel, 'before');
+      await page.page.locator(`#sse-element-${connection.id} .item`).waitFor();
+      const mark = page.statesOf(connection.id).length;
+
+      const { id: cursor } = await server.publishReplacement(dialect, connection, 'replaced');
+      await server.waitForRequests(() => server.requestsFor(connection.channel).length === 2);
+      await page.waitForState(connection.id, (state) => state.state === 'connected', mark);
+      expect(server.requestsFor(connection.channel)[1].cursor).toBe(cursor);
+      await server.waitForRequests(() => server.requestsFor(connection.channel)[0].closed);
+      await server.publishItem(connection.channel, 'after');
+      await page.page.locator(`#sse-element-${connection.id} .item >> nth=1`).waitFor();
+      expect(await page.items(`#sse-element-${connection.id}`)).toEqual(['replaced', 'after']);
+      expect(await page.page.locator(`[id="sse-element-${connection.id}"]`).count()).toBe(1);
+      // No "closed" or "reconnecting" flash on the indicator: the new copy just connects.
+      expect(page.statesOf(connection.id).slice(mark).map((state) => state.state)).toEqual(['connecting', 'connected']);
+      expect(page.problems).toEqual([]);
     });
 
     it('closes the stream when the element is removed from the page by other code', async () => {

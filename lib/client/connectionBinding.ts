@@ -5,6 +5,8 @@
 
 /** What a binding reports to its monitor. */
 export interface ConnectionSignals {
+  /** The newest event id seen on this connection ('' for none): where any new stream resumes. */
+  readonly lastEventId: string;
   /** The stream is open. */
   opened(): void;
   /** Something arrived (a message, a heartbeat); `lastEventId` is the stream's cursor, '' if none yet. */

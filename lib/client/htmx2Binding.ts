@@ -15,11 +15,16 @@ export function withResumeCursor(url: string, lastEventId: string): string {
 
 /** Binds a monitor to an htmx 2 (`htmx-ext-sse`) element through its {@link ManagedEventSource}. */
 export class Htmx2Binding implements ConnectionBinding, SourceController {
+  readonly #element: Element;
   readonly #signals: ConnectionSignals;
   #source: ManagedEventSource | undefined;
 
-  /** @param signals - the monitor. */
-  constructor(signals: ConnectionSignals) {
+  /**
+   * @param element - the `sse-connect` element.
+   * @param signals - the monitor.
+   */
+  constructor(element: Element, signals: ConnectionSignals) {
+    this.#element = element;
     this.#signals = signals;
   }
 
@@ -62,6 +67,10 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
   }
 
   closedByOwner(): void {
-    this.#signals.closedByApp();
+    // The extension closes the source for the app's close event and when htmx swaps the element
+    // out; only the first leaves the element on the page once the swap is done.
+    queueMicrotask(() => {
+      if (this.#element.isConnected) this.#signals.closedByApp();
+    });
   }
 }

@@ -10,6 +10,7 @@ interface Htmx4Global {
 /** The request context htmx 4 hands to `htmx:before:request` listeners. */
 interface RequestContext {
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  request?: { headers?: Record<string, string> };
 }
 
 type FetchFunction = NonNullable<RequestContext['fetch']>;
@@ -120,6 +121,10 @@ export class Htmx4Binding implements ConnectionBinding {
     if (!ctx) return;
     const fetchFunction: FetchFunction = ctx.fetch ?? window.fetch.bind(window);
     ctx.fetch = (input, init) => this.#monitoredFetch(fetchFunction, input, init);
+    // htmx's own first request (also of an element swapped in again) would resume from nothing.
+    const headers = ctx.request?.headers;
+    const cursor = this.#signals.lastEventId;
+    if (headers && cursor && !Object.keys(headers).some((name) => name.toLowerCase() === 'last-event-id')) headers['Last-Event-ID'] = cursor;
   };
 
   async #monitoredFetch(fetchFunction: FetchFunction, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -167,6 +172,11 @@ export class Htmx4Binding implements ConnectionBinding {
     if (event.target !== this.#element) return;
     this.#active = false;
     const reason = (event as CustomEvent<{ reason?: string }>).detail?.reason;
+    // The element is leaving the page (swapped out or removed): the runtime retires its monitor.
+    if (reason === 'cleanup' || reason === 'removed') {
+      this.#stream = undefined;
+      return;
+    }
     if (reason === 'message') {
       this.#stream = undefined;
       this.#signals.closedByApp();

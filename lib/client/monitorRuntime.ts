@@ -14,6 +14,8 @@ interface Htmx2Global {
 /** What `htmx-ext-sse` keeps on an element (htmx 2's internal data property). */
 type WithHtmx2Data = Element & { 'htmx-internal-data'?: { sseEventSource?: unknown } };
 
+const RETIRED_CURSOR_LIMIT = 100;
+
 interface Entry {
   monitor: ConnectionMonitor;
   htmx2?: Htmx2Binding;
@@ -34,6 +36,8 @@ export interface MonitorApi {
  */
 export class MonitorRuntime implements MonitorApi {
   readonly #entries = new Map<Element, Entry>();
+  /** Cursors of monitors whose element left, by connection id: an element swapped in again resumes. */
+  readonly #retiredCursors = new Map<string, string>();
   #observer: MutationObserver | undefined;
   #scanQueued = false;
 
@@ -90,15 +94,24 @@ export class MonitorRuntime implements MonitorApi {
     const config = readMonitorConfig(document.getElementById(sseStatusId(connectionId))?.getAttribute(MONITOR_CONFIG_ATTRIBUTE) ?? null);
     if (!config) return undefined;
     const monitor = new ConnectionMonitor(element, config);
+    monitor.lastEventId = this.#cursorOf(connectionId);
     const entry: Entry = { monitor };
     if (htmx4ConnectUrl(element)) {
       monitor.start(new Htmx4Binding(element, monitor));
     } else {
-      entry.htmx2 = new Htmx2Binding(monitor);
+      entry.htmx2 = new Htmx2Binding(element, monitor);
       monitor.start(entry.htmx2);
     }
     this.#entries.set(element, entry);
     return entry;
+  }
+
+  /** The cursor a new monitor of `connectionId` starts from: its predecessor's, still live or retired. */
+  #cursorOf(connectionId: string): string {
+    const live = this.#find(connectionId)?.lastEventId;
+    const retired = this.#retiredCursors.get(connectionId);
+    this.#retiredCursors.delete(connectionId);
+    return live || retired || '';
   }
 
   /**
@@ -140,12 +153,21 @@ export class MonitorRuntime implements MonitorApi {
       if (element.isConnected) continue;
       entry.monitor.destroy();
       this.#entries.delete(element);
+      const { connectionId } = entry.monitor.config;
+      if (entry.monitor.lastEventId && !this.#find(connectionId)) this.#retire(connectionId, entry.monitor.lastEventId);
     }
     for (const container of document.querySelectorAll(`[${MONITOR_CONFIG_ATTRIBUTE}]`)) {
       const config = readMonitorConfig(container.getAttribute(MONITOR_CONFIG_ATTRIBUTE));
       const element = config && document.getElementById(sseElementId(config.connectionId));
       if (element) this.#entryFor(element)?.monitor.refreshIndicator();
     }
+  }
+
+  #retire(connectionId: string, cursor: string): void {
+    this.#retiredCursors.delete(connectionId);
+    this.#retiredCursors.set(connectionId, cursor);
+    // Bounded: only recently removed connections are worth resuming.
+    if (this.#retiredCursors.size > RETIRED_CURSOR_LIMIT) this.#retiredCursors.delete(this.#retiredCursors.keys().next().value as string);
   }
 
   readonly #onBeforeRequest = (event: Event): void => {

@@ -165,6 +165,18 @@ export class MonitorTestServer {
     return this.broadcaster.publish(channel, { data: `<p class="item">${text}</p>` });
   }
 
+  /** Publishes on `channel` a fragment whose out-of-band swap replaces the connection's own element. */
+  publishReplacement(dialect: Dialect, connection: PageConnection, text: string): Promise<{ id: string }> {
+    const replacement = (
+      <SseElement connectionId={connection.id} channel={connection.channel} dialect={dialect} swap="beforeend" attributes={{ 'hx-swap-oob': 'outerHTML' }}>
+        <p class="item" safe>
+          {text}
+        </p>
+      </SseElement>
+    );
+    return this.broadcaster.publish(connection.channel, { data: replacement });
+  }
+
   /** Stops the HTTP server and drops every socket (streams included); the broadcaster lives on. */
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
