@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { type Broadcaster, type Bus, createBroadcaster, sseMiddleware } from '../index';
+import { type Bus, createBroadcaster, sseMiddleware } from '../index';
 import { boardRoutes } from './board/boardRoutes';
 import { BoardItems } from './board/BoardViews';
 import { BoardStore } from './board/boardStore';
@@ -11,7 +11,7 @@ import { connectJobPipeline } from './jobs/jobPipeline';
 import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
 import { pageRoutes } from './page/pageRoutes';
-import { temporaryAssets } from './page/temporaryAssets';
+import { type DemoBroadcaster, streamMetadata, type StreamMetadata } from './streamMetadata';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
 
@@ -29,8 +29,10 @@ export interface DemoAppOptions {
   jobTickMs?: number;
   /** How often the live figures are pushed, in ms. Default 1000. */
   metricsIntervalMs?: number;
-  /** Keep-alive interval of the streams, in ms. Default 15000. */
+  /** Keep-alive interval of the streams, in ms; pages count three missed ones as a dead stream. Default 15000. */
   keepAliveMs?: number;
+  /** First reconnect delay of the pages' monitors, in ms (doubling per attempt). Default 1000. */
+  reconnectDelayMs?: number;
   /** Timings of the resilience controls. */
   controls?: ControlTimings;
 }
@@ -38,7 +40,7 @@ export interface DemoAppOptions {
 /** A dashboard app and the parts a host (or a test) needs to reach. */
 export interface DemoApp {
   app: Express;
-  broadcaster: Broadcaster<unknown>;
+  broadcaster: DemoBroadcaster;
   board: BoardStore;
   jobs: JobRunner;
   /** Stops the app's timers and listeners (the broadcaster is closed by whoever serves it). */
@@ -48,10 +50,11 @@ export interface DemoApp {
 /** Builds the demo dashboard: pages, the SSE routes and every live feature. */
 export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const devMode = options.devMode ?? true;
-  const broadcaster = createBroadcaster<unknown>(options.bus ? { bus: options.bus } : { history: { size: 300 } });
+  const broadcaster = createBroadcaster<StreamMetadata>(options.bus ? { bus: options.bus } : { history: { size: 300 } });
   const board = options.board ?? new BoardStore();
   const jobs = new JobRunner({ tickMs: options.jobTickMs });
-  const feed = new DashboardFeed(broadcaster);
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const feed = new DashboardFeed(broadcaster, { heartbeatTimeoutMs: keepAliveMs * 3, reconnectDelayMs: options.reconnectDelayMs ?? 1000 });
   const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
   const gate = new StreamGate();
 
@@ -62,7 +65,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const stoppers = [
     () => board.off('change', onBoardChange),
     connectJobPipeline({ runner: jobs, broadcaster, feed }),
-    sendSnapshotOnConnect({ broadcaster, board, runner: jobs, sampler }),
+    sendSnapshotOnConnect({ broadcaster, feed, board, runner: jobs, sampler }),
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => sampler.stop(),
@@ -71,9 +74,8 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const app = express();
   app.disable('x-powered-by');
   app.use('/sse', gate.middleware);
-  app.use(sseMiddleware({ broadcaster, stats: true, keepAlive: { intervalMs: options.keepAliveMs ?? 15_000 } }));
-  app.use(temporaryAssets());
-  app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, sampler, board, jobs, broadcaster }));
+  app.use(sseMiddleware({ broadcaster, metadata: streamMetadata, stats: true, keepAlive: { intervalMs: keepAliveMs } }));
+  app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));
   if (devMode) app.use(controlRoutes(broadcaster, gate, options.controls));

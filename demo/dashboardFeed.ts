@@ -1,7 +1,9 @@
-import type { Broadcaster } from '../index';
+import type { Dialect } from '../index';
+import type { LiveStreamTimings } from './page/LiveStream';
+import type { PageContext } from './page/pageContext';
+import type { DemoBroadcaster } from './streamMetadata';
 
-/** The htmx versions the dashboard can be rendered for. */
-export type Dialect = 'htmx2' | 'htmx4';
+export type { Dialect };
 
 /** Every dialect, in the order the switch shows them. */
 export const DIALECTS: readonly Dialect[] = ['htmx2', 'htmx4'];
@@ -17,11 +19,21 @@ export function parseDialect(value: unknown): Dialect | undefined {
  * its pages can use.
  */
 export class DashboardFeed {
-  readonly #broadcaster: Broadcaster<unknown>;
+  readonly #broadcaster: DemoBroadcaster;
+  readonly #timings: LiveStreamTimings;
 
-  /** @param broadcaster - where the fragments are published. */
-  constructor(broadcaster: Broadcaster<unknown>) {
+  /**
+   * @param broadcaster - where the fragments are published.
+   * @param timings - monitor timings of the streams in rendered fragments.
+   */
+  constructor(broadcaster: DemoBroadcaster, timings: LiveStreamTimings) {
     this.#broadcaster = broadcaster;
+    this.#timings = timings;
+  }
+
+  /** What a page of `dialect` is rendered with. */
+  contextFor(dialect: Dialect): PageContext {
+    return { dialect, timings: this.#timings };
   }
 
   /** The channel pages of `dialect` listen to. */
@@ -35,7 +47,7 @@ export class DashboardFeed {
   }
 
   /** Publishes one message per dialect, rendered for it. */
-  async publish(render: (dialect: Dialect) => JSX.Element): Promise<void> {
-    await Promise.all(DIALECTS.map((dialect) => this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(dialect) })));
+  async publish(render: (context: PageContext) => JSX.Element): Promise<void> {
+    await Promise.all(DIALECTS.map((dialect) => this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(this.contextFor(dialect)) })));
   }
 }

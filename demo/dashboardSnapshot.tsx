@@ -4,30 +4,34 @@ import type { BoardStore } from './board/boardStore';
 import { DashboardFeed } from './dashboardFeed';
 import { JobList } from './jobs/JobViews';
 import type { JobRunner } from './jobs/jobRunner';
+import type { StreamMetadata } from './streamMetadata';
 import { liveFigures } from './system/systemPublisher';
 import type { SystemSampler } from './system/systemSampler';
 
 /** What {@link sendSnapshotOnConnect} needs. */
 export interface SnapshotOptions {
-  broadcaster: Broadcaster<unknown>;
+  broadcaster: Broadcaster<StreamMetadata>;
+  feed: DashboardFeed;
   board: BoardStore;
   runner: JobRunner;
   sampler: SystemSampler;
 }
 
 /**
- * Full state on connect: every dashboard stream, new or reconnecting, first receives the whole
- * board, job list and figures. A tab opened later, one back from a gap in history, or one whose
- * server restarted meanwhile, is complete at once. Returns a function that stops it.
+ * Full state on connect: a dashboard stream that comes back (from a dropped connection, a gap in
+ * history or a restarted server) first receives the whole board, job list and figures, so it is
+ * complete at once. A page that has just loaded was rendered with the current jobs, so it gets
+ * the board and figures only: replacing its job list would cut the job streams it just opened.
+ * Returns a function that stops it.
  */
-export function sendSnapshotOnConnect({ broadcaster, board, runner, sampler }: SnapshotOptions): () => void {
-  const onConnect = (connection: ConnectionInfo<unknown>): void => {
+export function sendSnapshotOnConnect({ broadcaster, feed, board, runner, sampler }: SnapshotOptions): () => void {
+  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
     const dialect = DashboardFeed.dialectOf(connection.channel);
     if (!dialect) return;
     const snapshot = (
       <>
         <BoardItems items={board.items()} oob />
-        <JobList jobs={runner.list()} dialect={dialect} oob />
+        {connection.metadata.resumed ? <JobList jobs={runner.list()} context={feed.contextFor(dialect)} oob /> : ''}
         {liveFigures(sampler, broadcaster)}
       </>
     );

@@ -21,15 +21,21 @@ describe('demo streams', () => {
     return client;
   };
 
-  it('sends every new dashboard stream the full state first: board, jobs and figures', async () => {
-    const client = listen('dashboard-htmx4');
-    await client.received(1);
-    const snapshot = parse(client.data()[0]);
-    expect(snapshot.querySelector('#board-items')?.getAttribute('hx-swap-oob')).toBe('true');
-    expect(snapshot.querySelector('#board-items .note-text')?.textContent).toBe('kept across restarts');
-    expect(snapshot.querySelector('#job-list')).not.toBeNull();
-    expect(snapshot.querySelector('#system-metrics svg.sparkline')).not.toBeNull();
-    expect(snapshot.querySelector('#connections-panel [data-channel="dashboard-htmx4"]')).not.toBeNull();
+  it('sends a new dashboard stream the board and figures first, and a returning one the jobs too', async () => {
+    const fresh = listen('dashboard-htmx4');
+    const returning = new RecordingEventSource(`${running.url}/sse/dashboard-htmx4?lastEventId=earlier`);
+    clients.push(returning);
+    await Promise.all([fresh.received(1), returning.received(1)]);
+    for (const client of [fresh, returning]) {
+      const snapshot = parse(client.data()[0]);
+      expect(snapshot.querySelector('#board-items')?.getAttribute('hx-swap-oob')).toBe('true');
+      expect(snapshot.querySelector('#board-items .note-text')?.textContent).toBe('kept across restarts');
+      expect(snapshot.querySelector('#system-metrics svg.sparkline')).not.toBeNull();
+      expect(snapshot.querySelector('#connections-panel [data-channel="dashboard-htmx4"]')).not.toBeNull();
+    }
+    // A page that has just loaded keeps its job rows (and their open streams).
+    expect(parse(fresh.data()[0]).querySelector('#job-list')).toBeNull();
+    expect(parse(returning.data()[0]).querySelector('#job-list')?.getAttribute('hx-swap-oob')).toBe('true');
   });
 
   it('publishes board changes to the dashboards of both dialects', async () => {

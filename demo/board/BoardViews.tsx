@@ -62,7 +62,7 @@ export function BoardItems({ items, oob = false }: BoardItemsProps): JSX.Element
       )}
       <div class="card-footer">
         <span class="muted" data-board-count={String(items.length)}>
-          {String(items.length)} {items.length === 1 ? 'note' : 'notes'}, {String(done)} done
+          {items.length} {items.length === 1 ? 'note' : 'notes'}, {done} done
         </span>
         <button type="button" class="button quiet" hx-post="/board/clear-done" hx-swap="none" disabled={done === 0}>
           Clear done

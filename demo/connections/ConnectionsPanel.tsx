@@ -24,19 +24,19 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
       <dl class="figures">
         <div>
           <dt>Open</dt>
-          <dd data-stat="open">{String(stats.connections)}</dd>
+          <dd data-stat="open">{stats.connections}</dd>
         </div>
         <div>
           <dt>Events sent</dt>
-          <dd data-stat="events">{String(stats.eventsSent)}</dd>
+          <dd data-stat="events">{stats.eventsSent}</dd>
         </div>
         <div>
           <dt>Bytes sent</dt>
-          <dd data-stat="bytes">{formatBytes(stats.bytesSent)}</dd>
+          <dd data-stat="bytes" safe>{formatBytes(stats.bytesSent)}</dd>
         </div>
         <div>
           <dt>Evictions</dt>
-          <dd data-stat="evictions">{String(stats.evictions)}</dd>
+          <dd data-stat="evictions">{stats.evictions}</dd>
         </div>
       </dl>
       <table class="channels">
@@ -60,14 +60,14 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
                 <td>
                   <code safe>{channel}</code>
                 </td>
-                <td class="number">{String(count)}</td>
+                <td class="number">{count}</td>
               </tr>
             ))
           )}
         </tbody>
       </table>
       <p class="footnote">
-        Opened {String(stats.opened)} · closed by client {String(stats.closed.client)}, by server {String(stats.closed.server)} · published {String(stats.published)} · bus{' '}
+        Opened {stats.opened} · closed by client {stats.closed.client}, by server {stats.closed.server} · published {stats.published} · bus{' '}
         <span safe>{`${stats.bus.kind}, ${stats.bus.connected ? 'connected' : 'disconnected'}`}</span>
       </p>
     </div>

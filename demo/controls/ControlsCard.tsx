@@ -9,7 +9,7 @@ interface ControlButtonProps {
 
 function ControlButton({ action, label, hint }: ControlButtonProps): JSX.Element {
   return (
-    <button type="button" class="button" hx-post={`/controls/${action}`} hx-target={`#${CONTROL_RESULT_ID}`} hx-swap="innerHTML" title={hint} data-control={action}>
+    <button type="button" class="button" hx-post={`/controls/${action}`} hx-target={`#${CONTROL_RESULT_ID}`} hx-swap="innerHTML" title={hint} data-control={action} safe>
       {label}
     </button>
   );

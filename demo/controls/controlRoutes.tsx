@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
-import type { Broadcaster } from '../../index';
 import { DashboardFeed, DIALECTS } from '../dashboardFeed';
 import type { StreamGate } from './streamGate';
+import type { DemoBroadcaster } from '../streamMetadata';
 
 /** Timings of the resilience controls. */
 export interface ControlTimings {
@@ -20,7 +20,7 @@ function ControlResult({ text }: { text: string }): JSX.Element {
 }
 
 /** Routes behind the resilience buttons; mounted only in dev mode. */
-export function controlRoutes(broadcaster: Broadcaster<unknown>, gate: StreamGate, timings: ControlTimings = {}): Router {
+export function controlRoutes(broadcaster: DemoBroadcaster, gate: StreamGate, timings: ControlTimings = {}): Router {
   const router = express.Router();
   const restartAfterMs = timings.restartAfterMs ?? 1000;
   const pauseMs = timings.pauseMs ?? 5000;

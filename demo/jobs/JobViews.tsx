@@ -1,6 +1,6 @@
 import { JobProgress, JobStatus, jobChannel } from '../../index';
-import type { Dialect } from '../dashboardFeed';
 import { LiveStream } from '../page/LiveStream';
+import type { PageContext } from '../page/pageContext';
 import { JOB_DURATION_RANGE, JOB_NAME_LIMIT, type Job, type JobStatus as JobState } from './jobRunner';
 
 /** Id of the list the job rows live in. */
@@ -15,6 +15,8 @@ export function jobRowId(jobId: string): string {
 export function jobActionsId(jobId: string): string {
   return `job-actions-${jobId}`;
 }
+
+const JOB_STREAM_LABELS = { connecting: 'Stream opening…', connected: 'Streaming', closed: 'Stream closed' };
 
 // Each state has its own glyph and word, so it reads without colour.
 const STATUS_TEXT: Record<JobState, string> = {
@@ -43,7 +45,7 @@ export function JobActions({ job }: { job: Job }): JSX.Element {
           Cancel
         </button>
       ) : (
-        <span class="muted">{`ended after ${took} s`}</span>
+        <span class="muted" safe>{`ended after ${took} s`}</span>
       )}
     </span>
   );
@@ -52,14 +54,14 @@ export function JobActions({ job }: { job: Job }): JSX.Element {
 /** Props of {@link JobRow}. */
 export interface JobRowProps {
   job: Job;
-  dialect: Dialect;
+  context: PageContext;
 }
 
 /**
  * One job: name, status, progress and actions. A running job also carries its own stream and
  * its indicator, which shows "closed" once the server has ended the stream with the job.
  */
-export function JobRow({ job, dialect }: JobRowProps): JSX.Element {
+export function JobRow({ job, context }: JobRowProps): JSX.Element {
   return (
     <li id={jobRowId(job.id)} class="job" data-job={job.id}>
       <div class="job-head">
@@ -70,9 +72,9 @@ export function JobRow({ job, dialect }: JobRowProps): JSX.Element {
       </div>
       <JobProgressBar job={job} />
       <div class="job-foot">
-        <span class="muted">{`${(job.durationMs / 1000).toFixed(1)} s job`}</span>
+        <span class="muted" safe>{`${(job.durationMs / 1000).toFixed(1)} s job`}</span>
         <span class="job-foot-right">
-          {job.status === 'running' ? <LiveStream dialect={dialect} channel={jobChannel(job.id)} connectionId={jobChannel(job.id)} closeOnServerClose size="xs" /> : ''}
+          {job.status === 'running' ? <LiveStream context={context} channel={jobChannel(job.id)} connectionId={jobChannel(job.id)} size="xs" labels={JOB_STREAM_LABELS} /> : ''}
           <JobActions job={job} />
         </span>
       </div>
@@ -83,18 +85,18 @@ export function JobRow({ job, dialect }: JobRowProps): JSX.Element {
 /** Props of {@link JobList}. */
 export interface JobListProps {
   jobs: readonly Job[];
-  dialect: Dialect;
+  context: PageContext;
   /** Adds `hx-swap-oob` so the element replaces its twin on the page. */
   oob?: boolean;
 }
 
 /** Every kept job, newest first. */
-export function JobList({ jobs, dialect, oob = false }: JobListProps): JSX.Element {
+export function JobList({ jobs, context, oob = false }: JobListProps): JSX.Element {
   return (
     <ul id={JOB_LIST_ID} class="jobs" hx-swap-oob={oob ? 'true' : undefined}>
       <li class="empty">No jobs yet. Start one above.</li>
       {jobs.map((job) => (
-        <JobRow job={job} dialect={dialect} />
+        <JobRow job={job} context={context} />
       ))}
     </ul>
   );

@@ -1,12 +1,13 @@
-import { type Broadcaster, type ConnectionInfo, connectPipeline, ElementUpdater, EventDispatcher, jobChannel, OobTarget } from '../../index';
+import { type ConnectionInfo, connectPipeline, ElementUpdater, EventDispatcher, jobChannel, OobTarget } from '../../index';
 import type { DashboardFeed } from '../dashboardFeed';
 import type { Job, JobEvent, JobRunner } from './jobRunner';
 import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
+import type { DemoBroadcaster, StreamMetadata } from '../streamMetadata';
 
 /** What {@link connectJobPipeline} needs. */
 export interface JobPipelineOptions {
   runner: JobRunner;
-  broadcaster: Broadcaster<unknown>;
+  broadcaster: DemoBroadcaster;
   feed: DashboardFeed;
 }
 
@@ -34,9 +35,9 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
   dispatcher.on(
     'job:started',
     ({ data: job }) =>
-      feed.publish((dialect) => (
+      feed.publish((context) => (
         <OobTarget target={JOB_LIST_ID} swap="afterbegin">
-          <JobRow job={job} dialect={dialect} />
+          <JobRow job={job} context={context} />
         </OobTarget>
       )),
     { name: 'publishJobRow' },
@@ -52,7 +53,7 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
 
   // A stream that arrives after its job ended (or for a job this server never ran) gets the
   // final state and is closed at once, so no page waits forever on a finished job.
-  const onConnect = (connection: ConnectionInfo<unknown>): void => {
+  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
     if (!connection.channel.startsWith('job-')) return;
     const job = runner.get(connection.channel.slice('job-'.length));
     if (job?.status === 'running') return;

@@ -10,11 +10,12 @@ import type { Job } from '../jobs/jobRunner';
 import { SystemMetrics } from '../system/SystemCard';
 import type { SystemSample } from '../system/systemSampler';
 import { LiveStream } from './LiveStream';
+import type { PageContext } from './pageContext';
 import { PageScripts } from './PageScripts';
 
 /** Everything the dashboard shows when it is first rendered. */
 export interface DashboardPageProps {
-  dialect: Dialect;
+  context: PageContext;
   devMode: boolean;
   samples: readonly SystemSample[];
   jobs: readonly Job[];
@@ -49,7 +50,8 @@ function Card({ title, subtitle, wide = false, id, children }: PropsWithChildren
 
 /** The whole dashboard page, for one htmx dialect. */
 export function DashboardPage(props: DashboardPageProps): JSX.Element {
-  const { dialect } = props;
+  const { context } = props;
+  const { dialect } = context;
   return (
     <>
       {'<!doctype html>'}
@@ -75,14 +77,14 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             </div>
             <nav class="dialect-switch" aria-label="htmx version">
               {DIALECTS.map((option) => (
-                <a href={`/?dialect=${option}`} aria-current={option === dialect ? 'page' : undefined}>
+                <a href={`/?dialect=${option}`} aria-current={option === dialect ? 'page' : undefined} safe>
                   {DIALECT_NAMES[option]}
                 </a>
               ))}
             </nav>
             <div class="stream-status">
               <span class="muted">Page stream</span>
-              <LiveStream dialect={dialect} channel={DashboardFeed.channelFor(dialect)} connectionId="dashboard" size="md" />
+              <LiveStream context={context} channel={DashboardFeed.channelFor(dialect)} connectionId="dashboard" size="md" />
             </div>
           </header>
           <main class="grid">
@@ -91,7 +93,7 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             </Card>
             <Card id="jobs" title="Jobs" subtitle="One stream per job, closed when it ends">
               <JobForm />
-              <JobList jobs={props.jobs} dialect={dialect} />
+              <JobList jobs={props.jobs} context={context} />
             </Card>
             <Card id="board" title="Shared board" subtitle="Every open tab sees every change">
               <BoardForm />
@@ -108,7 +110,7 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
               ''
             )}
           </main>
-          <footer class="page-footer">
+          <footer class="page-footer" safe>
             {`Rendered with ${DIALECT_NAMES[dialect]}. Open this page in a second tab to watch the shared board and the connection counts move.`}
           </footer>
         </body>

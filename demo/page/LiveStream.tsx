@@ -1,25 +1,41 @@
-import { CLOSE_EVENT } from '../../index';
-import type { Dialect } from '../dashboardFeed';
+import { ConnectionMonitor, type ConnectionMonitorProps, SseElement } from '../../index';
+import type { PageContext } from './pageContext';
+
+/** Monitor timings of the demo's streams. */
+export interface LiveStreamTimings {
+  /** Silence that counts as a dead stream, in ms (a few keep-alive intervals). */
+  heartbeatTimeoutMs: number;
+  /** First reconnect delay, in ms. */
+  reconnectDelayMs: number;
+}
 
 /** Props of {@link LiveStream}. */
 export interface LiveStreamProps {
-  dialect: Dialect;
+  context: PageContext;
   /** Channel streamed from `/sse/{channel}`. */
   channel: string;
   /** Connection id (element ids derive from it). */
   connectionId: string;
-  /** Whether the server's close event ends the stream for good (a job's stream). */
-  closeOnServerClose?: boolean;
   size?: 'xs' | 'sm' | 'md';
+  /** Words for some states, instead of the indicator's defaults. */
+  labels?: ConnectionMonitorProps['labels'];
 }
 
-/** A stream whose unnamed messages are applied as out-of-band fragments. */
-export function LiveStream({ dialect, channel, connectionId, closeOnServerClose = false }: LiveStreamProps): JSX.Element {
-  const url = `/sse/${channel}`;
-  const close = closeOnServerClose ? CLOSE_EVENT : undefined;
-  return dialect === 'htmx2' ? (
-    <div id={`sse-element-${connectionId}`} class="live-stream" hx-ext="sse" sse-connect={url} sse-swap="message" hx-swap="none" sse-close={close} />
-  ) : (
-    <div id={`sse-element-${connectionId}`} class="live-stream" hx-sse:connect={url} hx-swap="none" hx-sse:close={close} />
+/**
+ * A monitored stream whose unnamed messages are out-of-band fragments (nothing is swapped into
+ * the element itself), with its connection-status indicator.
+ */
+export function LiveStream({ context, channel, connectionId, size = 'sm', labels }: LiveStreamProps): JSX.Element {
+  const { dialect, timings } = context;
+  return (
+    <span class="live-stream">
+      <SseElement dialect={dialect} channel={channel} connectionId={connectionId} swap="none" class="live-stream-element" />
+      <ConnectionMonitor
+        connectionId={connectionId}
+        size={size}
+        labels={labels}
+        config={{ heartbeatTimeoutMs: timings.heartbeatTimeoutMs, reconnectDelayMs: timings.reconnectDelayMs, maxReconnectAttempts: Number.POSITIVE_INFINITY }}
+      />
+    </span>
   );
 }

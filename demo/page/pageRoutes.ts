@@ -1,20 +1,21 @@
 import express, { type Router } from 'express';
-import type { Broadcaster } from '../../index';
 import type { BoardStore } from '../board/boardStore';
-import { DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
+import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { SystemSampler } from '../system/systemSampler';
 import { dashboardCss } from './dashboardCss';
 import { DashboardPage } from './DashboardPage';
+import type { DemoBroadcaster } from '../streamMetadata';
 
 /** What the page routes read. */
 export interface PageRouteOptions {
   defaultDialect: Dialect;
   devMode: boolean;
+  feed: DashboardFeed;
   sampler: SystemSampler;
   board: BoardStore;
   jobs: JobRunner;
-  broadcaster: Broadcaster<unknown>;
+  broadcaster: DemoBroadcaster;
 }
 
 /** `GET /` (the dashboard, `?dialect=htmx2|htmx4`) and `GET /dashboard.css`. */
@@ -29,7 +30,7 @@ export function pageRoutes(options: PageRouteOptions): Router {
       return;
     }
     const html = await DashboardPage({
-      dialect,
+      context: options.feed.contextFor(dialect),
       devMode: options.devMode,
       samples: options.sampler.samples(),
       jobs: options.jobs.list(),

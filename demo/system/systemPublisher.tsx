@@ -1,19 +1,19 @@
-import type { Broadcaster } from '../../index';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { DashboardFeed } from '../dashboardFeed';
 import { SystemMetrics } from './SystemCard';
 import type { SystemSampler } from './systemSampler';
+import type { DemoBroadcaster } from '../streamMetadata';
 
 /** What {@link startSystemPublisher} needs. */
 export interface SystemPublisherOptions {
   sampler: SystemSampler;
-  broadcaster: Broadcaster<unknown>;
+  broadcaster: DemoBroadcaster;
   /** Interval in ms. Default 1000. */
   intervalMs?: number;
 }
 
 /** The live figures as out-of-band fragments: system metrics and connection stats. */
-export function liveFigures(sampler: SystemSampler, broadcaster: Broadcaster<unknown>): JSX.Element {
+export function liveFigures(sampler: SystemSampler, broadcaster: DemoBroadcaster): JSX.Element {
   return (
     <>
       <SystemMetrics samples={sampler.samples()} oob />
