@@ -52,6 +52,21 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(await page.page.locator(`#sse-element-${id} .item b`).textContent()).toBe('bold');
       // The configured callback (a global function named in the config) ran once, for connected.
       expect(callbacks).toEqual([{ connectionId: id, state: 'connected', attempt: 0 }]);
+
+      // A second copy of the runtime on the page changes nothing: one monitor per connection.
+      const states = page.statesOf(id).length;
+      await page.page.evaluate(`new Promise((resolve, reject) => {
+        const api = window.sseMonitor;
+        const script = Object.assign(document.createElement('script'), { src: '/sse/_assets/monitor.js' });
+        script.onload = () => (window.sseMonitor === api ? resolve() : reject(new Error('runtime replaced')));
+        script.onerror = reject;
+        document.head.append(script);
+      })`);
+      await server.publishItem(channel, 'second');
+      await page.page.locator(`#sse-element-${id} .item >> nth=1`).waitFor();
+      expect(await page.items(`#sse-element-${id}`)).toEqual(['first bold', 'second']);
+      expect(page.statesOf(id)).toHaveLength(states);
+      expect(await page.page.evaluate(`window.sseMonitor.stateOf(${JSON.stringify(id)})`)).toBe('connected');
       expect(page.problems).toEqual([]);
     });
 

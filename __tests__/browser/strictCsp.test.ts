@@ -58,6 +58,13 @@ describe('components and monitor under a strict nonce-based CSP in Chromium', ()
     expect(await page.items(`#sse-element-${channel}`)).toEqual(['under csp']);
     // The stylesheet loaded (its nonce passed): the dot has the size the CSS gives it.
     expect(await page.page.locator(`#sse-status-${channel} [data-sse-for="connected"] .sse-status__dot`).evaluate((dot) => (globalThis as unknown as ComputedStyles).getComputedStyle(dot).width)).toBe('10px');
+    // Below 640px the text is hidden from sight but kept for screen readers.
+    const text = page.page.locator(`#sse-status-${channel} [data-sse-for="connected"] .sse-status__text`);
+    const width = () => text.evaluate((element) => (globalThis as unknown as ComputedStyles).getComputedStyle(element).width);
+    expect(await width()).not.toBe('1px');
+    await page.page.setViewportSize({ width: 400, height: 700 });
+    expect(await width()).toBe('1px');
+    expect(await text.textContent()).toBe('Connected');
     expect(violations).toEqual([]);
     expect(page.problems).toEqual([]);
 
