@@ -1,5 +1,4 @@
-import { MONITOR_CONFIG_ATTRIBUTE } from '../lib/client/monitorContract';
-import { ConnectionStatus, type ConnectionStatusProps } from './ConnectionStatus';
+import { type ConnectionStatusProps, statusContainer } from './ConnectionStatus';
 import { inlineJson } from './inlineJson';
 import { type MonitorOptions, resolveMonitorConfig } from './monitorOptions';
 
@@ -17,5 +16,5 @@ export interface ConnectionMonitorProps extends ConnectionStatusProps {
  */
 export function ConnectionMonitor({ config, ...status }: ConnectionMonitorProps): JSX.Element {
   const data = resolveMonitorConfig(status.connectionId, config);
-  return <ConnectionStatus {...status} containerAttributes={{ [MONITOR_CONFIG_ATTRIBUTE]: inlineJson(data) }} />;
+  return statusContainer(status, inlineJson(data));
 }

@@ -5,6 +5,7 @@ import {
   CONNECTION_STATES,
   type ConnectionState,
   INDICATOR_STATE_ATTRIBUTE,
+  MONITOR_CONFIG_ATTRIBUTE,
   STATE_ATTRIBUTE,
   sseStatusId,
 } from '../lib/client/monitorContract';
@@ -50,11 +51,6 @@ export interface ConnectionStatusProps {
   class?: string;
 }
 
-/** Attributes a wrapper (the monitor) adds to the container. */
-interface ContainerExtras {
-  containerAttributes?: Readonly<Record<string, string>>;
-}
-
 function assertStatusProps(props: ConnectionStatusProps): void {
   if (props.state !== undefined && !CONNECTION_STATES.includes(props.state)) throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
   if (props.size !== undefined && !SIZES.includes(props.size)) throw new TypeError(`size must be one of ${SIZES.join(', ')}, got ${describeValue(props.size)}`);
@@ -98,7 +94,15 @@ function DefaultIndicator({ state, label, showText }: { state: ConnectionState; 
  * sizes and colours through overridable custom properties. The monitor runtime switches states.
  * @throws TypeError naming any invalid prop.
  */
-export function ConnectionStatus(props: PropsWithChildren<ConnectionStatusProps & ContainerExtras>): JSX.Element {
+export function ConnectionStatus(props: PropsWithChildren<ConnectionStatusProps>): JSX.Element {
+  return statusContainer(props);
+}
+
+/**
+ * The markup of {@link ConnectionStatus}, optionally carrying a monitor config (JSON made safe
+ * by `inlineJson`) in `data-sse-monitor`: the one way `<ConnectionMonitor>` differs from it.
+ */
+export function statusContainer(props: ConnectionStatusProps, monitorConfigJson?: string): JSX.Element {
   assertStatusProps(props);
   const current = props.state ?? 'connecting';
   const showText = props.showText ?? true;
@@ -113,8 +117,7 @@ export function ConnectionStatus(props: PropsWithChildren<ConnectionStatusProps 
       class={classes.join(' ')}
       role="status"
       aria-live="polite"
-      {...{ [STATE_ATTRIBUTE]: current }}
-      {...props.containerAttributes}
+      {...{ [STATE_ATTRIBUTE]: current, [MONITOR_CONFIG_ATTRIBUTE]: monitorConfigJson }}
     >
       {CONNECTION_STATES.map((state) => (
         <span class={`sse-status__state sse-status__state--${state}`} hidden={state !== current} {...{ [INDICATOR_STATE_ATTRIBUTE]: state }}>

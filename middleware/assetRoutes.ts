@@ -19,8 +19,15 @@ function builtClientAsset(file: string): () => string[] {
   return () => [join(__dirname, '..', 'client', file), join(__dirname, '..', 'dist', 'client', file)];
 }
 
+/** A file of an installed package; none when the package is missing (answered 500, not a crash). */
 function packageFile(specifier: string): () => string[] {
-  return () => [require.resolve(specifier)];
+  return () => {
+    try {
+      return [require.resolve(specifier)];
+    } catch {
+      return [];
+    }
+  };
 }
 
 const SOURCES: Readonly<Record<string, AssetSource>> = {
@@ -72,7 +79,7 @@ export function assetRoutes(prefix: string): Router {
     const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
     if (!source) return sendJsonError(res, 404, `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(SOURCES).join(', ')}`);
     const asset = load(name, source);
-    if (!asset) return sendJsonError(res, 500, `asset ${name} is not built: run "npm run build"`);
+    if (!asset) return sendJsonError(res, 500, `asset ${name} is missing: install the htmx packages and run "npm run build"`);
     res.set({ ETag: asset.etag, 'Cache-Control': 'public, no-cache', 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff' });
     if (matchesEtag(req.get('if-none-match'), asset.etag)) return void res.status(304).end();
     res.status(200).send(asset.body);
