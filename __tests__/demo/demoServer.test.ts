@@ -28,7 +28,7 @@ function startServerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; url:
 describe('demo server process (npm start)', () => {
   it('starts without Redis on the loopback, prints its URL, serves the dashboard and shuts down gracefully on SIGINT', async () => {
     buildClientAssets();
-    const env = { ...process.env, PORT: '0', HOST: '', DEMO_DIALECT: '', NODE_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '', DEMO_DIALECT: '', NODE_ENV: 'development' };
     delete env.REDIS_URL;
     const { child, url, output } = startServerProcess(env);
     let stream: RecordingEventSource | undefined;
