@@ -66,7 +66,7 @@ code { font-family: var(--mono); font-size: 0.9em; }
 .card-footer { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-top: 0.6rem; }
 .empty { color: var(--muted); font-size: 0.9rem; padding: 0.6rem 0; list-style: none; }
 
-.metrics { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); }
+.metrics { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); }
 .metric { background: var(--surface-2); border-radius: 10px; padding: 0.8rem 0.9rem 0.6rem; display: flex; flex-direction: column; gap: 0.2rem; }
 .metric-name { color: var(--muted); font-size: 0.82rem; font-weight: 500; }
 .metric-value { display: flex; align-items: baseline; gap: 0.3rem; }
