@@ -23,11 +23,6 @@ export class StreamGate {
     next();
   };
 
-  /** Whether new streams are refused right now. */
-  get paused(): boolean {
-    return this.#pausedUntil > Date.now();
-  }
-
   /** Cuts every open stream's socket; returns how many. */
   dropAll(): number {
     const sockets = [...this.#sockets];
