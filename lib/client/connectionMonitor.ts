@@ -105,6 +105,11 @@ export class ConnectionMonitor implements ConnectionSignals {
         this.#lingerTimer = setTimeout(() => this.#binding?.disconnect(), SERVER_CLOSE_GRACE_MS);
         return;
       }
+      if (this.#reconnectTimer !== undefined) {
+        // The stream's end was seen first: the server's instructions replace that attempt.
+        this.#clearReconnect();
+        this.attempt -= 1;
+      }
       this.#scheduleReconnect(after === undefined ? undefined : delayAfterServerClose(after, this.config.jitter));
       return;
     }

@@ -53,6 +53,8 @@ export class MonitoredStream {
     }
     if (this.#finished) return;
     this.#finished = true;
-    this.#onEnd(reason);
+    // Told on a later task, so htmx has parsed the last bytes first: they may hold the server's
+    // close event, whose `after` must decide the reconnect, not the ordinary backoff.
+    setTimeout(() => this.#onEnd(reason), 0);
   }
 }
