@@ -2,6 +2,7 @@
  * The messages the orchestrator exchanges with its two child processes (a server and the load
  * generator) over Node's IPC channel. One request is outstanding per child at a time.
  */
+import type { ExpectOptions } from './loadGenerator';
 
 /** The servers compared. */
 export type ServerKind = 'raw' | 'ours' | 'ours-node-http' | 'ours-redis' | 'better-sse' | 'sse-channel';
@@ -44,16 +45,7 @@ export type ServerReply =
 /** Orchestrator → load generator. */
 export type LoadCommand =
   | { type: 'connect'; port: number; path: string; count: number; concurrency: number; timeoutMs: number }
-  | {
-      type: 'expect';
-      firstSequence: number;
-      count: number;
-      minDataLength: number;
-      recordLatency: boolean;
-      timeoutMs: number;
-      /** Where the sequence is read: the event id, or the payload's stamp (Redis stream ids). */
-      sequenceFrom: 'id' | 'payload';
-    }
+  | ({ type: 'expect' } & ExpectOptions)
   | { type: 'hold'; durationMs: number }
   | { type: 'cpu' };
 

@@ -21,6 +21,7 @@ export interface ExpectOptions {
   /** Keep every publish-to-receipt time (latency scenarios) rather than only the first and last. */
   recordLatency: boolean;
   timeoutMs: number;
+  /** Where the sequence is read: the event id, or the payload's stamp (Redis stream ids). */
   sequenceFrom: 'id' | 'payload';
 }
 

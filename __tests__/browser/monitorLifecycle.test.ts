@@ -1,34 +1,8 @@
-import type { Browser } from 'playwright-core';
 import type { Dialect } from '../../components/dialect';
-import { buildClientAssets } from './support/buildClient';
-import { launchChromium, WatchedPage } from './support/chromium';
-import { MonitorTestServer } from './support/monitorTestServer';
+import { useMonitorBrowser } from './support/monitorBrowserFixture';
 
 describe('connection monitor lifecycle in Chromium', () => {
-  let browser: Browser;
-  let server: MonitorTestServer;
-  const pages: WatchedPage[] = [];
-
-  beforeAll(async () => {
-    buildClientAssets();
-    browser = await launchChromium();
-    server = await MonitorTestServer.start();
-  });
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await browser?.close();
-  });
-
-  async function open(url: string, prepare?: (page: WatchedPage) => Promise<void>): Promise<WatchedPage> {
-    const page = await WatchedPage.open(browser);
-    pages.push(page);
-    await prepare?.(page);
-    await page.page.goto(url);
-    return page;
-  }
+  const fixture = useMonitorBrowser();
 
   describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
     it('reaches connected, calls the state callback and swaps a broadcast fragment into the element', async () => {
@@ -36,7 +10,7 @@ describe('connection monitor lifecycle in Chromium', () => {
       const id = `live-${dialect}`;
       const callbacks: { connectionId: string; state: string }[] = [];
       const config = { heartbeatTimeoutMs: 0, callbacks: { connected: 'onStreamConnected' } };
-      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config }] }), async (watched) => {
+      const page = await fixture.open(fixture.server.addPage({ dialect, connections: [{ id, channel, config }] }), async (watched) => {
         await watched.page.exposeBinding('__recordCallback', (_source, detail: { connectionId: string; state: string }) => void callbacks.push(detail));
         await watched.page.addInitScript('window.onStreamConnected = (detail) => window.__recordCallback(detail);');
       });
@@ -46,7 +20,7 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(await status.locator('[data-sse-for="connected"]').isVisible()).toBe(true);
       expect(await status.locator('[data-sse-for="connecting"]').isVisible()).toBe(false);
 
-      await server.publishItem(channel, 'first <b>bold</b>');
+      await fixture.server.publishItem(channel, 'first <b>bold</b>');
       await page.page.locator(`#sse-element-${id} .item`).waitFor();
       expect(await page.items(`#sse-element-${id}`)).toEqual(['first bold']);
       expect(await page.page.locator(`#sse-element-${id} .item b`).textContent()).toBe('bold');
@@ -62,7 +36,7 @@ describe('connection monitor lifecycle in Chromium', () => {
         script.onerror = reject;
         document.head.append(script);
       })`);
-      await server.publishItem(channel, 'second');
+      await fixture.server.publishItem(channel, 'second');
       await page.page.locator(`#sse-element-${id} .item >> nth=1`).waitFor();
       expect(await page.items(`#sse-element-${id}`)).toEqual(['first bold', 'second']);
       expect(page.statesOf(id)).toHaveLength(states);
@@ -74,19 +48,19 @@ describe('connection monitor lifecycle in Chromium', () => {
       const channel = `restart-${dialect}`;
       const id = `restart-${dialect}`;
       const config = { reconnectDelayMs: 150, maxBackoffMultiplier: 16, jitter: 0.1, maxReconnectAttempts: 40, heartbeatTimeoutMs: 0 };
-      const page = await open(server.addPage({ dialect, connections: [{ id, channel, config }] }));
+      const page = await fixture.open(fixture.server.addPage({ dialect, connections: [{ id, channel, config }] }));
       await page.waitForState(id, (state) => state.state === 'connected');
-      await server.publishItem(channel, 'e1');
-      const { id: lastSeenId } = (await server.publishItem(channel, 'e2')) as { id: string };
+      await fixture.server.publishItem(channel, 'e1');
+      const { id: lastSeenId } = (await fixture.server.publishItem(channel, 'e2')) as { id: string };
       await page.page.locator(`#sse-element-${id} .item >> nth=1`).waitFor();
       const mark = page.statesOf(id).length;
 
-      await server.stop();
+      await fixture.server.stop();
       await page.waitForState(id, (state) => state.state === 'reconnecting' && state.attempt === 3, mark);
       const indicator = page.page.locator(`#sse-status-${id} [data-sse-for="reconnecting"]`);
       expect(await indicator.isVisible()).toBe(true);
       expect(await indicator.textContent()).toMatch(/^Reconnecting… \d+\/40$/);
-      for (const text of ['e3', 'e4', 'e5']) await server.publishItem(channel, text);
+      for (const text of ['e3', 'e4', 'e5']) await fixture.server.publishItem(channel, text);
 
       const outage = page.statesOf(id).slice(mark).filter((state) => state.state === 'reconnecting');
       expect(outage.slice(0, 3).map((state) => state.attempt)).toEqual([1, 2, 3]);
@@ -97,13 +71,13 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(outage[1].at - outage[0].at).toBeGreaterThanOrEqual(delays[0] - 2);
       expect(outage[2].at - outage[1].at).toBeGreaterThanOrEqual(delays[1] - 2);
 
-      await server.restart();
+      await fixture.server.restart();
       await page.waitForState(id, (state) => state.state === 'connected', mark);
       await page.page.locator(`#sse-element-${id} .item >> nth=4`).waitFor();
-      await server.publishItem(channel, 'e6');
+      await fixture.server.publishItem(channel, 'e6');
       await page.page.locator(`#sse-element-${id} .item >> nth=5`).waitFor();
       expect(await page.items(`#sse-element-${id}`)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
-      expect(server.requestsFor(channel).at(-1)?.cursor).toBe(lastSeenId);
+      expect(fixture.server.requestsFor(channel).at(-1)?.cursor).toBe(lastSeenId);
 
       // The only console errors allowed are the browser's own network reports about the downed stream URL.
       const unexpected = page.problems.filter((problem) => !(problem.text.startsWith('Failed to load resource: net::ERR_') && problem.url.includes(`/sse/${channel}`)));
@@ -114,8 +88,8 @@ describe('connection monitor lifecycle in Chromium', () => {
       const closedChannel = `closed-${dialect}`;
       const returningChannel = `returning-${dialect}`;
       const config = { reconnectDelayMs: 100, jitter: 0.2, heartbeatTimeoutMs: 0 };
-      const page = await open(
-        server.addPage({
+      const page = await fixture.open(
+        fixture.server.addPage({
           dialect,
           connections: [
             { id: closedChannel, channel: closedChannel, config },
@@ -127,8 +101,8 @@ describe('connection monitor lifecycle in Chromium', () => {
       await page.waitForState(returningChannel, (state) => state.state === 'connected');
       const mark = page.statesOf(returningChannel).length;
 
-      expect(server.broadcaster.closeChannel(closedChannel, { reconnect: false, reason: 'job done' })).toBe(1);
-      expect(server.broadcaster.closeChannel(returningChannel, { reconnect: true, after: 600 })).toBe(1);
+      expect(fixture.server.broadcaster.closeChannel(closedChannel, { reconnect: false, reason: 'job done' })).toBe(1);
+      expect(fixture.server.broadcaster.closeChannel(returningChannel, { reconnect: true, after: 600 })).toBe(1);
       await page.waitForState(closedChannel, (state) => state.state === 'closed');
       const waiting = await page.waitForState(returningChannel, (state) => state.state === 'reconnecting', mark);
       const back = await page.waitForState(returningChannel, (state) => state.state === 'connected', mark);
@@ -137,8 +111,8 @@ describe('connection monitor lifecycle in Chromium', () => {
       expect(back.at - waiting.at).toBeGreaterThanOrEqual(598);
 
       // The closed connection, whose retries would come every ~100 ms, never asked again.
-      expect(server.requestsFor(returningChannel)).toHaveLength(2);
-      expect(server.requestsFor(closedChannel)).toHaveLength(1);
+      expect(fixture.server.requestsFor(returningChannel)).toHaveLength(2);
+      expect(fixture.server.requestsFor(closedChannel)).toHaveLength(1);
       expect(await page.page.locator(`#sse-status-${closedChannel}`).getAttribute('data-sse-state')).toBe('closed');
       expect(page.statesOf(closedChannel).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
       // Both streams were read to the end the server gave them, not aborted by the page.
@@ -150,9 +124,9 @@ describe('connection monitor lifecycle in Chromium', () => {
       const id = `app-close-${dialect}`;
       const witness = `app-close-witness-${dialect}`;
       const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 400 };
-      server.silenceNextStream(witness);
-      const page = await open(
-        server.addPage({
+      fixture.server.silenceNextStream(witness);
+      const page = await fixture.open(
+        fixture.server.addPage({
           dialect,
           connections: [
             { id, channel: id, closeEvent: 'done', config },
@@ -161,51 +135,51 @@ describe('connection monitor lifecycle in Chromium', () => {
         }),
       );
       await page.waitForState(id, (state) => state.state === 'connected');
-      await server.broadcaster.publish(id, { event: 'done', data: 'finished' });
+      await fixture.server.broadcaster.publish(id, { event: 'done', data: 'finished' });
       await page.waitForState(id, (state) => state.state === 'closed');
-      await server.waitForRequests(() => server.requestsFor(id)[0].closed);
+      await fixture.server.waitForRequests(() => fixture.server.requestsFor(id)[0].closed);
       // The silenced witness reconnects after the same 400 ms heartbeat timeout: by then neither
       // the 50 ms backoff nor the heartbeat timeout has brought the closed connection back.
       await page.waitForState(witness, (state) => state.state === 'reconnecting');
       await page.waitForState(witness, (state) => state.state === 'connected', 2);
-      await server.publishItem(id, 'too late');
-      expect(server.broadcaster.connections(id)).toHaveLength(0);
+      await fixture.server.publishItem(id, 'too late');
+      expect(fixture.server.broadcaster.connections(id)).toHaveLength(0);
       expect(page.statesOf(id).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
-      expect(server.requestsFor(id)).toHaveLength(1);
+      expect(fixture.server.requestsFor(id)).toHaveLength(1);
       expect(page.problems).toEqual([]);
     });
 
     it('gives up after the attempt limit (state error) and retries on request through window.sseMonitor', async () => {
       const id = `refused-${dialect}`;
-      const page = await open(server.addPage({ dialect, connections: [{ id, channel: id, missing: true, config: { maxReconnectAttempts: 2, reconnectDelayMs: 50, jitter: 0 } }] }));
+      const page = await fixture.open(fixture.server.addPage({ dialect, connections: [{ id, channel: id, missing: true, config: { maxReconnectAttempts: 2, reconnectDelayMs: 50, jitter: 0 } }] }));
       const gaveUp = await page.waitForState(id, (state) => state.state === 'error');
       expect(page.statesOf(id).map((state) => `${state.state}#${state.attempt}`)).toEqual(['connecting#0', 'reconnecting#1', 'reconnecting#2', 'error#2']);
       expect(gaveUp.attempt).toBe(2);
-      expect(server.requestsFor(id)).toHaveLength(3);
+      expect(fixture.server.requestsFor(id)).toHaveLength(3);
       expect(await page.page.locator(`#sse-status-${id} [data-sse-for="error"]`).isVisible()).toBe(true);
 
       const mark = page.statesOf(id).length;
       expect(await page.page.evaluate(`window.sseMonitor.reconnect(${JSON.stringify(id)})`)).toBe(true);
       await page.waitForState(id, (state) => state.state === 'error', mark);
-      expect(server.requestsFor(id)).toHaveLength(6);
+      expect(fixture.server.requestsFor(id)).toHaveLength(6);
       const unexpected = page.problems.filter((problem) => !(problem.text.includes('404') && problem.url.includes(`/missing/${id}`)));
       expect(unexpected).toEqual([]);
     });
 
     it('resumes from its cursor when htmx swaps in a new copy of the element', async () => {
       const connection = { id: `swapped-${dialect}`, channel: `swapped-${dialect}`, config: { heartbeatTimeoutMs: 0 } };
-      const page = await open(server.addPage({ dialect, connections: [connection] }));
+      const page = await fixture.open(fixture.server.addPage({ dialect, connections: [connection] }));
       await page.waitForState(connection.id, (state) => state.state === 'connected');
-      await server.publishItem(connection.channel, 'before');
+      await fixture.server.publishItem(connection.channel, 'before');
       await page.page.locator(`#sse-element-${connection.id} .item`).waitFor();
       const mark = page.statesOf(connection.id).length;
 
-      const { id: cursor } = await server.publishReplacement(dialect, connection, 'replaced');
-      await server.waitForRequests(() => server.requestsFor(connection.channel).length === 2);
+      const { id: cursor } = await fixture.server.publishReplacement(dialect, connection, 'replaced');
+      await fixture.server.waitForRequests(() => fixture.server.requestsFor(connection.channel).length === 2);
       await page.waitForState(connection.id, (state) => state.state === 'connected', mark);
-      expect(server.requestsFor(connection.channel)[1].cursor).toBe(cursor);
-      await server.waitForRequests(() => server.requestsFor(connection.channel)[0].closed);
-      await server.publishItem(connection.channel, 'after');
+      expect(fixture.server.requestsFor(connection.channel)[1].cursor).toBe(cursor);
+      await fixture.server.waitForRequests(() => fixture.server.requestsFor(connection.channel)[0].closed);
+      await fixture.server.publishItem(connection.channel, 'after');
       await page.page.locator(`#sse-element-${connection.id} .item >> nth=1`).waitFor();
       expect(await page.items(`#sse-element-${connection.id}`)).toEqual(['replaced', 'after']);
       expect(await page.page.locator(`[id="sse-element-${connection.id}"]`).count()).toBe(1);
@@ -218,9 +192,9 @@ describe('connection monitor lifecycle in Chromium', () => {
       const id = `removed-${dialect}`;
       const witness = `witness-${dialect}`;
       const config = { heartbeatTimeoutMs: 500, reconnectDelayMs: 300, jitter: 0 };
-      server.silenceNextStream(witness);
-      const page = await open(
-        server.addPage({
+      fixture.server.silenceNextStream(witness);
+      const page = await fixture.open(
+        fixture.server.addPage({
           dialect,
           connections: [
             { id, channel: id, config },
@@ -232,14 +206,14 @@ describe('connection monitor lifecycle in Chromium', () => {
       await page.waitForState(witness, (state) => state.state === 'connected');
       const statesBefore = page.statesOf(id).length;
       await page.page.evaluate(`document.getElementById(${JSON.stringify(`sse-element-${id}`)}).remove()`);
-      await server.waitForRequests(() => server.requestsFor(id)[0].closed);
-      expect(server.broadcaster.connections(id)).toHaveLength(0);
+      await fixture.server.waitForRequests(() => fixture.server.requestsFor(id)[0].closed);
+      expect(fixture.server.broadcaster.connections(id)).toHaveLength(0);
       // The silenced witness times out after the same 500 ms and reconnects: by then the removed
       // connection's heartbeat timer would have fired too, had it survived its element.
       await page.waitForState(witness, (state) => state.state === 'reconnecting');
       await page.waitForState(witness, (state) => state.state === 'connected', 2);
       expect(page.statesOf(id)).toHaveLength(statesBefore);
-      expect(server.requestsFor(id)).toHaveLength(1);
+      expect(fixture.server.requestsFor(id)).toHaveLength(1);
       expect(page.problems).toEqual([]);
     });
   });

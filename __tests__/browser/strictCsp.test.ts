@@ -1,8 +1,5 @@
-import type { Browser } from 'playwright-core';
 import type { Dialect } from '../../components/dialect';
-import { buildClientAssets } from './support/buildClient';
-import { launchChromium, WatchedPage } from './support/chromium';
-import { MonitorTestServer } from './support/monitorTestServer';
+import { useMonitorBrowser } from './support/monitorBrowserFixture';
 
 /** The browser's `getComputedStyle`, typed here because the test program has no DOM lib. */
 interface ComputedStyles {
@@ -10,29 +7,13 @@ interface ComputedStyles {
 }
 
 describe('components and monitor under a strict nonce-based CSP in Chromium', () => {
-  let browser: Browser;
-  let server: MonitorTestServer;
-  const pages: WatchedPage[] = [];
-
-  beforeAll(async () => {
-    buildClientAssets();
-    browser = await launchChromium();
-    server = await MonitorTestServer.start();
-  });
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const fixture = useMonitorBrowser();
 
   it.each<Dialect>(['htmx2', 'htmx4'])('%s: connects, swaps and shows its state with no violation and no unsafe-inline', async (dialect) => {
     const channel = `csp-${dialect}`;
     const nonce = `n0nce${dialect}Ab9`;
-    const url = server.addPage({ dialect, nonce, connections: [{ id: channel, channel, config: { heartbeatTimeoutMs: 0 } }] });
-    const page = await WatchedPage.open(browser);
-    pages.push(page);
+    const url = fixture.server.addPage({ dialect, nonce, connections: [{ id: channel, channel, config: { heartbeatTimeoutMs: 0 } }] });
+    const page = await fixture.newPage();
     const violations: string[] = [];
     let styleRefused: () => void = () => undefined;
     const refusal = new Promise<void>((resolve) => {
@@ -53,7 +34,7 @@ describe('components and monitor under a strict nonce-based CSP in Chromium', ()
     expect(policy).not.toContain('unsafe-inline');
 
     await page.waitForState(channel, (state) => state.state === 'connected');
-    await server.publishItem(channel, 'under csp');
+    await fixture.server.publishItem(channel, 'under csp');
     await page.page.locator(`#sse-element-${channel} .item`).waitFor();
     expect(await page.items(`#sse-element-${channel}`)).toEqual(['under csp']);
     // The stylesheet loaded (its nonce passed): the dot has the size the CSS gives it.
