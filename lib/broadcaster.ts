@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Bus, BusDelivery, ConnectionView, PublishReceipt, ReplayResult } from './bus';
 import { assertChannelName } from './channelName';
+import { newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
 import type { EventHistoryOptions } from './eventHistory';
 import { assertSingleLineField, describeValue } from './fieldValidation';
@@ -123,7 +123,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (this.#closed) throw new Error('broadcaster is closed');
     assertChannelName(options.channel);
     const connection = new SseConnection<M>(target, {
-      id: randomUUID(),
+      id: newConnectionId(),
       channel: options.channel,
       metadata: options.metadata,
       maxBufferedBytes: this.#maxBufferedBytes,

@@ -12,9 +12,9 @@
  * error's text); then, unless the client is gone, the close message is sent and the response
  * ends normally.
  */
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { newConnectionId } from './connectionId';
 import { type OpenEventStreamOptions, openEventStream } from './eventStreamResponse';
 import { assertSingleLineField, describeValue } from './fieldValidation';
 import { KeepAlive, type KeepAliveOptions } from './keepAlive';
@@ -158,7 +158,7 @@ export class SseStream<T = unknown> {
     // SseConnection brings bounded writes, eviction of clients that stop reading and keep-alive;
     // its channel is only a label here, the stream is in no registry.
     const connection = new SseConnection<undefined>(res as ServerResponse, {
-      id: randomUUID(),
+      id: newConnectionId(),
       channel: 'sse-stream',
       metadata: undefined,
       maxBufferedBytes: this.#maxBufferedBytes,
