@@ -1,4 +1,4 @@
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcaster';
 import { isChannelName } from '../lib/channelName';
 import { openEventStream } from '../lib/eventStreamResponse';
@@ -6,6 +6,7 @@ import { KeepAlive, type KeepAliveOptions } from '../lib/keepAlive';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
+import { matchSseRoute } from './sseRoute';
 
 /** A refusal from `authorize`: the status (401 or 403) and a message for the JSON body. */
 export interface AuthorizationDenial {
@@ -60,12 +61,12 @@ function assertPositiveOption(name: string, value: number | undefined): void {
 }
 
 /**
- * Express router serving a broadcaster's channels:
+ * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
  * `GET {prefix}/_stats` answers JSON stats when enabled.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
-export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): Router {
+export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): RequestHandler {
   if (!options || typeof options !== 'object' || !options.broadcaster) {
     throw new TypeError('sseMiddleware needs options with a broadcaster (createBroadcaster())');
   }
@@ -81,11 +82,13 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const keepAlive = new KeepAlive(options.keepAlive);
   let open = 0;
 
-  const stream: RequestHandler = async (req: Request, res: Response) => {
-    const channel = req.params.channel;
-    if (!isChannelName(channel)) {
-      return sendJsonError(res, 400, `invalid channel name ${JSON.stringify(channel)}: use 1-128 of A-Z a-z 0-9 _ . : -`);
+  const stream = async (req: Request, res: Response, channel: string | undefined): Promise<void> => {
+    if (channel === undefined || !isChannelName(channel)) {
+      const shown = channel === undefined ? 'that is not valid percent-encoding' : JSON.stringify(channel);
+      return sendJsonError(res, 400, `invalid channel name ${shown}: use 1-128 of A-Z a-z 0-9 _ . : -`);
     }
+    // As a route `/:channel` would have it, for `authorize` and `metadata`.
+    req.params = { ...req.params, channel };
     if (broadcaster.closed) return sendJsonError(res, 503, 'server is shutting down', retryAfter);
     if (options.authorize) {
       const decision = await options.authorize(req, channel);
@@ -117,16 +120,18 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     });
   };
 
-  const stats: RequestHandler = async (req, res) => {
+  const stats = async (req: Request, res: Response): Promise<void> => {
     const guard = options.stats;
     const allowed = typeof guard === 'function' ? await guard(req) : guard === true;
     if (!allowed) return sendJsonError(res, 404, 'stats are not enabled');
     res.set('Cache-Control', 'no-store').json(broadcaster.stats());
   };
 
-  const router = Router();
-  router.get(`${prefix}/_stats`, stats);
-  router.use(assetRoutes(prefix));
-  router.get(`${prefix}/:channel`, stream);
-  return router;
+  const assets = assetRoutes(prefix);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const route = req.method === 'GET' || req.method === 'HEAD' ? matchSseRoute(req.path, prefix) : undefined;
+    if (route === undefined) next();
+    else if (route.kind === 'assets') assets(req, res, next);
+    else (route.kind === 'stats' ? stats(req, res) : stream(req, res, route.channel)).catch(next);
+  };
 }
