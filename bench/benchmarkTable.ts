@@ -19,6 +19,7 @@ interface Row {
 
 const SERVER_TITLES: Record<ServerKind, string> = {
   raw: 'raw node:http',
+  'raw-express': 'raw Express',
   ours: 'ours (Express)',
   'ours-node-http': 'ours (node:http)',
   'ours-redis': 'ours (Express, Redis bus)',
@@ -28,6 +29,10 @@ const SERVER_TITLES: Record<ServerKind, string> = {
 
 /** Which of ours the "× ours" ratios and the targets refer to first. */
 const OURS: ServerKind = 'ours';
+/** How a cell names the servers it gives ratios to. */
+const RATIO_LABELS: Partial<Record<ServerKind, string>> = { raw: 'raw', 'raw-express': 'raw Express', ours: 'ours' };
+/** Servers on Express, whose cells also show their ratio to Express alone (`raw Express`). */
+const ON_EXPRESS: ReadonlySet<ServerKind> = new Set(['ours', 'ours-redis', 'better-sse']);
 const OURS_VARIANTS: readonly ServerKind[] = ['ours', 'ours-node-http', 'ours-redis'];
 
 function significant(value: number): string {
@@ -133,9 +138,10 @@ export class BenchmarkResults {
     const value = medianOf(server);
     if (!Number.isFinite(value)) return 'n/a';
     const ratios: string[] = [];
-    for (const reference of ['raw', OURS] as const) {
+    const references: ServerKind[] = ON_EXPRESS.has(server) ? ['raw', 'raw-express', OURS] : ['raw', OURS];
+    for (const reference of references) {
       const base = medianOf(reference);
-      if (server !== reference && server !== 'raw' && row.figure !== 'held' && Number.isFinite(base)) ratios.push(`${significant(value / base)}× ${reference}`);
+      if (server !== reference && server !== 'raw' && row.figure !== 'held' && Number.isFinite(base)) ratios.push(`${significant(value / base)}× ${RATIO_LABELS[reference]}`);
     }
     return [row.format(value), ...ratios].join('<br>');
   }

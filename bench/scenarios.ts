@@ -1,7 +1,7 @@
 import type { PublishPlan, ServerKind } from './benchProtocol';
 
 /** The servers, in the order they alternate within each repeat. */
-export const SERVER_KINDS: readonly ServerKind[] = ['raw', 'ours', 'ours-node-http', 'ours-redis', 'better-sse', 'sse-channel'];
+export const SERVER_KINDS: readonly ServerKind[] = ['raw', 'raw-express', 'ours', 'ours-node-http', 'ours-redis', 'better-sse', 'sse-channel'];
 
 /** Names of the scenarios of the issue, in run order. */
 export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html';
@@ -26,13 +26,14 @@ export interface Scenario {
 }
 
 /**
- * Variants of ours run only where they tell something (the run must fit in 10 minutes): without
- * Express where the framework's cost shows (CPU per write in the throughput run, memory per
- * connection), with the Redis bus where the bus's round trip shows (throughput, latency).
+ * Variants run only where they tell something (the run must fit in 10 minutes): Express alone
+ * (`raw-express`) and ours without Express where the framework's cost shows (CPU per write in
+ * the throughput run, memory per connection), ours with the Redis bus where the bus's round trip
+ * shows (throughput, latency).
  */
 const PEERS: readonly ServerKind[] = ['raw', 'ours', 'better-sse', 'sse-channel'];
 const WITH_NODE_HTTP: readonly ServerKind[] = SERVER_KINDS.filter((kind) => kind !== 'ours-redis');
-const WITH_REDIS: readonly ServerKind[] = SERVER_KINDS.filter((kind) => kind !== 'ours-node-http');
+const WITH_REDIS: readonly ServerKind[] = SERVER_KINDS.filter((kind) => kind !== 'ours-node-http' && kind !== 'raw-express');
 const ALL = SERVER_KINDS;
 
 const IDLE_KEEP_ALIVE_MS = 15_000;

@@ -11,11 +11,13 @@ import { createBetterSseServer } from './servers/betterSseServer';
 import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
 import { createOursRedisServer } from './servers/oursRedisServer';
 import { createOursServer } from './servers/oursServer';
+import { createRawExpressServer } from './servers/rawExpressServer';
 import { createRawServer } from './servers/rawServer';
 import { createSseChannelServer } from './servers/sseChannelServer';
 
 const FACTORIES: Record<ServerKind, BenchServerFactory> = {
   raw: createRawServer,
+  'raw-express': createRawExpressServer,
   ours: createOursServer,
   'ours-node-http': createOursNodeHttpServer,
   'ours-redis': createOursRedisServer,
