@@ -1,12 +1,12 @@
-import { Agent, type ClientRequest, get, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { DeliveryResult } from './benchProtocol';
+import { HttpStreamReader } from './httpStreamReader';
 import { publishedAtOf, sequenceInPayload, wallClockMs } from './payloads';
 import { type NumberedEvent, StreamChecker } from './streamChecker';
 
 /** One open stream of the load generator. */
 interface Stream {
-  request: ClientRequest;
-  response: IncomingMessage | undefined;
+  socket: Socket;
   checker: StreamChecker;
   open: boolean;
   /** Whether it has received the last event of the current plan. */
@@ -37,7 +37,6 @@ function percentile(sorted: Float64Array, fraction: number): number {
  */
 export class LoadGenerator {
   readonly #streams: Stream[] = [];
-  readonly #agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
   /** When the chunk being parsed arrived: one clock read per chunk, not per event. */
   #chunkReceivedAt = 0;
   #plan: (ExpectOptions & { lastSequence: number }) | undefined;
@@ -118,33 +117,35 @@ export class LoadGenerator {
     return { open: this.openStreams, withKeepAlive };
   }
 
+  /** Opens one stream over a plain socket (see `HttpStreamReader` for why not `http.get`). */
   #open(url: { port: number; path: string }, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const request = get({ host: '127.0.0.1', port: url.port, path: url.path, agent: this.#agent, headers: { Accept: 'text/event-stream' } });
-      const stream: Stream = { request, response: undefined, checker: new StreamChecker({ firstSequence: 1 }), open: false, done: true };
-      const timer = setTimeout(() => {
-        request.destroy(new Error(`no response within ${Math.round(timeoutMs)} ms`));
-      }, timeoutMs);
-      request.on('error', (error) => {
+      const socket = connect({ host: '127.0.0.1', port: url.port, noDelay: true });
+      const stream: Stream = { socket, checker: new StreamChecker({ firstSequence: 1 }), open: false, done: true };
+      const fail = (error: Error): void => {
         clearTimeout(timer);
-        this.#closed(stream);
+        socket.destroy();
         reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`no response within ${Math.round(timeoutMs)} ms`)), timeoutMs);
+      const reader = new HttpStreamReader({
+        onHead: ({ status }) => {
+          if (status !== 200) return fail(new Error(`HTTP ${status}`));
+          clearTimeout(timer);
+          stream.open = true;
+          this.#streams.push(stream);
+          resolve();
+        },
+        onText: (text) => this.#data(stream, text),
+        onError: (error) => (stream.open ? socket.destroy() : fail(error)),
       });
-      request.once('response', (response) => {
-        clearTimeout(timer);
-        if (response.statusCode !== 200) {
-          response.resume();
-          reject(new Error(`HTTP ${response.statusCode}`));
-          return;
-        }
-        stream.response = response;
-        stream.open = true;
-        this.#streams.push(stream);
-        response.setEncoding('utf8');
-        response.on('data', (text: string) => this.#data(stream, text));
-        response.once('close', () => this.#closed(stream));
-        resolve();
+      socket.on('data', (bytes: Buffer) => reader.push(bytes));
+      socket.on('error', (error) => (stream.open ? undefined : fail(error)));
+      socket.once('close', () => {
+        if (!stream.open) fail(new Error('connection closed before the response head'));
+        this.#closed(stream);
       });
+      socket.write(`GET ${url.path} HTTP/1.1\r\nHost: 127.0.0.1:${url.port}\r\nAccept: text/event-stream\r\n\r\n`);
     });
   }
 
