@@ -45,6 +45,11 @@ export interface ConnectOptions<M> {
   metadata: M;
   /** Cursor from `Last-Event-ID`: events after it are replayed first, or a gap event is sent. */
   lastEventId?: string;
+  /**
+   * Called once when this stream ends, for any reason, after it left the registry (and after the
+   * `disconnect` event). It may run during `connect` itself, when a replay overflows the client.
+   */
+  onClose?: (reason: CloseReason) => void;
 }
 
 /** Options of {@link Broadcaster.close}. */
@@ -128,6 +133,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       metadata: options.metadata,
       maxBufferedBytes: this.#maxBufferedBytes,
       onClose: this.#onConnectionClose,
+      whenClosed: options.onClose,
     });
     if (this.#registry.add(connection)) this.#bus.subscribe(connection.channel);
     if (options.lastEventId !== undefined) this.#replayInto(connection, options.lastEventId);

@@ -15,7 +15,7 @@ export interface EventStreamTarget {
   readonly writableLength: number;
   readonly writableEnded: boolean;
   readonly destroyed: boolean;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;
 }
 
@@ -60,8 +60,10 @@ export interface SseConnectionOptions<M> {
   metadata: M;
   /** Bytes Node may hold for this client before it is evicted. */
   maxBufferedBytes: number;
-  /** Called exactly once, when the stream ends for any reason. */
+  /** Called exactly once, when the stream ends for any reason (the registry's hook). */
   onClose(connection: SseConnection<M>, reason: CloseReason): void;
+  /** The app's own callback, called once after `onClose`. */
+  whenClosed?: (reason: CloseReason) => void;
 }
 
 /** A read-only snapshot of a connection, for stats, filters and `connections()`. */
@@ -100,6 +102,7 @@ export class SseConnection<M = unknown> {
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
   readonly #onClose: SseConnectionOptions<M>['onClose'];
+  readonly #whenClosed: SseConnectionOptions<M>['whenClosed'];
   #closed = false;
   /** Frames held back while history is replayed, with their ids (see `holdLive`). */
   #held: { frame: Buffer; id: string | undefined }[] | undefined;
@@ -117,7 +120,9 @@ export class SseConnection<M = unknown> {
     this.metadata = options.metadata;
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#onClose = options.onClose;
-    target.once('close', this.#onTargetClose);
+    this.#whenClosed = options.whenClosed;
+    // `on`, not `once` (whose wrapper costs an object and a bound function per stream): `#finish` removes it.
+    target.on('close', this.#onTargetClose);
   }
 
   /** Whether the stream is still open. */
@@ -228,5 +233,6 @@ export class SseConnection<M = unknown> {
     this.#held = undefined;
     this.#target.off('close', this.#onTargetClose);
     this.#onClose(this, reason);
+    this.#whenClosed?.(reason);
   }
 }

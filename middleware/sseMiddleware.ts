@@ -3,6 +3,7 @@ import type { Broadcaster } from '../lib/broadcaster';
 import { isChannelName } from '../lib/channelName';
 import { openEventStream } from '../lib/eventStreamResponse';
 import { KeepAlive, type KeepAliveOptions } from '../lib/keepAlive';
+import type { SseConnection } from '../lib/sseConnection';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
@@ -111,13 +112,14 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     }
     open += 1;
     openEventStream(req, res, { retryMs: options.retryMs, retryJitterMs: options.retryJitterMs });
-    const connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req) });
-    keepAlive.add(connection);
-    res.once('close', () => {
+    let connection: SseConnection<M> | undefined;
+    const onClose = (): void => {
       open -= 1;
       perClient.release(key);
-      keepAlive.delete(connection);
-    });
+      if (connection) keepAlive.delete(connection);
+    };
+    connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
+    if (connection.isOpen) keepAlive.add(connection);
   };
 
   const stats = async (req: Request, res: Response): Promise<void> => {

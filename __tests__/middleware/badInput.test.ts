@@ -86,6 +86,16 @@ describe('refusals: status and JSON error', () => {
     expect(again.headers['content-type']).toBe('text/event-stream; charset=utf-8');
   });
 
+  it('gives slots back when the server ends the streams', async () => {
+    held.push(await holdStream(`${server.url}/sse/news`, { 'x-user': 'ann' }), await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }));
+    held.push(await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }));
+    expect((await request(server.app).get('/sse/news').set('x-user', 'cy')).status).toBe(503);
+    server.broadcaster.closeChannel('news', { reason: 'reset' });
+    const [cy, bob] = [await holdStream(`${server.url}/sse/news`, { 'x-user': 'cy' }), await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' })];
+    held.push(cy, bob);
+    expect([cy.statusCode, bob.statusCode]).toEqual([200, 200]);
+  });
+
   it('answers 404 JSON for stats unless enabled, and JSON stats when enabled', async () => {
     const off = await request(server.app).get('/sse/_stats');
     expect(off.status).toBe(404);
