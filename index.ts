@@ -23,7 +23,7 @@ export type { EventHistoryOptions } from './lib/eventHistory';
 export { openEventStream } from './lib/eventStreamResponse';
 export type { OpenEventStreamOptions } from './lib/eventStreamResponse';
 export { KeepAlive } from './lib/keepAlive';
-export type { KeepAliveOptions } from './lib/keepAlive';
+export type { KeepAliveOptions, KeepAliveTarget } from './lib/keepAlive';
 export { MemoryBus } from './lib/memoryBus';
 export { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocolEvents';
 export type { CloseEventData, GapEventData } from './lib/protocolEvents';

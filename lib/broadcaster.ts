@@ -47,9 +47,10 @@ export interface ConnectOptions<M> {
   lastEventId?: string;
   /**
    * Called once when this stream ends, for any reason, after it left the registry (and after the
-   * `disconnect` event). It may run during `connect` itself, when a replay overflows the client.
+   * `disconnect` event). It is given the connection because it may run during `connect` itself,
+   * before `connect` has returned it (a replay that overflows the client evicts it at once).
    */
-  onClose?: (reason: CloseReason) => void;
+  onClose?: (connection: SseConnection<M>, reason: CloseReason) => void;
 }
 
 /** Options of {@link Broadcaster.close}. */

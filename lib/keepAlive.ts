@@ -2,6 +2,9 @@ import { HEARTBEAT_EVENT } from './protocolEvents';
 import type { SseConnection } from './sseConnection';
 import { encodeComment, encodeEvent } from './wireFormat';
 
+/** What a keep-alive needs of a connection (any metadata type). */
+export type KeepAliveTarget = Pick<SseConnection<unknown>, 'write'>;
+
 /** How keep-alives are sent. */
 export interface KeepAliveOptions {
   /** Interval in ms. Default 15000 (under common proxy idle timeouts). 0 turns them off. */
@@ -18,7 +21,7 @@ export interface KeepAliveOptions {
  * stream and stopped with the last, and one encoded frame per tick shared by every stream.
  */
 export class KeepAlive {
-  readonly #connections = new Set<SseConnection<unknown>>();
+  readonly #connections = new Set<KeepAliveTarget>();
   readonly #intervalMs: number;
   readonly #as: 'event' | 'comment';
   #timer: NodeJS.Timeout | undefined;
@@ -34,7 +37,7 @@ export class KeepAlive {
   }
 
   /** Starts keeping `connection` alive. */
-  add(connection: SseConnection<unknown>): void {
+  add(connection: KeepAliveTarget): void {
     if (this.#intervalMs === 0) return;
     this.#connections.add(connection);
     if (!this.#timer) {
@@ -44,7 +47,7 @@ export class KeepAlive {
   }
 
   /** Stops keeping `connection` alive (it closed). */
-  delete(connection: SseConnection<unknown>): void {
+  delete(connection: KeepAliveTarget): void {
     this.#connections.delete(connection);
     if (this.#connections.size === 0 && this.#timer) {
       clearInterval(this.#timer);

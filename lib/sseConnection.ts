@@ -63,7 +63,7 @@ export interface SseConnectionOptions<M> {
   /** Called exactly once, when the stream ends for any reason (the registry's hook). */
   onClose(connection: SseConnection<M>, reason: CloseReason): void;
   /** The app's own callback, called once after `onClose`. */
-  whenClosed?: (reason: CloseReason) => void;
+  whenClosed?: (connection: SseConnection<M>, reason: CloseReason) => void;
 }
 
 /** A read-only snapshot of a connection, for stats, filters and `connections()`. */
@@ -233,6 +233,6 @@ export class SseConnection<M = unknown> {
     this.#held = undefined;
     this.#target.off('close', this.#onTargetClose);
     this.#onClose(this, reason);
-    this.#whenClosed?.(reason);
+    this.#whenClosed?.(this, reason);
   }
 }

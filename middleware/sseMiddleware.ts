@@ -112,13 +112,12 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     }
     open += 1;
     openEventStream(req, res, { retryMs: options.retryMs, retryJitterMs: options.retryJitterMs });
-    let connection: SseConnection<M> | undefined;
-    const onClose = (): void => {
+    const onClose = (closed: SseConnection<M>): void => {
       open -= 1;
       perClient.release(key);
-      if (connection) keepAlive.delete(connection);
+      keepAlive.delete(closed);
     };
-    connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
+    const connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
   };
 

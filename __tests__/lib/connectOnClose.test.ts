@@ -22,7 +22,7 @@ describe('broadcaster.connect({ onClose })', () => {
         channel,
         metadata: undefined,
         // What the registry holds when the callback runs shows it runs after removal.
-        onClose: (reason) => closes.push({ channel, reason, registered: broadcaster.connections(channel).length }),
+        onClose: (connection, reason) => closes.push({ channel: connection.channel, reason, registered: broadcaster.connections(channel).length }),
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
