@@ -3,8 +3,8 @@
  * point so that apps on the in-memory bus never load a Redis client (`redis` is an optional peer
  * dependency).
  */
-export type { ClusterStats, LocalStatsSource, ProcessReport } from './lib/adapters/clusterStats';
-export { RedisBus } from './lib/adapters/redisBus';
-export type { RedisBusState } from './lib/adapters/redisBus';
-export { RedisBusError } from './lib/adapters/redisBusError';
-export type { RedisBusClientOptions, RedisBusOptions } from './lib/adapters/redisBusOptions';
+export type { ClusterStats, LocalStatsSource, ProcessReport } from './lib/redis/clusterStats';
+export type { RedisBusState } from './lib/redis/redisBus';
+export { RedisBus } from './lib/redis/redisBus';
+export { RedisBusError } from './lib/redis/redisBusError';
+export type { RedisBusClientOptions, RedisBusOptions } from './lib/redis/redisBusOptions';

@@ -24,7 +24,10 @@ describe('package entry points (built by `npm run build`, which `npm install` an
   });
 
   it('can be required by a CommonJS consumer', () => {
-    const output = run(['-e', "const { createBroadcaster } = require('express-htmx-sse'); console.log(typeof createBroadcaster);"]);
+    const output = run([
+      '-e',
+      "const { createBroadcaster } = require('express-htmx-sse'); console.log(typeof createBroadcaster);",
+    ]);
     expect(output).toBe('function');
   });
 });

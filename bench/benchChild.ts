@@ -33,10 +33,18 @@ export class BenchChild<Command, Reply extends { type: string }> {
 
   /** Starts the child. */
   constructor(options: ChildOptions) {
-    this.#process = spawn('sh', ['-c', LAUNCHER, 'bench-child', process.execPath, ...(options.nodeFlags ?? []), options.script, ...options.args], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, BENCH_WANTED_OPEN_FILES: String(options.openFiles), BENCH_CPU: options.cpu === undefined ? '' : String(options.cpu) },
-    });
+    this.#process = spawn(
+      'sh',
+      ['-c', LAUNCHER, 'bench-child', process.execPath, ...(options.nodeFlags ?? []), options.script, ...options.args],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: {
+          ...process.env,
+          BENCH_WANTED_OPEN_FILES: String(options.openFiles),
+          BENCH_CPU: options.cpu === undefined ? '' : String(options.cpu),
+        },
+      },
+    );
     this.#process.on('message', (message: Reply) => {
       this.#inbox.push(message);
       this.#waiter?.();
@@ -59,7 +67,8 @@ export class BenchChild<Command, Reply extends { type: string }> {
       const index = this.#inbox.findIndex((message) => message.type === type || message.type === 'error');
       if (index !== -1) {
         const [message] = this.#inbox.splice(index, 1);
-        if (message!.type === 'error') throw new Error(`bench child failed: ${(message as unknown as { message: string }).message}`);
+        if (message!.type === 'error')
+          throw new Error(`bench child failed: ${(message as unknown as { message: string }).message}`);
         return message as Extract<Reply, { type: T }>;
       }
       if (this.#exit) throw new Error(`bench child ${this.#exit} while waiting for "${type}"`);
@@ -77,7 +86,11 @@ export class BenchChild<Command, Reply extends { type: string }> {
   }
 
   /** Sends a command and waits for its reply. */
-  async request<T extends Reply['type']>(command: Command, type: T, timeoutMs: number): Promise<Extract<Reply, { type: T }>> {
+  async request<T extends Reply['type']>(
+    command: Command,
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<Reply, { type: T }>> {
     this.send(command);
     return this.next(type, timeoutMs);
   }

@@ -5,7 +5,14 @@
 import type { ExpectOptions } from './loadGenerator';
 
 /** The servers compared. */
-export type ServerKind = 'raw' | 'raw-express' | 'ours' | 'ours-node-http' | 'ours-redis' | 'better-sse' | 'sse-channel';
+export type ServerKind =
+  | 'raw'
+  | 'raw-express'
+  | 'ours'
+  | 'ours-node-http'
+  | 'ours-redis'
+  | 'better-sse'
+  | 'sse-channel';
 
 /** What each published event carries (see `payloads.ts`). */
 export type PayloadKind = 'text128' | 'text1k' | 'html2k';

@@ -49,15 +49,27 @@ const count = (value: number): string => (Number.isFinite(value) ? Math.round(va
 
 /** A comparison with a server that did not run counts as met: only measured misses are flagged. */
 function atMost(ratio: number, of: ServerKind): Target {
-  return { text: `≤ ${ratio}× ${of}`, met: (value, medianOf) => !Number.isFinite(medianOf(of)) || value <= ratio * medianOf(of) };
+  return {
+    text: `≤ ${ratio}× ${of}`,
+    met: (value, medianOf) => !Number.isFinite(medianOf(of)) || value <= ratio * medianOf(of),
+  };
 }
 
 function both(first: Target, second: Target): Target {
-  return { text: `${first.text}, ${second.text}`, met: (value, medianOf) => first.met(value, medianOf) && second.met(value, medianOf) };
+  return {
+    text: `${first.text}, ${second.text}`,
+    met: (value, medianOf) => first.met(value, medianOf) && second.met(value, medianOf),
+  };
 }
 
 const ROWS: readonly Row[] = [
-  { scenario: 'throughput', figure: 'cpuNsPerEvent', label: '1. Throughput: server CPU per delivered event', format: ns, target: both(atMost(1.1, 'raw'), atMost(0.4, 'better-sse')) },
+  {
+    scenario: 'throughput',
+    figure: 'cpuNsPerEvent',
+    label: '1. Throughput: server CPU per delivered event',
+    format: ns,
+    target: both(atMost(1.1, 'raw'), atMost(0.4, 'better-sse')),
+  },
   {
     scenario: 'throughput',
     figure: 'eventsPerSecond',
@@ -69,8 +81,20 @@ const ROWS: readonly Row[] = [
   { scenario: 'latency', figure: 'p99Ms', label: '2. Latency p99', format: ms, target: atMost(1.2, 'raw') },
   { scenario: 'latency', figure: 'maxMs', label: '2. Latency max', format: ms },
   { scenario: 'latency', figure: 'cpuNsPerEvent', label: '2. Latency run: server CPU per delivered event', format: ns },
-  { scenario: 'memory', figure: 'heapPerConnection', label: '3. JS heap per idle connection (5,000)', format: kilobytes, target: atMost(1.25, 'raw') },
-  { scenario: 'memory', figure: 'rssPerConnection', label: '3. RSS per idle connection (5,000)', format: kilobytes, target: atMost(1.25, 'raw') },
+  {
+    scenario: 'memory',
+    figure: 'heapPerConnection',
+    label: '3. JS heap per idle connection (5,000)',
+    format: kilobytes,
+    target: atMost(1.25, 'raw'),
+  },
+  {
+    scenario: 'memory',
+    figure: 'rssPerConnection',
+    label: '3. RSS per idle connection (5,000)',
+    format: kilobytes,
+    target: atMost(1.25, 'raw'),
+  },
   {
     scenario: 'scale',
     figure: 'held',
@@ -78,8 +102,20 @@ const ROWS: readonly Row[] = [
     format: count,
     target: { text: 'all 10,000', met: (value) => value >= 10_000 },
   },
-  { scenario: 'scale', figure: 'fanOutMs', label: '4. One 1 KB event fanned out to 10,000', format: ms, target: atMost(1.2, 'raw') },
-  { scenario: 'html', figure: 'cpuNsPerEvent', label: '5. HTML 2 KB: server CPU per delivered event', format: ns, target: atMost(1.1, 'raw') },
+  {
+    scenario: 'scale',
+    figure: 'fanOutMs',
+    label: '4. One 1 KB event fanned out to 10,000',
+    format: ms,
+    target: atMost(1.2, 'raw'),
+  },
+  {
+    scenario: 'html',
+    figure: 'cpuNsPerEvent',
+    label: '5. HTML 2 KB: server CPU per delivered event',
+    format: ns,
+    target: atMost(1.1, 'raw'),
+  },
   { scenario: 'html', figure: 'eventsPerSecond', label: '5. HTML 2 KB: delivered events/s', format: perSecond },
 ];
 
@@ -111,27 +147,42 @@ export class BenchmarkResults {
 
   /** The Markdown table: medians, ratios to raw and to ours, targets for ours. */
   table(servers: readonly ServerKind[]): string {
-    const header = ['Scenario / figure (median)', ...servers.map((server) => SERVER_TITLES[server]), 'Target for ours', `Met: ${OURS_VARIANTS.filter((server) => servers.includes(server))
+    const header = [
+      'Scenario / figure (median)',
+      ...servers.map((server) => SERVER_TITLES[server]),
+      'Target for ours',
+      `Met: ${OURS_VARIANTS.filter((server) => servers.includes(server))
         .map((server) => SERVER_TITLES[server])
-        .join(' / ')}`];
+        .join(' / ')}`,
+    ];
     const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
     for (const row of ROWS) {
       const medianOf = (server: ServerKind): number => this.median(row.scenario, server, row.figure);
       const cells = servers.map((server) => this.#cell(row, server, medianOf));
       const met = row.target
         ? OURS_VARIANTS.filter((server) => servers.includes(server))
-            .map((server) => (Number.isFinite(medianOf(server)) ? (row.target!.met(medianOf(server), medianOf) ? 'yes' : '**no**') : 'n/a'))
+            .map((server) =>
+              Number.isFinite(medianOf(server))
+                ? row.target!.met(medianOf(server), medianOf)
+                  ? 'yes'
+                  : '**no**'
+                : 'n/a',
+            )
             .join(' / ')
         : '';
       lines.push(`| ${[row.label, ...cells, row.target?.text ?? '', met].join(' | ')} |`);
     }
-    lines.push(`| Runs (fewest repeats of a scenario); events lost, duplicated or garbled in all runs | ${servers.map((server) => this.#tally(server)).join(' | ')} | 0 lost | |`);
+    lines.push(
+      `| Runs (fewest repeats of a scenario); events lost, duplicated or garbled in all runs | ${servers.map((server) => this.#tally(server)).join(' | ')} | 0 lost | |`,
+    );
     return lines.join('\n');
   }
 
   /** Problems seen, one line each, for the report under the table. */
   problems(): string[] {
-    return this.#measurements.flatMap((run) => run.problems.map((problem) => `${run.scenario} / ${run.server}: ${problem}`));
+    return this.#measurements.flatMap((run) =>
+      run.problems.map((problem) => `${run.scenario} / ${run.server}: ${problem}`),
+    );
   }
 
   #cell(row: Row, server: ServerKind, medianOf: (server: ServerKind) => number): string {
@@ -141,14 +192,17 @@ export class BenchmarkResults {
     const references: ServerKind[] = ON_EXPRESS.has(server) ? ['raw', 'raw-express', OURS] : ['raw', OURS];
     for (const reference of references) {
       const base = medianOf(reference);
-      if (server !== reference && server !== 'raw' && row.figure !== 'held' && Number.isFinite(base)) ratios.push(`${significant(value / base)}× ${RATIO_LABELS[reference]}`);
+      if (server !== reference && server !== 'raw' && row.figure !== 'held' && Number.isFinite(base))
+        ratios.push(`${significant(value / base)}× ${RATIO_LABELS[reference]}`);
     }
     return [row.format(value), ...ratios].join('<br>');
   }
 
   #tally(server: ServerKind): string {
     const runs = this.#measurements.filter((run) => run.server === server);
-    const perScenario = (['throughput', 'latency', 'memory', 'scale', 'html'] as const).map((scenario) => this.#runs(scenario, server).length).filter((runs) => runs > 0);
+    const perScenario = (['throughput', 'latency', 'memory', 'scale', 'html'] as const)
+      .map((scenario) => this.#runs(scenario, server).length)
+      .filter((runs) => runs > 0);
     const repeats = perScenario.length > 0 ? Math.min(...perScenario) : 0;
     const faults = runs.reduce((sum, run) => sum + (run.figures.faults ?? 0), 0);
     return `${runs.length} (×${repeats}), ${count(faults)}`;

@@ -17,7 +17,10 @@ export async function buildChildren(root: string): Promise<ChildScripts> {
   const outdir = join(root, 'node_modules', '.cache', 'express-htmx-sse-bench');
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: { serverProcess: join(root, 'bench', 'serverProcess.ts'), loadGeneratorProcess: join(root, 'bench', 'loadGeneratorProcess.ts') },
+    entryPoints: {
+      serverProcess: join(root, 'bench', 'serverProcess.ts'),
+      loadGeneratorProcess: join(root, 'bench', 'loadGeneratorProcess.ts'),
+    },
     outdir,
     bundle: true,
     packages: 'external',

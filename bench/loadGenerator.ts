@@ -54,7 +54,12 @@ export class LoadGenerator {
   }
 
   /** Opens `count` streams, at most `concurrency` connecting at once, within `timeoutMs`. */
-  async connect(url: { port: number; path: string }, count: number, concurrency: number, timeoutMs: number): Promise<{ open: number; failed: number; firstError: string | undefined }> {
+  async connect(
+    url: { port: number; path: string },
+    count: number,
+    concurrency: number,
+    timeoutMs: number,
+  ): Promise<{ open: number; failed: number; firstError: string | undefined }> {
     const deadline = performance.now() + timeoutMs;
     let failed = 0;
     let firstError: string | undefined;
@@ -81,7 +86,9 @@ export class LoadGenerator {
     this.#firstPublishedAt = Number.NaN;
     this.#lastCompletedAt = Number.NaN;
     this.#latencyCount = 0;
-    this.#latencies = new Float64Array(options.recordLatency ? Math.min(MAX_LATENCY_SAMPLES, options.count * this.#streams.length) : 0);
+    this.#latencies = new Float64Array(
+      options.recordLatency ? Math.min(MAX_LATENCY_SAMPLES, options.count * this.#streams.length) : 0,
+    );
     this.#fanOut = new Float64Array(options.count);
     this.#pending = 0;
     for (const stream of this.#streams) {
@@ -169,7 +176,8 @@ export class LoadGenerator {
     const latency = this.#chunkReceivedAt - publishedAt;
     if (index === 0 && Number.isNaN(this.#firstPublishedAt)) this.#firstPublishedAt = publishedAt;
     if (latency > this.#fanOut[index]!) this.#fanOut[index] = latency;
-    if (plan.recordLatency && this.#latencyCount < this.#latencies.length) this.#latencies[this.#latencyCount++] = latency;
+    if (plan.recordLatency && this.#latencyCount < this.#latencies.length)
+      this.#latencies[this.#latencyCount++] = latency;
   };
 
   #closed(stream: Stream): void {

@@ -14,7 +14,10 @@ function reply(message: LoadReply): void {
 async function handle(command: LoadCommand): Promise<LoadReply> {
   switch (command.type) {
     case 'connect':
-      return { type: 'connected', ...(await generator.connect(command, command.count, command.concurrency, command.timeoutMs)) };
+      return {
+        type: 'connected',
+        ...(await generator.connect(command, command.count, command.concurrency, command.timeoutMs)),
+      };
     case 'expect': {
       const delivery = generator.expect(command);
       // Checkers are in place before the orchestrator lets the server publish.

@@ -37,7 +37,13 @@ function cpuMicros(reply: CpuReply): number {
 
 /** Runs one scenario against one server, each in its own fresh process, and stops both. */
 export async function measureScenario(scenario: Scenario, kind: ServerKind, setup: BenchSetup): Promise<Measurement> {
-  const profile = setup.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.cpuProfileDir}`, `--cpu-prof-name=${kind}-${scenario.name}-${Date.now()}.cpuprofile`] : [];
+  const profile = setup.cpuProfileDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${setup.cpuProfileDir}`,
+        `--cpu-prof-name=${kind}-${scenario.name}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
   const server = new BenchChild<ServerCommand, ServerReply>({
     script: setup.serverScript,
     args: [kind, String(scenario.keepAliveMs)],
@@ -45,25 +51,55 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
     cpu: setup.serverCpu,
     openFiles: setup.openFiles,
   });
-  const load = new BenchChild<LoadCommand, LoadReply>({ script: setup.loadScript, args: [], cpu: setup.loadCpu, openFiles: setup.openFiles });
-  const measurement: Measurement = { scenario: scenario.name, server: kind, figures: {}, problems: [], childCpuSeconds: 0 };
+  const load = new BenchChild<LoadCommand, LoadReply>({
+    script: setup.loadScript,
+    args: [],
+    cpu: setup.loadCpu,
+    openFiles: setup.openFiles,
+  });
+  const measurement: Measurement = {
+    scenario: scenario.name,
+    server: kind,
+    figures: {},
+    problems: [],
+    childCpuSeconds: 0,
+  };
   const { figures, problems } = measurement;
   try {
     const ready = await server.next('ready', STEP_TIMEOUT_MS);
     const loadReady = await load.next('ready', STEP_TIMEOUT_MS);
-    const limit = Math.min(ready.openFileLimit ?? Number.POSITIVE_INFINITY, loadReady.openFileLimit ?? Number.POSITIVE_INFINITY);
-    if (limit <= scenario.clients) problems.push(`open-files limit (ulimit -n) is ${limit}, below ${scenario.clients} connections`);
-    const before = scenario.measureMemory ? await server.request({ type: 'memory' }, 'memory', STEP_TIMEOUT_MS) : undefined;
+    const limit = Math.min(
+      ready.openFileLimit ?? Number.POSITIVE_INFINITY,
+      loadReady.openFileLimit ?? Number.POSITIVE_INFINITY,
+    );
+    if (limit <= scenario.clients)
+      problems.push(`open-files limit (ulimit -n) is ${limit}, below ${scenario.clients} connections`);
+    const before = scenario.measureMemory
+      ? await server.request({ type: 'memory' }, 'memory', STEP_TIMEOUT_MS)
+      : undefined;
 
     const connected = await load.request(
-      { type: 'connect', port: ready.port, path: STREAM_PATH, count: scenario.clients, concurrency: CONNECT_CONCURRENCY, timeoutMs: CONNECT_TIMEOUT_MS },
+      {
+        type: 'connect',
+        port: ready.port,
+        path: STREAM_PATH,
+        count: scenario.clients,
+        concurrency: CONNECT_CONCURRENCY,
+        timeoutMs: CONNECT_TIMEOUT_MS,
+      },
       'connected',
       CONNECT_TIMEOUT_MS + STEP_TIMEOUT_MS,
     );
     figures.connected = connected.open;
-    if (connected.failed > 0) problems.push(`${connected.failed} of ${scenario.clients} connections failed (first: ${connected.firstError})`);
-    const registered = await server.request({ type: 'awaitConnections', count: connected.open, timeoutMs: STEP_TIMEOUT_MS }, 'connections', STEP_TIMEOUT_MS * 2);
-    if (registered.count < connected.open) problems.push(`server registered ${registered.count} of ${connected.open} open streams`);
+    if (connected.failed > 0)
+      problems.push(`${connected.failed} of ${scenario.clients} connections failed (first: ${connected.firstError})`);
+    const registered = await server.request(
+      { type: 'awaitConnections', count: connected.open, timeoutMs: STEP_TIMEOUT_MS },
+      'connections',
+      STEP_TIMEOUT_MS * 2,
+    );
+    if (registered.count < connected.open)
+      problems.push(`server registered ${registered.count} of ${connected.open} open streams`);
 
     if (before) {
       const after = await server.request({ type: 'memory' }, 'memory', STEP_TIMEOUT_MS);
@@ -103,20 +139,33 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
         figures.p99Ms = delivery.latency.p99;
         figures.maxMs = delivery.latency.max;
       }
-      if (delivery.fanOutMs.length > 0) figures.fanOutMs = [...delivery.fanOutMs].sort((a, b) => a - b)[Math.floor(delivery.fanOutMs.length / 2)]!;
-      if (delivery.missing > 0) problems.push(`${delivery.missing} events lost (e.g. sequence ${delivery.missingExamples.join(', ')})`);
-      if (delivery.duplicates > 0) problems.push(`${delivery.duplicates} events duplicated or out of order (e.g. ${delivery.duplicateExamples.join(', ')})`);
+      if (delivery.fanOutMs.length > 0)
+        figures.fanOutMs = [...delivery.fanOutMs].sort((a, b) => a - b)[Math.floor(delivery.fanOutMs.length / 2)]!;
+      if (delivery.missing > 0)
+        problems.push(`${delivery.missing} events lost (e.g. sequence ${delivery.missingExamples.join(', ')})`);
+      if (delivery.duplicates > 0)
+        problems.push(
+          `${delivery.duplicates} events duplicated or out of order (e.g. ${delivery.duplicateExamples.join(', ')})`,
+        );
       if (delivery.badData > 0) problems.push(`${delivery.badData} events with truncated data`);
       if (delivery.closed > 0) problems.push(`${delivery.closed} streams closed during the plan`);
       if (delivery.timedOut) problems.push(`not every client had every event within ${scenario.deliveryTimeoutMs} ms`);
     }
 
     if (scenario.holdMs > 0) {
-      const held = await load.request({ type: 'hold', durationMs: scenario.holdMs }, 'held', scenario.holdMs + STEP_TIMEOUT_MS);
+      const held = await load.request(
+        { type: 'hold', durationMs: scenario.holdMs },
+        'held',
+        scenario.holdMs + STEP_TIMEOUT_MS,
+      );
       figures.held = held.withKeepAlive;
-      if (held.withKeepAlive < scenario.clients) problems.push(`${held.withKeepAlive} of ${scenario.clients} streams held with keep-alives`);
+      if (held.withKeepAlive < scenario.clients)
+        problems.push(`${held.withKeepAlive} of ${scenario.clients} streams held with keep-alives`);
     }
-    const [serverCpu, loadCpu] = await Promise.all([server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS), load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS)]);
+    const [serverCpu, loadCpu] = await Promise.all([
+      server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+      load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+    ]);
     measurement.childCpuSeconds = (cpuMicros(serverCpu) + cpuMicros(loadCpu)) / 1e6;
   } catch (error) {
     problems.push((error as Error).message);

@@ -30,13 +30,17 @@ export function minimumDataLength(kind: PayloadKind): number {
 /** Reads the publish time stamped by {@link renderPayload}, or NaN. */
 export function publishedAtOf(data: string): number {
   const at = data.indexOf(PUBLISHED_AT_MARKER);
-  return at === -1 ? Number.NaN : Number.parseFloat(data.slice(at + PUBLISHED_AT_MARKER.length, at + PUBLISHED_AT_MARKER.length + 24));
+  return at === -1
+    ? Number.NaN
+    : Number.parseFloat(data.slice(at + PUBLISHED_AT_MARKER.length, at + PUBLISHED_AT_MARKER.length + 24));
 }
 
 /** Reads the sequence stamped by {@link renderPayload}, or NaN. */
 export function sequenceInPayload(_id: string, data: string): number {
   const at = data.indexOf(SEQUENCE_MARKER);
-  return at === -1 ? Number.NaN : Number.parseInt(data.slice(at + SEQUENCE_MARKER.length, at + SEQUENCE_MARKER.length + 16), 10);
+  return at === -1
+    ? Number.NaN
+    : Number.parseInt(data.slice(at + SEQUENCE_MARKER.length, at + SEQUENCE_MARKER.length + 16), 10);
 }
 
 /** Wall-clock time in ms with sub-ms precision, comparable across processes on one machine. */

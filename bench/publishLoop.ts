@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PublishPlan } from './benchProtocol';
 import { renderPayload, wallClockMs } from './payloads';
 
@@ -10,7 +10,10 @@ export type PublishOne = (sequence: number, data: string) => unknown;
  * published, and the loop yields to the event loop (or waits for the next slot) between batches
  * so sockets drain as they would in an app.
  */
-export async function runPublishPlan(plan: PublishPlan, publish: PublishOne): Promise<{ count: number; elapsedMs: number }> {
+export async function runPublishPlan(
+  plan: PublishPlan,
+  publish: PublishOne,
+): Promise<{ count: number; elapsedMs: number }> {
   const start = performance.now();
   let sequence = 0;
   for (let batch = 0; sequence < plan.count; batch += 1) {

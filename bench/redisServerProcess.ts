@@ -15,7 +15,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -27,8 +29,20 @@ function freePort(): Promise<number> {
 export async function startBenchRedis(cpu: number | undefined): Promise<BenchRedis | string> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return 'redis-server is not installed';
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
-  const child: ChildProcess = cpu === undefined ? spawn('redis-server', args) : spawn('taskset', ['-c', String(cpu), 'redis-server', ...args]);
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
+  const child: ChildProcess =
+    cpu === undefined ? spawn('redis-server', args) : spawn('taskset', ['-c', String(cpu), 'redis-server', ...args]);
   const started = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
     const poll = (attempt: number): void => {

@@ -51,9 +51,13 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const repeats = Number(flag('repeats') ?? 3);
   const budgetMinutes = Math.min(MAX_BUDGET_MINUTES, Number(flag('budget-minutes') ?? 10));
-  if (!Number.isSafeInteger(repeats) || repeats < 1 || repeats > 10) throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
+  if (!Number.isSafeInteger(repeats) || repeats < 1 || repeats > 10)
+    throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
   if (!(budgetMinutes > 0)) throw new TypeError(`--budget-minutes must be positive, got ${flag('budget-minutes')}`);
-  const scenarioNames = listFlag<ScenarioName>('scenarios', SCENARIOS.map((scenario) => scenario.name));
+  const scenarioNames = listFlag<ScenarioName>(
+    'scenarios',
+    SCENARIOS.map((scenario) => scenario.name),
+  );
   let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -71,16 +75,26 @@ async function main(): Promise<void> {
       redis = started;
       // Children inherit the environment: the Redis-bus server reads its URL from it.
       process.env.BENCH_REDIS_URL = redis.url;
-      notes.push('The Redis-bus variant used a redis-server started for the run, on the server\'s core; its CPU is not in "server CPU".');
+      notes.push(
+        'The Redis-bus variant used a redis-server started for the run, on the server\'s core; its CPU is not in "server CPU".',
+      );
     }
   }
-  const setup = { ...scripts, serverCpu: pinned ? 0 : undefined, loadCpu: pinned ? 1 : undefined, openFiles: WANTED_OPEN_FILES, cpuProfileDir: profileDir };
+  const setup = {
+    ...scripts,
+    serverCpu: pinned ? 0 : undefined,
+    loadCpu: pinned ? 1 : undefined,
+    openFiles: WANTED_OPEN_FILES,
+    cpuProfileDir: profileDir,
+  };
   const started = Date.now();
   const deadline = started + budgetMinutes * 60_000;
   const cpuBefore = machineCpuTimes();
   const loadBefore = loadAverage();
   const ownCpuBefore = process.cpuUsage();
-  log(`bench: ${describeMachine()}; ${pinned ? 'server on CPU 0, load generator on CPU 1' : 'not pinned (no taskset or one core)'}; load average ${loadBefore}`);
+  log(
+    `bench: ${describeMachine()}; ${pinned ? 'server on CPU 0, load generator on CPU 1' : 'not pinned (no taskset or one core)'}; load average ${loadBefore}`,
+  );
 
   const measurements: Measurement[] = [];
   const longest = new Map<ScenarioName, number>();
@@ -102,7 +116,9 @@ async function main(): Promise<void> {
           const figures = Object.entries(measurement.figures)
             .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
             .join(' ');
-          log(`[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`);
+          log(
+            `[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`,
+          );
         }
       }
     }
@@ -113,7 +129,8 @@ async function main(): Promise<void> {
   const wallSeconds = (Date.now() - started) / 1000;
   const cpuAfter = machineCpuTimes();
   const ownCpu = process.cpuUsage(ownCpuBefore);
-  const benchCpuSeconds = measurements.reduce((sum, run) => sum + run.childCpuSeconds, 0) + (ownCpu.user + ownCpu.system) / 1e6;
+  const benchCpuSeconds =
+    measurements.reduce((sum, run) => sum + run.childCpuSeconds, 0) + (ownCpu.user + ownCpu.system) / 1e6;
   let loadNote = `load average ${loadBefore} before, ${loadAverage()} after`;
   if (cpuBefore && cpuAfter) {
     const capacity = cpuAfter.total - cpuBefore.total;
@@ -130,19 +147,27 @@ async function main(): Promise<void> {
     results.table(servers),
     '',
     ...notes,
-    skipped.length > 0 ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.` : `Every run repeated ${repeats}×.`,
-    problems.length > 0 ? `\nProblems seen:\n${problems.map((problem) => `- ${problem}`).join('\n')}` : 'No problems seen: every client received every event once, in order.',
+    skipped.length > 0
+      ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.`
+      : `Every run repeated ${repeats}×.`,
+    problems.length > 0
+      ? `\nProblems seen:\n${problems.map((problem) => `- ${problem}`).join('\n')}`
+      : 'No problems seen: every client received every event once, in order.',
   ].join('\n');
   process.stdout.write(`${section}\n`);
 
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
-  writeFileSync(join(ROOT, 'reports', 'bench-latest.json'), JSON.stringify({ started, wallSeconds, loadNote, measurements }, null, 2));
+  writeFileSync(
+    join(ROOT, 'reports', 'bench-latest.json'),
+    JSON.stringify({ started, wallSeconds, loadNote, measurements }, null, 2),
+  );
   if (!process.argv.includes('--no-write')) {
     const path = join(ROOT, 'BENCHMARKS.md');
     const text = readFileSync(path, 'utf8');
     const start = text.indexOf(TABLE_START);
     const end = text.indexOf(TABLE_END);
-    if (start === -1 || end < start) throw new Error(`BENCHMARKS.md has no ${TABLE_START} … ${TABLE_END} section to write the table into`);
+    if (start === -1 || end < start)
+      throw new Error(`BENCHMARKS.md has no ${TABLE_START} … ${TABLE_END} section to write the table into`);
     writeFileSync(path, `${text.slice(0, start + TABLE_START.length)}\n${section}\n${text.slice(end)}`);
     log('bench: table written to BENCHMARKS.md');
   }

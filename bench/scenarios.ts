@@ -1,7 +1,15 @@
 import type { PublishPlan, ServerKind } from './benchProtocol';
 
 /** The servers, in the order they alternate within each repeat. */
-export const SERVER_KINDS: readonly ServerKind[] = ['raw', 'raw-express', 'ours', 'ours-node-http', 'ours-redis', 'better-sse', 'sse-channel'];
+export const SERVER_KINDS: readonly ServerKind[] = [
+  'raw',
+  'raw-express',
+  'ours',
+  'ours-node-http',
+  'ours-redis',
+  'better-sse',
+  'sse-channel',
+];
 
 /** Names of the scenarios of the issue, in run order. */
 export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html';
@@ -33,7 +41,9 @@ export interface Scenario {
  */
 const PEERS: readonly ServerKind[] = ['raw', 'ours', 'better-sse', 'sse-channel'];
 const WITH_NODE_HTTP: readonly ServerKind[] = SERVER_KINDS.filter((kind) => kind !== 'ours-redis');
-const WITH_REDIS: readonly ServerKind[] = SERVER_KINDS.filter((kind) => kind !== 'ours-node-http' && kind !== 'raw-express');
+const WITH_REDIS: readonly ServerKind[] = SERVER_KINDS.filter(
+  (kind) => kind !== 'ours-node-http' && kind !== 'raw-express',
+);
 const ALL = SERVER_KINDS;
 
 const IDLE_KEEP_ALIVE_MS = 15_000;

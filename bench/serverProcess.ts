@@ -62,7 +62,10 @@ function collectGarbage(): void {
   gc?.();
 }
 
-async function handle(command: ServerCommand, publish: (sequence: number, data: string) => unknown): Promise<ServerReply> {
+async function handle(
+  command: ServerCommand,
+  publish: (sequence: number, data: string) => unknown,
+): Promise<ServerReply> {
   switch (command.type) {
     case 'awaitConnections':
       await awaitConnections(command.count, command.timeoutMs);
@@ -85,14 +88,18 @@ async function main(): Promise<void> {
   const kind = process.argv[2] as ServerKind;
   const keepAliveMs = Number(process.argv[3]);
   const factory = FACTORIES[kind];
-  if (!factory) throw new TypeError(`unknown server kind ${JSON.stringify(kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
-  if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 1) throw new TypeError(`keepAliveMs must be a positive integer, got ${process.argv[3]}`);
+  if (!factory)
+    throw new TypeError(`unknown server kind ${JSON.stringify(kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
+  if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 1)
+    throw new TypeError(`keepAliveMs must be a positive integer, got ${process.argv[3]}`);
   const { server, publish, ready } = factory({ keepAliveMs, onConnection });
   await ready;
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG }, resolve));
   process.on('message', (command: ServerCommand) => {
-    handle(command, publish).then(reply, (error: Error) => reply({ type: 'error', message: error.stack ?? String(error) }));
+    handle(command, publish).then(reply, (error: Error) =>
+      reply({ type: 'error', message: error.stack ?? String(error) }),
+    );
   });
   process.on('disconnect', () => process.exit(0));
   reply({ type: 'ready', port: (server.address() as AddressInfo).port, openFileLimit: openFileLimitFromEnv() });

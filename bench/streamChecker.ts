@@ -72,7 +72,8 @@ export class StreamChecker {
 
   /** @param options - where the sequence starts, and the data check. */
   constructor(options: StreamCheckerOptions) {
-    if (!Number.isSafeInteger(options.firstSequence)) throw new TypeError(`firstSequence must be an integer, got ${options.firstSequence}`);
+    if (!Number.isSafeInteger(options.firstSequence))
+      throw new TypeError(`firstSequence must be an integer, got ${options.firstSequence}`);
     this.#expected = options.firstSequence;
     this.#minDataLength = options.minDataLength ?? 0;
     this.#onEvent = options.onEvent;
@@ -117,10 +118,18 @@ export class StreamChecker {
    * (the tail of a stream that stopped early), without changing the checker's state.
    */
   finish(lastSequence?: number): StreamReport {
-    const report = { ...this.#report, missingExamples: [...this.#report.missingExamples], duplicateExamples: [...this.#report.duplicateExamples] };
+    const report = {
+      ...this.#report,
+      missingExamples: [...this.#report.missingExamples],
+      duplicateExamples: [...this.#report.duplicateExamples],
+    };
     if (lastSequence !== undefined && lastSequence >= this.#expected) {
       report.missing += lastSequence - this.#expected + 1;
-      for (let sequence = this.#expected; sequence <= lastSequence && report.missingExamples.length < EXAMPLES_KEPT; sequence += 1) {
+      for (
+        let sequence = this.#expected;
+        sequence <= lastSequence && report.missingExamples.length < EXAMPLES_KEPT;
+        sequence += 1
+      ) {
         report.missingExamples.push(sequence);
       }
     }
@@ -171,7 +180,8 @@ export class StreamChecker {
     }
     if (sequence > this.#expected) {
       report.missing += sequence - this.#expected;
-      for (let gap = this.#expected; gap < sequence && report.missingExamples.length < EXAMPLES_KEPT; gap += 1) report.missingExamples.push(gap);
+      for (let gap = this.#expected; gap < sequence && report.missingExamples.length < EXAMPLES_KEPT; gap += 1)
+        report.missingExamples.push(gap);
     }
     this.#expected = sequence + 1;
   }

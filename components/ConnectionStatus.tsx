@@ -1,5 +1,7 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import { describeValue } from '../lib/fieldValidation';
+// Attribute values are escaped in full with escapeHtml: Kita escapes only `"` in them, so an `&amp;` in
+// the string would otherwise reach the DOM as `&`.
+import { escapeHtml } from '@kitajs/html';
 import {
   ATTEMPT_TEXT_ATTRIBUTE,
   CONNECTION_STATES,
@@ -8,10 +10,10 @@ import {
   MONITOR_CONFIG_ATTRIBUTE,
   STATE_ATTRIBUTE,
   sseStatusId,
-} from '../lib/client/monitorContract';
-import { attributeValue } from './attributeValue';
+} from '../lib/protocol/monitorContract';
+import { describeValue } from '../lib/validation/describeValue';
 
-export type { ConnectionState } from '../lib/client/monitorContract';
+export type { ConnectionState } from '../lib/protocol/monitorContract';
 
 /** Indicator sizes: dot and text scale together (classes `sse-status--xs` … `--lg`). */
 export type StatusSize = 'xs' | 'sm' | 'md' | 'lg';
@@ -52,26 +54,40 @@ export interface ConnectionStatusProps {
 }
 
 function assertStatusProps(props: ConnectionStatusProps): void {
-  if (props.state !== undefined && !CONNECTION_STATES.includes(props.state)) throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
-  if (props.size !== undefined && !SIZES.includes(props.size)) throw new TypeError(`size must be one of ${SIZES.join(', ')}, got ${describeValue(props.size)}`);
+  if (props.state !== undefined && !CONNECTION_STATES.includes(props.state))
+    throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
+  if (props.size !== undefined && !SIZES.includes(props.size))
+    throw new TypeError(`size must be one of ${SIZES.join(', ')}, got ${describeValue(props.size)}`);
   for (const record of [props.labels, props.indicators]) {
     if (record === undefined) continue;
-    if (record === null || typeof record !== 'object') throw new TypeError(`labels and indicators must be objects keyed by state, got ${describeValue(record)}`);
+    if (record === null || typeof record !== 'object')
+      throw new TypeError(`labels and indicators must be objects keyed by state, got ${describeValue(record)}`);
     for (const key of Object.keys(record)) {
-      if (!CONNECTION_STATES.includes(key as ConnectionState)) throw new TypeError(`unknown connection state ${describeValue(key)}: use ${CONNECTION_STATES.join(', ')}`);
+      if (!CONNECTION_STATES.includes(key as ConnectionState))
+        throw new TypeError(`unknown connection state ${describeValue(key)}: use ${CONNECTION_STATES.join(', ')}`);
     }
   }
   for (const [state, label] of Object.entries(props.labels ?? {})) {
-    if (typeof label !== 'string') throw new TypeError(`label of ${state} must be a string, got ${describeValue(label)}`);
+    if (typeof label !== 'string')
+      throw new TypeError(`label of ${state} must be a string, got ${describeValue(label)}`);
   }
 }
 
-function DefaultIndicator({ state, label, showText }: { state: ConnectionState; label: string; showText: boolean }): JSX.Element {
-  const attempt = state === 'reconnecting' ? <span class="sse-status__attempt" {...{ [ATTEMPT_TEXT_ATTRIBUTE]: true }}></span> : '';
+function DefaultIndicator({
+  state,
+  label,
+  showText,
+}: {
+  state: ConnectionState;
+  label: string;
+  showText: boolean;
+}): JSX.Element {
+  const attempt =
+    state === 'reconnecting' ? <span class="sse-status__attempt" {...{ [ATTEMPT_TEXT_ATTRIBUTE]: true }}></span> : '';
   if (!showText) {
     return (
       <>
-        <span class="sse-status__dot" role="img" aria-label={attributeValue(label)} title={attributeValue(label)}></span>
+        <span class="sse-status__dot" role="img" aria-label={escapeHtml(label)} title={escapeHtml(label)}></span>
         {attempt}
       </>
     );
@@ -108,19 +124,29 @@ export function statusContainer(props: ConnectionStatusProps, monitorConfigJson?
   const showText = props.showText ?? true;
   const classes = ['sse-status', `sse-status--${props.size ?? 'sm'}`];
   if (showText && (props.hideTextOnSmallScreens ?? true)) classes.push('sse-status--hide-text-sm');
-  if (props.class !== undefined) classes.push(attributeValue(props.class));
+  if (props.class !== undefined) classes.push(escapeHtml(props.class));
   const indicatorFor = (state: ConnectionState): JSX.Element =>
-    props.indicators?.[state] ?? <DefaultIndicator state={state} label={props.labels?.[state] ?? DEFAULT_STATUS_LABELS[state]} showText={showText} />;
+    props.indicators?.[state] ?? (
+      <DefaultIndicator
+        state={state}
+        label={props.labels?.[state] ?? DEFAULT_STATUS_LABELS[state]}
+        showText={showText}
+      />
+    );
   return (
     <div
-      id={attributeValue(sseStatusId(props.connectionId))}
+      id={escapeHtml(sseStatusId(props.connectionId))}
       class={classes.join(' ')}
       role="status"
       aria-live="polite"
       {...{ [STATE_ATTRIBUTE]: current, [MONITOR_CONFIG_ATTRIBUTE]: monitorConfigJson }}
     >
       {CONNECTION_STATES.map((state) => (
-        <span class={`sse-status__state sse-status__state--${state}`} hidden={state !== current} {...{ [INDICATOR_STATE_ATTRIBUTE]: state }}>
+        <span
+          class={`sse-status__state sse-status__state--${state}`}
+          hidden={state !== current}
+          {...{ [INDICATOR_STATE_ATTRIBUTE]: state }}
+        >
           {indicatorFor(state)}
         </span>
       ))}

@@ -4,12 +4,13 @@
  * sent over SSE: the same component, so the page and its updates never drift apart. Place them
  * inside an element connected to the job's channel ({@link jobChannel}).
  */
-import { describeValue } from '../lib/fieldValidation';
+import { describeValue } from '../lib/validation/describeValue';
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function assertJobId(jobId: unknown): asserts jobId is string {
-  if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) throw new TypeError(`job id must be 1-100 of A-Z a-z 0-9 _ -, got ${describeValue(jobId)}`);
+  if (typeof jobId !== 'string' || !JOB_ID.test(jobId))
+    throw new TypeError(`job id must be 1-100 of A-Z a-z 0-9 _ -, got ${describeValue(jobId)}`);
 }
 
 /** Id of a job's progress element: `job-progress-{jobId}`. @throws TypeError on a bad job id. */
@@ -50,8 +51,10 @@ export interface JobProgressProps {
  * @throws TypeError on a bad job id, a non-finite value or a max that is not positive.
  */
 export function JobProgress({ jobId, value, max = 100, label, oob = false }: JobProgressProps): JSX.Element {
-  if (!Number.isFinite(value)) throw new TypeError(`JobProgress value must be a finite number, got ${describeValue(value)}`);
-  if (!Number.isFinite(max) || max <= 0) throw new TypeError(`JobProgress max must be a positive number, got ${describeValue(max)}`);
+  if (!Number.isFinite(value))
+    throw new TypeError(`JobProgress value must be a finite number, got ${describeValue(value)}`);
+  if (!Number.isFinite(max) || max <= 0)
+    throw new TypeError(`JobProgress max must be a positive number, got ${describeValue(max)}`);
   const now = Math.min(Math.max(value, 0), max);
   const percent = Math.round((now / max) * 100);
   return (
@@ -90,7 +93,8 @@ export interface JobStatusProps {
  * @throws TypeError on a bad job id or a status that is not a non-empty string.
  */
 export function JobStatus({ jobId, status, message, oob = false }: JobStatusProps): JSX.Element {
-  if (typeof status !== 'string' || status === '') throw new TypeError(`JobStatus status must be a non-empty string, got ${describeValue(status)}`);
+  if (typeof status !== 'string' || status === '')
+    throw new TypeError(`JobStatus status must be a non-empty string, got ${describeValue(status)}`);
   return (
     <div
       id={jobStatusId(jobId)}

@@ -3,7 +3,7 @@
  * elements of the page other than the one the message is swapped into.
  */
 import type { PropsWithChildren } from '@kitajs/html';
-import { assertOobTargetId, oobSwapValue, type SwapStyle } from '../lib/oobStreamBuilder';
+import { assertOobTargetId, oobSwapValue, type SwapStyle } from '../lib/pipeline/oobStreamBuilder';
 
 /** Props of {@link OobSwap}. */
 export interface OobSwapProps {
@@ -23,7 +23,12 @@ export interface OobSwapProps {
  * children, for swaps other than `outerHTML`). Children are markup: escape user text with `safe`.
  * @throws TypeError naming a bad id or swap style.
  */
-export function OobSwap({ id, swap = 'outerHTML', class: className, children }: PropsWithChildren<OobSwapProps>): JSX.Element {
+export function OobSwap({
+  id,
+  swap = 'outerHTML',
+  class: className,
+  children,
+}: PropsWithChildren<OobSwapProps>): JSX.Element {
   assertOobTargetId(id);
   return (
     <div id={id} class={className} hx-swap-oob={oobSwapValue(swap)}>
@@ -47,6 +52,7 @@ export interface OobTargetProps {
  * @throws TypeError naming a bad target or swap style.
  */
 export function OobTarget({ target, swap = 'innerHTML', children }: PropsWithChildren<OobTargetProps>): JSX.Element {
-  if (swap === ('outerHTML' as SwapStyle)) throw new TypeError('OobTarget cannot swap outerHTML: the wrapper would replace the target; use <OobSwap>');
+  if (swap === ('outerHTML' as SwapStyle))
+    throw new TypeError('OobTarget cannot swap outerHTML: the wrapper would replace the target; use <OobSwap>');
   return <div hx-swap-oob={oobSwapValue(swap, target)}>{children}</div>;
 }

@@ -1,7 +1,10 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import { assertSingleLineField, describeValue } from '../lib/fieldValidation';
-import { CONNECTION_ID_ATTRIBUTE, sseElementId } from '../lib/client/monitorContract';
-import { attributeValue } from './attributeValue';
+// Attribute values are escaped in full with escapeHtml: Kita escapes only `"` in them, so an `&amp;` in
+// the string would otherwise reach the DOM as `&`.
+import { escapeHtml } from '@kitajs/html';
+import { assertSingleLineField } from '../lib/protocol/fieldValidation';
+import { CONNECTION_ID_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
+import { describeValue } from '../lib/validation/describeValue';
 import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
 import { streamUrl } from './streamUrl';
 
@@ -38,19 +41,35 @@ export interface SseElementProps {
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
-const RESERVED = new Set(['id', 'class', 'hx-ext', 'sse-connect', 'sse-swap', 'sse-close', 'hx-sse:connect', 'hx-sse:close', 'hx-swap', 'hx-target', CONNECTION_ID_ATTRIBUTE]);
+const RESERVED = new Set([
+  'id',
+  'class',
+  'hx-ext',
+  'sse-connect',
+  'sse-swap',
+  'sse-close',
+  'hx-sse:connect',
+  'hx-sse:close',
+  'hx-swap',
+  'hx-target',
+  CONNECTION_ID_ATTRIBUTE,
+]);
 
 /** Checks names and escapes string values of extra attributes. @throws TypeError on a bad or reserved name. */
-export function extraAttributes(attributes: ExtraAttributes | undefined): Record<string, string | number | boolean> {
+function extraAttributes(attributes: ExtraAttributes | undefined): Record<string, string | number | boolean> {
   const result: Record<string, string | number | boolean> = {};
   if (attributes === undefined) return result;
-  if (attributes === null || typeof attributes !== 'object') throw new TypeError(`attributes must be an object, got ${describeValue(attributes)}`);
+  if (attributes === null || typeof attributes !== 'object')
+    throw new TypeError(`attributes must be an object, got ${describeValue(attributes)}`);
   for (const [name, value] of Object.entries(attributes)) {
-    if (!ATTRIBUTE_NAME.test(name)) throw new TypeError(`attribute name must match ${ATTRIBUTE_NAME}, got ${describeValue(name)}`);
-    if (RESERVED.has(name.toLowerCase())) throw new TypeError(`attribute ${describeValue(name)} is set by the component; use its prop`);
-    if (typeof value === 'string') result[name] = attributeValue(value);
+    if (!ATTRIBUTE_NAME.test(name))
+      throw new TypeError(`attribute name must match ${ATTRIBUTE_NAME}, got ${describeValue(name)}`);
+    if (RESERVED.has(name.toLowerCase()))
+      throw new TypeError(`attribute ${describeValue(name)} is set by the component; use its prop`);
+    if (typeof value === 'string') result[name] = escapeHtml(value);
     else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) result[name] = value;
-    else throw new TypeError(`attribute ${name} must be a string, finite number or boolean, got ${describeValue(value)}`);
+    else
+      throw new TypeError(`attribute ${name} must be a string, finite number or boolean, got ${describeValue(value)}`);
   }
   return result;
 }
@@ -60,15 +79,19 @@ function eventNames(swapEvents: string | readonly string[]): string[] {
   if (names.length === 0) throw new TypeError('swapEvents must name at least one event');
   for (const name of names) {
     assertSingleLineField('event', name);
-    if (name === '' || name.includes(',') || name.trim() !== name) throw new TypeError(`swap event names must be non-empty, without commas or surrounding spaces, got ${describeValue(name)}`);
+    if (name === '' || name.includes(',') || name.trim() !== name)
+      throw new TypeError(
+        `swap event names must be non-empty, without commas or surrounding spaces, got ${describeValue(name)}`,
+      );
   }
   return names;
 }
 
 function optionalText(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${describeValue(value)}`);
-  return attributeValue(value);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${name} must be a non-empty string, got ${describeValue(value)}`);
+  return escapeHtml(value);
 }
 
 /**
@@ -81,21 +104,24 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
   const dialect = props.dialect ?? DEFAULT_DIALECT;
   assertDialect(dialect);
   const id = sseElementId(props.connectionId);
-  const url = attributeValue(streamUrl(props));
+  const url = escapeHtml(streamUrl(props));
   const swapEvents = eventNames(props.swapEvents ?? 'message');
   if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
   const closeEvent = optionalText('closeEvent', props.closeEvent);
   const common = {
-    id: attributeValue(id),
+    id: escapeHtml(id),
     class: optionalText('class', props.class),
-    [CONNECTION_ID_ATTRIBUTE]: attributeValue(props.connectionId),
+    [CONNECTION_ID_ATTRIBUTE]: escapeHtml(props.connectionId),
     'hx-swap': optionalText('swap', props.swap),
     'hx-target': optionalText('target', props.target),
     ...extraAttributes(props.attributes),
   };
   if (dialect === 'htmx4') {
     const named = swapEvents.filter((name) => name !== 'message');
-    if (named.length > 0) throw new TypeError(`htmx 4 swaps only unnamed (message) events; named events arrive as DOM events: ${describeValue(named)}`);
+    if (named.length > 0)
+      throw new TypeError(
+        `htmx 4 swaps only unnamed (message) events; named events arrive as DOM events: ${describeValue(named)}`,
+      );
     return (
       <div {...common} hx-sse:connect={url} hx-sse:close={closeEvent}>
         {props.children}
@@ -103,7 +129,7 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
     );
   }
   return (
-    <div {...common} hx-ext="sse" sse-connect={url} sse-swap={attributeValue(swapEvents.join(','))} sse-close={closeEvent}>
+    <div {...common} hx-ext="sse" sse-connect={url} sse-swap={escapeHtml(swapEvents.join(','))} sse-close={closeEvent}>
       {props.children}
     </div>
   );

@@ -1,8 +1,9 @@
-import { describeValue } from '../lib/fieldValidation';
-import { ASSET_FILES } from '../lib/client/monitorContract';
+import { ASSET_FILES } from '../lib/protocol/monitorContract';
+import { DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
+import { describeValue } from '../lib/validation/describeValue';
 import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
 import { inlineJson } from './inlineJson';
-import { assertPrefix, DEFAULT_PREFIX } from './streamUrl';
+import { assertPrefix } from './streamUrl';
 
 /** Props of {@link SseHead}. */
 export interface SseHeadProps {
@@ -37,16 +38,23 @@ export function SseHead(props: SseHeadProps = {}): JSX.Element {
   const prefix = props.prefix ?? DEFAULT_PREFIX;
   assertPrefix(prefix);
   const { nonce } = props;
-  if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce))) throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
+  if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce)))
+    throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
   const asset = (file: string): string => `${prefix === '/' ? '' : prefix}/_assets/${file}`;
   const scripts: string[] = [];
   if (props.htmx ?? true) {
-    scripts.push(...(dialect === 'htmx4' ? [ASSET_FILES.htmx4, ASSET_FILES.htmx4Sse] : [ASSET_FILES.htmx2, ASSET_FILES.htmx2Sse]));
+    scripts.push(
+      ...(dialect === 'htmx4' ? [ASSET_FILES.htmx4, ASSET_FILES.htmx4Sse] : [ASSET_FILES.htmx2, ASSET_FILES.htmx2Sse]),
+    );
   }
   if (props.monitor ?? true) scripts.push(ASSET_FILES.monitor);
   return (
     <>
-      {nonce === undefined ? '' : <meta name="htmx-config" content={inlineJson({ inlineScriptNonce: nonce, inlineStyleNonce: nonce })} />}
+      {nonce === undefined ? (
+        ''
+      ) : (
+        <meta name="htmx-config" content={inlineJson({ inlineScriptNonce: nonce, inlineStyleNonce: nonce })} />
+      )}
       {(props.styles ?? true) ? <link rel="stylesheet" href={asset(ASSET_FILES.styles)} nonce={nonce} /> : ''}
       {scripts.map((file) => (
         <script src={asset(file)} nonce={nonce}></script>

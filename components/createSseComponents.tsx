@@ -1,9 +1,11 @@
 import type { PropsWithChildren } from '@kitajs/html';
+import { DIALECTS } from '../lib/protocol/monitorContract';
+import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
+import { OptionReader } from '../lib/validation/optionReader';
 import { ConnectionMonitor, type ConnectionMonitorProps } from './ConnectionMonitor';
-import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { SseElement, type SseElementProps } from './SseElement';
 import { SseHead, type SseHeadProps } from './SseHead';
-import { assertPrefix, DEFAULT_PREFIX } from './streamUrl';
 
 /** App-wide choices for {@link createSseComponents}. */
 export interface SseComponentOptions {
@@ -29,10 +31,9 @@ export interface SseComponents {
  * @throws TypeError naming an invalid option.
  */
 export function createSseComponents(options: SseComponentOptions = {}): SseComponents {
-  const dialect = options.dialect ?? DEFAULT_DIALECT;
-  assertDialect(dialect);
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  assertPrefix(prefix);
+  const read = new OptionReader<SseComponentOptions>('createSseComponents', options);
+  const dialect = read.oneOf('dialect', DIALECTS, DEFAULT_DIALECT);
+  const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
   return {
     dialect,
     prefix,

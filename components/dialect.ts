@@ -1,7 +1,7 @@
-import { describeValue } from '../lib/fieldValidation';
-import { DIALECTS, type Dialect } from '../lib/client/monitorContract';
+import { DIALECTS, type Dialect } from '../lib/protocol/monitorContract';
+import { describeValue } from '../lib/validation/describeValue';
 
-export type { Dialect } from '../lib/client/monitorContract';
+export type { Dialect } from '../lib/protocol/monitorContract';
 
 /**
  * The dialect components render when none is given: `htmx2` (htmx 2 with `htmx-ext-sse`, the
@@ -11,5 +11,6 @@ export const DEFAULT_DIALECT: Dialect = 'htmx2';
 
 /** Throws a `TypeError` naming the value unless it is `htmx2` or `htmx4`. */
 export function assertDialect(dialect: unknown): asserts dialect is Dialect {
-  if (!DIALECTS.includes(dialect as Dialect)) throw new TypeError(`dialect must be one of ${DIALECTS.join(', ')}, got ${describeValue(dialect)}`);
+  if (!DIALECTS.includes(dialect as Dialect))
+    throw new TypeError(`dialect must be one of ${DIALECTS.join(', ')}, got ${describeValue(dialect)}`);
 }

@@ -7,5 +7,8 @@
 export function inlineJson(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError(`inlineJson needs a JSON-serializable value, got ${typeof value}`);
-  return json.replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(
+    /[<>&\u2028\u2029]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

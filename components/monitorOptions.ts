@@ -1,5 +1,10 @@
-import { describeValue } from '../lib/fieldValidation';
-import { CONNECTION_STATES, type ConnectionState, MONITOR_DEFAULTS, type MonitorConfigData } from '../lib/client/monitorContract';
+import {
+  CONNECTION_STATES,
+  type ConnectionState,
+  MONITOR_DEFAULTS,
+  type MonitorConfigData,
+} from '../lib/protocol/monitorContract';
+import { OptionReader } from '../lib/validation/optionReader';
 
 /** Options of a connection monitor (all optional; defaults in {@link MONITOR_DEFAULTS}). */
 export interface MonitorOptions {
@@ -29,44 +34,35 @@ export interface MonitorOptions {
 
 const FUNCTION_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-function wholeNumber(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) throw new TypeError(`${name} must be an integer >= ${min}, got ${describeValue(value)}`);
-  return value;
-}
-
-function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
-  return value;
-}
-
 /**
  * Validates monitor options and fills in defaults, giving the config the browser runtime reads.
  * @throws TypeError naming the first invalid option.
  */
 export function resolveMonitorConfig(connectionId: string, options: MonitorOptions = {}): MonitorConfigData {
-  if (options === null || typeof options !== 'object') throw new TypeError(`monitor options must be an object, got ${describeValue(options)}`);
-  const max = options.maxReconnectAttempts;
-  const maxReconnectAttempts = max === Number.POSITIVE_INFINITY ? null : wholeNumber('maxReconnectAttempts', max, MONITOR_DEFAULTS.maxReconnectAttempts ?? 0, 0);
-  const jitter = options.jitter ?? MONITOR_DEFAULTS.jitter;
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) throw new TypeError(`jitter must be a number from 0 to 1, got ${describeValue(jitter)}`);
+  const read = new OptionReader<MonitorOptions>('ConnectionMonitor', options);
   const callbacks: MonitorConfigData['callbacks'] = {};
-  for (const [state, name] of Object.entries(options.callbacks ?? {})) {
-    if (!CONNECTION_STATES.includes(state as ConnectionState)) throw new TypeError(`callbacks: unknown state ${describeValue(state)}`);
-    if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) throw new TypeError(`callbacks.${state} must be a global function name, got ${describeValue(name)}`);
+  const given = read.raw('callbacks') ?? {};
+  if (given === null || typeof given !== 'object') throw read.error('callbacks', 'an object keyed by state', given);
+  for (const [state, name] of Object.entries(given)) {
+    if (!CONNECTION_STATES.includes(state as ConnectionState))
+      throw read.error('callbacks', `keyed by ${CONNECTION_STATES.join(', ')}`, state);
+    if (typeof name !== 'string' || !FUNCTION_NAME.test(name))
+      throw read.error(`callbacks.${state}`, 'a global function name', name);
     callbacks[state as ConnectionState] = name;
   }
   return {
     connectionId,
-    maxReconnectAttempts,
-    reconnectDelayMs: wholeNumber('reconnectDelayMs', options.reconnectDelayMs, MONITOR_DEFAULTS.reconnectDelayMs, 0),
-    maxBackoffMultiplier: wholeNumber('maxBackoffMultiplier', options.maxBackoffMultiplier, MONITOR_DEFAULTS.maxBackoffMultiplier, 1),
-    jitter,
-    pauseWhenHidden: flag('pauseWhenHidden', options.pauseWhenHidden, MONITOR_DEFAULTS.pauseWhenHidden),
-    reconnectWhenVisible: flag('reconnectWhenVisible', options.reconnectWhenVisible, MONITOR_DEFAULTS.reconnectWhenVisible),
-    heartbeatTimeoutMs: wholeNumber('heartbeatTimeoutMs', options.heartbeatTimeoutMs, MONITOR_DEFAULTS.heartbeatTimeoutMs, 0),
-    logToConsole: flag('logToConsole', options.logToConsole, MONITOR_DEFAULTS.logToConsole),
+    maxReconnectAttempts:
+      read.raw('maxReconnectAttempts') === Number.POSITIVE_INFINITY
+        ? null
+        : read.integer('maxReconnectAttempts', MONITOR_DEFAULTS.maxReconnectAttempts ?? 0),
+    reconnectDelayMs: read.integer('reconnectDelayMs', MONITOR_DEFAULTS.reconnectDelayMs),
+    maxBackoffMultiplier: read.integer('maxBackoffMultiplier', MONITOR_DEFAULTS.maxBackoffMultiplier, { min: 1 }),
+    jitter: read.number('jitter', MONITOR_DEFAULTS.jitter, { max: 1 }),
+    pauseWhenHidden: read.boolean('pauseWhenHidden', MONITOR_DEFAULTS.pauseWhenHidden),
+    reconnectWhenVisible: read.boolean('reconnectWhenVisible', MONITOR_DEFAULTS.reconnectWhenVisible),
+    heartbeatTimeoutMs: read.integer('heartbeatTimeoutMs', MONITOR_DEFAULTS.heartbeatTimeoutMs),
+    logToConsole: read.boolean('logToConsole', MONITOR_DEFAULTS.logToConsole),
     callbacks,
   };
 }

@@ -1,14 +1,11 @@
-import { assertChannelName } from '../lib/channelName';
-import { describeValue } from '../lib/fieldValidation';
+import { assertChannelName } from '../lib/broadcast/channelName';
+import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
+import { describeValue } from '../lib/validation/describeValue';
 
-/** The middleware's default mount path, as in `sseMiddleware({ prefix })`. */
-export const DEFAULT_PREFIX = '/sse';
-
-/** Throws a `TypeError` unless `prefix` is a path like `/sse` (a leading `/`, no trailing `/`). */
+/** Throws a `TypeError` unless `prefix` matches {@link STREAM_PREFIX}. */
 export function assertPrefix(prefix: unknown): asserts prefix is string {
-  if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9_.~\-/]*$/.test(prefix) || prefix.startsWith('//') || (prefix.length > 1 && prefix.endsWith('/'))) {
-    throw new TypeError(`prefix must be a path such as "/sse", got ${describeValue(prefix)}`);
-  }
+  if (typeof prefix !== 'string' || !STREAM_PREFIX.test(prefix))
+    throw new TypeError(`prefix must be ${PREFIX_EXPECTED}, got ${describeValue(prefix)}`);
 }
 
 /**

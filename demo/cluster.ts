@@ -7,7 +7,8 @@ import { extname, join } from 'node:path';
  * and watch them stay in sync. Ctrl-C stops all three.
  */
 const basePort = Number(process.env.PORT ?? 3001);
-if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65_533) throw new TypeError(`PORT must be a port number, got ${process.env.PORT}`);
+if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65_533)
+  throw new TypeError(`PORT must be a port number, got ${process.env.PORT}`);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // The server entry beside this file: server.js when built, server.ts under ts-node (same flags).
 const serverEntry = join(__dirname, `server${extname(__filename)}`);

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { type Bus, createBroadcaster, sseMiddleware } from '../index';
-import { boardRoutes } from './board/boardRoutes';
 import { BoardItems } from './board/BoardViews';
+import { boardRoutes } from './board/boardRoutes';
 import { BoardStore } from './board/boardStore';
 import { type ControlTimings, controlRoutes } from './controls/controlRoutes';
 import { StreamGate } from './controls/streamGate';
@@ -11,7 +11,7 @@ import { connectJobPipeline } from './jobs/jobPipeline';
 import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
 import { pageRoutes } from './page/pageRoutes';
-import { type DemoBroadcaster, streamMetadata, type StreamMetadata } from './streamMetadata';
+import { type DemoBroadcaster, type StreamMetadata, streamMetadata } from './streamMetadata';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
 
@@ -50,16 +50,23 @@ export interface DemoApp {
 /** Builds the demo dashboard: pages, the SSE routes and every live feature. */
 export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const devMode = options.devMode ?? true;
-  const broadcaster = createBroadcaster<StreamMetadata>(options.bus ? { bus: options.bus } : { history: { size: 300 } });
+  const broadcaster = createBroadcaster<StreamMetadata>(
+    options.bus ? { bus: options.bus } : { history: { size: 300 } },
+  );
   const board = options.board ?? new BoardStore();
   const jobs = new JobRunner({ tickMs: options.jobTickMs });
   const keepAliveMs = options.keepAliveMs ?? 15_000;
-  const feed = new DashboardFeed(broadcaster, { heartbeatTimeoutMs: keepAliveMs * 3, reconnectDelayMs: options.reconnectDelayMs ?? 1000 });
+  const feed = new DashboardFeed(broadcaster, {
+    heartbeatTimeoutMs: keepAliveMs * 3,
+    reconnectDelayMs: options.reconnectDelayMs ?? 1000,
+  });
   const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
   const gate = new StreamGate();
 
   const onBoardChange = (): void => {
-    void feed.publish(() => <BoardItems items={board.items()} oob />).catch((error: unknown) => console.error('demo: publishing the board failed', error));
+    void feed
+      .publish(() => <BoardItems items={board.items()} oob />)
+      .catch((error: unknown) => console.error('demo: publishing the board failed', error));
   };
   board.on('change', onBoardChange);
   const stoppers = [
@@ -74,7 +81,9 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const app = express();
   app.disable('x-powered-by');
   app.use('/sse', gate.middleware);
-  app.use(sseMiddleware({ broadcaster, metadata: streamMetadata, stats: true, keepAlive: { intervalMs: keepAliveMs } }));
+  app.use(
+    sseMiddleware({ broadcaster, metadata: streamMetadata, stats: true, keepAlive: { intervalMs: keepAliveMs } }),
+  );
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));

@@ -15,7 +15,10 @@ export async function createDemoBus(env: NodeJS.ProcessEnv = process.env): Promi
   const bus = new RedisBus({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'sse-demo:' });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis at ${env.REDIS_URL} did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`)), REDIS_START_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`Redis at ${env.REDIS_URL} did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`)),
+      REDIS_START_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([bus.ready(), timeout]);

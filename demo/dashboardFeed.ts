@@ -48,6 +48,10 @@ export class DashboardFeed {
 
   /** Publishes one message per dialect, rendered for it. */
   async publish(render: (context: PageContext) => JSX.Element): Promise<void> {
-    await Promise.all(DIALECTS.map((dialect) => this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(this.contextFor(dialect)) })));
+    await Promise.all(
+      DIALECTS.map((dialect) =>
+        this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(this.contextFor(dialect)) }),
+      ),
+    );
   }
 }

@@ -35,7 +35,9 @@ export function sendSnapshotOnConnect({ broadcaster, feed, board, runner, sample
         {liveFigures(sampler, broadcaster)}
       </>
     );
-    void broadcaster.sendTo(connection.id, { data: snapshot }).catch((error: unknown) => console.error('demo: sending the snapshot failed', error));
+    void broadcaster
+      .sendTo(connection.id, { data: snapshot })
+      .catch((error: unknown) => console.error('demo: sending the snapshot failed', error));
   };
   broadcaster.on('connect', onConnect);
   return () => broadcaster.off('connect', onConnect);

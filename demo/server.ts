@@ -14,7 +14,9 @@ async function main(): Promise<void> {
       console.log('express-htmx-sse demo: stopped');
     },
   });
-  console.log(`express-htmx-sse demo: ${running.url}/  (htmx 2: ${running.url}/?dialect=htmx2, htmx 4: ${running.url}/?dialect=htmx4)`);
+  console.log(
+    `express-htmx-sse demo: ${running.url}/  (htmx 2: ${running.url}/?dialect=htmx2, htmx 4: ${running.url}/?dialect=htmx4)`,
+  );
   console.log(`bus: ${running.demo.broadcaster.stats().bus.kind}; press Ctrl-C to stop`);
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RequestHandler, Router } from 'express';
-import { ASSET_FILES } from '../lib/client/monitorContract';
+import { ASSET_FILES } from '../lib/protocol/monitorContract';
 import { sendJsonError } from './jsonError';
 
 /** One file served under `{prefix}/_assets/`. */
@@ -14,9 +14,9 @@ interface AssetSource {
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 
-/** Where the built browser assets live: `dist/client/` from the sources (tests) and from `dist/` alike. */
+/** Where the built browser assets live: `dist/browser/` from the sources (tests) and from `dist/` alike. */
 function builtClientAsset(file: string): () => string[] {
-  return () => [join(__dirname, '..', 'client', file), join(__dirname, '..', 'dist', 'client', file)];
+  return () => [join(__dirname, '..', 'browser', file), join(__dirname, '..', 'dist', 'browser', file)];
 }
 
 /** A file of an installed package; none when the package is missing (answered 500, not a crash). */
@@ -69,7 +69,11 @@ export function assetRoutes(prefix: string): Router {
     const path = source.paths().find((candidate) => existsSync(candidate));
     if (!path) return undefined;
     const body = readFileSync(path);
-    const asset = { body, contentType: source.contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    const asset = {
+      body,
+      contentType: source.contentType,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    };
     loaded.set(name, asset);
     return asset;
   };
@@ -77,10 +81,21 @@ export function assetRoutes(prefix: string): Router {
   const serve: RequestHandler = (req, res) => {
     const name = String(req.params.name);
     const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
-    if (!source) return sendJsonError(res, 404, `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(SOURCES).join(', ')}`);
+    if (!source)
+      return sendJsonError(
+        res,
+        404,
+        `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(SOURCES).join(', ')}`,
+      );
     const asset = load(name, source);
-    if (!asset) return sendJsonError(res, 500, `asset ${name} is missing: install the htmx packages and run "npm run build"`);
-    res.set({ ETag: asset.etag, 'Cache-Control': 'public, no-cache', 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff' });
+    if (!asset)
+      return sendJsonError(res, 500, `asset ${name} is missing: install the htmx packages and run "npm run build"`);
+    res.set({
+      ETag: asset.etag,
+      'Cache-Control': 'public, no-cache',
+      'Content-Type': asset.contentType,
+      'X-Content-Type-Options': 'nosniff',
+    });
     if (matchesEtag(req.get('if-none-match'), asset.etag)) return void res.status(304).end();
     res.status(200).send(asset.body);
   };

@@ -7,9 +7,8 @@ export class ClientConnectionLimit {
   readonly #counts = new Map<string, number>();
   readonly #max: number;
 
-  /** @param max - streams one client may hold at once (`Infinity` for no limit). */
+  /** @param max - streams one client may hold at once (checked by `sseMiddleware`). */
   constructor(max: number) {
-    if (!(max >= 1)) throw new TypeError(`maxConnectionsPerClient must be a number >= 1, got ${max}`);
     this.#max = max;
   }
 

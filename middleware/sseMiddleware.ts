@@ -1,9 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Broadcaster } from '../lib/broadcaster';
-import { isChannelName } from '../lib/channelName';
-import { openEventStream } from '../lib/eventStreamResponse';
-import { KeepAlive, type KeepAliveOptions } from '../lib/keepAlive';
-import type { SseConnection } from '../lib/sseConnection';
+import type { Broadcaster } from '../lib/broadcast/broadcaster';
+import { isChannelName } from '../lib/broadcast/channelName';
+import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
+import type { SseConnection } from '../lib/broadcast/sseConnection';
+import { openEventStream } from '../lib/protocol/openEventStream';
+import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
+import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
@@ -57,10 +59,6 @@ function lastEventIdOf(req: Request): string | undefined {
   return cursor ? cursor.slice(0, LAST_EVENT_ID_LIMIT) : undefined;
 }
 
-function assertPositiveOption(name: string, value: number | undefined): void {
-  if (value !== undefined && !(value >= 1)) throw new TypeError(`sseMiddleware option ${name} must be a number >= 1, got ${value}`);
-}
-
 /**
  * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
@@ -68,19 +66,26 @@ function assertPositiveOption(name: string, value: number | undefined): void {
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
 export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): RequestHandler {
-  if (!options || typeof options !== 'object' || !options.broadcaster) {
-    throw new TypeError('sseMiddleware needs options with a broadcaster (createBroadcaster())');
-  }
-  const { broadcaster } = options;
-  const prefix = options.prefix ?? '/sse';
-  if (typeof prefix !== 'string' || !prefix.startsWith('/')) throw new TypeError(`sseMiddleware prefix must start with "/", got ${JSON.stringify(prefix)}`);
-  assertPositiveOption('maxConnections', options.maxConnections);
-  assertPositiveOption('maxConnectionsPerClient', options.maxConnectionsPerClient);
-  const maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
-  const perClient = new ClientConnectionLimit(options.maxConnectionsPerClient ?? Number.POSITIVE_INFINITY);
-  const clientKey = options.clientKey ?? ((req: Request) => req.ip ?? 'unknown');
-  const retryAfter = { 'Retry-After': String(options.retryAfterSeconds ?? 5) };
-  const keepAlive = new KeepAlive(options.keepAlive);
+  if (options === undefined)
+    throw new TypeError('sseMiddleware: options must be an object with a broadcaster (createBroadcaster())');
+  const read = new OptionReader<SseMiddlewareOptions<M>>('sseMiddleware', options);
+  const broadcaster = read.raw('broadcaster');
+  if (typeof broadcaster?.connect !== 'function')
+    throw read.error('broadcaster', 'a Broadcaster (createBroadcaster())', broadcaster);
+  const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
+  const maxConnections = read.integer('maxConnections', Number.MAX_SAFE_INTEGER, { min: 1 });
+  const perClient = new ClientConnectionLimit(
+    read.integer('maxConnectionsPerClient', Number.MAX_SAFE_INTEGER, { min: 1 }),
+  );
+  const clientKey = read.optionalFunction('clientKey') ?? ((req: Request) => req.ip ?? 'unknown');
+  const retryAfter = { 'Retry-After': String(read.integer('retryAfterSeconds', 5)) };
+  const keepAlive = new KeepAlive(read.raw('keepAlive'));
+  const opening = { retryMs: read.integer('retryMs', 2000), retryJitterMs: read.integer('retryJitterMs', 1000) };
+  const authorize = read.optionalFunction('authorize');
+  const metadataOf = read.optionalFunction('metadata');
+  const statsGuard = read.raw('stats');
+  if (statsGuard !== undefined && typeof statsGuard !== 'boolean' && typeof statsGuard !== 'function')
+    throw read.error('stats', 'a boolean or a function', statsGuard);
   let open = 0;
 
   const stream = async (req: Request, res: Response, channel: string | undefined): Promise<void> => {
@@ -91,12 +96,16 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     // As a route `/:channel` would have it, for `authorize` and `metadata`.
     req.params = { ...req.params, channel };
     if (broadcaster.closed) return sendJsonError(res, 503, 'server is shutting down', retryAfter);
-    if (options.authorize) {
-      const decision = await options.authorize(req, channel);
+    if (authorize) {
+      const decision = await authorize(req, channel);
       if (decision !== true) {
         const denial = typeof decision === 'object' && decision !== null ? decision : { status: 403 as const };
         const status = denial.status === 401 ? 401 : 403;
-        return sendJsonError(res, status, denial.message ?? (status === 401 ? 'authentication required' : `not allowed to listen to ${channel}`));
+        return sendJsonError(
+          res,
+          status,
+          denial.message ?? (status === 401 ? 'authentication required' : `not allowed to listen to ${channel}`),
+        );
       }
     }
     if (open >= maxConnections) return sendJsonError(res, 503, 'too many open streams on this server', retryAfter);
@@ -105,13 +114,13 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     if (req.socket.destroyed) return perClient.release(key);
     let metadata: M;
     try {
-      metadata = options.metadata ? options.metadata(req) : (undefined as M);
+      metadata = metadataOf ? metadataOf(req) : (undefined as M);
     } catch (error) {
       perClient.release(key);
       throw error;
     }
     open += 1;
-    openEventStream(req, res, { retryMs: options.retryMs, retryJitterMs: options.retryJitterMs });
+    openEventStream(req, res, opening);
     const onClose = (closed: SseConnection<M>): void => {
       open -= 1;
       perClient.release(key);
@@ -122,8 +131,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   };
 
   const stats = async (req: Request, res: Response): Promise<void> => {
-    const guard = options.stats;
-    const allowed = typeof guard === 'function' ? await guard(req) : guard === true;
+    const allowed = typeof statsGuard === 'function' ? await statsGuard(req) : statsGuard === true;
     if (!allowed) return sendJsonError(res, 404, 'stats are not enabled');
     res.set('Cache-Control', 'no-store').json(broadcaster.stats());
   };

@@ -1,4 +1,4 @@
-import { type ResponseHead, HttpStreamReader } from '../../bench/httpStreamReader';
+import { HttpStreamReader, type ResponseHead } from '../../bench/httpStreamReader';
 
 interface Read {
   heads: ResponseHead[];
@@ -34,7 +34,9 @@ describe('HttpStreamReader (the load generator reads responses straight off sock
     for (let split = 0; split <= response.length; split += 1) {
       const result = read([response.subarray(0, split), response.subarray(split)]);
       expect(result.errors).toEqual([]);
-      expect(result.heads).toEqual([{ status: 200, headers: { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' } }]);
+      expect(result.heads).toEqual([
+        { status: 200, headers: { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' } },
+      ]);
       expect(result.text).toBe(body.join(''));
     }
   });

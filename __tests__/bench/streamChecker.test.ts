@@ -14,7 +14,13 @@ describe('StreamChecker (the load generator checks every event arrived once, in 
 
     const report = checker.finish(5);
 
-    expect(report).toMatchObject({ events: 5, missing: 1, duplicates: 1, missingExamples: [3], duplicateExamples: [4] });
+    expect(report).toMatchObject({
+      events: 5,
+      missing: 1,
+      duplicates: 1,
+      missingExamples: [3],
+      duplicateExamples: [4],
+    });
   });
 
   it('reports events that never came after the last one received as missing', () => {
@@ -26,7 +32,8 @@ describe('StreamChecker (the load generator checks every event arrived once, in 
   });
 
   it('joins multi-line data and reads CRLF and CR line ends, however the stream is split', () => {
-    const stream = 'retry: 2000\r\n\r\nid: 1\r\ndata: <ul>\r\ndata:   <li>one</li>\rdata: </ul>\r\n\r\nevent: note\nid: 2\ndata:x\n\n';
+    const stream =
+      'retry: 2000\r\n\r\nid: 1\r\ndata: <ul>\r\ndata:   <li>one</li>\rdata: </ul>\r\n\r\nevent: note\nid: 2\ndata:x\n\n';
     for (let split = 0; split <= stream.length; split += 1) {
       const events: NumberedEvent[] = [];
       const checker = new StreamChecker({ firstSequence: 1, onEvent: (event) => events.push(event) });

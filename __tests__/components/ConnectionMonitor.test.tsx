@@ -1,5 +1,5 @@
 import { ConnectionMonitor } from '../../components/ConnectionMonitor';
-import { MONITOR_DEFAULTS } from '../../lib/client/monitorContract';
+import { MONITOR_DEFAULTS } from '../../lib/protocol/monitorContract';
 import { parseMarkup } from './parsedMarkup';
 
 const HOSTILE: string = '"><script>alert(1)</script>';
@@ -8,7 +8,12 @@ function monitorOf(element: JSX.Element) {
   const root = parseMarkup(element);
   const node = root.querySelector('[data-sse-monitor]');
   if (!node) throw new Error('no monitor container');
-  return { root, node, raw: String(element), config: JSON.parse(node.getAttribute('data-sse-monitor') ?? 'null') as Record<string, unknown> };
+  return {
+    root,
+    node,
+    raw: String(element),
+    config: JSON.parse(node.getAttribute('data-sse-monitor') ?? 'null') as Record<string, unknown>,
+  };
 }
 
 describe('<ConnectionMonitor>', () => {
@@ -52,7 +57,9 @@ describe('<ConnectionMonitor>', () => {
   });
 
   it('passes the indicator props through (size, text, labels)', () => {
-    const { node } = monitorOf(<ConnectionMonitor connectionId="a" size="lg" showText={false} labels={{ closed: 'Done' }} />);
+    const { node } = monitorOf(
+      <ConnectionMonitor connectionId="a" size="lg" showText={false} labels={{ closed: 'Done' }} />,
+    );
     expect(node.classList.contains('sse-status--lg')).toBe(true);
     expect(node.querySelector('[data-sse-for="closed"] .sse-status__dot')?.getAttribute('aria-label')).toBe('Done');
   });
@@ -69,13 +76,25 @@ describe('<ConnectionMonitor>', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['a jitter above 1', { jitter: 1.5 }, /jitter must be a number from 0 to 1, got 1.5/],
-    ['a negative delay', { reconnectDelayMs: -1 }, /reconnectDelayMs must be an integer >= 0, got -1/],
-    ['a fractional attempt count', { maxReconnectAttempts: 2.5 }, /maxReconnectAttempts must be an integer >= 0, got 2.5/],
-    ['a multiplier below 1', { maxBackoffMultiplier: 0 }, /maxBackoffMultiplier must be an integer >= 1/],
-    ['a non-boolean flag', { pauseWhenHidden: 'yes' }, /pauseWhenHidden must be a boolean, got "yes"/],
-    ['a callback that is code', { callbacks: { connected: 'alert(1)' } }, /callbacks.connected must be a global function name, got "alert\(1\)"/],
-    ['a callback for an unknown state', { callbacks: { online: 'f' } }, /callbacks: unknown state "online"/],
+    ['a jitter above 1', { jitter: 1.5 }, /jitter" must be a number from 0 to 1, got 1.5/],
+    ['a negative delay', { reconnectDelayMs: -1 }, /reconnectDelayMs" must be an integer >= 0, got -1/],
+    [
+      'a fractional attempt count',
+      { maxReconnectAttempts: 2.5 },
+      /maxReconnectAttempts" must be an integer >= 0, got 2.5/,
+    ],
+    ['a multiplier below 1', { maxBackoffMultiplier: 0 }, /maxBackoffMultiplier" must be an integer >= 1/],
+    ['a non-boolean flag', { pauseWhenHidden: 'yes' }, /pauseWhenHidden" must be a boolean, got "yes"/],
+    [
+      'a callback that is code',
+      { callbacks: { connected: 'alert(1)' } },
+      /callbacks.connected" must be a global function name, got "alert\(1\)"/,
+    ],
+    [
+      'a callback for an unknown state',
+      { callbacks: { online: 'f' } },
+      /option "callbacks" must be keyed by connecting, .* got "online"/,
+    ],
   ])('throws a TypeError for %s', (_name, config, message) => {
     const render = () => <ConnectionMonitor connectionId="a" config={config} />;
     expect(render).toThrow(TypeError);

@@ -1,5 +1,5 @@
 import { ConnectionStatus, DEFAULT_STATUS_LABELS, type StatusSize } from '../../components/ConnectionStatus';
-import { CONNECTION_STATES, type ConnectionState } from '../../lib/client/monitorContract';
+import { CONNECTION_STATES, type ConnectionState } from '../../lib/protocol/monitorContract';
 import { parseMarkup } from './parsedMarkup';
 
 const HOSTILE: string = '"><script>alert(1)</script>';
@@ -23,7 +23,9 @@ describe('<ConnectionStatus>', () => {
       'aria-live': 'polite',
       'data-sse-state': 'connecting',
     });
-    expect(node.querySelectorAll('[data-sse-for]').map((child) => child.getAttribute('data-sse-for'))).toEqual([...CONNECTION_STATES]);
+    expect(node.querySelectorAll('[data-sse-for]').map((child) => child.getAttribute('data-sse-for'))).toEqual([
+      ...CONNECTION_STATES,
+    ]);
     for (const state of CONNECTION_STATES) {
       expect(indicator(state)?.hasAttribute('hidden')).toBe(state !== 'connecting');
       expect(indicator(state)?.querySelector('.sse-status__text')?.text.trim()).toBe(DEFAULT_STATUS_LABELS[state]);
@@ -37,12 +39,16 @@ describe('<ConnectionStatus>', () => {
   it.each(CONNECTION_STATES)('shows state %s when given', (state) => {
     const { node, indicator } = container(<ConnectionStatus connectionId="a" state={state} />);
     expect(node.getAttribute('data-sse-state')).toBe(state);
-    expect(node.querySelectorAll('[data-sse-for]:not([hidden])').map((child) => child.getAttribute('data-sse-for'))).toEqual([state]);
+    expect(
+      node.querySelectorAll('[data-sse-for]:not([hidden])').map((child) => child.getAttribute('data-sse-for')),
+    ).toEqual([state]);
     expect(indicator(state)?.hasAttribute('hidden')).toBe(false);
   });
 
   it.each<StatusSize>(['xs', 'sm', 'md', 'lg'])('sets the size class for %s', (size) => {
-    expect(container(<ConnectionStatus connectionId="a" size={size} />).node.classList.contains(`sse-status--${size}`)).toBe(true);
+    expect(
+      container(<ConnectionStatus connectionId="a" size={size} />).node.classList.contains(`sse-status--${size}`),
+    ).toBe(true);
   });
 
   it('without text keeps the label as the accessible name of the dot', () => {
@@ -50,11 +56,17 @@ describe('<ConnectionStatus>', () => {
     expect(node.querySelectorAll('.sse-status__text')).toHaveLength(0);
     expect(node.classList.contains('sse-status--hide-text-sm')).toBe(false);
     const dot = indicator('connected')?.querySelector('.sse-status__dot');
-    expect([dot?.getAttribute('role'), dot?.getAttribute('aria-label'), dot?.getAttribute('title')]).toEqual(['img', 'Connected', 'Connected']);
+    expect([dot?.getAttribute('role'), dot?.getAttribute('aria-label'), dot?.getAttribute('title')]).toEqual([
+      'img',
+      'Connected',
+      'Connected',
+    ]);
   });
 
   it('keeps the text on small screens when asked, and adds classes', () => {
-    const { node } = container(<ConnectionStatus connectionId="a" hideTextOnSmallScreens={false} class="header-status" />);
+    const { node } = container(
+      <ConnectionStatus connectionId="a" hideTextOnSmallScreens={false} class="header-status" />,
+    );
     expect(node.getAttribute('class')).toBe('sse-status sse-status--sm header-status');
   });
 
@@ -96,10 +108,26 @@ describe('<ConnectionStatus>', () => {
   });
 
   it.each<[string, () => JSX.Element, RegExp]>([
-    ['an unknown state', () => <ConnectionStatus connectionId="a" state={'online' as ConnectionState} />, /state must be one of .*"online"/],
-    ['an unknown size', () => <ConnectionStatus connectionId="a" size={'xl' as StatusSize} />, /size must be one of xs, sm, md, lg, got "xl"/],
-    ['a label for an unknown state', () => <ConnectionStatus connectionId="a" labels={{ online: 'x' } as Record<string, string>} />, /unknown connection state "online"/],
-    ['a non-string label', () => <ConnectionStatus connectionId="a" labels={{ connected: 7 as unknown as string }} />, /label of connected must be a string/],
+    [
+      'an unknown state',
+      () => <ConnectionStatus connectionId="a" state={'online' as ConnectionState} />,
+      /state must be one of .*"online"/,
+    ],
+    [
+      'an unknown size',
+      () => <ConnectionStatus connectionId="a" size={'xl' as StatusSize} />,
+      /size must be one of xs, sm, md, lg, got "xl"/,
+    ],
+    [
+      'a label for an unknown state',
+      () => <ConnectionStatus connectionId="a" labels={{ online: 'x' } as Record<string, string>} />,
+      /unknown connection state "online"/,
+    ],
+    [
+      'a non-string label',
+      () => <ConnectionStatus connectionId="a" labels={{ connected: 7 as unknown as string }} />,
+      /label of connected must be a string/,
+    ],
     ['an empty connection id', () => <ConnectionStatus connectionId="" />, /connectionId must be a non-empty string/],
   ])('throws a TypeError for %s', (_name, render, message) => {
     expect(render).toThrow(TypeError);

@@ -43,8 +43,16 @@ describe('<OobTarget>', () => {
         <li>line</li>
       </OobTarget>,
     ).querySelector('[hx-swap-oob]');
-    expect([wrapper?.getAttribute('hx-swap-oob'), wrapper?.getAttribute('id'), wrapper?.querySelector('li')?.text]).toEqual(['beforeend:#job-log', undefined, 'line']);
-    expect(parseMarkup(<OobTarget target="box">x</OobTarget>).querySelector('div')?.getAttribute('hx-swap-oob')).toBe('innerHTML:#box');
+    expect([
+      wrapper?.getAttribute('hx-swap-oob'),
+      wrapper?.getAttribute('id'),
+      wrapper?.querySelector('li')?.text,
+    ]).toEqual(['beforeend:#job-log', undefined, 'line']);
+    expect(
+      parseMarkup(<OobTarget target="box">x</OobTarget>)
+        .querySelector('div')
+        ?.getAttribute('hx-swap-oob'),
+    ).toBe('innerHTML:#box');
   });
 
   it('refuses outerHTML and a hostile target', () => {

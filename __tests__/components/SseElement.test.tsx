@@ -56,13 +56,17 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
   });
 
   it('uses the prefix for a channel URL', () => {
-    expect(rendered(<SseElement connectionId="a" channel="room:1" prefix="/events" />).attributes['sse-connect']).toBe('/events/room:1');
+    expect(rendered(<SseElement connectionId="a" channel="room:1" prefix="/events" />).attributes['sse-connect']).toBe(
+      '/events/room:1',
+    );
   });
 });
 
 describe('<SseElement> for htmx 4', () => {
   it('renders hx-sse:connect and hx-sse:close and none of the htmx 2 attributes', () => {
-    const { attributes } = rendered(<SseElement dialect="htmx4" connectionId="news" channel="news" closeEvent="done" swap="afterbegin" />);
+    const { attributes } = rendered(
+      <SseElement dialect="htmx4" connectionId="news" channel="news" closeEvent="done" swap="afterbegin" />,
+    );
     expect(attributes).toEqual({
       id: 'sse-element-news',
       'data-sse-connection': 'news',
@@ -73,55 +77,104 @@ describe('<SseElement> for htmx 4', () => {
   });
 
   it('refuses named swap events, which htmx 4 never swaps', () => {
-    expect(() => <SseElement dialect="htmx4" connectionId="a" channel="a" swapEvents={['message', 'update']} />).toThrow(/htmx 4 swaps only unnamed.*update/);
+    expect(() => (
+      <SseElement dialect="htmx4" connectionId="a" channel="a" swapEvents={['message', 'update']} />
+    )).toThrow(/htmx 4 swaps only unnamed.*update/);
   });
 });
 
 describe('<SseElement> escaping', () => {
-  it.each([HOSTILE, SCRIPT_END, 'a&amp;b \' "q"'])('keeps a hostile connection id inside its attributes: %s', (connectionId) => {
-    const { root, attributes } = rendered(
-      <SseElement connectionId={connectionId} channel="news">
-        {''}
-      </SseElement>,
-    );
-    expect(root.querySelectorAll('script')).toHaveLength(0);
-    expect(attributes.id).toBe(`sse-element-${connectionId}`);
-    expect(attributes['data-sse-connection']).toBe(connectionId);
-  });
+  it.each([HOSTILE, SCRIPT_END, 'a&amp;b \' "q"'])(
+    'keeps a hostile connection id inside its attributes: %s',
+    (connectionId) => {
+      const { root, attributes } = rendered(
+        <SseElement connectionId={connectionId} channel="news">
+          {''}
+        </SseElement>,
+      );
+      expect(root.querySelectorAll('script')).toHaveLength(0);
+      expect(attributes.id).toBe(`sse-element-${connectionId}`);
+      expect(attributes['data-sse-connection']).toBe(connectionId);
+    },
+  );
 
   it('keeps hostile class, swap, target, close event and extra attribute values inside their attributes', () => {
     const { root, attributes } = rendered(
-      <SseElement connectionId="x" channel="x" class={HOSTILE} swap={HOSTILE} target={SCRIPT_END} closeEvent={HOSTILE} attributes={{ 'data-note': SCRIPT_END }} />,
+      <SseElement
+        connectionId="x"
+        channel="x"
+        class={HOSTILE}
+        swap={HOSTILE}
+        target={SCRIPT_END}
+        closeEvent={HOSTILE}
+        attributes={{ 'data-note': SCRIPT_END }}
+      />,
     );
     expect(root.querySelectorAll('script')).toHaveLength(0);
-    expect([attributes.class, attributes['hx-swap'], attributes['hx-target'], attributes['sse-close'], attributes['data-note']]).toEqual([
-      HOSTILE,
-      HOSTILE,
-      SCRIPT_END,
-      HOSTILE,
-      SCRIPT_END,
-    ]);
+    expect([
+      attributes.class,
+      attributes['hx-swap'],
+      attributes['hx-target'],
+      attributes['sse-close'],
+      attributes['data-note'],
+    ]).toEqual([HOSTILE, HOSTILE, SCRIPT_END, HOSTILE, SCRIPT_END]);
   });
 });
 
 describe('<SseElement> bad input', () => {
   it.each<[string, () => JSX.Element, RegExp]>([
-    ['both url and channel', () => <SseElement connectionId="a" url="/a" channel="a" />, /exactly one of url and channel/],
+    [
+      'both url and channel',
+      () => <SseElement connectionId="a" url="/a" channel="a" />,
+      /exactly one of url and channel/,
+    ],
     ['neither url nor channel', () => <SseElement connectionId="a" />, /exactly one of url and channel/],
-    ['a javascript: url', () => <SseElement connectionId="a" url="javascript:alert(1)" />, /url must be.*javascript:alert/],
+    [
+      'a javascript: url',
+      () => <SseElement connectionId="a" url="javascript:alert(1)" />,
+      /url must be.*javascript:alert/,
+    ],
     ['a js: url', () => <SseElement connectionId="a" url="js:alert(1)" />, /url must be/],
     ['a protocol-relative url', () => <SseElement connectionId="a" url="//evil.example/s" />, /url must be/],
     ['a bad channel', () => <SseElement connectionId="a" channel="no spaces" />, /channel name must match/],
     ['a bad prefix', () => <SseElement connectionId="a" channel="a" prefix="sse" />, /prefix must be a path/],
-    ['an empty connection id', () => <SseElement connectionId="" channel="a" />, /connectionId must be a non-empty string/],
+    [
+      'an empty connection id',
+      () => <SseElement connectionId="" channel="a" />,
+      /connectionId must be a non-empty string/,
+    ],
     ['a swap event with a comma', () => <SseElement connectionId="a" channel="a" swapEvents="a,b" />, /without commas/],
-    ['a swap event with a newline', () => <SseElement connectionId="a" channel="a" swapEvents={['a\nb']} />, /CR, LF or NUL/],
+    [
+      'a swap event with a newline',
+      () => <SseElement connectionId="a" channel="a" swapEvents={['a\nb']} />,
+      /CR, LF or NUL/,
+    ],
     ['no swap events', () => <SseElement connectionId="a" channel="a" swapEvents={[]} />, /at least one event/],
-    ['a close event with a newline', () => <SseElement connectionId="a" channel="a" closeEvent={'x\r'} />, /CR, LF or NUL/],
-    ['an attribute name that breaks out', () => <SseElement connectionId="a" channel="a" attributes={{ 'x onclick="alert(1)"': 'y' }} />, /attribute name must match/],
-    ['an attribute the component sets', () => <SseElement connectionId="a" channel="a" attributes={{ 'sse-connect': '/other' }} />, /set by the component/],
-    ['an object attribute value', () => <SseElement connectionId="a" channel="a" attributes={{ x: {} as unknown as string }} />, /must be a string, finite number or boolean/],
-    ['an unknown dialect', () => <SseElement connectionId="a" channel="a" dialect={'htmx3' as 'htmx2'} />, /dialect must be one of htmx2, htmx4, got "htmx3"/],
+    [
+      'a close event with a newline',
+      () => <SseElement connectionId="a" channel="a" closeEvent={'x\r'} />,
+      /CR, LF or NUL/,
+    ],
+    [
+      'an attribute name that breaks out',
+      () => <SseElement connectionId="a" channel="a" attributes={{ 'x onclick="alert(1)"': 'y' }} />,
+      /attribute name must match/,
+    ],
+    [
+      'an attribute the component sets',
+      () => <SseElement connectionId="a" channel="a" attributes={{ 'sse-connect': '/other' }} />,
+      /set by the component/,
+    ],
+    [
+      'an object attribute value',
+      () => <SseElement connectionId="a" channel="a" attributes={{ x: {} as unknown as string }} />,
+      /must be a string, finite number or boolean/,
+    ],
+    [
+      'an unknown dialect',
+      () => <SseElement connectionId="a" channel="a" dialect={'htmx3' as 'htmx2'} />,
+      /dialect must be one of htmx2, htmx4, got "htmx3"/,
+    ],
   ])('throws a TypeError for %s', (_name, render, message) => {
     expect(render).toThrow(TypeError);
     expect(render).toThrow(message);

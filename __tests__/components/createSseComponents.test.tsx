@@ -3,7 +3,10 @@ import { parseMarkup } from './parsedMarkup';
 
 describe('createSseComponents', () => {
   it('binds the dialect and prefix of the app to every component', () => {
-    const { SseElement, SseHead, ConnectionMonitor, dialect, prefix } = createSseComponents({ dialect: 'htmx4', prefix: '/live' });
+    const { SseElement, SseHead, ConnectionMonitor, dialect, prefix } = createSseComponents({
+      dialect: 'htmx4',
+      prefix: '/live',
+    });
     expect([dialect, prefix]).toEqual(['htmx4', '/live']);
     const element = parseMarkup(<SseElement connectionId="a" channel="news" />).querySelector('div');
     expect(element?.getAttribute('hx-sse:connect')).toBe('/live/news');
@@ -13,7 +16,11 @@ describe('createSseComponents', () => {
         .querySelectorAll('script')
         .map((script) => script.getAttribute('src')),
     ).toEqual(['/live/_assets/htmx4.js', '/live/_assets/hx-sse.js', '/live/_assets/monitor.js']);
-    expect(parseMarkup(<ConnectionMonitor connectionId="a" />).querySelector('#sse-status-a')?.hasAttribute('data-sse-monitor')).toBe(true);
+    expect(
+      parseMarkup(<ConnectionMonitor connectionId="a" />)
+        .querySelector('#sse-status-a')
+        ?.hasAttribute('data-sse-monitor'),
+    ).toBe(true);
   });
 
   it('lets one component override the app dialect', () => {
@@ -28,7 +35,9 @@ describe('createSseComponents', () => {
   });
 
   it('throws a TypeError for a bad dialect or prefix', () => {
-    expect(() => createSseComponents({ dialect: 'htmx3' as 'htmx2' })).toThrow(new TypeError('dialect must be one of htmx2, htmx4, got "htmx3"'));
+    expect(() => createSseComponents({ dialect: 'htmx3' as 'htmx2' })).toThrow(
+      new TypeError('createSseComponents: option "dialect" must be one of "htmx2", "htmx4", got "htmx3"'),
+    );
     expect(() => createSseComponents({ prefix: '/sse/' })).toThrow(TypeError);
   });
 });

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { inlineJson } from '../../components/inlineJson';
-import { sseElementId, sseStatusId } from '../../components/elementIds';
+import { sseElementId, sseStatusId } from '../../lib/protocol/monitorContract';
 
 describe('inlineJson', () => {
   it('escapes <, >, &, U+2028 and U+2029 so no closing tag, comment or entity can appear', () => {
-    expect(inlineJson({ a: '</script><!--&amp;\u2028\u2029' })).toBe('{"a":"\\u003c/script\\u003e\\u003c!--\\u0026amp;\\u2028\\u2029"}');
+    expect(inlineJson({ a: '</script><!--&amp;\u2028\u2029' })).toBe(
+      '{"a":"\\u003c/script\\u003e\\u003c!--\\u0026amp;\\u2028\\u2029"}',
+    );
   });
 
   it('gives back exactly the value through JSON.parse, and never contains the escaped characters', () => {
@@ -18,7 +20,9 @@ describe('inlineJson', () => {
   });
 
   it('throws a TypeError for values without a JSON form', () => {
-    expect(() => inlineJson(undefined)).toThrow(new TypeError('inlineJson needs a JSON-serializable value, got undefined'));
+    expect(() => inlineJson(undefined)).toThrow(
+      new TypeError('inlineJson needs a JSON-serializable value, got undefined'),
+    );
     expect(() => inlineJson(() => 1)).toThrow(TypeError);
   });
 });

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { JobProgress, JobStatus } from '../../components/JobElements';
-import { OobStreamBuilder } from '../../lib/oobStreamBuilder';
-import { launchChromium } from '../browser/support/chromium';
+import { OobStreamBuilder } from '../../lib/pipeline/oobStreamBuilder';
+import { launchChromium } from '../lib/browser/support/chromium';
 import { startTestServer, type TestServer } from '../support/testServer';
 
 const MODULES = join(__dirname, '../../node_modules');
@@ -17,7 +17,8 @@ const HOSTILE: string = '<img src=x onerror="window.pwned=1">';
 
 /** The page: targets inside an element connected to job-1 that swaps nothing itself. */
 function page(dialect: Dialect): string {
-  const connect = dialect === 'htmx2' ? 'hx-ext="sse" sse-connect="/sse/job-1" sse-swap="message"' : 'hx-sse:connect="/sse/job-1"';
+  const connect =
+    dialect === 'htmx2' ? 'hx-ext="sse" sse-connect="/sse/job-1" sse-swap="message"' : 'hx-sse:connect="/sse/job-1"';
   return `<!doctype html><html><head><script src="/assets/${dialect}/0.js"></script><script src="/assets/${dialect}/1.js"></script></head><body>
 <div id="conn" ${connect} hx-swap="none">
   <div id="progress-box">old</div>
@@ -36,7 +37,10 @@ describe('one OOB payload in a real browser', () => {
     server = await startTestServer({ keepAlive: { intervalMs: 0 } }, {}, (app) => {
       app.get('/favicon.ico', (_req, res) => void res.status(204).end());
       app.get('/page/:dialect', (req, res) => void res.type('html').send(page(req.params.dialect as Dialect)));
-      app.get('/assets/:dialect/:index.js', (req, res) => void res.sendFile(SCRIPTS[req.params.dialect as Dialect][Number(req.params.index)]));
+      app.get(
+        '/assets/:dialect/:index.js',
+        (req, res) => void res.sendFile(SCRIPTS[req.params.dialect as Dialect][Number(req.params.index)]),
+      );
     });
   });
 
@@ -45,27 +49,33 @@ describe('one OOB payload in a real browser', () => {
     await server?.close();
   });
 
-  it.each(['htmx2', 'htmx4'] as const)('applies every target of the message under %s, escaped, without blanking the connected element', async (dialect) => {
-    const tab = await browser.newPage();
-    const problems: string[] = [];
-    tab.on('pageerror', (error) => problems.push(error.message));
-    tab.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    try {
-      const connected = once(server.broadcaster, 'connect');
-      await tab.goto(`${server.url}/page/${dialect}`);
-      await connected;
-      const payload = new OobStreamBuilder()
-        .add(<b>42%</b>, { target: 'progress-box' })
-        .add(<li safe>{HOSTILE}</li>, { target: 'log', swap: 'beforeend' })
-        .add(<JobProgress jobId="1" value={42} oob />)
-        .add(<JobStatus jobId="1" status="running" message={HOSTILE} />)
-        .build();
-      await server.broadcaster.publish('job-1', { data: payload });
-      // Page code as strings: this project compiles without the DOM library.
-      await tab.waitForFunction(`document.querySelector('#job-status-1')?.getAttribute('data-status') === 'running'`, undefined, { timeout: 15_000 });
-      const dom = await tab.evaluate<Record<string, unknown>>(`({
+  it.each(['htmx2', 'htmx4'] as const)(
+    'applies every target of the message under %s, escaped, without blanking the connected element',
+    async (dialect) => {
+      const tab = await browser.newPage();
+      const problems: string[] = [];
+      tab.on('pageerror', (error) => problems.push(error.message));
+      tab.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      try {
+        const connected = once(server.broadcaster, 'connect');
+        await tab.goto(`${server.url}/page/${dialect}`);
+        await connected;
+        const payload = new OobStreamBuilder()
+          .add(<b>42%</b>, { target: 'progress-box' })
+          .add(<li safe>{HOSTILE}</li>, { target: 'log', swap: 'beforeend' })
+          .add(<JobProgress jobId="1" value={42} oob />)
+          .add(<JobStatus jobId="1" status="running" message={HOSTILE} />)
+          .build();
+        await server.broadcaster.publish('job-1', { data: payload });
+        // Page code as strings: this project compiles without the DOM library.
+        await tab.waitForFunction(
+          `document.querySelector('#job-status-1')?.getAttribute('data-status') === 'running'`,
+          undefined,
+          { timeout: 15_000 },
+        );
+        const dom = await tab.evaluate<Record<string, unknown>>(`({
         progressBox: document.querySelector('#progress-box')?.innerHTML,
         log: Array.from(document.querySelectorAll('#log li'), (item) => item.textContent),
         valueNow: document.querySelector('#job-progress-1')?.getAttribute('aria-valuenow'),
@@ -76,20 +86,21 @@ describe('one OOB payload in a real browser', () => {
         images: document.querySelectorAll('img').length,
         pwned: window.pwned,
       })`);
-      expect(dom).toEqual({
-        progressBox: '<b>42%</b>',
-        log: ['first', HOSTILE],
-        valueNow: '42',
-        role: 'progressbar',
-        status: HOSTILE,
-        stillConnected: true,
-        leftoverOob: 0,
-        images: 0,
-        pwned: undefined,
-      });
-      expect(problems).toEqual([]);
-    } finally {
-      await tab.close();
-    }
-  });
+        expect(dom).toEqual({
+          progressBox: '<b>42%</b>',
+          log: ['first', HOSTILE],
+          valueNow: '42',
+          role: 'progressbar',
+          status: HOSTILE,
+          stillConnected: true,
+          leftoverOob: 0,
+          images: 0,
+          pwned: undefined,
+        });
+        expect(problems).toEqual([]);
+      } finally {
+        await tab.close();
+      }
+    },
+  );
 });

@@ -2,11 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { BoardStore } from '../../demo/board/boardStore';
-import { STATE_DOM_EVENT } from '../../index';
 import type { Dialect } from '../../demo/dashboardFeed';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../demo/startDemoServer';
-import { buildClientAssets } from '../browser/support/buildClient';
-import { launchChromium } from '../browser/support/chromium';
+import { STATE_DOM_EVENT } from '../../index';
+import { buildClientAssets } from '../lib/browser/support/buildClient';
+import { launchChromium } from '../lib/browser/support/chromium';
 import { OutageWindow, openWatchedPage, type WatchedPage } from './watchedPage';
 
 const EVENT_WAIT = { timeout: 10_000 };
@@ -21,7 +21,9 @@ const RECORD_STATES = `
 
 async function statesOf(page: Page, connectionId: string): Promise<string[]> {
   const all = (await page.evaluate('window.__states')) as string[];
-  return all.filter((entry) => entry.startsWith(`${connectionId}:`)).map((entry) => entry.slice(connectionId.length + 1));
+  return all
+    .filter((entry) => entry.startsWith(`${connectionId}:`))
+    .map((entry) => entry.slice(connectionId.length + 1));
 }
 
 /** Waits until, after the first `since` recorded states, the page stream has been reconnecting and is connected again. */
@@ -35,7 +37,11 @@ async function waitForRecovery(page: Page, since: number): Promise<void> {
 
 /** Waits until the connections panel of `page` shows `count` streams on `channel`. */
 async function waitForChannelCount(page: Page, channel: string, count: number): Promise<void> {
-  await page.waitForFunction(`document.querySelector('[data-channel="${channel}"] .number')?.textContent === '${count}'`, undefined, EVENT_WAIT);
+  await page.waitForFunction(
+    `document.querySelector('[data-channel="${channel}"] .number')?.textContent === '${count}'`,
+    undefined,
+    EVENT_WAIT,
+  );
 }
 
 async function waitForState(page: Page, connectionId: string, state: string): Promise<void> {
@@ -158,18 +164,23 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
     await waitForChannelCount(a.page, channel, 2);
   });
 
-  it.each(['restart-stream', 'drop-connections', 'pause'])('recovers from the "%s" control in both pages', async (control) => {
-    outage.phase = control;
-    const since = await Promise.all([a, b].map(({ page }) => page.evaluate('window.__states.length') as Promise<number>));
-    outage.active = true;
-    await a.page.click(`[data-control="${control}"]`);
-    await a.page.locator('#control-result', { hasText: /\S/ }).waitFor(EVENT_WAIT);
-    await Promise.all([a, b].map(({ page }, index) => waitForRecovery(page, since[index])));
-    outage.active = false;
-    outage.phase = `after ${control}`;
-    await addNote(b.page, `after ${control}`);
-    await waitForNote(a.page, `after ${control}`);
-  });
+  it.each(['restart-stream', 'drop-connections', 'pause'])(
+    'recovers from the "%s" control in both pages',
+    async (control) => {
+      outage.phase = control;
+      const since = await Promise.all(
+        [a, b].map(({ page }) => page.evaluate('window.__states.length') as Promise<number>),
+      );
+      outage.active = true;
+      await a.page.click(`[data-control="${control}"]`);
+      await a.page.locator('#control-result', { hasText: /\S/ }).waitFor(EVENT_WAIT);
+      await Promise.all([a, b].map(({ page }, index) => waitForRecovery(page, since[index])));
+      outage.active = false;
+      outage.phase = `after ${control}`;
+      await addNote(b.page, `after ${control}`);
+      await waitForNote(a.page, `after ${control}`);
+    },
+  );
 
   if (dialect === 'htmx2') {
     it('takes the README screenshot of a busy dashboard', async () => {
@@ -177,8 +188,15 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
       // Tidy the board the earlier tests filled, as another writer would.
       for (const item of board.items()) if (!item.done) board.toggle(item.id);
       board.clearDone();
-      await a.page.locator('.note').first().waitFor({ state: 'detached', ...EVENT_WAIT });
-      for (const text of ['Ship the live dashboard', 'Write the release notes', 'Open a second tab and watch this list']) {
+      await a.page
+        .locator('.note')
+        .first()
+        .waitFor({ state: 'detached', ...EVENT_WAIT });
+      for (const text of [
+        'Ship the live dashboard',
+        'Write the release notes',
+        'Open a second tab and watch this list',
+      ]) {
         await addNote(a.page, text);
         await waitForNote(a.page, text);
       }
@@ -200,7 +218,11 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
         await fresh.page.goto(`${running.url}/?dialect=${dialect}`);
         await waitForState(fresh.page, 'dashboard', 'connected');
         await waitForState(fresh.page, `job-${nightlyId}`, 'connected');
-        await fresh.page.waitForFunction(`Number(document.querySelector('#job-progress-${nightlyId}')?.getAttribute('aria-valuenow')) >= 35`, undefined, EVENT_WAIT);
+        await fresh.page.waitForFunction(
+          `Number(document.querySelector('#job-progress-${nightlyId}')?.getAttribute('aria-valuenow')) >= 35`,
+          undefined,
+          EVENT_WAIT,
+        );
         await mkdir(join(__dirname, '../../docs'), { recursive: true });
         await fresh.page.screenshot({ path: join(__dirname, '../../docs/dashboard.png'), fullPage: true });
         expect(fresh.problems).toEqual([]);
@@ -218,7 +240,10 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
     const during = [...a.problems, ...b.problems].filter((problem) => problem.duringOutage);
     // Everything that went wrong during an outage concerns a stream: its request, or the htmx
     // and monitor code reporting it.
-    for (const problem of during) expect(problem.text).toMatch(/\/sse\/(dashboard-htmx[24]|job-[0-9a-f]{8})\b|\/sse\/_assets\/(htmx2|htmx-ext-sse|htmx4|hx-sse|monitor)\.js/);
+    for (const problem of during)
+      expect(problem.text).toMatch(
+        /\/sse\/(dashboard-htmx[24]|job-[0-9a-f]{8})\b|\/sse\/_assets\/(htmx2|htmx-ext-sse|htmx4|hx-sse|monitor)\.js/,
+      );
     expect(during.length).toBeGreaterThan(0);
   });
 });

@@ -15,10 +15,14 @@ describe('readDemoConfig', () => {
   });
 
   it.each(['abc', '-1', '70000', '3.5'])('refuses PORT=%s with a TypeError naming it', (port) => {
-    expect(() => readDemoConfig({ PORT: port })).toThrow(new TypeError(`PORT must be an integer 0-65535, got ${JSON.stringify(port)}`));
+    expect(() => readDemoConfig({ PORT: port })).toThrow(
+      new TypeError(`PORT must be an integer 0-65535, got ${JSON.stringify(port)}`),
+    );
   });
 
   it('refuses an unknown DEMO_DIALECT with a TypeError naming it', () => {
-    expect(() => readDemoConfig({ DEMO_DIALECT: 'htmx1' })).toThrow(/DEMO_DIALECT must be one of htmx2, htmx4, got "htmx1"/);
+    expect(() => readDemoConfig({ DEMO_DIALECT: 'htmx1' })).toThrow(
+      /DEMO_DIALECT must be one of htmx2, htmx4, got "htmx1"/,
+    );
   });
 });

@@ -17,19 +17,25 @@ describe('demo routes', () => {
     }
   });
 
-  it.each(['htmx2', 'htmx4'])('renders the dashboard for %s with its stream, cards and escaped notes', async (dialect) => {
-    const board = new BoardStore();
-    board.add('<script>alert(1)</script>');
-    const { app } = make({ board });
-    const res = await request(app).get(`/?dialect=${dialect}`).expect(200).expect('Content-Type', /html/);
-    const root = parse(res.text);
-    expect(root.querySelector('body')?.getAttribute('data-dialect')).toBe(dialect);
-    expect(res.text).toContain(`/sse/dashboard-${dialect}`);
-    for (const card of ['system', 'jobs', 'board', 'connections', 'controls']) expect(root.querySelector(`#${card}`)).not.toBeNull();
-    expect(root.querySelector('.note-text')?.textContent).toBe('<script>alert(1)</script>');
-    expect(res.text).not.toContain('<script>alert(1)');
-    expect(root.querySelector('.dialect-switch [aria-current="page"]')?.getAttribute('href')).toBe(`/?dialect=${dialect}`);
-  });
+  it.each(['htmx2', 'htmx4'])(
+    'renders the dashboard for %s with its stream, cards and escaped notes',
+    async (dialect) => {
+      const board = new BoardStore();
+      board.add('<script>alert(1)</script>');
+      const { app } = make({ board });
+      const res = await request(app).get(`/?dialect=${dialect}`).expect(200).expect('Content-Type', /html/);
+      const root = parse(res.text);
+      expect(root.querySelector('body')?.getAttribute('data-dialect')).toBe(dialect);
+      expect(res.text).toContain(`/sse/dashboard-${dialect}`);
+      for (const card of ['system', 'jobs', 'board', 'connections', 'controls'])
+        expect(root.querySelector(`#${card}`)).not.toBeNull();
+      expect(root.querySelector('.note-text')?.textContent).toBe('<script>alert(1)</script>');
+      expect(res.text).not.toContain('<script>alert(1)');
+      expect(root.querySelector('.dialect-switch [aria-current="page"]')?.getAttribute('href')).toBe(
+        `/?dialect=${dialect}`,
+      );
+    },
+  );
 
   it('answers an unknown dialect with 400 and a JSON error naming it', async () => {
     const res = await request(make().app).get('/?dialect=htmx9').expect(400);
@@ -37,7 +43,9 @@ describe('demo routes', () => {
   });
 
   it('uses the configured dialect when the query names none', async () => {
-    const res = await request(make({ dialect: 'htmx4' }).app).get('/').expect(200);
+    const res = await request(make({ dialect: 'htmx4' }).app)
+      .get('/')
+      .expect(200);
     expect(res.text).toContain('/sse/dashboard-htmx4');
   });
 
@@ -51,8 +59,18 @@ describe('demo routes', () => {
     expect(board.items()[0].done).toBe(true);
     await request(app).post('/board/clear-done').expect(204);
     expect(board.items()).toEqual([]);
-    expect((await request(app).post('/board/items').type('form').send({ text: '   ' }).expect(400)).body.error).toMatch(/1-120 characters/);
-    expect((await request(app).post('/board/items').type('form').send({ text: 'x'.repeat(121) }).expect(400)).body.error).toMatch(/1-120 characters/);
+    expect((await request(app).post('/board/items').type('form').send({ text: '   ' }).expect(400)).body.error).toMatch(
+      /1-120 characters/,
+    );
+    expect(
+      (
+        await request(app)
+          .post('/board/items')
+          .type('form')
+          .send({ text: 'x'.repeat(121) })
+          .expect(400)
+      ).body.error,
+    ).toMatch(/1-120 characters/);
     expect((await request(app).post('/board/items/nope/toggle').expect(404)).body.error).toContain('"nope"');
   });
 
@@ -63,9 +81,15 @@ describe('demo routes', () => {
     expect(job).toMatchObject({ name: 'Backup', durationMs: 30_000, status: 'running' });
     await request(app).post(`/jobs/${job.id}/cancel`).expect(204);
     expect(jobs.get(job.id)?.status).toBe('cancelled');
-    expect((await request(app).post('/jobs').type('form').send({ name: 'x', duration: '0' }).expect(400)).body.error).toMatch(/duration/);
-    expect((await request(app).post('/jobs').type('form').send({ name: 'x', duration: 'soon' }).expect(400)).body.error).toMatch(/duration/);
-    expect((await request(app).post('/jobs').type('form').send({ name: '', duration: '1' }).expect(400)).body.error).toMatch(/name/);
+    expect(
+      (await request(app).post('/jobs').type('form').send({ name: 'x', duration: '0' }).expect(400)).body.error,
+    ).toMatch(/duration/);
+    expect(
+      (await request(app).post('/jobs').type('form').send({ name: 'x', duration: 'soon' }).expect(400)).body.error,
+    ).toMatch(/duration/);
+    expect(
+      (await request(app).post('/jobs').type('form').send({ name: '', duration: '1' }).expect(400)).body.error,
+    ).toMatch(/name/);
     expect((await request(app).post('/jobs/zzz/cancel').expect(404)).body.error).toContain('"zzz"');
   });
 
@@ -78,7 +102,10 @@ describe('demo routes', () => {
   });
 
   it('serves its stylesheet with light and dark palettes', async () => {
-    const res = await request(make().app).get('/dashboard.css').expect(200).expect('Content-Type', /text\/css/);
+    const res = await request(make().app)
+      .get('/dashboard.css')
+      .expect(200)
+      .expect('Content-Type', /text\/css/);
     expect(res.text).toContain('prefers-color-scheme: dark');
   });
 });

@@ -1,16 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { buildClientAssets } from '../browser/support/buildClient';
+import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { RecordingEventSource } from '../support/eventSourceClient';
 
 /** Starts `demo/server.ts` as `npm start` would run it, and resolves with the URL it prints. */
-function startServerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string>; output: () => string } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../demo/server.ts')], {
-    cwd: join(__dirname, '../..'),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startServerProcess(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  url: Promise<string>;
+  output: () => string;
+} {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../demo/server.ts')],
+    {
+      cwd: join(__dirname, '../..'),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -20,7 +28,9 @@ function startServerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; url:
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`demo server exited with ${code} before printing its URL:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`demo server exited with ${code} before printing its URL:\n${output}`)),
+    );
   });
   return { child, url, output: () => output };
 }

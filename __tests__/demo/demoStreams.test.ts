@@ -64,6 +64,8 @@ describe('demo streams', () => {
     const client = listen(`job-${job.id}`);
     await client.received(1, 'sse:close');
     expect(JSON.parse(client.data('sse:close')[0])).toMatchObject({ reconnect: false, reason: 'job cancelled' });
-    expect(parse(client.data()[0]).querySelector(`#job-status-${job.id}`)?.getAttribute('data-status')).toBe('cancelled');
+    expect(parse(client.data()[0]).querySelector(`#job-status-${job.id}`)?.getAttribute('data-status')).toBe(
+      'cancelled',
+    );
   });
 });

@@ -36,6 +36,8 @@ export async function openWatchedPage(browser: Browser, outage: OutageWindow): P
     if (message.type() === 'error') record('console', `${message.text()} @ ${message.location().url}`);
   });
   page.on('pageerror', (error) => record('pageerror', String(error)));
-  page.on('requestfailed', (request) => record('requestfailed', `${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+  page.on('requestfailed', (request) =>
+    record('requestfailed', `${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
+  );
   return { context, page, problems };
 }

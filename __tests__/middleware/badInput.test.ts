@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import request from 'supertest';
-import { createBroadcaster } from '../../lib/broadcaster';
+import { createBroadcaster } from '../../lib/broadcast/broadcaster';
 import { sseMiddleware } from '../../middleware/sseMiddleware';
 import { startTestServer, type TestServer } from '../support/testServer';
 
@@ -87,11 +87,17 @@ describe('refusals: status and JSON error', () => {
   });
 
   it('gives slots back when the server ends the streams', async () => {
-    held.push(await holdStream(`${server.url}/sse/news`, { 'x-user': 'ann' }), await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }));
+    held.push(
+      await holdStream(`${server.url}/sse/news`, { 'x-user': 'ann' }),
+      await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }),
+    );
     held.push(await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }));
     expect((await request(server.app).get('/sse/news').set('x-user', 'cy')).status).toBe(503);
     server.broadcaster.closeChannel('news', { reason: 'reset' });
-    const [cy, bob] = [await holdStream(`${server.url}/sse/news`, { 'x-user': 'cy' }), await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' })];
+    const [cy, bob] = [
+      await holdStream(`${server.url}/sse/news`, { 'x-user': 'cy' }),
+      await holdStream(`${server.url}/sse/news`, { 'x-user': 'bob' }),
+    ];
     held.push(cy, bob);
     expect([cy.statusCode, bob.statusCode]).toEqual([200, 200]);
   });
@@ -105,7 +111,13 @@ describe('refusals: status and JSON error', () => {
       expect((await request(guarded.app).get('/sse/_stats')).status).toBe(404);
       const on = await request(guarded.app).get('/sse/_stats').set('x-admin', 'yes');
       expect(on.status).toBe(200);
-      expect(on.body).toMatchObject({ connections: 0, byChannel: {}, eventsSent: 0, evictions: 0, bus: { kind: 'memory', connected: true } });
+      expect(on.body).toMatchObject({
+        connections: 0,
+        byChannel: {},
+        eventsSent: 0,
+        evictions: 0,
+        bus: { kind: 'memory', connected: true },
+      });
     } finally {
       await guarded.close();
     }
@@ -124,9 +136,11 @@ describe('refusals: status and JSON error', () => {
         throw new Error('no session store');
       },
     });
-    failing.app.use((error: Error, _req: unknown, res: { status(n: number): { json(b: unknown): void } }, _next: unknown) => {
-      res.status(500).json({ error: error.message });
-    });
+    failing.app.use(
+      (error: Error, _req: unknown, res: { status(n: number): { json(b: unknown): void } }, _next: unknown) => {
+        res.status(500).json({ error: error.message });
+      },
+    );
     try {
       const res = await request(failing.app).get('/sse/news');
       expect(res.status).toBe(500);
@@ -142,19 +156,27 @@ describe('programming errors: TypeError naming the bad value', () => {
   afterAll(() => broadcaster.close());
 
   it('refuses bad channel names, event names and messages on publish', async () => {
-    await expect(broadcaster.publish('bad channel', { data: 'x' })).rejects.toThrow(/channel name .* got "bad channel"/);
-    await expect(broadcaster.publish('ok', { event: 'a\nb', data: 'x' })).rejects.toThrow(/"event" must not contain CR, LF or NUL, got "a\\nb"/);
+    await expect(broadcaster.publish('bad channel', { data: 'x' })).rejects.toThrow(
+      /channel name .* got "bad channel"/,
+    );
+    await expect(broadcaster.publish('ok', { event: 'a\nb', data: 'x' })).rejects.toThrow(
+      /"event" must not contain CR, LF or NUL, got "a\\nb"/,
+    );
     await expect(broadcaster.publish('ok', null as never)).rejects.toThrow(TypeError);
     await expect(broadcaster.publish('ok', { data: undefined as never })).rejects.toThrow(TypeError);
     await expect(broadcaster.sendTo('', { data: 'x' })).rejects.toThrow(TypeError);
   });
 
   it('refuses bad options', () => {
-    expect(() => createBroadcaster({ maxBufferedBytes: 0 })).toThrow(/maxBufferedBytes .* got 0/);
+    expect(() => createBroadcaster({ maxBufferedBytes: 0 })).toThrow(/option "maxBufferedBytes" .* got 0/);
     expect(() => createBroadcaster({ history: { size: -5 } })).toThrow(TypeError);
     expect(() => sseMiddleware({} as never)).toThrow(TypeError);
-    expect(() => sseMiddleware({ broadcaster, prefix: 'sse' })).toThrow(/prefix must start with "\/", got "sse"/);
-    expect(() => sseMiddleware({ broadcaster, maxConnections: 0 })).toThrow(/maxConnections .* got 0/);
-    expect(() => sseMiddleware({ broadcaster, keepAlive: { as: 'ping' as never } })).toThrow(/"as" must be "event" or "comment", got "ping"/);
+    expect(() => sseMiddleware({ broadcaster, prefix: 'sse' })).toThrow(
+      /option "prefix" must be a path such as "\/sse", got "sse"/,
+    );
+    expect(() => sseMiddleware({ broadcaster, maxConnections: 0 })).toThrow(/option "maxConnections" .* got 0/);
+    expect(() => sseMiddleware({ broadcaster, keepAlive: { as: 'ping' as never } })).toThrow(
+      /KeepAlive: option "as" must be one of "event", "comment", got "ping"/,
+    );
   });
 });

@@ -1,6 +1,6 @@
-import type { Bus } from '../../lib/bus';
-import { MemoryBus } from '../../lib/memoryBus';
-import { GAP_EVENT } from '../../lib/protocolEvents';
+import type { Bus } from '../../lib/broadcast/bus';
+import { MemoryBus } from '../../lib/broadcast/memoryBus';
+import { GAP_EVENT } from '../../lib/protocol/protocolEvents';
 import { RecordingEventSource } from '../support/eventSourceClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 
@@ -50,7 +50,10 @@ describe('replay from Last-Event-ID', () => {
 
   it.each([
     ['the Last-Event-ID header', (id: string) => ({ url: `${server.url}/sse/feed`, headers: { 'Last-Event-ID': id } })],
-    ['the lastEventId query (htmx 2 reconnects)', (id: string) => ({ url: `${server.url}/sse/feed?lastEventId=${encodeURIComponent(id)}`, headers: {} })],
+    [
+      'the lastEventId query (htmx 2 reconnects)',
+      (id: string) => ({ url: `${server.url}/sse/feed?lastEventId=${encodeURIComponent(id)}`, headers: {} }),
+    ],
   ])('sends exactly the 20 missed events, in order, after %s', async (_how, request) => {
     const cursor = await firstVisit();
     const missed = await publishMissed(20);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { createBroadcaster } from '../../lib/broadcaster';
+import { createBroadcaster } from '../../lib/broadcast/broadcaster';
 import { sseMiddleware } from '../../middleware/sseMiddleware';
 import { matchSseRoute } from '../../middleware/sseRoute';
 import { RecordingEventSource } from '../support/eventSourceClient';

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { CloseReason } from '../../lib/sseConnection';
+import type { CloseReason } from '../../lib/broadcast/eventStreamWriter';
 import { RecordingEventSource } from '../support/eventSourceClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 
@@ -52,7 +52,9 @@ describe('a client that never reads', () => {
     expect(server.broadcaster.stats().evictions).toBe(1);
     const received = healthy.data();
     expect(received).toHaveLength(EVENTS);
-    expect(received.every((data, i) => data.startsWith(`${i} `) && data.length === payload.length + String(i).length + 1)).toBe(true);
+    expect(
+      received.every((data, i) => data.startsWith(`${i} `) && data.length === payload.length + String(i).length + 1),
+    ).toBe(true);
     expect(server.broadcaster.connections('feed').map((info) => info.id)).not.toContain(stalledId);
   });
 });

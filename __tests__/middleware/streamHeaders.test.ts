@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect as http2Connect, createServer as createHttp2Server } from 'node:http2';
+import { createServer as createHttp2Server, connect as http2Connect } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { openEventStream } from '../../lib/eventStreamResponse';
-import { HEARTBEAT_EVENT } from '../../lib/protocolEvents';
+import { openEventStream } from '../../lib/protocol/openEventStream';
+import { HEARTBEAT_EVENT } from '../../lib/protocol/protocolEvents';
 import { RecordingEventSource } from '../support/eventSourceClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 

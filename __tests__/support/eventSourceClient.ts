@@ -23,7 +23,8 @@ export class RecordingEventSource {
    */
   constructor(url: string, types: string[] = [], headers: Record<string, string> = {}) {
     this.source = new EventSource(url, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
     });
     for (const type of ['message', ...types]) {
       this.source.addEventListener(type, (event) => {

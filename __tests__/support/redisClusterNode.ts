@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createBroadcaster } from '../../lib/broadcaster';
+import { createBroadcaster } from '../../lib/broadcast/broadcaster';
 import { sseMiddleware } from '../../middleware/sseMiddleware';
 import { RedisBus } from '../../redis';
 
@@ -33,7 +33,9 @@ app.post('/control/publish', async (req, res) => {
   }
 });
 app.post('/control/send-to', async (req, res) => {
-  res.json({ written: await broadcaster.sendTo(req.body.connectionId, { event: req.body.event, data: req.body.data }) });
+  res.json({
+    written: await broadcaster.sendTo(req.body.connectionId, { event: req.body.event, data: req.body.data }),
+  });
 });
 app.get('/control/connections', (_req, res) => {
   res.json(broadcaster.connections().map(({ id, channel }) => ({ id, channel })));

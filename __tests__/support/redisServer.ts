@@ -53,12 +53,28 @@ export class RedisServer {
   /** (Re)starts the server on its port; resolves once it is ready. */
   start(): Promise<void> {
     if (this.#child) return Promise.reject(new Error('redis-server is already running'));
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.#dir, '--daemonize', 'no'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.#dir,
+      '--daemonize',
+      'no',
+    ];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     return new Promise((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+        START_TIMEOUT_MS,
+      );
       const onData = (chunk: Buffer): void => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) {
@@ -80,7 +96,8 @@ export class RedisServer {
       });
       child.once('exit', (code) => {
         if (this.#child === child) this.#child = undefined;
-        if (!output.includes('Ready to accept connections')) fail(new Error(`redis-server exited with ${code}:\n${output}`));
+        if (!output.includes('Ready to accept connections'))
+          fail(new Error(`redis-server exited with ${code}:\n${output}`));
       });
     });
   }

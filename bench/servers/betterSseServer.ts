@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createChannel, createSession } from 'better-sse';
 import express from 'express';
-import { STREAM_PATH, type BenchServerFactory } from './benchServer';
+import { type BenchServerFactory, STREAM_PATH } from './benchServer';
 
 /**
  * better-sse as its README shows it: Express, `createSession` per request, one channel, and

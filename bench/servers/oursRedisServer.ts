@@ -11,7 +11,10 @@ import type { BenchServerFactory } from './benchServer';
  */
 export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection }) => {
   const url = process.env.BENCH_REDIS_URL;
-  if (!url) throw new TypeError('ours-redis needs BENCH_REDIS_URL (npm run bench starts a Redis when redis-server is installed)');
+  if (!url)
+    throw new TypeError(
+      'ours-redis needs BENCH_REDIS_URL (npm run bench starts a Redis when redis-server is installed)',
+    );
   const bus = new RedisBus({ url, keyPrefix: `bench-${process.pid}:` });
   const broadcaster = createBroadcaster({ bus });
   broadcaster.on('connect', onConnection);

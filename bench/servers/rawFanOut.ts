@@ -20,7 +20,11 @@ export function createRawFanOut(keepAliveMs: number, onConnection: () => void): 
 
   return {
     handle(req, res) {
-      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+      });
       req.socket.setNoDelay(true);
       req.socket.setTimeout(0);
       res.write(keepAliveFrame);

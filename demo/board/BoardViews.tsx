@@ -10,7 +10,15 @@ export function BoardForm(): JSX.Element {
       <label class="visually-hidden" for="board-text">
         New note
       </label>
-      <input id="board-text" name="text" type="text" required maxlength={String(BOARD_TEXT_LIMIT)} placeholder="Write a note every tab will see" autocomplete="off" />
+      <input
+        id="board-text"
+        name="text"
+        type="text"
+        required
+        maxlength={String(BOARD_TEXT_LIMIT)}
+        placeholder="Write a note every tab will see"
+        autocomplete="off"
+      />
       <button type="submit" class="button primary">
         Add
       </button>

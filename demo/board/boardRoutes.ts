@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import type { BoardStore } from './boardStore';
 import { BoardForm } from './BoardViews';
+import type { BoardStore } from './boardStore';
 
 /** Routes of the shared board: add a note, toggle one, clear the done ones. */
 export function boardRoutes(board: BoardStore): Router {

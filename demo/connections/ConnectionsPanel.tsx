@@ -32,7 +32,9 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
         </div>
         <div>
           <dt>Bytes sent</dt>
-          <dd data-stat="bytes" safe>{formatBytes(stats.bytesSent)}</dd>
+          <dd data-stat="bytes" safe>
+            {formatBytes(stats.bytesSent)}
+          </dd>
         </div>
         <div>
           <dt>Evictions</dt>
@@ -44,7 +46,9 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
         <thead>
           <tr>
             <th scope="col">Channel</th>
-            <th scope="col" class="number">Streams</th>
+            <th scope="col" class="number">
+              Streams
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -67,7 +71,8 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
         </tbody>
       </table>
       <p class="footnote">
-        Opened {stats.opened} · closed by client {stats.closed.client}, by server {stats.closed.server} · published {stats.published} · bus{' '}
+        Opened {stats.opened} · closed by client {stats.closed.client}, by server {stats.closed.server} · published{' '}
+        {stats.published} · bus{' '}
         <span safe>{`${stats.bus.kind}, ${stats.bus.connected ? 'connected' : 'disconnected'}`}</span>
       </p>
     </div>

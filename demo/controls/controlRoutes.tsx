@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { DashboardFeed, DIALECTS } from '../dashboardFeed';
-import type { StreamGate } from './streamGate';
 import type { DemoBroadcaster } from '../streamMetadata';
+import type { StreamGate } from './streamGate';
 
 /** Timings of the resilience controls. */
 export interface ControlTimings {
@@ -28,9 +28,17 @@ export function controlRoutes(broadcaster: DemoBroadcaster, gate: StreamGate, ti
   router.post('/controls/restart-stream', (_req, res) => {
     let closed = 0;
     for (const dialect of DIALECTS) {
-      closed += broadcaster.closeChannel(DashboardFeed.channelFor(dialect), { reconnect: true, after: restartAfterMs, reason: 'restart requested' });
+      closed += broadcaster.closeChannel(DashboardFeed.channelFor(dialect), {
+        reconnect: true,
+        after: restartAfterMs,
+        reason: 'restart requested',
+      });
     }
-    res.type('html').send(ControlResult({ text: `Asked ${closed} dashboard stream(s) to reconnect in ${restartAfterMs / 1000} s` }) as string);
+    res.type('html').send(
+      ControlResult({
+        text: `Asked ${closed} dashboard stream(s) to reconnect in ${restartAfterMs / 1000} s`,
+      }) as string,
+    );
   });
 
   router.post('/controls/drop-connections', (_req, res) => {

@@ -14,7 +14,10 @@ export class StreamGate {
   readonly middleware: RequestHandler = (req, res, next) => {
     const waitMs = this.#pausedUntil - Date.now();
     if (waitMs > 0) {
-      res.status(503).set('Retry-After', String(Math.ceil(waitMs / 1000))).json({ error: 'the demo server is paused' });
+      res
+        .status(503)
+        .set('Retry-After', String(Math.ceil(waitMs / 1000)))
+        .json({ error: 'the demo server is paused' });
       return;
     }
     const socket = req.socket;

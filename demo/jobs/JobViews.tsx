@@ -74,7 +74,17 @@ export function JobRow({ job, context }: JobRowProps): JSX.Element {
       <div class="job-foot">
         <span class="muted" safe>{`${(job.durationMs / 1000).toFixed(1)} s job`}</span>
         <span class="job-foot-right">
-          {job.status === 'running' ? <LiveStream context={context} channel={jobChannel(job.id)} connectionId={jobChannel(job.id)} size="xs" labels={JOB_STREAM_LABELS} /> : ''}
+          {job.status === 'running' ? (
+            <LiveStream
+              context={context}
+              channel={jobChannel(job.id)}
+              connectionId={jobChannel(job.id)}
+              size="xs"
+              labels={JOB_STREAM_LABELS}
+            />
+          ) : (
+            ''
+          )}
           <JobActions job={job} />
         </span>
       </div>
@@ -108,7 +118,14 @@ export function JobForm(): JSX.Element {
     <form class="job-form" hx-post="/jobs" hx-swap="outerHTML">
       <label>
         <span>Name</span>
-        <input name="name" type="text" required maxlength={String(JOB_NAME_LIMIT)} value="Resize images" autocomplete="off" />
+        <input
+          name="name"
+          type="text"
+          required
+          maxlength={String(JOB_NAME_LIMIT)}
+          value="Resize images"
+          autocomplete="off"
+        />
       </label>
       <label>
         <span>Duration (s)</span>

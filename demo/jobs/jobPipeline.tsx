@@ -1,8 +1,15 @@
-import { type ConnectionInfo, connectPipeline, ElementUpdater, EventDispatcher, jobChannel, OobTarget } from '../../index';
+import {
+  type ConnectionInfo,
+  connectPipeline,
+  ElementUpdater,
+  EventDispatcher,
+  jobChannel,
+  OobTarget,
+} from '../../index';
 import type { DashboardFeed } from '../dashboardFeed';
-import type { Job, JobEvent, JobRunner } from './jobRunner';
-import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
 import type { DemoBroadcaster, StreamMetadata } from '../streamMetadata';
+import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
+import type { Job, JobEvent, JobRunner } from './jobRunner';
 
 /** What {@link connectJobPipeline} needs. */
 export interface JobPipelineOptions {
@@ -14,7 +21,11 @@ export interface JobPipelineOptions {
 /** The updater that turns job events into the fragments of the job's row. */
 function jobUpdater(): ElementUpdater<Job> {
   const updater = new ElementUpdater<Job>();
-  const ended = (job: Job): JSX.Element[] => [<JobStatusBadge job={job} />, <JobProgressBar job={job} />, <JobActions job={job} />];
+  const ended = (job: Job): JSX.Element[] => [
+    <JobStatusBadge job={job} />,
+    <JobProgressBar job={job} />,
+    <JobActions job={job} />,
+  ];
   updater.on('job:progress', (job) => <JobProgressBar job={job} />);
   updater.on('job:completed', ended);
   updater.on('job:cancelled', ended);
@@ -31,7 +42,13 @@ function jobUpdater(): ElementUpdater<Job> {
 export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOptions): () => void {
   const dispatcher = new EventDispatcher<Job>();
   const updater = jobUpdater();
-  const disconnectUpdates = connectPipeline({ dispatcher, updater, broadcaster, pattern: 'job:*', channel: (event) => jobChannel(event.data.id) });
+  const disconnectUpdates = connectPipeline({
+    dispatcher,
+    updater,
+    broadcaster,
+    pattern: 'job:*',
+    channel: (event) => jobChannel(event.data.id),
+  });
   dispatcher.on(
     'job:started',
     ({ data: job }) =>
@@ -43,12 +60,15 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
     { name: 'publishJobRow' },
   );
   // Lower priority: runs once the pipeline has published the ending, so it reaches the page first.
-  const closeStreams = ({ data: job }: { data: Job }): number => broadcaster.closeChannel(jobChannel(job.id), { reconnect: false, reason: `job ${job.status}` });
+  const closeStreams = ({ data: job }: { data: Job }): number =>
+    broadcaster.closeChannel(jobChannel(job.id), { reconnect: false, reason: `job ${job.status}` });
   dispatcher.on('job:completed', closeStreams, { priority: -1, name: 'closeJobStreams' });
   dispatcher.on('job:cancelled', closeStreams, { priority: -1, name: 'closeJobStreams' });
 
   const onJob = (event: JobEvent): void => {
-    dispatcher.dispatch({ type: event.type, data: event.job }).catch((error: unknown) => console.error(`demo: ${event.type} of job ${event.job.id} failed`, error));
+    dispatcher
+      .dispatch({ type: event.type, data: event.job })
+      .catch((error: unknown) => console.error(`demo: ${event.type} of job ${event.job.id} failed`, error));
   };
 
   // A stream that arrives after its job ended (or for a job this server never ran) gets the
@@ -57,11 +77,18 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
     if (!connection.channel.startsWith('job-')) return;
     const job = runner.get(connection.channel.slice('job-'.length));
     if (job?.status === 'running') return;
-    const final = job ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.sendTo(connection.id, { data })) : Promise.resolve(false);
+    const final = job
+      ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.sendTo(connection.id, { data }))
+      : Promise.resolve(false);
     final
       .then(() => {
         // After a macrotask, so a history replay to this stream has been written before the close.
-        setImmediate(() => broadcaster.closeChannel(connection.channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }));
+        setImmediate(() =>
+          broadcaster.closeChannel(connection.channel, {
+            reconnect: false,
+            reason: job ? `job ${job.status}` : 'unknown job',
+          }),
+        );
       })
       .catch((error: unknown) => console.error(`demo: ending the stream of ${connection.channel} failed`, error));
   };

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import type { JobRunner } from './jobRunner';
 import { JobForm } from './JobViews';
+import type { JobRunner } from './jobRunner';
 
 /** Routes of the jobs card: start a job (duration in seconds) and cancel one. */
 export function jobRoutes(runner: JobRunner): Router {

@@ -53,17 +53,28 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
     super();
     this.#tickMs = options.tickMs ?? 200;
     this.#keep = options.keep ?? 20;
-    if (!Number.isSafeInteger(this.#tickMs) || this.#tickMs < 1) throw new TypeError(`tickMs must be a positive integer, got ${options.tickMs}`);
+    if (!Number.isSafeInteger(this.#tickMs) || this.#tickMs < 1)
+      throw new TypeError(`tickMs must be a positive integer, got ${options.tickMs}`);
   }
 
   /** Starts a job. Throws a `TypeError` for a bad name or duration. */
   start(name: string, durationMs: number): Job {
     const trimmed = typeof name === 'string' ? name.trim() : '';
-    if (trimmed === '' || trimmed.length > JOB_NAME_LIMIT) throw new TypeError(`a job name needs 1-${JOB_NAME_LIMIT} characters, got ${JSON.stringify(name)}`);
+    if (trimmed === '' || trimmed.length > JOB_NAME_LIMIT)
+      throw new TypeError(`a job name needs 1-${JOB_NAME_LIMIT} characters, got ${JSON.stringify(name)}`);
     if (!Number.isFinite(durationMs) || durationMs < JOB_DURATION_RANGE.min || durationMs > JOB_DURATION_RANGE.max) {
-      throw new TypeError(`a job duration must be ${JOB_DURATION_RANGE.min}-${JOB_DURATION_RANGE.max} ms, got ${durationMs}`);
+      throw new TypeError(
+        `a job duration must be ${JOB_DURATION_RANGE.min}-${JOB_DURATION_RANGE.max} ms, got ${durationMs}`,
+      );
     }
-    const job: Job = { id: randomUUID().slice(0, 8), name: trimmed, durationMs: Math.round(durationMs), progress: 0, status: 'running', startedAt: Date.now() };
+    const job: Job = {
+      id: randomUUID().slice(0, 8),
+      name: trimmed,
+      durationMs: Math.round(durationMs),
+      progress: 0,
+      status: 'running',
+      startedAt: Date.now(),
+    };
     this.#jobs.set(job.id, job);
     this.#forgetOldest();
     const timer = setInterval(() => this.#advance(job), this.#tickMs);

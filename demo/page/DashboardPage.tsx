@@ -10,8 +10,8 @@ import type { Job } from '../jobs/jobRunner';
 import { SystemMetrics } from '../system/SystemCard';
 import type { SystemSample } from '../system/systemSampler';
 import { LiveStream } from './LiveStream';
-import type { PageContext } from './pageContext';
 import { PageScripts } from './PageScripts';
+import type { PageContext } from './pageContext';
 
 /** Everything the dashboard shows when it is first rendered. */
 export interface DashboardPageProps {
@@ -84,11 +84,21 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             </nav>
             <div class="stream-status">
               <span class="muted">Page stream</span>
-              <LiveStream context={context} channel={DashboardFeed.channelFor(dialect)} connectionId="dashboard" size="md" />
+              <LiveStream
+                context={context}
+                channel={DashboardFeed.channelFor(dialect)}
+                connectionId="dashboard"
+                size="md"
+              />
             </div>
           </header>
           <main class="grid">
-            <Card id="system" title="Live system" subtitle="This server process, pushed every second as out-of-band fragments" wide>
+            <Card
+              id="system"
+              title="Live system"
+              subtitle="This server process, pushed every second as out-of-band fragments"
+              wide
+            >
               <SystemMetrics samples={props.samples} />
             </Card>
             <Card id="jobs" title="Jobs" subtitle="One stream per job, closed when it ends">

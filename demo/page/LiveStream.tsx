@@ -29,12 +29,22 @@ export function LiveStream({ context, channel, connectionId, size = 'sm', labels
   const { dialect, timings } = context;
   return (
     <span class="live-stream">
-      <SseElement dialect={dialect} channel={channel} connectionId={connectionId} swap="none" class="live-stream-element" />
+      <SseElement
+        dialect={dialect}
+        channel={channel}
+        connectionId={connectionId}
+        swap="none"
+        class="live-stream-element"
+      />
       <ConnectionMonitor
         connectionId={connectionId}
         size={size}
         labels={labels}
-        config={{ heartbeatTimeoutMs: timings.heartbeatTimeoutMs, reconnectDelayMs: timings.reconnectDelayMs, maxReconnectAttempts: Number.POSITIVE_INFINITY }}
+        config={{
+          heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+          reconnectDelayMs: timings.reconnectDelayMs,
+          maxReconnectAttempts: Number.POSITIVE_INFINITY,
+        }}
       />
     </span>
   );

@@ -2,10 +2,10 @@ import express, { type Router } from 'express';
 import type { BoardStore } from '../board/boardStore';
 import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
 import type { JobRunner } from '../jobs/jobRunner';
-import type { SystemSampler } from '../system/systemSampler';
-import { dashboardCss } from './dashboardCss';
-import { DashboardPage } from './DashboardPage';
 import type { DemoBroadcaster } from '../streamMetadata';
+import type { SystemSampler } from '../system/systemSampler';
+import { DashboardPage } from './DashboardPage';
+import { dashboardCss } from './dashboardCss';
 
 /** What the page routes read. */
 export interface PageRouteOptions {
@@ -26,7 +26,9 @@ export function pageRoutes(options: PageRouteOptions): Router {
     const requested = req.query.dialect;
     const dialect = requested === undefined ? options.defaultDialect : parseDialect(requested);
     if (!dialect) {
-      res.status(400).json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
+      res
+        .status(400)
+        .json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
       return;
     }
     const html = await DashboardPage({

@@ -20,7 +20,14 @@ function coordinate(value: number): string {
  * A small line chart as inline SVG, rendered on the server: a line over a faint area, scaled
  * from `min` to the series' maximum, and a dot on the latest value.
  */
-export function Sparkline({ values, label, min = 0, floor = 1, width = 160, height = 36 }: SparklineProps): JSX.Element {
+export function Sparkline({
+  values,
+  label,
+  min = 0,
+  floor = 1,
+  width = 160,
+  height = 36,
+}: SparklineProps): JSX.Element {
   const top = Math.max(min + floor, ...values);
   const step = values.length > 1 ? width / (values.length - 1) : width;
   const pad = 3;
@@ -30,10 +37,22 @@ export function Sparkline({ values, label, min = 0, floor = 1, width = 160, heig
   const area = values.length > 0 ? `0,${height} ${line} ${coordinate((values.length - 1) * step)},${height}` : '';
   const last = values.at(-1);
   return (
-    <svg class="sparkline" viewBox={`0 0 ${width} ${height}`} width={String(width)} height={String(height)} role="img" aria-label={label} preserveAspectRatio="none">
+    <svg
+      class="sparkline"
+      viewBox={`0 0 ${width} ${height}`}
+      width={String(width)}
+      height={String(height)}
+      role="img"
+      aria-label={label}
+      preserveAspectRatio="none"
+    >
       <polygon class="sparkline-area" points={area} />
       <polyline class="sparkline-line" points={line} fill="none" />
-      {last === undefined ? '' : <circle class="sparkline-dot" cx={coordinate((values.length - 1) * step)} cy={coordinate(y(last))} r="2.5" />}
+      {last === undefined ? (
+        ''
+      ) : (
+        <circle class="sparkline-dot" cx={coordinate((values.length - 1) * step)} cy={coordinate(y(last))} r="2.5" />
+      )}
     </svg>
   );
 }

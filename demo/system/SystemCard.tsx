@@ -52,10 +52,39 @@ export function SystemMetrics({ samples, oob = false }: SystemMetricsProps): JSX
   const memoryBase = memory.length > 0 ? Math.max(0, Math.min(...memory) - 4) : 0;
   return (
     <div id={SYSTEM_METRICS_ID} class="metrics" hx-swap-oob={oob ? 'true' : undefined}>
-      <Metric name="CPU" testId="cpu" value={latest ? latest.cpuPercent.toFixed(1) : '–'} unit="%" values={series((s) => s.cpuPercent)} floor={10} />
-      <Metric name="Memory (RSS)" testId="memory" value={latest ? (latest.rssBytes / MiB).toFixed(1) : '–'} unit="MiB" values={memory} min={memoryBase} floor={8} />
-      <Metric name="Event-loop delay p99" testId="loop-delay" value={latest ? latest.loopDelayMs.toFixed(1) : '–'} unit="ms" values={series((s) => s.loopDelayMs)} floor={20} />
-      <Metric name="Open SSE connections" testId="connections" value={latest ? String(latest.connections) : '–'} unit="" values={series((s) => s.connections)} floor={4} />
+      <Metric
+        name="CPU"
+        testId="cpu"
+        value={latest ? latest.cpuPercent.toFixed(1) : '–'}
+        unit="%"
+        values={series((s) => s.cpuPercent)}
+        floor={10}
+      />
+      <Metric
+        name="Memory (RSS)"
+        testId="memory"
+        value={latest ? (latest.rssBytes / MiB).toFixed(1) : '–'}
+        unit="MiB"
+        values={memory}
+        min={memoryBase}
+        floor={8}
+      />
+      <Metric
+        name="Event-loop delay p99"
+        testId="loop-delay"
+        value={latest ? latest.loopDelayMs.toFixed(1) : '–'}
+        unit="ms"
+        values={series((s) => s.loopDelayMs)}
+        floor={20}
+      />
+      <Metric
+        name="Open SSE connections"
+        testId="connections"
+        value={latest ? String(latest.connections) : '–'}
+        unit=""
+        values={series((s) => s.connections)}
+        floor={4}
+      />
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { DashboardFeed } from '../dashboardFeed';
+import type { DemoBroadcaster } from '../streamMetadata';
 import { SystemMetrics } from './SystemCard';
 import type { SystemSampler } from './systemSampler';
-import type { DemoBroadcaster } from '../streamMetadata';
 
 /** What {@link startSystemPublisher} needs. */
 export interface SystemPublisherOptions {
@@ -31,7 +31,9 @@ export function liveFigures(sampler: SystemSampler, broadcaster: DemoBroadcaster
 export function startSystemPublisher({ sampler, broadcaster, intervalMs = 1000 }: SystemPublisherOptions): () => void {
   const tick = async (): Promise<void> => {
     sampler.sample();
-    const dashboards = broadcaster.connections().filter((connection) => DashboardFeed.dialectOf(connection.channel) !== undefined);
+    const dashboards = broadcaster
+      .connections()
+      .filter((connection) => DashboardFeed.dialectOf(connection.channel) !== undefined);
     if (dashboards.length === 0 || broadcaster.closed) return;
     const figures = await liveFigures(sampler, broadcaster);
     await Promise.all(dashboards.map((connection) => broadcaster.sendTo(connection.id, { data: figures })));

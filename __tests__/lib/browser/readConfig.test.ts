@@ -1,0 +1,42 @@
+import { readMonitorConfig } from '../../../lib/browser/readConfig';
+import { MONITOR_DEFAULTS } from '../../../lib/protocol/monitorContract';
+
+describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
+  it('reads a full config', () => {
+    const config = {
+      connectionId: 'a',
+      maxReconnectAttempts: null,
+      reconnectDelayMs: 5,
+      maxBackoffMultiplier: 2,
+      jitter: 0.5,
+      pauseWhenHidden: true,
+      reconnectWhenVisible: false,
+      heartbeatTimeoutMs: 10,
+      logToConsole: true,
+      callbacks: { connected: 'live' },
+    };
+    expect(readMonitorConfig(JSON.stringify(config))).toEqual(config);
+  });
+
+  it('falls back to the default for each bad value and ignores unknown keys and states', () => {
+    const text = JSON.stringify({
+      connectionId: 'a',
+      maxReconnectAttempts: -1,
+      reconnectDelayMs: 'soon',
+      maxBackoffMultiplier: 0,
+      jitter: 3,
+      pauseWhenHidden: 'yes',
+      heartbeatTimeoutMs: Number.NaN,
+      callbacks: { connected: 7, online: 'f', closed: 'done' },
+      extra: true,
+    });
+    expect(readMonitorConfig(text)).toEqual({ connectionId: 'a', ...MONITOR_DEFAULTS, callbacks: { closed: 'done' } });
+  });
+
+  it.each([null, '', 'not json', '[]', '"a"', '{}', '{"connectionId":""}', '{"connectionId":5}'])(
+    'gives undefined for %p',
+    (text) => {
+      expect(readMonitorConfig(text)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,225 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ConnectionMonitor } from '../../../../components/ConnectionMonitor';
+import type { Dialect } from '../../../../components/dialect';
+import type { MonitorOptions } from '../../../../components/monitorOptions';
+import { SseElement } from '../../../../components/SseElement';
+import { SseHead } from '../../../../components/SseHead';
+import { type Broadcaster, createBroadcaster } from '../../../../lib/broadcast/broadcaster';
+import { sseMiddleware } from '../../../../middleware/sseMiddleware';
+
+/** One monitored connection on a test page. */
+export interface PageConnection {
+  id: string;
+  /** Channel on the middleware, or a name under `/missing/`, which always answers 404. */
+  channel: string;
+  missing?: boolean;
+  config?: MonitorOptions;
+  closeEvent?: string;
+}
+
+/** A test page: its dialect, connections, and (when set) a strict nonce-based CSP. */
+export interface TestPageSpec {
+  dialect: Dialect;
+  connections: PageConnection[];
+  nonce?: string;
+}
+
+/** A stream request as the server saw it. */
+export interface StreamRequest {
+  channel: string;
+  /** The resume cursor it carried (`Last-Event-ID` header or `lastEventId` query). */
+  cursor: string | undefined;
+  /** Whether the response has closed. */
+  closed: boolean;
+}
+
+function TestPage({ spec }: { spec: TestPageSpec }): JSX.Element {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>monitor test</title>
+        <SseHead dialect={spec.dialect} nonce={spec.nonce} />
+      </head>
+      <body>
+        {spec.connections.map((connection) => (
+          <section>
+            <ConnectionMonitor connectionId={connection.id} config={connection.config} />
+            <SseElement
+              connectionId={connection.id}
+              {...(connection.missing ? { url: `/missing/${connection.channel}` } : { channel: connection.channel })}
+              dialect={spec.dialect}
+              swap="beforeend"
+              closeEvent={connection.closeEvent}
+            >
+              <p class="initial">waiting</p>
+            </SseElement>
+          </section>
+        ))}
+      </body>
+    </html>
+  );
+}
+
+/**
+ * A real Express app with `sseMiddleware()` serving test pages built from the components, that
+ * records every stream request and can be stopped and restarted on the same port while keeping
+ * its broadcaster (and so its history).
+ */
+export class MonitorTestServer {
+  readonly broadcaster: Broadcaster<undefined>;
+  readonly requests: StreamRequest[] = [];
+  readonly #app = express();
+  readonly #pages: TestPageSpec[] = [];
+  readonly #silenced = new Set<string>();
+  #server: Server;
+  #port = 0;
+  #waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  private constructor(keepAliveMs: number, historySize: number) {
+    this.broadcaster = createBroadcaster<undefined>({ history: { size: historySize } });
+    this.#app.get('/favicon.ico', (_req, res) => void res.status(204).end());
+    this.#app.get('/page/:index', (req, res) => {
+      const spec = this.#pages[Number(req.params.index)];
+      if (!spec) return void res.status(404).json({ error: 'no such page' });
+      if (spec.nonce) {
+        res.set(
+          'Content-Security-Policy',
+          `default-src 'self'; script-src 'nonce-${spec.nonce}'; style-src 'nonce-${spec.nonce}'; object-src 'none'; base-uri 'none'`,
+        );
+      }
+      res.type('html').send(`<!doctype html>${<TestPage spec={spec} />}`);
+    });
+    this.#app.get('/missing/:name', (req, res) => {
+      this.requests.push({ channel: String(req.params.name), cursor: undefined, closed: true });
+      this.#check();
+      res.status(404).json({ error: 'no such stream' });
+    });
+    this.#app.use('/sse', (req, res, next) => {
+      if (req.path.startsWith('/_')) return next();
+      const channel = req.path.slice(1);
+      const query = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
+      const record: StreamRequest = { channel, cursor: req.get('last-event-id') ?? query, closed: false };
+      this.requests.push(record);
+      res.once('close', () => {
+        record.closed = true;
+        this.#check();
+      });
+      this.#check();
+      if (this.#silenced.delete(channel)) {
+        // Headers and the first frames are out; from now on the socket holds everything back.
+        setImmediate(() => req.socket.cork());
+      }
+      next();
+    });
+    this.#app.use(sseMiddleware({ broadcaster: this.broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
+    this.#server = createServer(this.#app);
+  }
+
+  /** Starts on 127.0.0.1 and a free port; heartbeats every `keepAliveMs`; `historySize` events kept per channel. */
+  static async start(keepAliveMs = 250, historySize = 100): Promise<MonitorTestServer> {
+    const server = new MonitorTestServer(keepAliveMs, historySize);
+    await server.#listen(0);
+    server.#port = (server.#server.address() as AddressInfo).port;
+    return server;
+  }
+
+  /** `http://127.0.0.1:PORT` */
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Registers a page and returns its URL. */
+  addPage(spec: TestPageSpec): string {
+    this.#pages.push(spec);
+    return `${this.url}/page/${this.#pages.length - 1}`;
+  }
+
+  /** Stream requests for one channel, in order. */
+  requestsFor(channel: string): StreamRequest[] {
+    return this.requests.filter((request) => request.channel === channel);
+  }
+
+  /** Resolves once `predicate` holds over the recorded requests (checked on every request and close). */
+  waitForRequests(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; requests: ${JSON.stringify(this.requests)}`)),
+        timeoutMs,
+      );
+      const waiter = {
+        check: predicate,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      if (predicate()) waiter.resolve();
+      else this.#waiters.push(waiter);
+    });
+  }
+
+  /** The next stream on `channel` gets its headers, then nothing more while the socket stays open. */
+  silenceNextStream(channel: string): void {
+    this.#silenced.add(channel);
+  }
+
+  /** Publishes an `.item` fragment on `channel`. */
+  publishItem(channel: string, text: string): Promise<unknown> {
+    return this.broadcaster.publish(channel, { data: `<p class="item">${text}</p>` });
+  }
+
+  /** Publishes on `channel` a fragment whose out-of-band swap replaces the connection's own element. */
+  publishReplacement(dialect: Dialect, connection: PageConnection, text: string): Promise<{ id: string }> {
+    const replacement = (
+      <SseElement
+        connectionId={connection.id}
+        channel={connection.channel}
+        dialect={dialect}
+        swap="beforeend"
+        attributes={{ 'hx-swap-oob': 'outerHTML' }}
+      >
+        <p class="item" safe>
+          {text}
+        </p>
+      </SseElement>
+    );
+    return this.broadcaster.publish(connection.channel, { data: replacement });
+  }
+
+  /** Stops the HTTP server and drops every socket (streams included); the broadcaster lives on. */
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Listens again on the same port with the same app and broadcaster. */
+  async restart(): Promise<void> {
+    this.#server = createServer(this.#app);
+    await this.#listen(this.#port);
+  }
+
+  /** Closes every stream and the server. */
+  async close(): Promise<void> {
+    await this.broadcaster.close({ reconnect: false, reason: 'test over' });
+    if (this.#server.listening) await this.stop();
+  }
+
+  #listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  #check(): void {
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!waiter.check()) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+}

@@ -1,0 +1,323 @@
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import express from 'express';
+import { SseStream, type StreamOutcome } from '../../../lib/pipeline/sseStream';
+import { RecordingEventSource } from '../../support/eventSourceClient';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+/** Resolves when `signal` aborts: how a test source waits for "the stream is over". */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+const quiet = { keepAlive: { intervalMs: 0 }, retryMs: 60_000, retryJitterMs: 0 };
+
+describe('SseStream', () => {
+  let server: Server;
+  let url: string;
+  let route: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
+  const clients: RecordingEventSource[] = [];
+
+  beforeAll(async () => {
+    const app = express();
+    // Each test serves one stream; any reconnect after it is answered 204, which ends an EventSource.
+    app.get('/stream', (req, res) => {
+      const serve = route;
+      route = undefined;
+      if (!serve) return void res.status(204).end();
+      return serve(req, res);
+    });
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`;
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  function connect(types: string[]): RecordingEventSource {
+    const client = new RecordingEventSource(url, types);
+    clients.push(client);
+    return client;
+  }
+
+  it('streams a generator in order: initial message, transformed (named) events with ids, then the close event', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const stream = new SseStream<number>({
+      ...quiet,
+      initial: { event: 'state', data: 'starting' },
+      event: 'progress',
+      transform: (n) => (n === 2 ? null : n % 2 ? { data: { n }, id: `p${n}` } : `<b>${n}</b>`),
+    });
+    route = (req, res) =>
+      stream
+        .serve(
+          req,
+          res,
+          (async function* () {
+            for (let n = 0; n < 5; n += 1) yield n;
+          })(),
+        )
+        .then(outcome.resolve);
+    const client = connect(['state', 'progress', 'sse:close']);
+    await client.received(1, 'sse:close');
+    expect(client.events.map((event) => [event.type, event.data])).toEqual([
+      ['state', 'starting'],
+      ['progress', '<b>0</b>'],
+      ['progress', '{"n":1}'],
+      ['progress', '{"n":3}'],
+      ['progress', '<b>4</b>'],
+      ['sse:close', '{"reconnect":false,"reason":"done"}'],
+    ]);
+    expect(client.events.filter((event) => event.lastEventId !== '').map((event) => event.lastEventId)).toEqual([
+      'p1',
+      'p3',
+    ]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 4 });
+  });
+
+  it('calls the generator’s return() within one tick of the server seeing the client leave, and aborts the source', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const returnCallsWhenCloseSeen = deferred<number>();
+    const sourceFinished = deferred<boolean>();
+    const stream = new SseStream<number>(quiet);
+    route = (req, res) => {
+      let returnCalls = 0;
+      // Registered before serve(): this listener runs first, so one tick later serve's has run too.
+      res.once('close', () => process.nextTick(() => returnCallsWhenCloseSeen.resolve(returnCalls)));
+      return stream
+        .serve(req, res, (signal) => {
+          const generator = (async function* () {
+            try {
+              for (let n = 0; n < 1_000; n += 1) {
+                yield n;
+                if (n >= 2) await aborted(signal); // upstream is idle until the stream ends
+              }
+            } finally {
+              sourceFinished.resolve(signal.aborted);
+            }
+          })();
+          const original = generator.return.bind(generator);
+          generator.return = (value) => {
+            returnCalls += 1;
+            return original(value);
+          };
+          return generator;
+        })
+        .then(outcome.resolve);
+    };
+    const client = connect([]);
+    await client.received(3);
+    client.close();
+    expect(await returnCallsWhenCloseSeen.promise).toBe(1);
+    await expect(sourceFinished.promise).resolves.toBe(true);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'client', sent: 3 });
+    expect(client.data()).toEqual(['0', '1', '2']);
+  });
+
+  it('reports a throwing generator as a named error event (no error text leaks), logs it, and ends cleanly', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const logger = { error: jest.fn() };
+    const stream = new SseStream<string>({ ...quiet, logger });
+    let response: ServerResponse | undefined;
+    route = (req, res) => {
+      response = res;
+      return stream
+        .serve(
+          req,
+          res,
+          (async function* () {
+            yield 'one';
+            yield 'two';
+            throw new Error('database password is hunter2');
+          })(),
+        )
+        .then(outcome.resolve);
+    };
+    const client = connect(['sse:error', 'sse:close']);
+    await client.received(1, 'sse:close');
+    expect(client.events.map((event) => [event.type, event.data])).toEqual([
+      ['message', 'one'],
+      ['message', 'two'],
+      ['sse:error', '{"error":"stream failed"}'],
+      ['sse:close', '{"reconnect":false,"reason":"error"}'],
+    ]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'error', sent: 2 });
+    expect(response?.writableEnded).toBe(true);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'SseStream: source or transform failed',
+      expect.objectContaining({ message: 'database password is hunter2' }),
+    );
+    expect(JSON.stringify(client.events)).not.toContain('hunter2');
+  });
+
+  it('stops the source when the transform throws, with a custom error event and data', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const sourceFinished = deferred<void>();
+    const logger = { error: jest.fn() };
+    const stream = new SseStream<number>({
+      ...quiet,
+      logger,
+      errorEvent: 'job-error',
+      errorData: (error) => ({ failed: (error as Error).name }),
+      transform: (n) => {
+        if (n === 1) throw new RangeError('bad item');
+        return String(n);
+      },
+    });
+    route = (req, res) =>
+      stream
+        .serve(
+          req,
+          res,
+          (async function* () {
+            try {
+              for (let n = 0; n < 1_000; n += 1) yield n;
+            } finally {
+              sourceFinished.resolve();
+            }
+          })(),
+        )
+        .then(outcome.resolve);
+    const client = connect(['job-error', 'sse:close']);
+    await client.received(1, 'sse:close');
+    await sourceFinished.promise;
+    expect(client.events.map((event) => [event.type, event.data])).toEqual([
+      ['message', '0'],
+      ['job-error', '{"failed":"RangeError"}'],
+      ['sse:close', '{"reconnect":false,"reason":"error"}'],
+    ]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'error', sent: 1 });
+  });
+
+  it('streams a Node Readable: Buffers as UTF-8 text, objects as JSON', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const stream = new SseStream<Buffer | { step: number }>(quiet);
+    route = (req, res) =>
+      stream
+        .serve(req, res, Readable.from([Buffer.from('héllo'), { step: 2 }, Buffer.from('line 1\nline 2')]))
+        .then(outcome.resolve);
+    const client = connect(['sse:close']);
+    await client.received(1, 'sse:close');
+    expect(client.data()).toEqual(['héllo', '{"step":2}', 'line 1\nline 2']);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 3 });
+  });
+
+  it('ends a silent source after the idle timeout, aborting it, with a custom close message', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const stream = new SseStream<string>({ ...quiet, idleTimeoutMs: 50, closeMessage: { event: 'bye', data: 'idle' } });
+    route = (req, res) =>
+      stream
+        .serve(req, res, async function* (signal) {
+          yield 'first';
+          await aborted(signal);
+        })
+        .then(outcome.resolve);
+    const client = connect(['bye']);
+    await client.received(1, 'bye');
+    expect(client.events.map((event) => [event.type, event.data])).toEqual([
+      ['message', 'first'],
+      ['bye', 'idle'],
+    ]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'idle', sent: 1 });
+  });
+
+  it('sends keep-alive events while the source is quiet', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const stream = new SseStream<string>({ keepAlive: { intervalMs: 20 } });
+    route = (req, res) =>
+      stream
+        .serve(req, res, async function* (signal) {
+          await aborted(signal);
+          yield 'never sent';
+        })
+        .then(outcome.resolve);
+    const client = connect(['sse:heartbeat']);
+    await client.received(2, 'sse:heartbeat');
+    client.close();
+    await expect(outcome.promise).resolves.toEqual({ reason: 'client', sent: 0 });
+    expect(client.data()).toEqual([]);
+  });
+
+  it('pulls the next item only once the client has taken the previous one (backpressure)', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const backpressured = deferred<void>();
+    const needDrainWhenPulled: boolean[] = [];
+    const item = 'x'.repeat(64 * 1024);
+    const stream = new SseStream<string>(quiet);
+    route = (req, res) => {
+      const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+      res.write = ((chunk: Buffer) => {
+        const accepted = write(chunk);
+        if (!accepted) backpressured.resolve();
+        return accepted;
+      }) as typeof res.write;
+      return stream
+        .serve(
+          req,
+          res,
+          (async function* () {
+            for (let n = 0; n < 200; n += 1) {
+              yield item;
+              needDrainWhenPulled.push(res.writableNeedDrain);
+            }
+          })(),
+        )
+        .then(outcome.resolve);
+    };
+    // A raw client that does not read until the server's buffer is full, then reads everything.
+    const body = await new Promise<string>((resolve, reject) => {
+      get(url, (response) => {
+        response.pause();
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('close', () => resolve(text)); // also when the server cuts the stream
+        backpressured.promise.then(() => response.resume());
+      }).on('error', reject);
+    });
+    expect(body.split(`data: ${item}\n`).length - 1).toBe(200);
+    expect(needDrainWhenPulled).toHaveLength(200);
+    expect(needDrainWhenPulled.filter(Boolean)).toEqual([]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 200 });
+  });
+
+  it('refuses bad options and a source that is not async iterable, naming them', async () => {
+    expect(() => new SseStream({ idleTimeoutMs: -1 })).toThrow(
+      'SseStream: option "idleTimeoutMs" must be an integer >= 0, got -1',
+    );
+    expect(() => new SseStream({ event: 'a\nb' })).toThrow(
+      'SseStream: option "event" must be a string without CR, LF or NUL, got "a\\nb"',
+    );
+    expect(() => new SseStream({ transform: 'x' as never })).toThrow(
+      'SseStream: option "transform" must be a function',
+    );
+    expect(() => new SseStream({ maxBufferedBytes: 0 })).toThrow('maxBufferedBytes');
+    const stream = new SseStream();
+    await expect(stream.serve({} as never, {} as never, 42 as never)).rejects.toThrow(
+      'source must be an async iterable (or a function returning one), got 42',
+    );
+  });
+});

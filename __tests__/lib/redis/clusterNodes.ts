@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+const NODE_SOURCE = join(__dirname, '..', '..', 'support', 'redisClusterNode.ts');
+const START_TIMEOUT_MS = 30_000;
+let bundled: string | undefined;
+
+/** Bundles the node program once per test file (dependencies stay in node_modules). */
+function nodeScript(): string {
+  if (!bundled) {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'redis-cluster-node-')), 'redisClusterNode.js');
+    buildSync({
+      entryPoints: [NODE_SOURCE],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    bundled = outfile;
+  }
+  return bundled;
+}
+
+/** One running `redisClusterNode` child process. */
+export interface ClusterNode {
+  child: ChildProcess;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  processId: string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** POSTs JSON to a control route and answers the JSON reply with its status. */
+  post<T>(path: string, body: unknown): Promise<{ status: number; body: T }>;
+  /** GETs a JSON route. */
+  get<T>(path: string): Promise<T>;
+}
+
+/** Starts a cluster node process on Redis at `redisUrl` and resolves once it listens. */
+export function startClusterNode(redisUrl: string, keyPrefix: string): Promise<ClusterNode> {
+  const child = spawn(process.execPath, [nodeScript()], {
+    cwd: join(__dirname, '..', '..', '..'),
+    // Bundled to a scratch directory: packages resolve from the project's node_modules.
+    env: {
+      ...process.env,
+      NODE_PATH: join(__dirname, '..', '..', '..', 'node_modules'),
+      REDIS_URL: redisUrl,
+      KEY_PREFIX: keyPrefix,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cluster node did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((candidate) => candidate.startsWith('{"port"'));
+      if (!line) return;
+      clearTimeout(timer);
+      const { port, processId } = JSON.parse(line) as { port: number; processId: string };
+      const url = `http://127.0.0.1:${port}`;
+      resolve({
+        child,
+        url,
+        processId,
+        exited,
+        async post<T>(path: string, body: unknown) {
+          const response = await fetch(`${url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          return { status: response.status, body: (await response.json()) as T };
+        },
+        async get<T>(path: string) {
+          return (await (await fetch(`${url}${path}`)).json()) as T;
+        },
+      });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`cluster node exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+/** Stops a node that is still running (test clean-up). */
+export async function killClusterNode(node: ClusterNode): Promise<void> {
+  if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
+  await node.exited;
+}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { createDemoBus } from '../../../demo/createDemoBus';
+import { RedisServer } from '../../support/redisServer';
+
+const root = join(__dirname, '..', '..', '..');
+
+/** Which Redis client modules a fresh Node process has loaded after requiring `entry`. */
+function redisModulesLoadedBy(entry: string, scratch: string): string[] {
+  const outfile = join(scratch, `${entry.replace(/\W/g, '_')}.js`);
+  buildSync({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  const script = `require(${JSON.stringify(outfile)}); console.log(JSON.stringify(Object.keys(require.cache).filter((path) => /node_modules[\\\\/](redis|@redis)[\\\\/]/.test(path))));`;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as string[];
+}
+
+describe('entry points', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'entry-points-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('keeps the Redis client out of the main entry and in express-htmx-sse/redis', () => {
+    expect(redisModulesLoadedBy('index.ts', scratch)).toEqual([]);
+    expect(redisModulesLoadedBy('redis.ts', scratch).length).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    expect(manifest.exports['./redis']).toEqual({ types: './dist/redis.d.ts', default: './dist/redis.js' });
+    expect(manifest.peerDependenciesMeta.redis).toEqual({ optional: true });
+  });
+
+  it('gives the demo the in-memory bus without REDIS_URL and a connected Redis bus with it', async () => {
+    expect(await createDemoBus({})).toBeUndefined();
+    const redis = await RedisServer.start();
+    try {
+      const bus = await createDemoBus({ REDIS_URL: redis.url });
+      expect(bus?.state()).toMatchObject({ kind: 'redis', connected: true, keyPrefix: 'sse-demo:' });
+      await bus?.close();
+    } finally {
+      await redis.dispose();
+    }
+  });
+});

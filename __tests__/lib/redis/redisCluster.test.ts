@@ -1,0 +1,177 @@
+import { createClient } from 'redis';
+import { RecordingEventSource } from '../../support/eventSourceClient';
+import { RedisServer } from '../../support/redisServer';
+import { type ClusterNode, killClusterNode, startClusterNode } from './clusterNodes';
+import { pollUntil, settleWithin } from './settleWithin';
+
+interface Receipt {
+  id: string;
+  delivered: number;
+}
+
+interface StatsBody {
+  connections: number;
+  bus: {
+    kind: string;
+    connected: boolean;
+    cluster: {
+      connections: number;
+      processes: { processId: string; connections: number }[];
+      byChannel: Record<string, number>;
+    } | null;
+  };
+}
+
+describe('RedisBus across three server processes', () => {
+  let redis: RedisServer;
+  let nodes: ClusterNode[] = [];
+  const clients: RecordingEventSource[] = [];
+  const pick = (): ClusterNode => nodes[Math.floor(Math.random() * nodes.length)];
+
+  async function publish(node: ClusterNode, channel: string, data: string): Promise<Receipt> {
+    const { status, body } = await node.post<Receipt & { error?: string }>('/control/publish', { channel, data });
+    if (status !== 200) throw new Error(`publish failed: ${body.error}`);
+    return body;
+  }
+
+  function listen(node: ClusterNode, channel: string, headers: Record<string, string> = {}): RecordingEventSource {
+    const client = new RecordingEventSource(`${node.url}/sse/${channel}`, ['private', 'sse:gap'], headers);
+    clients.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    nodes = await Promise.all([0, 1, 2].map(() => startClusterNode(redis.url, 'cluster-test:')));
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all(nodes.map(killClusterNode));
+    await redis.dispose();
+  });
+
+  it('delivers 1,000 events published from random processes to 30 clients on 5 channels, each exactly once, in publish order', async () => {
+    const channels = ['c0', 'c1', 'c2', 'c3', 'c4'];
+    const listeners = Array.from({ length: 30 }, (_, i) => ({
+      channel: channels[i % 5],
+      client: listen(nodes[i % 3], channels[i % 5]),
+    }));
+    await settleWithin(Promise.all(listeners.map(({ client }) => client.opened())), 10_000, '30 clients open');
+
+    // One sequential chain per channel fixes the publish order; the five chains run side by side.
+    const published = await Promise.all(
+      channels.map(async (channel) => {
+        const receipts: { data: string; id: string }[] = [];
+        for (let n = 0; n < 200; n += 1) {
+          const data = `${channel}:${n}`;
+          receipts.push({ data, id: (await publish(pick(), channel, data)).id });
+        }
+        return receipts;
+      }),
+    );
+    await settleWithin(
+      Promise.all(listeners.map(({ client }) => client.received(200))),
+      30_000,
+      'every client receives its 200 events',
+    );
+
+    const byChannel = new Map(channels.map((channel, i) => [channel, published[i]]));
+    for (const { channel, client } of listeners) {
+      const expected = byChannel.get(channel)!;
+      expect(client.data()).toEqual(expected.map((event) => event.data));
+      // The ids every process put on the wire are the ids publish returned: one id space.
+      expect(client.events.map((event) => event.lastEventId)).toEqual(expected.map((event) => event.id));
+    }
+  });
+
+  it('replays exactly the missed events when a client moves from process A to process B with Last-Event-ID', async () => {
+    const [a, b] = nodes;
+    const first = listen(a, 'moving');
+    await first.opened();
+    await publish(pick(), 'moving', 'before');
+    await first.received(1);
+    const cursor = first.events[0].lastEventId;
+    first.close();
+
+    const missed: string[] = [];
+    for (let n = 0; n < 50; n += 1) {
+      missed.push(`missed:${n}`);
+      await publish(pick(), 'moving', `missed:${n}`);
+    }
+    const moved = listen(b, 'moving', { 'Last-Event-ID': cursor });
+    await settleWithin(moved.received(50), 10_000, 'the 50 missed events are replayed');
+    // A live event after the replay proves nothing else (duplicates, older events) came first.
+    await publish(pick(), 'moving', 'live');
+    await settleWithin(moved.received(51), 10_000, 'the live event follows the replay');
+    expect(moved.data()).toEqual([...missed, 'live']);
+    expect(moved.data('sse:gap')).toEqual([]);
+  });
+
+  it('sends to a connection held by another process, and aggregates every process connections in stats', async () => {
+    const [a, b, c] = nodes;
+    const target = listen(c, 'private-room');
+    const others = [listen(a, 'lobby'), listen(a, 'lobby'), listen(b, 'lobby'), listen(c, 'lobby')];
+    await Promise.all([target, ...others].map((client) => client.opened()));
+    const [held] = await c
+      .get<{ id: string; channel: string }[]>('/control/connections')
+      .then((list) => list.filter((entry) => entry.channel === 'private-room'));
+
+    const sent = await a.post<{ written: boolean }>('/control/send-to', {
+      connectionId: held.id,
+      event: 'private',
+      data: 'for your eyes only',
+    });
+    expect(sent.body).toEqual({ written: true });
+    await settleWithin(target.received(1, 'private'), 5000, 'the private event arrives');
+    expect(target.data('private')).toEqual(['for your eyes only']);
+    const nobody = await b.post<{ written: boolean }>('/control/send-to', {
+      connectionId: 'no-such-connection',
+      data: 'lost',
+    });
+    expect(nobody.body).toEqual({ written: false });
+
+    // Each process reports every 200 ms; the aggregate settles once all have reported these counts.
+    const stats = await pollUntil(async () => {
+      const body = (await (await fetch(`${a.url}/sse/_stats`)).json()) as StatsBody;
+      const cluster = body.bus.cluster;
+      return cluster && cluster.connections === 5 && cluster.processes.length === 3 ? body : undefined;
+    }, 'aggregated stats count 5 connections over 3 processes');
+    expect(stats.connections).toBe(2);
+    expect(stats.bus.cluster?.byChannel).toEqual({ lobby: 4, 'private-room': 1 });
+    expect(stats.bus.cluster?.processes.map((report) => report.processId).sort()).toEqual(
+      nodes.map((node) => node.processId).sort(),
+    );
+    const fresh = await b.get<{ connections: number }>('/control/cluster-stats');
+    expect(fresh.connections).toBe(5);
+  });
+
+  it('closes every Redis connection on broadcaster.close(), so each process exits on its own', async () => {
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    const busClients = async (): Promise<string[]> =>
+      (await admin.clientList())
+        .map((client) => client.name)
+        .filter((name) => nodes.some((node) => name.startsWith(`${node.processId}:`)));
+    try {
+      expect((await busClients()).sort()).toEqual(
+        nodes.flatMap((node) => [`${node.processId}:commands`, `${node.processId}:reader`]).sort(),
+      );
+      const watcher = listen(nodes[0], 'closing');
+      await watcher.opened();
+      await Promise.all(nodes.map((node) => node.post('/control/shutdown', {})));
+      const codes = await settleWithin(
+        Promise.all(nodes.map((node) => node.exited)),
+        15_000,
+        'every process exits without being killed',
+      );
+      expect(codes).toEqual([0, 0, 0]);
+      expect(await busClients()).toEqual([]);
+    } finally {
+      admin.destroy();
+    }
+  });
+});

@@ -1,0 +1,275 @@
+import { EventEmitter } from 'node:events';
+import { assertSingleLineField } from '../protocol/fieldValidation';
+import { CLOSE_EVENT, type CloseEventData, GAP_EVENT, type GapEventData } from '../protocol/protocolEvents';
+import { type EventData, serializeData } from '../protocol/serializeData';
+import { encodeEvent } from '../protocol/wireFormat';
+import { describeValue } from '../validation/describeValue';
+import { OptionReader } from '../validation/optionReader';
+import type { Bus, BusDelivery, ConnectionView, PublishReceipt, ReplayResult } from './bus';
+import { assertChannelName } from './channelName';
+import { newConnectionId } from './connectionId';
+import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
+import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
+import { MemoryBus } from './memoryBus';
+import { type ConnectionInfo, SseConnection } from './sseConnection';
+
+/** Options of {@link createBroadcaster}. */
+export interface BroadcasterOptions {
+  /** Where events go and history lives. Default: a {@link MemoryBus} with `history`. */
+  bus?: Bus;
+  /** History limits for the default in-memory bus (size default 1000 per channel). */
+  history?: EventHistoryOptions;
+  /** Bytes buffered for one slow client before it is evicted. Default 1 MiB. */
+  maxBufferedBytes?: number;
+}
+
+/** An event to publish. */
+export interface PublishMessage {
+  /** Event type (default: the client's `message` event). No CR, LF or NUL. */
+  event?: string;
+  /** Payload: text or JSX (also a promise of it), number, boolean or JSON-able object. */
+  data: EventData;
+}
+
+/** Who, among a channel's connections, receives an event. */
+export interface PublishOptions<M> {
+  /** Connection id(s) that must not receive it (e.g. the one whose action caused it). */
+  exclude?: string | readonly string[];
+  /** Receives only connections for which this returns true (this process only; see `Bus`). */
+  filter?: (connection: ConnectionView<M>) => boolean;
+}
+
+/** Options of {@link Broadcaster.connect}. */
+export interface ConnectOptions<M> {
+  /** Channel to listen to. */
+  channel: string;
+  /** App data kept with the connection (visible in stats and filters). */
+  metadata: M;
+  /** Cursor from `Last-Event-ID`: events after it are replayed first, or a gap event is sent. */
+  lastEventId?: string;
+  /**
+   * Called once when this stream ends, for any reason, after it left the registry (and after the
+   * `disconnect` event). It is given the connection because it may run during `connect` itself,
+   * before `connect` has returned it (a replay that overflows the client evicts it at once).
+   */
+  onClose?: (connection: SseConnection<M>, reason: CloseReason) => void;
+}
+
+/** Options of {@link Broadcaster.close}. */
+export interface BroadcasterCloseOptions {
+  /** Whether clients should come back: default true for `close` (a restart), false for `closeChannel` (finished). */
+  reconnect?: boolean;
+  /** Suggested wait before reconnecting, in ms. */
+  after?: number;
+  /** Free text for logs. */
+  reason?: string;
+}
+
+/** Broadcaster statistics: the registry's counts plus the bus's state. */
+export interface BroadcasterStats extends RegistryStats {
+  /** Events published through this broadcaster. */
+  published: number;
+  /** The bus's own view of its health. */
+  bus: ReturnType<Bus['state']>;
+}
+
+/** A published event, as reported by the `publish` event. */
+export interface PublishedEvent extends PublishReceipt {
+  channel: string;
+  event: string | undefined;
+}
+
+/** The events a broadcaster emits, typed. */
+export interface BroadcasterEvents<M> {
+  connect: [connection: ConnectionInfo<M>];
+  disconnect: [connection: ConnectionInfo<M>, reason: CloseReason];
+  publish: [event: PublishedEvent];
+}
+
+/** The close event for `options`, encoded once for every stream it ends. */
+function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean): Buffer {
+  const data: CloseEventData = { reconnect: options.reconnect ?? defaultReconnect };
+  if (options.after !== undefined) data.after = options.after;
+  if (options.reason !== undefined) data.reason = options.reason;
+  return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
+}
+
+/**
+ * Channels of event streams in one process, with delivery and history behind a {@link Bus}.
+ * Each event is serialized and encoded once; the same Buffer goes to every recipient.
+ */
+export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>> {
+  readonly #bus: Bus;
+  readonly #registry = new ConnectionRegistry<M>();
+  readonly #maxBufferedBytes: number;
+  #published = 0;
+  #closed = false;
+
+  /** Use {@link createBroadcaster}. */
+  constructor(options: BroadcasterOptions = {}) {
+    super();
+    const read = new OptionReader<BroadcasterOptions>('createBroadcaster', options);
+    this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
+    const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
+    this.#bus = read.raw('bus') ?? new MemoryBus(history);
+    this.#bus.attach({ deliver: this.#deliver, direct: this.#direct, stats: () => this.#registry.stats() });
+  }
+
+  /** Whether {@link close} has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Registers an open event stream (headers already sent, see `openEventStream`). Replays the
+   * history after `lastEventId` before any live event, or sends a gap event.
+   */
+  connect(target: EventStreamTarget, options: ConnectOptions<M>): SseConnection<M> {
+    if (this.#closed) throw new Error('broadcaster is closed');
+    assertChannelName(options.channel);
+    const connection = new SseConnection<M>(target, {
+      id: newConnectionId(),
+      channel: options.channel,
+      metadata: options.metadata,
+      maxBufferedBytes: this.#maxBufferedBytes,
+      onClose: this.#onConnectionClose,
+      whenClosed: options.onClose,
+    });
+    if (this.#registry.add(connection)) this.#bus.subscribe(connection.channel);
+    if (options.lastEventId !== undefined) this.#replayInto(connection, options.lastEventId);
+    this.emit('connect', connection.info());
+    return connection;
+  }
+
+  /**
+   * Publishes an event to every connection on `channel` (in every process, on a shared bus).
+   * @returns its id and how many local connections it was written to.
+   */
+  async publish(channel: string, message: PublishMessage, options: PublishOptions<M> = {}): Promise<PublishReceipt> {
+    if (this.#closed) throw new Error('broadcaster is closed');
+    assertChannelName(channel);
+    if (message === null || typeof message !== 'object')
+      throw new TypeError(`publish message must be { event?, data }, got ${describeValue(message)}`);
+    if (message.event !== undefined) assertSingleLineField('event', message.event);
+    const pending = serializeData(message.data);
+    const data = typeof pending === 'string' ? pending : await pending;
+    const exclude =
+      options.exclude === undefined
+        ? undefined
+        : typeof options.exclude === 'string'
+          ? [options.exclude]
+          : options.exclude;
+    const receipt = await this.#bus.publish({
+      channel,
+      event: message.event,
+      data,
+      exclude,
+      filter: options.filter as ((connection: ConnectionView) => boolean) | undefined,
+    });
+    this.#published += 1;
+    if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
+    return receipt;
+  }
+
+  /**
+   * Sends an event to one connection, wherever it is held. It is not kept in history and carries
+   * no id, so the client's replay cursor is unchanged. Resolves false when no such connection.
+   */
+  async sendTo(connectionId: string, message: PublishMessage): Promise<boolean> {
+    if (typeof connectionId !== 'string' || connectionId === '')
+      throw new TypeError(`connectionId must be a non-empty string, got ${describeValue(connectionId)}`);
+    if (message.event !== undefined) assertSingleLineField('event', message.event);
+    const pending = serializeData(message.data);
+    const data = typeof pending === 'string' ? pending : await pending;
+    const frame = encodeEvent({ event: message.event, data });
+    if (this.#direct(connectionId, frame)) return true;
+    return this.#bus.sendTo(connectionId, frame);
+  }
+
+  /** Snapshots of the open connections of this process, optionally of one channel. */
+  connections(channel?: string): ConnectionInfo<M>[] {
+    const source = channel === undefined ? this.#registry.all() : (this.#registry.inChannel(channel) ?? []);
+    return Array.from(source, (connection) => connection.info());
+  }
+
+  /** Counts for this process, and the bus's state. */
+  stats(): BroadcasterStats {
+    return { ...this.#registry.stats(), published: this.#published, bus: this.#bus.state() };
+  }
+
+  /** The retained events of `channel` after the cursor `since`, or a gap. */
+  history(channel: string, options: { since: string }): Promise<ReplayResult> {
+    assertChannelName(channel);
+    return this.#bus.replay(channel, options.since);
+  }
+
+  /**
+   * Ends every stream with a close event `{ reconnect, after, reason }`, then closes the bus.
+   * Pending writes are flushed before each response ends. Safe to call twice.
+   */
+  async close(options: BroadcasterCloseOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const frame = encodeCloseFrame(options, true);
+    for (const connection of [...this.#registry.all()]) connection.close(frame, 'server');
+    await this.#bus.close();
+  }
+
+  /**
+   * Ends every stream of one channel with a close event (e.g. a finished job), leaving the
+   * broadcaster open. Returns how many streams were closed.
+   */
+  closeChannel(channel: string, options: BroadcasterCloseOptions = {}): number {
+    assertChannelName(channel);
+    const members = this.#registry.inChannel(channel);
+    if (!members) return 0;
+    const frame = encodeCloseFrame(options, false);
+    const connections = [...members];
+    for (const connection of connections) connection.close(frame, 'server');
+    return connections.length;
+  }
+
+  readonly #deliver = (delivery: BusDelivery): number => {
+    const members = this.#registry.inChannel(delivery.channel);
+    if (!members) return 0;
+    const { frame, id, exclude, filter } = delivery;
+    const now = Date.now();
+    let written = 0;
+    for (const connection of members) {
+      if (exclude?.includes(connection.id)) continue;
+      if (filter && !filter(connection)) continue;
+      if (connection.write(frame, id, now)) written += 1;
+    }
+    return written;
+  };
+
+  readonly #direct = (connectionId: string, frame: Buffer): boolean => {
+    return this.#registry.get(connectionId)?.write(frame) ?? false;
+  };
+
+  readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
+    if (this.#registry.remove(connection, reason)) this.#bus.unsubscribe(connection.channel);
+    this.emit('disconnect', connection.info(), reason);
+  };
+
+  #replayInto(connection: SseConnection<M>, lastEventId: string): void {
+    connection.holdLive();
+    const release = (result: ReplayResult): void => {
+      if (result.kind === 'events') {
+        connection.releaseHeld(result.events);
+        return;
+      }
+      const gap: GapEventData = { lastEventId, latestId: result.latestId ?? null };
+      connection.releaseHeld([{ frame: encodeEvent({ event: GAP_EVENT, data: JSON.stringify(gap) }) }]);
+    };
+    this.#bus
+      .replay(connection.channel, lastEventId)
+      .then(release, () => release({ kind: 'gap', latestId: undefined }));
+  }
+}
+
+/** Creates a {@link Broadcaster}: the registry of open streams plus publishing through a bus. */
+export function createBroadcaster<M = unknown>(options: BroadcasterOptions = {}): Broadcaster<M> {
+  return new Broadcaster<M>(options);
+}

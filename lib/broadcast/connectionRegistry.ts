@@ -1,0 +1,101 @@
+import type { CloseReason } from './eventStreamWriter';
+import type { SseConnection } from './sseConnection';
+
+/** Counts over the registry's lifetime plus what is open now. */
+export interface RegistryStats {
+  /** Connections open now. */
+  connections: number;
+  /** Open connections per channel (channels with none are omitted). */
+  byChannel: Record<string, number>;
+  /** Connections ever opened. */
+  opened: number;
+  /** Connections closed, by reason. */
+  closed: Record<CloseReason, number>;
+  /** Frames written, to open and closed connections alike. */
+  eventsSent: number;
+  /** Bytes written, to open and closed connections alike. */
+  bytesSent: number;
+  /** Frames dropped (evicted or closed connections). */
+  droppedEvents: number;
+  /** Connections evicted because they would not read (same as `closed.evicted`). */
+  evictions: number;
+}
+
+/**
+ * Every open connection, indexed by id and by channel. A connection is added once and removed
+ * once; counters of removed connections are folded into the lifetime totals.
+ */
+export class ConnectionRegistry<M = unknown> {
+  readonly #byId = new Map<string, SseConnection<M>>();
+  readonly #byChannel = new Map<string, Set<SseConnection<M>>>();
+  #opened = 0;
+  readonly #closed: Record<CloseReason, number> = { client: 0, evicted: 0, server: 0 };
+  #retired = { eventsSent: 0, bytesSent: 0, droppedEvents: 0 };
+
+  /** Adds a connection; returns true when it is the first on its channel. */
+  add(connection: SseConnection<M>): boolean {
+    if (this.#byId.has(connection.id)) throw new Error(`connection ${connection.id} is already registered`);
+    this.#byId.set(connection.id, connection);
+    this.#opened += 1;
+    let members = this.#byChannel.get(connection.channel);
+    const first = !members;
+    if (!members) {
+      members = new Set();
+      this.#byChannel.set(connection.channel, members);
+    }
+    members.add(connection);
+    return first;
+  }
+
+  /** Removes a connection; returns true when its channel has no connections left. */
+  remove(connection: SseConnection<M>, reason: CloseReason): boolean {
+    if (this.#byId.get(connection.id) !== connection) return false;
+    this.#byId.delete(connection.id);
+    this.#closed[reason] += 1;
+    this.#retired.eventsSent += connection.eventsSent;
+    this.#retired.bytesSent += connection.bytesSent;
+    this.#retired.droppedEvents += connection.droppedEvents;
+    const members = this.#byChannel.get(connection.channel)!;
+    members.delete(connection);
+    if (members.size > 0) return false;
+    this.#byChannel.delete(connection.channel);
+    return true;
+  }
+
+  /** The open connection with this id. */
+  get(id: string): SseConnection<M> | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The open connections of one channel (live view; do not mutate). */
+  inChannel(channel: string): ReadonlySet<SseConnection<M>> | undefined {
+    return this.#byChannel.get(channel);
+  }
+
+  /** Every open connection. */
+  all(): IterableIterator<SseConnection<M>> {
+    return this.#byId.values();
+  }
+
+  /** Lifetime and current counts. */
+  stats(): RegistryStats {
+    const byChannel: Record<string, number> = {};
+    for (const [channel, members] of this.#byChannel) byChannel[channel] = members.size;
+    let { eventsSent, bytesSent, droppedEvents } = this.#retired;
+    for (const connection of this.#byId.values()) {
+      eventsSent += connection.eventsSent;
+      bytesSent += connection.bytesSent;
+      droppedEvents += connection.droppedEvents;
+    }
+    return {
+      connections: this.#byId.size,
+      byChannel,
+      opened: this.#opened,
+      closed: { ...this.#closed },
+      eventsSent,
+      bytesSent,
+      droppedEvents,
+      evictions: this.#closed.evicted,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * One open event stream in the registry: who it is (id, channel, the app's metadata), written
+ * through the bounded {@link EventStreamWriter}.
+ */
+import { type CloseReason, type EventStreamTarget, EventStreamWriter } from './eventStreamWriter';
+
+/** What a connection was created with. */
+export interface SseConnectionOptions<M> {
+  id: string;
+  channel: string;
+  metadata: M;
+  /** Bytes Node may hold for this client before it is evicted. */
+  maxBufferedBytes: number;
+  /** Called exactly once, when the stream ends for any reason (the registry's hook). */
+  onClose(connection: SseConnection<M>, reason: CloseReason): void;
+  /** The app's own callback, called once after `onClose`. */
+  whenClosed?: (connection: SseConnection<M>, reason: CloseReason) => void;
+}
+
+/** A read-only snapshot of a connection, for stats, filters and `connections()`. */
+export interface ConnectionInfo<M = unknown> {
+  id: string;
+  channel: string;
+  metadata: M;
+  createdAt: number;
+  lastActivityAt: number;
+  eventsSent: number;
+  bytesSent: number;
+  droppedEvents: number;
+  bufferedBytes: number;
+}
+
+/** See the module comment. */
+export class SseConnection<M = unknown> extends EventStreamWriter {
+  /** Connection id, unique in the broadcaster. */
+  readonly id: string;
+  /** Channel it listens to. */
+  readonly channel: string;
+  /** App data taken from the request (user id, …). */
+  readonly metadata: M;
+  readonly #onClose: SseConnectionOptions<M>['onClose'];
+  readonly #whenClosed: SseConnectionOptions<M>['whenClosed'];
+
+  /**
+   * @param target - the response to write to (headers already sent).
+   * @param options - identity, limits and the close callback.
+   */
+  constructor(target: EventStreamTarget, options: SseConnectionOptions<M>) {
+    super(target, options.maxBufferedBytes);
+    this.id = options.id;
+    this.channel = options.channel;
+    this.metadata = options.metadata;
+    this.#onClose = options.onClose;
+    this.#whenClosed = options.whenClosed;
+  }
+
+  /** A snapshot for stats and filters. */
+  info(): ConnectionInfo<M> {
+    return {
+      id: this.id,
+      channel: this.channel,
+      metadata: this.metadata,
+      createdAt: this.createdAt,
+      lastActivityAt: this.lastActivityAt,
+      eventsSent: this.eventsSent,
+      bytesSent: this.bytesSent,
+      droppedEvents: this.droppedEvents,
+      bufferedBytes: this.bufferedBytes,
+    };
+  }
+
+  protected override closed(reason: CloseReason): void {
+    this.#onClose(this, reason);
+    this.#whenClosed?.(this, reason);
+  }
+}

@@ -1,0 +1,127 @@
+import { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
+
+/** Who drives a {@link ManagedEventSource} (a monitor's htmx 2 binding). */
+export interface SourceController {
+  opened(): void;
+  /** A relayed event of `type`, with the stream cursor the browser reported for it. */
+  received(type: string, data: string, lastEventId: string): void;
+  failed(reason: string): void;
+  /** The htmx extension closed the source (its `sse-close` event, or cleanup). */
+  closedByOwner(): void;
+}
+
+type SourceHandler = ((this: ManagedEventSource, event: Event) => unknown) | null;
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+/** Events the controller must see even when no page code listens to them. */
+const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT];
+
+/**
+ * What `htmx-ext-sse` gets from `htmx.createEventSource` for a monitored element: one object for
+ * the element's whole life, behind which the monitor swaps real `EventSource`s on reconnect.
+ * The extension's listeners stay registered here and are re-attached to each new EventSource, so
+ * nothing is rebound and no old EventSource is left open. Failures go to the controller instead
+ * of `onerror`, so the extension never starts its own (unbounded, jitter-free) retry loop.
+ * Without a controller it behaves like a plain EventSource.
+ */
+export class ManagedEventSource {
+  /** Same values as `EventSource`, which the extension compares against. */
+  static readonly CONNECTING = CONNECTING;
+  static readonly OPEN = OPEN;
+  static readonly CLOSED = CLOSED;
+  /** The URL the extension asked for (without any resume cursor). */
+  readonly url: string;
+  /** Sent with every connection, like the extension's own default. */
+  readonly withCredentials = true;
+  /** Seen by the extension: CONNECTING while the monitor reconnects, CLOSED only when closed. */
+  readyState: number = CONNECTING;
+  /** Set by the extension: fires `htmx:sseOpen`. */
+  onopen: SourceHandler = null;
+  /** Set by the extension: fires `htmx:sseError` (used only without a controller). */
+  onerror: SourceHandler = null;
+  readonly #listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  #native: EventSource | undefined;
+  #controller: SourceController | undefined;
+
+  /** @param url - the `sse-connect` URL. */
+  constructor(url: string) {
+    this.url = url;
+  }
+
+  /** Puts a controller in charge (or removes it). */
+  control(controller: SourceController | undefined): void {
+    this.#controller = controller;
+  }
+
+  /** Registers a listener, as on an EventSource; it survives reconnects. */
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+    if (!listener) return;
+    let set = this.#listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(type, set);
+      if (!PROTOCOL_EVENTS.includes(type)) this.#native?.addEventListener(type, this.#relay);
+    }
+    set.add(listener);
+  }
+
+  /** Removes a listener. */
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+    if (listener) this.#listeners.get(type)?.delete(listener);
+  }
+
+  /** Opens a fresh EventSource on `url` (the controller adds the resume cursor), closing any previous one. */
+  open(url: string = this.url): void {
+    this.#native?.close();
+    const native = new EventSource(url, { withCredentials: this.withCredentials });
+    this.#native = native;
+    this.readyState = CONNECTING;
+    for (const type of new Set([...this.#listeners.keys(), ...PROTOCOL_EVENTS]))
+      native.addEventListener(type, this.#relay);
+    native.onopen = (event) => {
+      if (native !== this.#native) return;
+      this.readyState = OPEN;
+      this.#controller?.opened();
+      this.onopen?.call(this, event);
+    };
+    native.onerror = (event) => {
+      if (native !== this.#native) return;
+      if (this.#controller) {
+        const reason = native.readyState === CLOSED ? 'refused' : 'lost';
+        // Closing at once stops the browser's own retry: the controller decides when to retry.
+        this.drop();
+        this.#controller.failed(reason);
+        return;
+      }
+      this.readyState = native.readyState;
+      this.onerror?.call(this, event);
+    };
+  }
+
+  /** Closes the current EventSource but stays CONNECTING: the controller reconnects later. */
+  drop(): void {
+    this.#native?.close();
+    this.#native = undefined;
+    if (this.readyState !== CLOSED) this.readyState = CONNECTING;
+  }
+
+  /** Closes for good; called by the extension (close event, cleanup) or by the controller. */
+  close(): void {
+    this.drop();
+    if (this.readyState === CLOSED) return;
+    this.readyState = CLOSED;
+    this.#controller?.closedByOwner();
+  }
+
+  readonly #relay = (event: Event): void => {
+    const message = event as MessageEvent<string>;
+    this.#controller?.received(message.type, message.data, message.lastEventId);
+    for (const listener of [...(this.#listeners.get(message.type) ?? [])]) {
+      if (typeof listener === 'function') listener.call(this, message);
+      else listener.handleEvent(message);
+    }
+  };
+}

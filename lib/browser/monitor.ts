@@ -1,0 +1,13 @@
+/**
+ * Entry of the browser monitor runtime (built to `dist/browser/monitor.js`, served as
+ * `{prefix}/_assets/monitor.js`). Load it once per page after htmx and its SSE extension; a
+ * second copy on the same page does nothing. The page API is `window.sseMonitor`.
+ */
+import { type MonitorApi, MonitorRuntime } from './monitorRuntime';
+
+const page = window as { sseMonitor?: MonitorApi };
+if (!page.sseMonitor) {
+  const runtime = new MonitorRuntime();
+  page.sseMonitor = runtime;
+  runtime.start();
+}

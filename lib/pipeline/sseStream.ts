@@ -1,0 +1,275 @@
+/**
+ * One request, one event stream fed by a source: an async generator, any async iterable, or a
+ * Node `Readable` (the per-job progress stream, a log tail, an LLM answer). Unlike a channel, it
+ * is not shared: the source is pulled at the pace the client reads (the next item is requested
+ * once the previous one is written and, if Node's buffer is full, drained).
+ *
+ * Ending: when the source is done (reason `done`), throws (`error`), stays silent past the idle
+ * timeout (`idle`), or the client leaves (`client`) or stops reading (`evicted`). On every ending
+ * the iterator's `return()` is called at once (and the `AbortSignal` given to a source factory
+ * fires), so upstream work stops even while the source is waiting for its next item. An error
+ * is logged and sent as a named error event (by default with a generic message, never the
+ * error's text); then, unless the client is gone, the close message is sent and the response
+ * ends normally.
+ */
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, EventStreamWriter } from '../broadcast/eventStreamWriter';
+import { KeepAlive, type KeepAliveOptions } from '../broadcast/keepAlive';
+import { SINGLE_LINE } from '../protocol/fieldValidation';
+import { type OpenEventStreamOptions, openEventStream } from '../protocol/openEventStream';
+import { CLOSE_EVENT, type CloseEventData } from '../protocol/protocolEvents';
+import { type EventData, serializeData } from '../protocol/serializeData';
+import { encodeEvent } from '../protocol/wireFormat';
+import { describeValue } from '../validation/describeValue';
+import { OptionReader } from '../validation/optionReader';
+
+/** Name of the event sent when the source or the transform throws. */
+export const STREAM_ERROR_EVENT = 'sse:error';
+
+/** One message of a stream. */
+export interface StreamMessage {
+  /** Event type; default the stream's `event` option (unset: the client's `message` event). */
+  event?: string;
+  /** Payload: text or JSX (also a promise of it), number, boolean or JSON-able object. */
+  data: EventData;
+  /** Event id, echoed by a reconnecting client as `Last-Event-ID`. */
+  id?: string;
+}
+
+/** Why a stream ended. */
+export type StreamEndReason = 'done' | 'error' | 'idle' | CloseReason;
+
+/** What {@link SseStream.serve} resolves to once the response is over. */
+export interface StreamOutcome {
+  /** Why it ended. */
+  reason: StreamEndReason;
+  /** Messages written from the source (not counting initial, keep-alive, error or close messages). */
+  sent: number;
+}
+
+/** A source, or a factory given a signal that aborts when the stream ends early. */
+export type StreamSource<T> = AsyncIterable<T> | ((signal: AbortSignal) => AsyncIterable<T>);
+
+/** Where errors are logged. */
+export interface StreamLogger {
+  error(message: string, error: unknown): void;
+}
+
+/** Options of {@link SseStream}. */
+export interface SseStreamOptions<T> extends OpenEventStreamOptions {
+  /** Sent before anything from the source (e.g. the current state). Default: none. */
+  initial?: StreamMessage;
+  /** Event type of source messages that do not name one. Default: unnamed (`message`). */
+  event?: string;
+  /**
+   * Turns an item into a message: return markup or a {@link StreamMessage}, or null/undefined to
+   * skip the item. Default: a `Buffer` as UTF-8 text, anything else as event data (text, or JSON).
+   */
+  transform?: (
+    item: T,
+    index: number,
+  ) => StreamMessage | string | null | undefined | Promise<StreamMessage | string | null | undefined>;
+  /** Keep-alives while the source is quiet. Default: a named `sse:heartbeat` every 15 s. */
+  keepAlive?: KeepAliveOptions;
+  /** Ends the stream when the source yields nothing for this many ms. Default 0 (never). */
+  idleTimeoutMs?: number;
+  /**
+   * Sent last when the stream ends while the client is there, or `false`. Default: the protocol
+   * close event `sse:close` with `{ reconnect: false, reason }`, so clients do not reconnect.
+   */
+  closeMessage?: StreamMessage | false;
+  /** Event type of the error event. Default {@link STREAM_ERROR_EVENT}. */
+  errorEvent?: string;
+  /** Data of the error event. Default `{ "error": "stream failed" }`. */
+  errorData?: (error: unknown) => EventData;
+  /** Bytes Node may buffer for a client that is not reading before it is evicted. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Where source and transform errors are logged. Default `console`. */
+  logger?: StreamLogger;
+}
+
+type Request = Parameters<typeof openEventStream>[0];
+type Response = Parameters<typeof openEventStream>[1];
+
+/** The writer of one served stream: its end is the stream's end. */
+class IterableStreamWriter extends EventStreamWriter {
+  readonly #onEnd: (reason: CloseReason) => void;
+
+  constructor(target: ServerResponse, maxBufferedBytes: number, onEnd: (reason: CloseReason) => void) {
+    super(target, maxBufferedBytes);
+    this.#onEnd = onEnd;
+  }
+
+  protected override closed(reason: CloseReason): void {
+    this.#onEnd(reason);
+  }
+}
+
+/**
+ * Serves sources as event streams, one per request, with shared options and one keep-alive timer.
+ *
+ * ```ts
+ * const progress = new SseStream<number>({ transform: (percent) => <JobProgress jobId={id} value={percent} oob /> });
+ * app.get('/jobs/:id/progress', (req, res) => progress.serve(req, res, (signal) => watchJob(req.params.id, signal)));
+ * ```
+ */
+export class SseStream<T = unknown> {
+  readonly #options: SseStreamOptions<T>;
+  readonly #keepAlive: KeepAlive;
+  readonly #maxBufferedBytes: number;
+  readonly #idleTimeoutMs: number;
+
+  /** @throws TypeError naming a bad option. */
+  constructor(options: SseStreamOptions<T> = {}) {
+    const read = new OptionReader<SseStreamOptions<T>>('SseStream', options);
+    this.#idleTimeoutMs = read.integer('idleTimeoutMs', 0);
+    this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
+    read.optionalFunction('transform');
+    const logger = read.raw('logger');
+    if (logger !== undefined && typeof logger?.error !== 'function')
+      throw read.error('logger', 'an object with an error method', logger);
+    read.string('event', '', SINGLE_LINE, 'a string without CR, LF or NUL');
+    read.string('errorEvent', '', SINGLE_LINE, 'a string without CR, LF or NUL');
+    this.#keepAlive = new KeepAlive(options.keepAlive);
+    this.#options = options;
+  }
+
+  /**
+   * Opens the event stream on `res` and feeds it from `source` until one side ends. Once the
+   * stream is open it never rejects: errors are logged and sent as the error event.
+   * @throws TypeError (a rejection, before anything is written) when `source` is not async iterable.
+   */
+  async serve(req: Request, res: Response, source: StreamSource<T>): Promise<StreamOutcome> {
+    const abort = new AbortController();
+    const iterable = typeof source === 'function' ? source(abort.signal) : source;
+    if (iterable === null || typeof iterable !== 'object' || typeof iterable[Symbol.asyncIterator] !== 'function') {
+      throw new TypeError(
+        `SseStream source must be an async iterable (or a function returning one), got ${describeValue(iterable)}`,
+      );
+    }
+    const iterator = iterable[Symbol.asyncIterator]();
+    let ended: StreamEndReason | undefined;
+    let onEnd: (reason: StreamEndReason) => void = () => {};
+    const endedEarly = new Promise<StreamEndReason>((resolve) => {
+      onEnd = resolve;
+    });
+    // Stops the source now (not after the pending item) and wakes the loop below. return() on a
+    // source that is already done or has thrown is a no-op, so it is called on every ending.
+    const end = (reason: StreamEndReason): void => {
+      if (ended) return;
+      ended = reason;
+      abort.abort();
+      const failed = (error: unknown): void => this.#log(`SseStream: source return() failed after "${reason}"`, error);
+      try {
+        Promise.resolve(iterator.return?.()).catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+      onEnd(reason);
+    };
+
+    openEventStream(req, res, this.#options);
+    // Bounded writes, eviction of clients that stop reading, and keep-alive; no registry.
+    const connection = new IterableStreamWriter(res as ServerResponse, this.#maxBufferedBytes, end);
+    this.#keepAlive.add(connection);
+    if (res.destroyed) end('client');
+
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdle = (): void => {
+      if (this.#idleTimeoutMs === 0) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => end('idle'), this.#idleTimeoutMs);
+      idleTimer.unref();
+    };
+
+    let sent = 0;
+    try {
+      if (this.#options.initial) await this.#write(connection, this.#options.initial);
+      for (let index = 0; !ended; index += 1) {
+        armIdle();
+        const pending = iterator.next();
+        pending.catch(() => {}); // when the stream ends first, a later rejection is not ours to report
+        const step = await Promise.race([pending, endedEarly]);
+        clearTimeout(idleTimer); // idle measures the source's silence, not the client's reading
+        if (typeof step === 'string' || step.done) break;
+        const message = await this.#transform(step.value, index);
+        if (ended) break;
+        if (message && (await this.#write(connection, message))) sent += 1;
+        // Aborted (and its listener removed) when the stream ends while waiting.
+        if ((res as ServerResponse).writableNeedDrain && !ended)
+          await once(res as ServerResponse, 'drain', { signal: abort.signal }).catch(() => {});
+      }
+      end('done');
+    } catch (error) {
+      end('error');
+      this.#log('SseStream: source or transform failed', error);
+      await this.#write(connection, {
+        event: this.#options.errorEvent ?? STREAM_ERROR_EVENT,
+        data: this.#errorData(error),
+      }).catch((failure: unknown) => this.#log('SseStream: the error event could not be sent', failure));
+    } finally {
+      clearTimeout(idleTimer);
+    }
+    const reason = ended ?? 'done';
+    if (connection.isOpen && reason !== 'client' && reason !== 'evicted') {
+      const close = await this.#closeFrame(reason).catch((failure: unknown) => {
+        this.#log('SseStream: the close message could not be sent', failure);
+        return undefined;
+      });
+      connection.close(close, 'server');
+    }
+    this.#keepAlive.delete(connection);
+    return { reason, sent };
+  }
+
+  async #transform(item: T, index: number): Promise<StreamMessage | undefined> {
+    const transform = this.#options.transform;
+    if (!transform)
+      return { event: this.#options.event, data: Buffer.isBuffer(item) ? item.toString('utf8') : (item as EventData) };
+    const result = await transform(item, index);
+    if (result === null || result === undefined) return undefined;
+    if (typeof result === 'string') return { event: this.#options.event, data: result };
+    if (typeof result !== 'object' || !('data' in result))
+      throw new TypeError(
+        `SseStream transform must return markup or { event?, data, id? }, got ${describeValue(result)}`,
+      );
+    return { event: this.#options.event, ...result };
+  }
+
+  /** Serializes and writes one message; false when the connection is gone. */
+  async #write(connection: EventStreamWriter, message: StreamMessage): Promise<boolean> {
+    const pending = serializeData(message.data);
+    const data = typeof pending === 'string' ? pending : await pending;
+    return connection.write(encodeEvent({ event: message.event, id: message.id, data }));
+  }
+
+  async #closeFrame(reason: StreamEndReason): Promise<Buffer | undefined> {
+    const custom = this.#options.closeMessage;
+    if (custom === false) return undefined;
+    if (custom) {
+      const pending = serializeData(custom.data);
+      return encodeEvent({
+        event: custom.event,
+        id: custom.id,
+        data: typeof pending === 'string' ? pending : await pending,
+      });
+    }
+    const data: CloseEventData = { reconnect: false, reason };
+    return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
+  }
+
+  #errorData(error: unknown): EventData {
+    if (!this.#options.errorData) return { error: 'stream failed' };
+    try {
+      return this.#options.errorData(error);
+    } catch (failure) {
+      this.#log('SseStream: errorData failed', failure);
+      return { error: 'stream failed' };
+    }
+  }
+
+  #log(message: string, error: unknown): void {
+    (this.#options.logger ?? console).error(message, error);
+  }
+}

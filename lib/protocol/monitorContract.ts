@@ -1,0 +1,136 @@
+/**
+ * What the server-rendered components and the browser monitor runtime agree on: the states, the
+ * config carried in a `data-*` attribute, the DOM attributes and events, and the asset names.
+ * Imported by both sides, so it must stay free of Node and DOM types.
+ */
+
+/** Every state a monitored connection can be in, in the order the status indicator lists them. */
+export const CONNECTION_STATES = [
+  'connecting',
+  'connected',
+  'reconnecting',
+  'disconnected',
+  'error',
+  'closed',
+] as const;
+
+/**
+ * State of one monitored connection:
+ * `connecting` (first connection or a resume), `connected`, `reconnecting` (waiting for or making
+ * attempt n), `disconnected` (paused on purpose, e.g. while the page is hidden), `error` (gave up
+ * after the attempt limit), `closed` (the server or the app ended it; no retries).
+ */
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** The two htmx dialects the components render for. */
+export const DIALECTS = ['htmx2', 'htmx4'] as const;
+
+/** `htmx2`: htmx 2 with `htmx-ext-sse`. `htmx4`: htmx 4 with its `hx-sse` extension. */
+export type Dialect = (typeof DIALECTS)[number];
+
+/** The monitor configuration as it travels to the browser (JSON in {@link MONITOR_CONFIG_ATTRIBUTE}). */
+export interface MonitorConfigData {
+  /** The connection this monitor watches (its element is `sse-element-{connectionId}`). */
+  connectionId: string;
+  /** Reconnect attempts per outage before giving up (state `error`); `null` means no limit. */
+  maxReconnectAttempts: number | null;
+  /** Delay before the first reconnect attempt, in ms; doubled on each further attempt. */
+  reconnectDelayMs: number;
+  /** The delay never exceeds `reconnectDelayMs * maxBackoffMultiplier`. */
+  maxBackoffMultiplier: number;
+  /** Random spread of each delay, as a fraction: 0.3 means ±30 %. */
+  jitter: number;
+  /** Close the stream while the page is hidden and reopen it when visible again. */
+  pauseWhenHidden: boolean;
+  /** When the page becomes visible, skip any backoff wait and reconnect at once. */
+  reconnectWhenVisible: boolean;
+  /** Silence (no event, no heartbeat) longer than this counts as a dead connection; 0 turns it off. */
+  heartbeatTimeoutMs: number;
+  /** Log state changes with `console.info`. */
+  logToConsole: boolean;
+  /** Names of global functions (`window[name]`) called with the state event's detail, per state. */
+  callbacks: Partial<Record<ConnectionState, string>>;
+}
+
+/** Defaults of every monitor option but `connectionId`. */
+export const MONITOR_DEFAULTS: Readonly<Omit<MonitorConfigData, 'connectionId'>> = Object.freeze({
+  maxReconnectAttempts: 10,
+  reconnectDelayMs: 1000,
+  maxBackoffMultiplier: 32,
+  jitter: 0.3,
+  pauseWhenHidden: false,
+  reconnectWhenVisible: true,
+  heartbeatTimeoutMs: 45_000,
+  logToConsole: false,
+  callbacks: {},
+});
+
+/** Attribute holding the monitor config (JSON) on the status container. */
+export const MONITOR_CONFIG_ATTRIBUTE = 'data-sse-monitor';
+/** Attribute with the current state, on the status container. */
+export const STATE_ATTRIBUTE = 'data-sse-state';
+/** Attribute naming the state an indicator child stands for. */
+export const INDICATOR_STATE_ATTRIBUTE = 'data-sse-for';
+/** Attribute with the current reconnect attempt, on the status container. */
+export const ATTEMPT_ATTRIBUTE = 'data-sse-attempt';
+/** Marks an element whose text the runtime sets to the attempt ("2" or "2/10"). */
+export const ATTEMPT_TEXT_ATTRIBUTE = 'data-sse-attempt-text';
+/** Attribute with the connection id on the connect element. */
+export const CONNECTION_ID_ATTRIBUTE = 'data-sse-connection';
+
+/** DOM event dispatched on the connect element on every state change. */
+export const STATE_DOM_EVENT = 'sse-monitor:state';
+/** DOM event dispatched on the connect element when the server reports a replay gap. */
+export const GAP_DOM_EVENT = 'sse-monitor:gap';
+
+/** `detail` of {@link STATE_DOM_EVENT}. */
+export interface MonitorStateDetail {
+  connectionId: string;
+  state: ConnectionState;
+  /** Reconnect attempt of the current outage (0 while connected). */
+  attempt: number;
+  /** For `reconnecting`: how long the monitor waits before this attempt, in ms. */
+  delayMs?: number;
+}
+
+/** `detail` of {@link GAP_DOM_EVENT}: the server could not replay from the page's cursor. */
+export interface MonitorGapDetail {
+  connectionId: string;
+  /** The cursor the page came back with. */
+  lastEventId: string;
+  /** The newest id on the channel (live events continue after it). */
+  latestId: string | null;
+}
+
+/** File names served under `{prefix}/_assets/`. */
+export const ASSET_FILES = Object.freeze({
+  htmx2: 'htmx2.js',
+  htmx2Sse: 'htmx-ext-sse.js',
+  htmx4: 'htmx4.js',
+  htmx4Sse: 'hx-sse.js',
+  monitor: 'monitor.js',
+  styles: 'sse-status.css',
+});
+
+const ELEMENT_ID_PREFIX = 'sse-element-';
+const STATUS_ID_PREFIX = 'sse-status-';
+
+function assertConnectionId(connectionId: unknown): asserts connectionId is string {
+  if (typeof connectionId !== 'string' || connectionId === '') {
+    throw new TypeError(
+      `connectionId must be a non-empty string, got ${typeof connectionId === 'string' ? '""' : String(connectionId)}`,
+    );
+  }
+}
+
+/** Id of the SSE-connected element of a connection: `sse-element-{connectionId}`. */
+export function sseElementId(connectionId: string): string {
+  assertConnectionId(connectionId);
+  return ELEMENT_ID_PREFIX + connectionId;
+}
+
+/** Id of the status container of a connection: `sse-status-{connectionId}`. */
+export function sseStatusId(connectionId: string): string {
+  assertConnectionId(connectionId);
+  return STATUS_ID_PREFIX + connectionId;
+}

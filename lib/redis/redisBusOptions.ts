@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RedisClientOptions } from 'redis';
+import { type EventHistoryOptions, resolveHistoryLimits } from '../broadcast/eventHistory';
+import { OptionReader } from '../validation/optionReader';
+
+/** node-redis client options the bus passes through (everything but what the bus sets itself). */
+export type RedisBusClientOptions = Omit<
+  RedisClientOptions,
+  'url' | 'name' | 'disableOfflineQueue' | 'keyPrefix' | 'RESP'
+>;
+
+/** Options of `new RedisBus(options)`. */
+export interface RedisBusOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`. Default: node-redis's default (`localhost:6379`). */
+  url?: string;
+  /** Further node-redis options (socket, TLS, username, password, database, reconnect strategy, …). */
+  clientOptions?: RedisBusClientOptions;
+  /** Prefix of every key the bus writes. Default `sse:`. Use one per app sharing a Redis. */
+  keyPrefix?: string;
+  /**
+   * Per-channel history. `size` (default 1000) is an approximate `MAXLEN` (Redis may keep a few
+   * more); `maxAgeMs` also trims by age with `MINID` (default: no age limit).
+   */
+  history?: EventHistoryOptions;
+  /** `publish`, `sendTo` and `history` reject when Redis has not answered within this. Default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** How long one blocking read waits before it is reissued. Default 5000 ms. */
+  blockMs?: number;
+  /** Entries read per stream per read. Default 100. */
+  readCount?: number;
+  /** How often this process reports its stats (kept for 3 intervals). Default 5000 ms. */
+  statsIntervalMs?: number;
+  /** Names this process in Redis (client names, stats). Default `<hostname>:<pid>:<random>`. */
+  processId?: string;
+  /** Receives connection and command errors (the bus keeps going; `state().lastError` shows the latest). */
+  onError?: (error: Error) => void;
+}
+
+/** {@link RedisBusOptions} with every default applied. */
+export interface ResolvedRedisBusOptions {
+  url: string | undefined;
+  clientOptions: RedisBusClientOptions;
+  keyPrefix: string;
+  maxLength: number;
+  maxAgeMs: number | undefined;
+  commandTimeoutMs: number;
+  blockMs: number;
+  readCount: number;
+  statsIntervalMs: number;
+  processId: string;
+  onError: ((error: Error) => void) | undefined;
+}
+
+const PROCESS_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const KEY_PREFIX = /^\S{0,64}$/;
+
+/** Validates the options (a `TypeError` names the bad value) and applies the defaults. */
+export function resolveRedisBusOptions(options: RedisBusOptions): ResolvedRedisBusOptions {
+  const read = new OptionReader<RedisBusOptions>('RedisBus', options);
+  const history = resolveHistoryLimits('RedisBus', read.raw('history'), 1);
+  const url = read.raw('url');
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url)))
+    throw read.error('url', 'a redis:// or rediss:// URL', url);
+  const processId = read.string('processId', defaultProcessId(), PROCESS_ID, '1-128 of A-Z a-z 0-9 _ . : -');
+  return {
+    url,
+    clientOptions: read.raw('clientOptions') ?? {},
+    keyPrefix: read.string('keyPrefix', 'sse:', KEY_PREFIX, 'a string of at most 64 characters without whitespace'),
+    maxLength: history.size,
+    maxAgeMs: Number.isFinite(history.maxAgeMs) ? history.maxAgeMs : undefined,
+    commandTimeoutMs: read.integer('commandTimeoutMs', 2000, { min: 1 }),
+    blockMs: read.integer('blockMs', 5000, { min: 1 }),
+    readCount: read.integer('readCount', 100, { min: 1 }),
+    statsIntervalMs: read.integer('statsIntervalMs', 5000, { min: 1 }),
+    processId,
+    onError: read.optionalFunction('onError'),
+  };
+}
+
+function defaultProcessId(): string {
+  return `${hostname()
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .slice(0, 64)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}

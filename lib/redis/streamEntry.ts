@@ -1,0 +1,26 @@
+import type { BusDelivery, BusMessage } from '../broadcast/bus';
+import { encodeEvent } from '../protocol/wireFormat';
+
+/** One stream entry as node-redis returns it. */
+export interface StreamEntry {
+  id: string;
+  message: Record<string, string>;
+}
+
+/**
+ * The fields of a channel's stream entry: `d` data, `e` event type, `x` excluded connection ids
+ * (JSON). Short names because every entry of every channel carries them.
+ */
+export function toStreamFields(message: BusMessage): Record<string, string> {
+  const fields: Record<string, string> = { d: message.data };
+  if (message.event !== undefined) fields.e = message.event;
+  if (message.exclude && message.exclude.length > 0) fields.x = JSON.stringify(message.exclude);
+  return fields;
+}
+
+/** An entry of `channel`'s stream as a delivery, its stream id being the SSE id. */
+export function fromStreamEntry(channel: string, entry: StreamEntry): BusDelivery {
+  const { d: data = '', e: event, x } = entry.message;
+  const exclude = x === undefined ? undefined : (JSON.parse(x) as string[]);
+  return { channel, event, data, exclude, id: entry.id, frame: encodeEvent({ event, data, id: entry.id }) };
+}
