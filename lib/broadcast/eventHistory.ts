@@ -2,19 +2,41 @@ import { compareEventIds, formatEventId, parseEventId } from '../protocol/eventI
 import { OptionReader } from '../validation/optionReader';
 import type { ReplayResult, StoredEvent } from './bus';
 
-/** Limits of one channel's history. */
+/** Limits of history: per channel, for the whole bus, and how long an idle channel is kept. */
 export interface EventHistoryOptions {
   /** Events kept per channel (oldest dropped first). Default 1000; 0 keeps none. */
   size?: number;
   /** Events older than this many milliseconds are dropped. Default: no age limit. */
   maxAgeMs?: number;
+  /** Bytes of encoded frames kept per channel (oldest dropped first). Default 4 MiB. In-memory bus only. */
+  maxBytes?: number;
+  /**
+   * Bytes of encoded frames kept for all channels together; beyond it the channels published to
+   * least recently are dropped whole. Default 64 MiB; at least `maxBytes`. In-memory bus only.
+   */
+  totalBytes?: number;
+  /**
+   * A channel with no publish for this long (and, in memory, no open stream) loses its history.
+   * On Redis it is the TTL of the channel's stream key, refreshed on every publish. Default 15 min.
+   */
+  idleTtlMs?: number;
 }
 
 /** {@link EventHistoryOptions} checked, with the defaults applied. */
 export interface HistoryLimits {
   size: number;
   maxAgeMs: number;
+  maxBytes: number;
+  totalBytes: number;
+  idleTtlMs: number;
 }
+
+/** Default of {@link EventHistoryOptions.maxBytes}: 4 MiB. */
+export const DEFAULT_HISTORY_MAX_BYTES = 4 * 1024 * 1024;
+/** Default of {@link EventHistoryOptions.totalBytes}: 64 MiB. */
+export const DEFAULT_HISTORY_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Default of {@link EventHistoryOptions.idleTtlMs}: 15 minutes. */
+export const DEFAULT_HISTORY_IDLE_TTL_MS = 15 * 60 * 1000;
 
 /** Checks history options for `owner` (a `TypeError` names the bad one) and applies the defaults. */
 export function resolveHistoryLimits(
@@ -24,9 +46,13 @@ export function resolveHistoryLimits(
 ): HistoryLimits {
   const read = new OptionReader<EventHistoryOptions>(`${owner} history`, options);
   const unlimited = read.raw('maxAgeMs') === Number.POSITIVE_INFINITY;
+  const maxBytes = read.integer('maxBytes', DEFAULT_HISTORY_MAX_BYTES, { min: 1 });
   return {
     size: read.integer('size', 1000, { min: minSize }),
     maxAgeMs: unlimited ? Number.POSITIVE_INFINITY : read.number('maxAgeMs', Number.POSITIVE_INFINITY, { min: 1 }),
+    maxBytes,
+    totalBytes: read.integer('totalBytes', Math.max(DEFAULT_HISTORY_TOTAL_BYTES, maxBytes), { min: maxBytes }),
+    idleTtlMs: read.integer('idleTtlMs', DEFAULT_HISTORY_IDLE_TTL_MS, { min: 1 }),
   };
 }
 
@@ -38,27 +64,45 @@ interface Entry {
 
 /**
  * One channel's recent events in a ring buffer, with monotonic ids `<epoch>-<n>`. Answers
- * "what came after this cursor?" exactly, or says the cursor is outside the window.
+ * "what came after this cursor?" exactly, or says the cursor is outside the window. Bounded by
+ * count, age and bytes; the ring grows as events arrive, so a channel with one event costs one slot.
  */
 export class ChannelHistory {
   readonly #size: number;
   readonly #maxAgeMs: number;
+  readonly #maxBytes: number;
   readonly #epoch: number;
-  readonly #ring: (Entry | undefined)[];
+  readonly #ring: (Entry | undefined)[] = [];
   #start = 0;
   #count = 0;
-  #sequence = 0;
+  #sequence: number;
+  #bytes = 0;
+  #appendedAt = 0;
 
   /**
    * @param epoch - the epoch part of every id (the owning bus's start time).
-   * @param options - size and age limits.
+   * @param options - size, age and byte limits.
+   * @param startAfter - the sequence the first id follows: a channel created again after its
+   *   history was dropped continues after every id it could have issued before, so no old cursor
+   *   can be mistaken for a new position.
    */
-  constructor(epoch: number, options: EventHistoryOptions = {}) {
-    const { size, maxAgeMs } = resolveHistoryLimits('ChannelHistory', options);
+  constructor(epoch: number, options: EventHistoryOptions = {}, startAfter = 0) {
+    const { size, maxAgeMs, maxBytes } = resolveHistoryLimits('ChannelHistory', options);
     this.#size = size;
     this.#maxAgeMs = maxAgeMs;
+    this.#maxBytes = maxBytes;
     this.#epoch = epoch;
-    this.#ring = new Array(size);
+    this.#sequence = startAfter;
+  }
+
+  /** Bytes of the frames retained. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** When the last event was appended (ms since epoch; 0 before the first). */
+  get appendedAt(): number {
+    return this.#appendedAt;
   }
 
   /** The id the next event will get. */
@@ -74,15 +118,14 @@ export class ChannelHistory {
   /** Appends an event whose id was taken from {@link nextId}. */
   append(event: StoredEvent, now = Date.now()): void {
     this.#sequence += 1;
+    this.#appendedAt = now;
     if (this.#size === 0) return;
-    const entry: Entry = { event, sequence: this.#sequence, at: now };
-    if (this.#count < this.#size) {
-      this.#ring[(this.#start + this.#count) % this.#size] = entry;
-      this.#count += 1;
-    } else {
-      this.#ring[this.#start] = entry;
-      this.#start = (this.#start + 1) % this.#size;
-    }
+    if (this.#count === this.#size) this.#dropOldest();
+    // Until the ring first wraps, this index is its length: the ring grows one slot at a time.
+    this.#ring[(this.#start + this.#count) % this.#size] = { event, sequence: this.#sequence, at: now };
+    this.#count += 1;
+    this.#bytes += event.frame.length;
+    while (this.#bytes > this.#maxBytes) this.#dropOldest();
   }
 
   /** Every retained event after `lastEventId`, or a gap when the cursor is outside the window. */
@@ -105,10 +148,13 @@ export class ChannelHistory {
   }
 
   #expire(now: number): void {
-    while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) {
-      this.#ring[this.#start] = undefined;
-      this.#start = (this.#start + 1) % this.#size;
-      this.#count -= 1;
-    }
+    while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) this.#dropOldest();
+  }
+
+  #dropOldest(): void {
+    this.#bytes -= this.#at(0).event.frame.length;
+    this.#ring[this.#start] = undefined;
+    this.#start = (this.#start + 1) % this.#size;
+    this.#count -= 1;
   }
 }

@@ -15,8 +15,15 @@ export interface EventStreamTarget {
   readonly writableLength: number;
   readonly writableEnded: boolean;
   readonly destroyed: boolean;
-  on(event: 'close', listener: () => void): unknown;
-  off(event: 'close', listener: () => void): unknown;
+  on(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+}
+
+/** A frame waiting to be written: replayed, or live and held behind the replay. */
+interface QueuedFrame {
+  frame: Buffer;
+  id: string | undefined;
+  live: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -74,9 +81,14 @@ export class EventStreamWriter {
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
   #closed = false;
-  /** Frames held back while history is replayed, with their ids (see `holdLive`). */
-  #held: { frame: Buffer; id: string | undefined }[] | undefined;
+  /** Frames held back while history is replayed, then the replay in front of them (see `holdLive`). */
+  #held: (QueuedFrame | undefined)[] | undefined;
+  /** Index of the next frame of `#held` to write, once the replay is released. */
+  #next = 0;
+  /** Bytes of the live frames in `#held`: capped at `maxBufferedBytes`. */
   #heldBytes = 0;
+  /** What the paced replay waits on for `drain`. */
+  #drainSource: EventStreamTarget | Socket | undefined;
 
   /**
    * @param target - the response to write to (headers already sent).
@@ -113,7 +125,7 @@ export class EventStreamWriter {
     if (this.#held) {
       this.#heldBytes += frame.length;
       if (this.#heldBytes > this.#maxBufferedBytes) return this.#evict();
-      this.#held.push({ frame, id });
+      this.#held.push({ frame, id, live: true });
       return true;
     }
     return this.#writeNow(frame, now);
@@ -124,17 +136,47 @@ export class EventStreamWriter {
     this.#held ??= [];
   }
 
-  /** Writes `replayed` frames, then the held live frames whose ids are not among them. */
+  /**
+   * Writes `replayed` frames, then the held live frames whose ids are not among them, paced to
+   * the client: whenever the socket asks to wait, the rest waits for `drain`. Live frames keep
+   * queuing behind, within `maxBufferedBytes`, so a replay of any size finishes for a client that
+   * reads, and a client that does not is evicted once the live frames behind it pass the cap.
+   */
   releaseHeld(replayed: readonly { frame: Buffer; id?: string }[]): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    this.#heldBytes = 0;
+    if (this.#closed) return;
     const seen = new Set(replayed.map((event) => event.id));
-    for (const event of replayed) if (!this.#writeNow(event.frame)) return;
-    for (const event of held) {
-      if (event.id !== undefined && seen.has(event.id)) continue;
-      if (!this.#writeNow(event.frame)) return;
+    const live = (this.#held ?? []).filter((event) => event && !(event.id !== undefined && seen.has(event.id)));
+    this.#heldBytes = live.reduce((bytes, event) => bytes + (event?.frame.length ?? 0), 0);
+    this.#held = replayed.map(
+      (event) => ({ frame: event.frame, id: event.id, live: false }) as QueuedFrame | undefined,
+    );
+    for (const event of live) this.#held.push(event);
+    this.#writeHeld();
+  }
+
+  readonly #writeHeld = (): void => {
+    this.#drainSource = undefined;
+    const queue = this.#held;
+    while (queue && !this.#closed && this.#next < queue.length) {
+      const event = queue[this.#next]!;
+      queue[this.#next] = undefined;
+      this.#next += 1;
+      if (event.live) this.#heldBytes -= event.frame.length;
+      if (!this.#send(event.frame, Date.now())) {
+        this.#drainSource = this.#socket ?? this.#target;
+        this.#drainSource.on('drain', this.#writeHeld);
+        return;
+      }
     }
+    this.#endHold();
+  };
+
+  #endHold(): void {
+    this.#drainSource?.off('drain', this.#writeHeld);
+    this.#drainSource = undefined;
+    this.#held = undefined;
+    this.#next = 0;
+    this.#heldBytes = 0;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */
@@ -147,23 +189,30 @@ export class EventStreamWriter {
 
   #writeNow(frame: Buffer, now = Date.now()): boolean {
     if (this.#closed) return false;
+    const buffered = this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
+    if (buffered + frame.length > this.#maxBufferedBytes) return this.#evict();
+    this.#send(frame, now);
+    return true;
+  }
+
+  /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
+  #send(frame: Buffer, now: number): boolean {
     const socket = this.#socket;
+    let more: boolean;
     if (socket?.writable) {
-      if (socket.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
       // Corked until the next tick, as `res.write` does: a burst leaves in one writev per socket.
       if (!socket.writableCorked) {
         socket.cork();
         process.nextTick(uncork, socket);
       }
-      socket.write(chunkOf(frame));
+      more = socket.write(chunkOf(frame));
     } else {
-      if (this.#target.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
-      this.#target.write(frame);
+      more = this.#target.write(frame);
     }
     this.eventsSent += 1;
     this.bytesSent += frame.length;
     this.lastActivityAt = now;
-    return true;
+    return more;
   }
 
   #evict(): false {
@@ -180,7 +229,7 @@ export class EventStreamWriter {
   #finish(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#held = undefined;
+    this.#endHold();
     this.#target.off('close', this.#onTargetClose);
     this.closed(reason);
   }

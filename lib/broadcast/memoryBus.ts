@@ -1,21 +1,20 @@
 import { encodeEvent } from '../protocol/wireFormat';
 import type { Bus, BusDelivery, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult } from './bus';
-import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { HistoryStore } from './historyStore';
 
 /**
  * The embedded default bus: one process, history in memory, delivery synchronous inside
  * `publish`, so a publish has reached every local connection when its promise settles.
  */
 export class MemoryBus implements Bus {
-  readonly #histories = new Map<string, ChannelHistory>();
-  readonly #historyOptions: EventHistoryOptions;
-  readonly #epoch = Date.now();
+  readonly #histories: HistoryStore;
   #handlers: BusHandlers | undefined;
   #closed = false;
 
-  /** @param history - per-channel history limits (size default 1000, no age limit). */
+  /** @param history - history limits (1000 events and 4 MiB per channel, 64 MiB in all, idle channels dropped after 15 min). */
   constructor(history: EventHistoryOptions = {}) {
-    this.#historyOptions = resolveHistoryLimits('MemoryBus', history);
+    this.#histories = new HistoryStore(Date.now(), resolveHistoryLimits('MemoryBus', history));
   }
 
   /** {@inheritDoc Bus.attach} */
@@ -26,15 +25,11 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.publish} */
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (this.#closed) throw new Error('bus is closed');
-    const history = this.#historyOf(message.channel);
-    const id = history.nextId();
-    const delivery: BusDelivery = {
-      ...message,
-      id,
-      frame: encodeEvent({ event: message.event, data: message.data, id }),
-    };
-    history.append({ id, frame: delivery.frame });
-    return { id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+    const stored = this.#histories.append(message.channel, (id) =>
+      encodeEvent({ event: message.event, data: message.data, id }),
+    );
+    const delivery: BusDelivery = { ...message, ...stored };
+    return { id: stored.id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
   }
 
   /** {@inheritDoc Bus.sendTo} */
@@ -44,31 +39,28 @@ export class MemoryBus implements Bus {
 
   /** {@inheritDoc Bus.replay} */
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
-    return this.#historyOf(channel).since(lastEventId);
+    return this.#histories.since(channel, lastEventId);
   }
 
-  /** In one process every channel is always "subscribed": nothing to do. */
-  subscribe(): void {}
+  /** {@inheritDoc Bus.subscribe} Delivery needs nothing; the channel's history is kept while it has streams. */
+  subscribe(channel: string): void {
+    this.#histories.listen(channel);
+  }
 
-  /** See {@link subscribe}. */
-  unsubscribe(): void {}
+  /** {@inheritDoc Bus.unsubscribe} */
+  unsubscribe(channel: string): void {
+    this.#histories.unlisten(channel);
+  }
 
   /** {@inheritDoc Bus.state} */
   state(): BusState {
-    return { kind: 'memory', connected: !this.#closed, channels: this.#histories.size };
+    const held = this.#histories.held();
+    return { kind: 'memory', connected: !this.#closed, channels: held.channels, historyBytes: held.bytes };
   }
 
   /** {@inheritDoc Bus.close} */
   async close(): Promise<void> {
     this.#closed = true;
-  }
-
-  #historyOf(channel: string): ChannelHistory {
-    let history = this.#histories.get(channel);
-    if (!history) {
-      history = new ChannelHistory(this.#epoch, this.#historyOptions);
-      this.#histories.set(channel, history);
-    }
-    return history;
+    this.#histories.close();
   }
 }
