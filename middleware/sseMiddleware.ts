@@ -3,7 +3,7 @@ import type { Broadcaster } from '../lib/broadcast/broadcaster';
 import { isChannelName } from '../lib/broadcast/channelName';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
 import type { SseConnection } from '../lib/broadcast/sseConnection';
-import { openEventStream } from '../lib/protocol/openEventStream';
+import { eventStreamHeaders, openEventStream } from '../lib/protocol/openEventStream';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
@@ -62,6 +62,7 @@ function lastEventIdOf(req: Request): string | undefined {
 /**
  * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
+ * `HEAD {prefix}/:channel` answers the same checks and headers with no body and no stream,
  * `GET {prefix}/_stats` answers JSON stats when enabled.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
@@ -91,7 +92,11 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const stream = async (req: Request, res: Response, channel: string | undefined): Promise<void> => {
     if (channel === undefined || !isChannelName(channel)) {
       const shown = channel === undefined ? 'that is not valid percent-encoding' : JSON.stringify(channel);
-      return sendJsonError(res, 400, `invalid channel name ${shown}: use 1-128 of A-Z a-z 0-9 _ . : -`);
+      return sendJsonError(
+        res,
+        400,
+        `invalid channel name ${shown}: use 1-128 of A-Z a-z 0-9 _ . : -, not starting with _ (reserved)`,
+      );
     }
     // As a route `/:channel` would have it, for `authorize` and `metadata`.
     req.params = { ...req.params, channel };
@@ -108,6 +113,8 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         );
       }
     }
+    // HEAD learns what a GET would open with, and holds nothing.
+    if (req.method === 'HEAD') return void res.writeHead(200, eventStreamHeaders(req)).end();
     if (open >= maxConnections) return sendJsonError(res, 503, 'too many open streams on this server', retryAfter);
     const key = clientKey(req);
     if (!perClient.acquire(key)) return sendJsonError(res, 429, 'too many open streams from this client', retryAfter);

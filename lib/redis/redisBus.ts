@@ -300,15 +300,13 @@ export class RedisBus implements Bus {
     this.#options.onError?.(failure);
   };
 
+  /** Appends the entry, trims the stream, and refreshes the key's TTL (an idle channel's stream expires). */
   async #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
     const trim = { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.#options.maxLength } } as const;
-    const { maxAgeMs } = this.#options;
-    if (maxAgeMs === undefined) return client.xAdd(key, '*', fields, trim);
-    const [id] = await client
-      .multi()
-      .xAdd(key, '*', fields, trim)
-      .xTrim(key, 'MINID', `${Date.now() - maxAgeMs}-0`, { strategyModifier: '~' })
-      .exec();
+    const { maxAgeMs, idleTtlMs } = this.#options;
+    const append = client.multi().xAdd(key, '*', fields, trim).pExpire(key, idleTtlMs);
+    if (maxAgeMs !== undefined) append.xTrim(key, 'MINID', `${Date.now() - maxAgeMs}-0`, { strategyModifier: '~' });
+    const [id] = await append.exec();
     return String(id);
   }
 
