@@ -26,7 +26,10 @@ describe('HEAD on a stream path', () => {
   afterEach(() => server.close());
 
   it('answers the stream headers with no body and holds no slot', async () => {
-    const raw = await rawExchange(server.url, 'HEAD /sse/news HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    const raw = await rawExchange(
+      server.url,
+      'HEAD /sse/news HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
     const [head, body] = raw.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(head).toMatch(/content-type: text\/event-stream; charset=utf-8/i);

@@ -155,6 +155,7 @@ export class EventStreamWriter {
   }
 
   readonly #writeHeld = (): void => {
+    this.#drainSource?.off('drain', this.#writeHeld);
     this.#drainSource = undefined;
     const queue = this.#held;
     while (queue && !this.#closed && this.#next < queue.length) {
