@@ -27,7 +27,7 @@ function nullResponse(): Writable {
 }
 
 /** The history the default bus holds. */
-function held(broadcaster: Broadcaster): { channels: unknown; bytes: unknown } {
+function held(broadcaster: Broadcaster<undefined>): { channels: unknown; bytes: unknown } {
   const { bus } = broadcaster.stats();
   return { channels: bus.channels, bytes: bus.historyBytes };
 }
@@ -41,7 +41,7 @@ async function eventually(predicate: () => boolean, ms: number): Promise<void> {
 }
 
 /** Opens `count` streams on distinct channels with garbage cursors, in-process, and closes them again. */
-async function garbageStreams(broadcaster: Broadcaster, count: number, offset = 0): Promise<void> {
+async function garbageStreams(broadcaster: Broadcaster<undefined>, count: number, offset = 0): Promise<void> {
   const BATCH = 1000;
   for (let start = 0; start < count; start += BATCH) {
     const targets: Writable[] = [];
@@ -61,7 +61,7 @@ async function garbageStreams(broadcaster: Broadcaster, count: number, offset = 
 
 describe('channels expire', () => {
   it('100,000 streams with garbage cursors and 20,000 one-off channels leave nothing after idleTtlMs', async () => {
-    const broadcaster = createBroadcaster({ history: { idleTtlMs: IDLE_TTL_MS } });
+    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
     await garbageStreams(broadcaster, 2000, 1_000_000); // warm up, so the baseline includes compiled code
     const baseline = heapAfterGc();
 
@@ -101,7 +101,7 @@ describe('channels expire', () => {
   });
 
   it('keeps the history of a channel with an open stream, and drops it once the stream closes', async () => {
-    const broadcaster = createBroadcaster({ history: { idleTtlMs: IDLE_TTL_MS } });
+    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
     const target = nullResponse();
     broadcaster.connect(target, { channel: 'watched', metadata: undefined });
     const kept = await broadcaster.publish('watched', { data: 'kept while watched' });
