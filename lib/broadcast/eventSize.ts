@@ -15,21 +15,19 @@ const LINE_OVERHEAD = 7;
  * of `data` becomes `data: <line>\n`, so many short lines weigh more than their text.
  */
 export function encodedEventBytes(event: string | undefined, data: string): number {
-  let breaks = 0;
-  let breakBytes = 0;
-  for (let i = 0; i < data.length; i += 1) {
-    const code = data.charCodeAt(i);
-    if (code === 13 && data.charCodeAt(i + 1) === 10) {
-      breaks += 1;
-      breakBytes += 2;
-      i += 1;
-    } else if (code === 10 || code === 13) {
-      breaks += 1;
-      breakBytes += 1;
-    }
-  }
+  const lf = occurrences(data, '\n');
+  const cr = occurrences(data, '\r');
+  // A CRLF is one line break of two bytes.
+  const breaks = lf + cr - (cr === 0 || lf === 0 ? 0 : occurrences(data, '\r\n'));
   const eventLine = event === undefined ? 0 : Buffer.byteLength(event) + 8;
-  return eventLine + Buffer.byteLength(data) - breakBytes + (breaks + 1) * LINE_OVERHEAD + 1;
+  return eventLine + Buffer.byteLength(data) - lf - cr + (breaks + 1) * LINE_OVERHEAD + 1;
+}
+
+/** How many times `part` occurs in `text`, by native scans rather than a loop over every character. */
+function occurrences(text: string, part: string): number {
+  let count = 0;
+  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + part.length)) count += 1;
+  return count;
 }
 
 /** Throws a `RangeError` naming the size and the limit when the encoded event is over `maxEventBytes`. */
