@@ -11,6 +11,7 @@ import { assertChannelName } from './channelName';
 import { newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
@@ -25,6 +26,12 @@ export interface BroadcasterOptions {
   history?: EventHistoryOptions;
   /** Bytes buffered for one slow client before it is evicted. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Largest event `publish` accepts, in bytes of its encoded `event:` and `data:` lines; a larger
+   * one is refused with a `RangeError`. At most `maxBufferedBytes`. Default 512 KiB (or half of
+   * `maxBufferedBytes` when smaller), so any event can reach a client that reads.
+   */
+  maxEventBytes?: number;
 }
 
 /** An event to publish. */
@@ -112,6 +119,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #bus: Bus;
   readonly #registry = new ConnectionRegistry<M>();
   readonly #maxBufferedBytes: number;
+  readonly #maxEventBytes: number;
   #published = 0;
   #closed = false;
 
@@ -120,6 +128,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     super();
     const read = new OptionReader<BroadcasterOptions>('createBroadcaster', options);
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
+    this.#maxEventBytes = read.integer(
+      'maxEventBytes',
+      Math.max(1, Math.min(DEFAULT_MAX_EVENT_BYTES, Math.floor(this.#maxBufferedBytes / 2))),
+      { min: 1, max: this.#maxBufferedBytes },
+    );
     const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
     this.#bus = read.raw('bus') ?? new MemoryBus(history);
     this.#bus.attach({ deliver: this.#deliver, direct: this.#direct, stats: () => this.#registry.stats() });
@@ -164,6 +177,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (message.event !== undefined) assertSingleLineField('event', message.event);
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
+    assertEventSize(channel, message.event, data, this.#maxEventBytes);
     const exclude =
       options.exclude === undefined
         ? undefined

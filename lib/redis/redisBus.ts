@@ -299,8 +299,9 @@ export class RedisBus implements Bus {
     this.#options.onError?.(failure);
   };
 
+  /** Appends the entry at the next bus position, trims the stream, and refreshes the key's TTL. */
   #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
-    const { maxAgeMs, maxLength } = this.#options;
+    const { maxAgeMs, maxLength, idleTtlMs } = this.#options;
     const now = Date.now();
     // With an age limit, each entry carries its time (`t`): its id is a position, not a clock.
     const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
@@ -310,6 +311,7 @@ export class RedisBus implements Bus {
       streamKey: key,
       maxLength,
       cutoff,
+      ttlMs: idleTtlMs,
       fields: timed,
     });
   }
