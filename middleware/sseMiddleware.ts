@@ -9,6 +9,7 @@ import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
+import { releaseRequestState } from './releaseRequestState';
 import { matchSseRoute } from './sseRoute';
 
 /** A refusal from `authorize`: the status (401 or 403) and a message for the JSON body. */
@@ -128,6 +129,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     };
     const connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
+    releaseRequestState(req);
   };
 
   const stats = async (req: Request, res: Response): Promise<void> => {
