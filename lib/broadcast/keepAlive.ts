@@ -44,6 +44,8 @@ export class KeepAlive {
   #timer: NodeJS.Timeout | undefined;
   #round: Iterator<KeepAliveTarget> | undefined;
   #roundEndsAt = 0;
+  /** When the next slice is due: slices are kept on this schedule, so late timers do not add up. */
+  #nextSliceAt = 0;
   #visited = 0;
 
   /** @param options - interval and form. */
@@ -80,12 +82,16 @@ export class KeepAlive {
   #startRound(waitMs: number): void {
     this.#round = this.#connections.values();
     this.#visited = 0;
-    this.#roundEndsAt = performance.now() + waitMs + this.#intervalMs;
-    this.#schedule(waitMs + this.#sliceMs());
+    const now = performance.now();
+    this.#roundEndsAt = now + waitMs + this.#intervalMs;
+    this.#nextSliceAt = now + waitMs;
+    this.#scheduleNext(this.#sliceMs());
   }
 
-  #schedule(delayMs: number): void {
-    this.#timer = setTimeout(this.#slice, delayMs);
+  /** Arms the timer for the slice due `sliceMs` after the last one (at once if that is past). */
+  #scheduleNext(sliceMs: number): void {
+    this.#nextSliceAt += sliceMs;
+    this.#timer = setTimeout(this.#slice, Math.max(0, this.#nextSliceAt - performance.now()));
     this.#timer.unref();
   }
 
@@ -96,7 +102,7 @@ export class KeepAlive {
     const size = this.#connections.size;
     // Share what is left of the round evenly among the slices left, never fewer than the even
     // share (streams that closed after their keep-alive make `size - visited` too low) and never
-    // more than a slice's worth: a late timer stretches the round rather than bunching it up.
+    // more than a slice's worth: a busy process catches up in slices rather than in one burst.
     const evenShare = Math.ceil((size * sliceMs) / this.#intervalMs);
     const slicesLeft = Math.max(1, 1 + Math.floor((this.#roundEndsAt - performance.now()) / sliceMs));
     const quota = Math.min(
@@ -120,6 +126,6 @@ export class KeepAlive {
     if (this.#round !== round) return;
     // The next round starts when this one's interval is over, so no stream gets two in one interval.
     if (finished) this.#startRound(Math.max(0, this.#roundEndsAt - performance.now()));
-    else this.#schedule(sliceMs);
+    else this.#scheduleNext(sliceMs);
   };
 }
