@@ -145,7 +145,9 @@ export async function measureScale100k(kind: ServerKind, setup: ScaleSetup): Pro
       'connections',
       STEP_TIMEOUT_MS * 2,
     );
-    // Live latency before the idle streams exist: no keep-alive round worth the name.
+    // Live latency before the idle streams exist (no keep-alive round worth the name), after one
+    // plan that warms up both processes and is not counted.
+    await probeP99();
     figures.probeP99QuietMs = await probeP99();
 
     const before = await memory();
