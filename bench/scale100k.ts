@@ -6,16 +6,8 @@
  * the p99 latency of live events on 100 probe streams with and without a keep-alive round.
  */
 import { BenchChild } from './benchChild';
-import type {
-  CpuReply,
-  LoadCommand,
-  LoadReply,
-  PublishPlan,
-  ServerCommand,
-  ServerKind,
-  ServerReply,
-} from './benchProtocol';
-import type { Measurement } from './measureScenario';
+import type { LoadCommand, LoadReply, PublishPlan, ServerCommand, ServerKind, ServerReply } from './benchProtocol';
+import { childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
 import { minimumDataLength } from './payloads';
 import { PROBE_PATH, STREAM_PATH } from './servers/benchServer';
 
@@ -54,10 +46,6 @@ export interface ScaleSetup {
   loadScript: string;
   serverCpu: number | undefined;
   loadCpu: number | undefined;
-}
-
-function cpuMicros(reply: CpuReply): number {
-  return reply.userMicros + reply.systemMicros;
 }
 
 /** Runs scale100k against one server, each side in a fresh process, and stops both. */
@@ -209,11 +197,7 @@ export async function measureScale100k(kind: ServerKind, setup: ScaleSetup): Pro
     figures.probeP99RoundMs = await probeP99();
     figures.probeRoundRatio = figures.probeP99RoundMs / figures.probeP99QuietMs;
 
-    const [serverCpu, loadCpu] = await Promise.all([
-      server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
-      load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
-    ]);
-    measurement.childCpuSeconds = (cpuMicros(serverCpu) + cpuMicros(loadCpu)) / 1e6;
+    measurement.childCpuSeconds = await childCpuSeconds(server, load);
   } catch (error) {
     problems.push((error as Error).message);
   } finally {
