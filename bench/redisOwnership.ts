@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 
-const ANSWER_TIMEOUT_MS = 5000;
+// Generous: on a busy machine the event loop can lag seconds, and this timer would fire before the reply is read.
+const ANSWER_TIMEOUT_MS = 30_000;
 
 /** The `process_id` that the Redis answering on `127.0.0.1:port` reports in `INFO server`. */
 export function redisProcessId(port: number): Promise<number> {
