@@ -34,6 +34,8 @@ const MIN_SLICES_PER_ROUND = 16;
  * streams cost a hundred-odd small writes every few ms instead of 100,000 writes in one tick.
  * A round walks the set with one live iterator (streams added meanwhile are reached in the same
  * round, removed ones are skipped), so it costs nothing per stream beyond the set entry.
+ * The first round starts one interval after the first stream, so a stream that joins then gets
+ * its first keep-alive within two intervals, and one every interval after that.
  * One unref'd timer, started with the first stream and stopped with the last; one encoded frame
  * per slice, shared by every stream of that slice.
  */
@@ -59,7 +61,8 @@ export class KeepAlive {
   add(connection: KeepAliveTarget): void {
     if (this.#intervalMs === 0) return;
     this.#connections.add(connection);
-    if (!this.#timer) this.#startRound(0);
+    // As with one timer for all: nothing until one interval after the first stream.
+    if (!this.#timer) this.#startRound(this.#intervalMs);
   }
 
   /** Stops keeping `connection` alive (it closed). */
