@@ -32,6 +32,7 @@ export type {
   PublishedEvent,
   PublishMessage,
   PublishOptions,
+  ReplayOutcome,
 } from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';

@@ -12,6 +12,7 @@ import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
 import { pageRoutes } from './page/pageRoutes';
 import { type DemoBroadcaster, type StreamMetadata, streamMetadata } from './streamMetadata';
+import { metricsRoute } from './system/metricsRoute';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
 
@@ -62,6 +63,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   });
   const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
   const gate = new StreamGate();
+  const metrics = metricsRoute(broadcaster);
 
   const onBoardChange = (): void => {
     void feed
@@ -76,6 +78,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => sampler.stop(),
+    () => metrics.stop(),
   ];
 
   const app = express();
@@ -87,6 +90,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));
+  app.use(metrics.router);
   if (devMode) app.use(controlRoutes(broadcaster, gate, options.controls));
 
   return {

@@ -85,7 +85,12 @@ export interface BroadcasterEvents<M> {
   connect: [connection: ConnectionInfo<M>];
   disconnect: [connection: ConnectionInfo<M>, reason: CloseReason];
   publish: [event: PublishedEvent];
+  /** A reconnecting stream's `Last-Event-ID` was answered: with the missed events, or with a gap event. */
+  replay: [connection: ConnectionInfo<M>, outcome: ReplayOutcome];
 }
+
+/** How a `Last-Event-ID` was answered, as reported by the `replay` event. */
+export type ReplayOutcome = { kind: 'events'; count: number } | { kind: 'gap' };
 
 /** The close event for `options`, encoded once for every stream it ends. */
 function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean): Buffer {
@@ -258,10 +263,13 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const release = (result: ReplayResult): void => {
       if (result.kind === 'events') {
         connection.releaseHeld(result.events);
+        if (this.listenerCount('replay') > 0)
+          this.emit('replay', connection.info(), { kind: 'events', count: result.events.length });
         return;
       }
       const gap: GapEventData = { lastEventId, latestId: result.latestId ?? null };
       connection.releaseHeld([{ frame: encodeEvent({ event: GAP_EVENT, data: JSON.stringify(gap) }) }]);
+      if (this.listenerCount('replay') > 0) this.emit('replay', connection.info(), { kind: 'gap' });
     };
     this.#bus
       .replay(connection.channel, lastEventId)
