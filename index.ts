@@ -57,7 +57,7 @@ export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
-export type { ConnectionInfo } from './lib/broadcast/sseConnection';
+export type { ConnectionInfo, SseConnectionOptions } from './lib/broadcast/sseConnection';
 export { SseConnection } from './lib/broadcast/sseConnection';
 export type { PipelineOptions } from './lib/pipeline/connectPipeline';
 export { connectPipeline } from './lib/pipeline/connectPipeline';
@@ -118,7 +118,9 @@ export type {
 export {
   ASSET_FILES,
   CONNECTION_STATES,
+  DIALECTS,
   GAP_DOM_EVENT,
+  MONITOR_CONFIG_ATTRIBUTE,
   MONITOR_DEFAULTS,
   STATE_DOM_EVENT,
   sseElementId,
