@@ -235,6 +235,18 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return connections.length;
   }
 
+  /**
+   * Ends one stream of this process with a close event (e.g. a user who logged out or lost
+   * access). Default `reconnect: false`, so the monitor stops there. Returns false when this
+   * process holds no connection with that id (ids are in `connections()` and the `connect` event).
+   */
+  closeConnection(connectionId: string, options: BroadcasterCloseOptions = {}): boolean {
+    const connection = this.#registry.get(connectionId);
+    if (!connection) return false;
+    connection.close(encodeCloseFrame(options, false), 'server');
+    return true;
+  }
+
   readonly #deliver = (delivery: BusDelivery): number => {
     const members = this.#registry.inChannel(delivery.channel);
     if (!members) return 0;
