@@ -53,7 +53,7 @@ function totalCounter(
 /**
  * Registers a broadcaster's metrics in a prom-client registry: open streams, streams opened and
  * closed (by reason), events published, delivered and dropped, bytes sent, evictions, replays
- * (answered with events or with a gap) and replayed events, and whether the bus is connected.
+ * (with the events they sent from history and the gap events), and whether the bus is connected.
  * Counters are this process's totals since the broadcaster was created.
  * @throws TypeError naming a bad option; prom-client's error when the names are already registered.
  */
@@ -116,20 +116,23 @@ export function registerSseMetrics<M>(broadcaster: Broadcaster<M>, options: SseM
 
   const replays = new Counter({
     name: named('replays_total'),
-    help: 'Last-Event-ID cursors answered, by outcome: events (the missed events) or gap (a gap event).',
-    labelNames: ['outcome'],
+    help: 'Last-Event-ID cursors answered (streams that came back with a cursor).',
     registers: [registry],
   });
-  replays.inc({ outcome: 'events' }, 0);
-  replays.inc({ outcome: 'gap' }, 0);
+  const gaps = new Counter({
+    name: named('replay_gaps_total'),
+    help: 'Gap events sent: a channel whose events after the cursor were no longer in history.',
+    registers: [registry],
+  });
   const replayedEvents = new Counter({
     name: named('replayed_events_total'),
     help: 'Events sent to reconnecting streams from history.',
     registers: [registry],
   });
   const onReplay = (_connection: unknown, outcome: ReplayOutcome): void => {
-    replays.inc({ outcome: outcome.kind });
-    if (outcome.kind === 'events') replayedEvents.inc(outcome.count);
+    replays.inc();
+    gaps.inc(outcome.gaps);
+    replayedEvents.inc(outcome.replayed);
   };
   broadcaster.on('replay', onReplay);
 
