@@ -101,6 +101,16 @@ export interface BroadcasterEvents<M> {
   connect: [connection: ConnectionInfo<M>];
   disconnect: [connection: ConnectionInfo<M>, reason: CloseReason];
   publish: [event: PublishedEvent];
+  /** A reconnecting stream's `Last-Event-ID` was answered: with the missed events and, per channel out of history, a gap event. */
+  replay: [connection: ConnectionInfo<M>, outcome: ReplayOutcome];
+}
+
+/** How a `Last-Event-ID` was answered, as reported by the `replay` event. */
+export interface ReplayOutcome {
+  /** Events sent from history. */
+  replayed: number;
+  /** Channels of the stream that got a gap event instead. */
+  gaps: number;
 }
 
 /** The close event for `options`, encoded once for every stream it ends. */
@@ -258,6 +268,18 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return connections.length;
   }
 
+  /**
+   * Ends one stream of this process with a close event (e.g. a user who logged out or lost
+   * access). Default `reconnect: false`, so the monitor stops there. Returns false when this
+   * process holds no connection with that id (ids are in `connections()` and the `connect` event).
+   */
+  closeConnection(connectionId: string, options: BroadcasterCloseOptions = {}): boolean {
+    const connection = this.#registry.get(connectionId);
+    if (!connection) return false;
+    connection.close(encodeCloseFrame(options, false), 'server');
+    return true;
+  }
+
   readonly #deliver = (delivery: BusDelivery): number => {
     const members = this.#registry.inChannel(delivery.channel);
     if (!members) return 0;
@@ -285,7 +307,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
     startStream(this.#bus, connection.channels, lastEventId).then(
-      (start) => connection.releaseHeld(start.merge),
+      (start) => {
+        connection.releaseHeld(start.merge);
+        if (lastEventId !== undefined && this.listenerCount('replay') > 0)
+          this.emit('replay', connection.info(), { replayed: start.replayed, gaps: start.gaps });
+      },
       () => connection.close(undefined, 'server'),
     );
   }
