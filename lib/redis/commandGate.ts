@@ -63,7 +63,13 @@ export class CommandGate {
     this.#pendingCommands += 1;
     this.#pendingBytes += bytes;
     let answered = false;
-    const work = send();
+    let work: Promise<T>;
+    try {
+      work = send();
+    } catch (error) {
+      this.#release(bytes);
+      return Promise.reject(error);
+    }
     work.then(
       () => {
         answered = true;
