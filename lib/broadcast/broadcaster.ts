@@ -197,6 +197,15 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return this.#bus.sendTo(connectionId, frame);
   }
 
+  /**
+   * The bus's current position: every event published after it resolves comes after it, on every
+   * channel. A page rendered now puts it in its stream URL (`lastEventId`) so that the events
+   * published before its stream opens are replayed; `createSseComponents({ broadcaster })` does so.
+   */
+  cursor(): Promise<string> {
+    return this.#bus.position();
+  }
+
   /** Snapshots of the open connections of this process, optionally of one channel. */
   connections(channel?: string): ConnectionInfo<M>[] {
     const source = channel === undefined ? this.#registry.all() : (this.#registry.inChannel(channel) ?? []);
