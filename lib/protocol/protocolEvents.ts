@@ -20,6 +20,11 @@ export interface CloseEventData {
   after?: number;
   /** Free text shown in logs. */
   reason?: string;
+  /**
+   * Set when only this channel of a stream of several ended (`closeChannel`): the stream stays
+   * open for its other channels, and only what listens to this channel should stop.
+   */
+  channel?: string;
 }
 
 /** Data of the gap event: one per channel of the stream that cannot be replayed. */
