@@ -137,7 +137,7 @@ export {
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
 export type { CloseEventData, GapEventData } from './lib/protocol/protocolEvents';
-export { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
+export { CLOSE_EVENT, CURSOR_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';
