@@ -28,7 +28,7 @@ export class MemoryBus implements Bus {
     const stored = this.#histories.append(message.channel, (id) =>
       encodeEvent({ event: message.event, data: message.data, id }),
     );
-    const delivery: BusDelivery = { ...message, ...stored };
+    const delivery: BusDelivery = { ...message, id: stored.id, frame: stored.frame };
     return { id: stored.id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
   }
 
