@@ -4,6 +4,7 @@
  * channel's history: a stream or a cursor never does. A channel nobody has published to for
  * `idleTtlMs` and nobody listens to is dropped with everything kept for it.
  */
+import { parseEventId } from '../protocol/eventId';
 import type { ReplayResult, StoredEvent } from './bus';
 import { ChannelHistory, type HistoryLimits } from './eventHistory';
 
@@ -29,6 +30,8 @@ export class HistoryStore {
   #bytes = 0;
   /** Ids issued so far, on all channels: a channel created again continues after them. */
   #issued = 0;
+  /** Every event dropped with its channel had a sequence at or below this. */
+  #droppedUpTo = 0;
   #sweeper: NodeJS.Timeout | undefined;
 
   /**
@@ -65,10 +68,18 @@ export class HistoryStore {
     return event;
   }
 
-  /** The retained events of `channel` after `lastEventId`, or a gap; creates nothing. */
+  /**
+   * The retained events of `channel` after `lastEventId`, or a gap; creates nothing. A channel
+   * without history has nothing after a cursor this bus issued since it last dropped a channel.
+   */
   since(channel: string, lastEventId: string, now = Date.now()): ReplayResult {
     const history = this.#histories.get(channel);
-    if (!history) return { kind: 'gap', latestId: undefined };
+    if (!history) {
+      const cursor = parseEventId(lastEventId);
+      const nothingMissed =
+        cursor?.epoch === this.#epoch && cursor.sequence >= this.#droppedUpTo && cursor.sequence <= this.#issued;
+      return nothingMissed ? { kind: 'events', events: [] } : { kind: 'gap', latestId: undefined };
+    }
     const before = history.bytes;
     const result = history.since(lastEventId, now);
     this.#bytes += history.bytes - before;
@@ -113,6 +124,7 @@ export class HistoryStore {
   }
 
   #drop(channel: string, history: ChannelHistory): void {
+    this.#droppedUpTo = this.#issued;
     this.#histories.delete(channel);
     this.#bytes -= history.bytes;
   }

@@ -48,9 +48,12 @@ describe('history bounds', () => {
   it('creates no history for a cursor or a replay on a channel never published to', async () => {
     const bus = new MemoryBus();
     const broadcaster = createBroadcaster({ bus });
-    for (const cursor of ['garbage', '0-0', `${Date.now()}-1`])
+    for (const cursor of ['garbage', '0-0', `${Date.now() - 1000}-1`, '9'.repeat(40)])
       expect(await broadcaster.history('never', { since: cursor })).toEqual({ kind: 'gap', latestId: undefined });
-    expect(bus.state().channels).toBe(0);
+    // A cursor this bus issued (on any channel) misses nothing on a channel that never had an event.
+    const issued = await broadcaster.publish('other', { data: 'x' });
+    expect(await broadcaster.history('never', { since: issued.id })).toEqual({ kind: 'events', events: [] });
+    expect(bus.state().channels).toBe(1);
     await broadcaster.close();
   });
 
@@ -60,6 +63,8 @@ describe('history bounds', () => {
     const old = await broadcaster.publish('again', { data: 'two' });
     await broadcaster.publish('other', { data: 'o'.repeat(960) }); // drops 'again'
     expect(held(broadcaster).channels).toBe(1);
+    // Its events are gone and the store no longer knows which was its newest: any cursor gets a gap.
+    expect((await broadcaster.history('again', { since: old.id })).kind).toBe('gap');
     const fresh = await broadcaster.publish('again', { data: 'three' });
     expect([first.id, old.id]).not.toContain(fresh.id);
     // A cursor older than the last id the dropped history issued cannot be resumed: a gap.
