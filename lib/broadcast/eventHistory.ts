@@ -1,6 +1,7 @@
 import { compareEventIds, formatEventId, parseEventId } from '../protocol/eventId';
 import { OptionReader } from '../validation/optionReader';
 import type { ReplayResult, StoredEvent } from './bus';
+import type { BusPosition } from './busPosition';
 
 /** Limits of history: per channel, for the whole bus, and how long an idle channel is kept. */
 export interface EventHistoryOptions {
@@ -63,36 +64,39 @@ interface Entry {
 }
 
 /**
- * One channel's recent events in a ring buffer, with monotonic ids `<epoch>-<n>`. Answers
- * "what came after this cursor?" exactly, or says the cursor is outside the window. Bounded by
- * count, age and bytes; the ring grows as events arrive, so a channel with one event costs one slot.
+ * One channel's recent events in a ring buffer, bounded by count, age and bytes. Their positions
+ * come from the bus's one {@link BusPosition}, so they are increasing but not consecutive: the
+ * history remembers the newest position it let go of, and answers "what came after this cursor?"
+ * exactly, or says the cursor is outside the window. The ring grows as events arrive, so a
+ * channel with one event costs one slot.
  */
 export class ChannelHistory {
   readonly #size: number;
   readonly #maxAgeMs: number;
   readonly #maxBytes: number;
-  readonly #epoch: number;
+  readonly #position: BusPosition;
   readonly #ring: (Entry | undefined)[] = [];
   #start = 0;
   #count = 0;
-  #sequence: number;
+  #sequence = 0;
+  /** Sequence of the newest event no longer retained (0: none dropped). */
+  #dropped: number;
   #bytes = 0;
   #appendedAt = 0;
 
   /**
-   * @param epoch - the epoch part of every id (the owning bus's start time).
+   * @param position - the owning bus's position (epoch and newest sequence).
    * @param options - size, age and byte limits.
-   * @param startAfter - the sequence the first id follows: a channel created again after its
-   *   history was dropped continues after every id it could have issued before, so no old cursor
-   *   can be mistaken for a new position.
+   * @param droppedUpTo - positions up to this sequence are treated as let go of: a channel created
+   *   again after its history was dropped cannot vouch for the events it held before.
    */
-  constructor(epoch: number, options: EventHistoryOptions = {}, startAfter = 0) {
+  constructor(position: BusPosition, options: EventHistoryOptions = {}, droppedUpTo = 0) {
     const { size, maxAgeMs, maxBytes } = resolveHistoryLimits('ChannelHistory', options);
     this.#size = size;
     this.#maxAgeMs = maxAgeMs;
     this.#maxBytes = maxBytes;
-    this.#epoch = epoch;
-    this.#sequence = startAfter;
+    this.#position = position;
+    this.#dropped = droppedUpTo;
   }
 
   /** Bytes of the frames retained. */
@@ -105,24 +109,27 @@ export class ChannelHistory {
     return this.#appendedAt;
   }
 
-  /** The id the next event will get. */
-  nextId(): string {
-    return formatEventId(this.#epoch, this.#sequence + 1);
+  /** Sequence of this channel's newest event ever appended (0 before the first). */
+  get sequence(): number {
+    return this.#sequence;
   }
 
-  /** Id of the newest event ever appended (retained or not). */
+  /** Position of this channel's newest event ever appended (retained or not). */
   latestId(): string | undefined {
-    return this.#sequence === 0 ? undefined : formatEventId(this.#epoch, this.#sequence);
+    return this.#sequence === 0 ? undefined : formatEventId(this.#position.epoch, this.#sequence);
   }
 
-  /** Appends an event whose id was taken from {@link nextId}. */
-  append(event: StoredEvent, now = Date.now()): void {
-    this.#sequence += 1;
+  /** Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}. */
+  append(event: StoredEvent, sequence: number, now = Date.now()): void {
+    this.#sequence = sequence;
     this.#appendedAt = now;
-    if (this.#size === 0) return;
+    if (this.#size === 0) {
+      this.#dropped = sequence;
+      return;
+    }
     if (this.#count === this.#size) this.#dropOldest();
     // Until the ring first wraps, this index is its length: the ring grows one slot at a time.
-    this.#ring[(this.#start + this.#count) % this.#size] = { event, sequence: this.#sequence, at: now };
+    this.#ring[(this.#start + this.#count) % this.#size] = { event, sequence, at: now };
     this.#count += 1;
     this.#bytes += event.frame.length;
     while (this.#bytes > this.#maxBytes) this.#dropOldest();
@@ -133,13 +140,14 @@ export class ChannelHistory {
     this.#expire(now);
     const gap: ReplayResult = { kind: 'gap', latestId: this.latestId() };
     const cursor = parseEventId(lastEventId);
-    if (!cursor || cursor.epoch !== this.#epoch || cursor.sequence > this.#sequence) return gap;
-    if (cursor.sequence === this.#sequence) return { kind: 'events', events: [] };
-    const oldest = this.#count === 0 ? this.#sequence + 1 : this.#at(0).sequence;
-    // The cursor must be the event just before the oldest retained one, or newer.
-    if (compareEventIds(cursor, { epoch: this.#epoch, sequence: oldest - 1 }) < 0) return gap;
+    const { epoch, sequence: newest } = this.#position;
+    if (!cursor || cursor.epoch !== epoch || cursor.sequence > newest) return gap;
+    // Every event after the cursor is still here only if nothing at or after it was let go of.
+    if (compareEventIds(cursor, { epoch, sequence: this.#dropped }) < 0) return gap;
+    let first = this.#count;
+    while (first > 0 && this.#at(first - 1).sequence > cursor.sequence) first -= 1;
     const events: StoredEvent[] = [];
-    for (let i = cursor.sequence - oldest + 1; i < this.#count; i += 1) events.push(this.#at(i).event);
+    for (let i = first; i < this.#count; i += 1) events.push(this.#at(i).event);
     return { kind: 'events', events };
   }
 
@@ -152,7 +160,9 @@ export class ChannelHistory {
   }
 
   #dropOldest(): void {
-    this.#bytes -= this.#at(0).event.frame.length;
+    const oldest = this.#at(0);
+    this.#dropped = oldest.sequence;
+    this.#bytes -= oldest.event.frame.length;
     this.#ring[this.#start] = undefined;
     this.#start = (this.#start + 1) % this.#size;
     this.#count -= 1;

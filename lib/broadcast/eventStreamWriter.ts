@@ -19,10 +19,14 @@ export interface EventStreamTarget {
   off(event: 'close' | 'drain', listener: () => void): unknown;
 }
 
-/** A frame waiting to be written: replayed, or live and held behind the replay. */
-interface QueuedFrame {
+/** A frame held back during a replay, with its position when it is an event's. */
+export interface HeldFrame {
   frame: Buffer;
-  id: string | undefined;
+  id?: string;
+}
+
+/** A frame waiting to be written: replayed, or live and held behind the replay. */
+interface QueuedFrame extends HeldFrame {
   live: boolean;
 }
 
@@ -137,20 +141,23 @@ export class EventStreamWriter {
   }
 
   /**
-   * Writes `replayed` frames, then the held live frames whose ids are not among them, paced to
-   * the client: whenever the socket asks to wait, the rest waits for `drain`. Live frames keep
-   * queuing behind, within `maxBufferedBytes`, so a replay of any size finishes for a client that
-   * reads, and a client that does not is evicted once the live frames behind it pass the cap.
+   * Stops holding: writes what `merge` makes of the held live frames (the replay and them, in
+   * order), paced to the client: whenever the socket asks to wait, the rest waits for `drain`. Live
+   * frames keep queuing behind, within `maxBufferedBytes`, so a replay of any size finishes for a
+   * client that reads, and a client that does not is evicted once the live frames behind it pass
+   * the cap.
    */
-  releaseHeld(replayed: readonly { frame: Buffer; id?: string }[]): void {
+  releaseHeld(merge: (held: readonly HeldFrame[]) => readonly HeldFrame[]): void {
     if (this.#closed) return;
-    const seen = new Set(replayed.map((event) => event.id));
-    const live = (this.#held ?? []).filter((event) => event && !(event.id !== undefined && seen.has(event.id)));
-    this.#heldBytes = live.reduce((bytes, event) => bytes + (event?.frame.length ?? 0), 0);
-    this.#held = replayed.map(
-      (event) => ({ frame: event.frame, id: event.id, live: false }) as QueuedFrame | undefined,
+    const held = (this.#held ?? []) as QueuedFrame[];
+    const live = new Set<HeldFrame>(held);
+    const queue: (QueuedFrame | undefined)[] = merge(held).map((event) =>
+      live.has(event) ? (event as QueuedFrame) : { frame: event.frame, id: event.id, live: false },
     );
-    for (const event of live) this.#held.push(event);
+    this.#heldBytes = 0;
+    for (const event of queue) if (event?.live) this.#heldBytes += event.frame.length;
+    this.#held = queue;
+    this.#next = 0;
     this.#writeHeld();
   }
 

@@ -6,6 +6,7 @@
  */
 import { parseEventId } from '../protocol/eventId';
 import type { ReplayResult, StoredEvent } from './bus';
+import type { BusPosition } from './busPosition';
 import { ChannelHistory, type HistoryLimits } from './eventHistory';
 
 /** What the history of a bus holds, for stats. */
@@ -21,25 +22,26 @@ const MAX_SWEEP_INTERVAL_MS = 60_000;
 
 /** See the module comment. */
 export class HistoryStore {
-  readonly #epoch: number;
+  readonly #position: BusPosition;
   readonly #limits: HistoryLimits;
   /** In order of last publish, least recent first (a publish moves its channel to the end). */
   readonly #histories = new Map<string, ChannelHistory>();
   /** Channels with an open stream in this process. */
   readonly #listened = new Set<string>();
   #bytes = 0;
-  /** Ids issued so far, on all channels: a channel created again continues after them. */
-  #issued = 0;
-  /** Every event dropped with its channel had a sequence at or below this. */
+  /**
+   * The newest position held by a channel that was dropped whole: a cursor older than it cannot be
+   * vouched for by a channel's new history, since the dropped events may have been after it.
+   */
   #droppedUpTo = 0;
   #sweeper: NodeJS.Timeout | undefined;
 
   /**
-   * @param epoch - the epoch part of every id (the owning bus's start time).
+   * @param position - the owning bus's position (every channel's events take theirs from it).
    * @param limits - checked limits (see `resolveHistoryLimits`).
    */
-  constructor(epoch: number, limits: HistoryLimits) {
-    this.#epoch = epoch;
+  constructor(position: BusPosition, limits: HistoryLimits) {
+    this.#position = position;
     this.#limits = limits;
   }
 
@@ -49,36 +51,32 @@ export class HistoryStore {
   }
 
   /**
-   * Gives the next event of `channel` its id, stores the frame `encode` makes for that id, and
-   * drops the least recently published channels while the total is over budget.
+   * Stores `event` of `channel` at `sequence` (just taken from the bus position), and drops the
+   * least recently published channels while the total is over budget.
    */
-  append(channel: string, encode: (id: string) => Buffer, now = Date.now()): StoredEvent {
+  append(channel: string, event: StoredEvent, sequence: number, now = Date.now()): void {
     let history = this.#histories.get(channel);
     if (history) this.#histories.delete(channel);
-    else history = new ChannelHistory(this.#epoch, this.#limits, this.#issued);
+    else history = new ChannelHistory(this.#position, this.#limits, this.#droppedUpTo);
     this.#histories.set(channel, history);
-    const id = history.nextId();
-    const event: StoredEvent = { id, frame: encode(id) };
     const before = history.bytes;
-    history.append(event, now);
-    this.#issued += 1;
+    history.append(event, sequence, now);
     this.#bytes += history.bytes - before;
     this.#enforceBudget(channel);
     this.#sweeper ??= this.#startSweeping();
-    return event;
   }
 
   /**
    * The retained events of `channel` after `lastEventId`, or a gap; creates nothing. A channel
-   * without history has nothing after a cursor this bus issued since it last dropped a channel.
+   * without history missed nothing after a cursor of this bus that no dropped channel outdates.
    */
   since(channel: string, lastEventId: string, now = Date.now()): ReplayResult {
     const history = this.#histories.get(channel);
     if (!history) {
       const cursor = parseEventId(lastEventId);
-      const nothingMissed =
-        cursor?.epoch === this.#epoch && cursor.sequence >= this.#droppedUpTo && cursor.sequence <= this.#issued;
-      return nothingMissed ? { kind: 'events', events: [] } : { kind: 'gap', latestId: undefined };
+      const { epoch, sequence } = this.#position;
+      const known = cursor?.epoch === epoch && cursor.sequence <= sequence && cursor.sequence >= this.#droppedUpTo;
+      return known ? { kind: 'events', events: [] } : { kind: 'gap', latestId: undefined };
     }
     const before = history.bytes;
     const result = history.since(lastEventId, now);
@@ -124,9 +122,9 @@ export class HistoryStore {
   }
 
   #drop(channel: string, history: ChannelHistory): void {
-    this.#droppedUpTo = this.#issued;
     this.#histories.delete(channel);
     this.#bytes -= history.bytes;
+    this.#droppedUpTo = Math.max(this.#droppedUpTo, history.sequence);
   }
 
   #startSweeping(): NodeJS.Timeout {

@@ -1,5 +1,7 @@
+import { formatEventId, formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
 import type { Bus, BusDelivery, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult } from './bus';
+import { BusPosition } from './busPosition';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import { HistoryStore } from './historyStore';
 
@@ -8,13 +10,14 @@ import { HistoryStore } from './historyStore';
  * `publish`, so a publish has reached every local connection when its promise settles.
  */
 export class MemoryBus implements Bus {
+  readonly #position = new BusPosition();
   readonly #histories: HistoryStore;
   #handlers: BusHandlers | undefined;
   #closed = false;
 
   /** @param history - history limits (1000 events and 4 MiB per channel, 64 MiB in all, idle channels dropped after 15 min). */
   constructor(history: EventHistoryOptions = {}) {
-    this.#histories = new HistoryStore(Date.now(), resolveHistoryLimits('MemoryBus', history));
+    this.#histories = new HistoryStore(this.#position, resolveHistoryLimits('MemoryBus', history));
   }
 
   /** {@inheritDoc Bus.attach} */
@@ -25,11 +28,21 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.publish} */
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (this.#closed) throw new Error('bus is closed');
-    const stored = this.#histories.append(message.channel, (id) =>
-      encodeEvent({ event: message.event, data: message.data, id }),
-    );
-    const delivery: BusDelivery = { ...message, id: stored.id, frame: stored.frame };
-    return { id: stored.id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+    const sequence = this.#position.advance();
+    const id = formatEventId(this.#position.epoch, sequence);
+    const streamId = formatStreamEventId(message.channel, id);
+    const delivery: BusDelivery = {
+      ...message,
+      id,
+      frame: encodeEvent({ event: message.event, data: message.data, id: streamId }),
+    };
+    this.#histories.append(message.channel, { id, frame: delivery.frame }, sequence);
+    return { id: streamId, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+  }
+
+  /** {@inheritDoc Bus.position} */
+  async position(): Promise<string> {
+    return this.#position.current();
   }
 
   /** {@inheritDoc Bus.sendTo} */
