@@ -9,6 +9,7 @@ import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
+import { releaseRequestState } from './releaseRequestState';
 import { listedChannels, type RequestedChannels, singleChannel } from './requestedChannels';
 import { matchSseRoute } from './sseRoute';
 
@@ -142,6 +143,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     };
     const connection = broadcaster.connect(res, { channels, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
+    releaseRequestState(req);
   };
 
   const stats = async (req: Request, res: Response): Promise<void> => {
