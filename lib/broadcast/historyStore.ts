@@ -113,6 +113,8 @@ export class HistoryStore {
   }
 
   #enforceBudget(keep: string): void {
+    // Checked before iterating: a Map's iterator steps over the slots of deleted entries.
+    if (this.#bytes <= this.#limits.totalBytes) return;
     for (const [channel, history] of this.#histories) {
       if (this.#bytes <= this.#limits.totalBytes || channel === keep) return;
       this.#drop(channel, history);

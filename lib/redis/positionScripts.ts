@@ -14,20 +14,34 @@ import type { RedisConnection } from './streamReader';
 
 /** The position hash (fields `epoch` and `n`), created on first use; returns its epoch. */
 const EPOCH = `
-local function epoch()
+local function nowMs()
   local now = redis.call('TIME')
-  redis.call('HSETNX', KEYS[1], 'epoch', now[1] * 1000 + math.floor(now[2] / 1000))
+  return now[1] * 1000 + math.floor(now[2] / 1000)
+end
+local function epoch()
+  redis.call('HSETNX', KEYS[1], 'epoch', nowMs())
   return redis.call('HGET', KEYS[1], 'epoch')
 end
 `;
 
-/** KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', TTL in ms, then field/value pairs. */
+/**
+ * KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', TTL in ms, then
+ * field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position is
+ * noted with the time (fields `mark_at`/`mark_n`, the previous note in `prev_at`/`prev_n`), which
+ * is what a replay of an expired stream goes by.
+ */
 const APPEND = `${EPOCH}
-local id = epoch() .. '-' .. redis.call('HINCRBY', KEYS[1], 'n', 1)
+local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+local id = epoch() .. '-' .. n
 local fields = {}
 for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, unpack(fields))
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local now = nowMs()
+local mark = redis.call('HMGET', KEYS[1], 'mark_at', 'mark_n')
+if now - tonumber(mark[1] or '0') >= tonumber(ARGV[3]) / 2 then
+  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', n)
+end
 if ARGV[2] ~= '' then
   local cutoff = tonumber(ARGV[2])
   local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 100)
@@ -53,10 +67,22 @@ const POSITION = `${EPOCH}
 return epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
 `;
 
-/** KEYS: position hash, channel stream. ARGV: cursor position, or '' for none. */
+/**
+ * KEYS: position hash, channel stream. ARGV: cursor position or '', TTL in ms. A stream that is
+ * not there may have expired with events in it: every event published in the last TTL would
+ * have kept it, so only a cursor at or after the position of TTL ago (the oldest note within the
+ * TTL, else the newest position) is vouched for; it is answered as the "deleted" id.
+ */
 const REPLAY = `${EPOCH}
 local position = epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
-if redis.call('EXISTS', KEYS[2]) == 0 then return {position, '0-0', '0-0', {}} end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local since = nowMs() - tonumber(ARGV[2])
+  local notes = redis.call('HMGET', KEYS[1], 'n', 'prev_at', 'prev_n', 'mark_at', 'mark_n')
+  local floor = notes[1] or '0'
+  if notes[4] and tonumber(notes[4]) >= since then floor = notes[5] end
+  if notes[2] and tonumber(notes[2]) >= since then floor = notes[3] end
+  return {position, '0-0', epoch() .. '-' .. floor, {}}
+end
 local info = redis.call('XINFO', 'STREAM', KEYS[2])
 local last, deleted = '0-0', '0-0'
 for i = 1, #info, 2 do
@@ -138,10 +164,11 @@ export async function entriesAfter(
   positionKey: string,
   streamKey: string,
   cursor: string,
+  ttlMs: number,
 ): Promise<StreamReplay> {
   const parsed = parseEventId(cursor);
   const asked = parsed ? `${parsed.epoch}-${parsed.sequence}` : '';
-  const reply = (await runScript(client, REPLAY, REPLAY_SHA, [positionKey, streamKey], [asked])) as [
+  const reply = (await runScript(client, REPLAY, REPLAY_SHA, [positionKey, streamKey], [asked, String(ttlMs)])) as [
     string,
     string,
     string,

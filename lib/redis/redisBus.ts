@@ -216,7 +216,7 @@ export class RedisBus implements Bus {
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
     const found = await this.#run(`history of ${channel}`, (client) =>
-      entriesAfter(client, this.#keys.position, key, lastEventId),
+      entriesAfter(client, this.#keys.position, key, lastEventId, this.#options.idleTtlMs),
     );
     if (found.kind === 'gap') return found;
     const events: StoredEvent[] = found.entries.map((entry) => {

@@ -52,9 +52,12 @@ describe('history bounds', () => {
   it('creates no history for a cursor or a replay on a channel never published to', async () => {
     const bus = new MemoryBus();
     const broadcaster = createBroadcaster({ bus });
-    for (const cursor of ['garbage', '0-0', `${Date.now()}-1`])
+    for (const cursor of ['garbage', '0-0', `${Date.now() - 1000}-1`, '9'.repeat(40)])
       expect(await broadcaster.history('never', { since: cursor })).toEqual({ kind: 'gap', latestId: undefined });
-    expect(bus.state().channels).toBe(0);
+    // A cursor this bus issued (on any channel) misses nothing on a channel that never had an event.
+    const issued = await broadcaster.publish('other', { data: 'x' });
+    expect(await broadcaster.history('never', { since: issued.id })).toEqual({ kind: 'events', events: [] });
+    expect(bus.state().channels).toBe(1);
     await broadcaster.close();
   });
 

@@ -39,6 +39,25 @@ describe('RedisBus stream keys expire when idle', () => {
     }
   });
 
+  it('answers a gap to a cursor whose later events expired with the stream, and nothing to replay to a newer one', async () => {
+    const bus = new RedisBus({ url: redis.url, keyPrefix: 'ttl-expired:', history: { idleTtlMs: 300 } });
+    await bus.ready();
+    const broadcaster = createBroadcaster({ bus });
+    try {
+      const first = await broadcaster.publish('gone', { data: 'seen' });
+      const last = await broadcaster.publish('gone', { data: 'missed by a client at the first' });
+      // Redis expires the key by itself (no event to await): poll, bounded.
+      for (let i = 0; i < 200 && (await admin.exists('ttl-expired:stream:gone')) === 1; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await admin.exists('ttl-expired:stream:gone')).toBe(0);
+      expect((await broadcaster.history('gone', { since: first.id })).kind).toBe('gap');
+      expect(await broadcaster.history('gone', { since: last.id })).toEqual({ kind: 'events', events: [] });
+      expect(await broadcaster.history('never', { since: last.id })).toEqual({ kind: 'events', events: [] });
+    } finally {
+      await broadcaster.close();
+    }
+  });
+
   it('defaults to 15 minutes', async () => {
     const bus = new RedisBus({ url: redis.url, keyPrefix: 'ttl-default:' });
     await bus.ready();
