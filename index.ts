@@ -32,6 +32,7 @@ export type {
   PublishedEvent,
   PublishMessage,
   PublishOptions,
+  PublishResult,
 } from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
@@ -43,10 +44,12 @@ export type {
   BusState,
   ConnectionView,
   PublishReceipt,
+  RecentEvent,
   ReplayResult,
   StoredEvent,
 } from './lib/broadcast/bus';
 export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
+export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export { ChannelHistory } from './lib/broadcast/eventHistory';
@@ -54,6 +57,7 @@ export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStream
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
+export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
 export type { ConnectionInfo } from './lib/broadcast/sseConnection';
@@ -105,6 +109,7 @@ export type {
   StreamSource,
 } from './lib/pipeline/sseStream';
 export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
+export { CONNECTION_ID_HEADER } from './lib/protocol/connectionHeader';
 export type { ParsedEventId } from './lib/protocol/eventId';
 export { compareEventIds, formatEventId, parseEventId } from './lib/protocol/eventId';
 export type {
@@ -126,12 +131,13 @@ export {
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
 export type { CloseEventData, GapEventData } from './lib/protocol/protocolEvents';
-export { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
+export { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT, NOTICE_EVENT } from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';
 // Protocol: the wire format, data serialization, reserved event names and the monitor contract.
 export { encodeComment, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
+export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';
 // Middleware: the Express routes.
 export { sseMiddleware } from './middleware/sseMiddleware';

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcast/broadcaster';
 import { isChannelName } from '../lib/broadcast/channelName';
+import { CONNECTION_ID_PATTERN, isConnectionId } from '../lib/broadcast/connectionId';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
 import type { SseConnection } from '../lib/broadcast/sseConnection';
 import { openEventStream } from '../lib/protocol/openEventStream';
@@ -30,6 +31,12 @@ export interface SseMiddlewareOptions<M> {
   authorize?: (req: Request, channel: string) => AuthorizationResult | Promise<AuthorizationResult>;
   /** App data kept with each connection, taken from the request (e.g. the user id). */
   metadata?: (req: Request) => M;
+  /**
+   * The connection's id, taken from the request (e.g. the session id plus a `?tab=` parameter), or
+   * undefined for a random one. An id that does not match `CONNECTION_ID_PATTERN` is answered 400;
+   * a stream already open with the same id is replaced (see `ConnectOptions.id`). Default: random.
+   */
+  connectionId?: (req: Request) => string | undefined;
   /** Open streams allowed in this process; beyond it, 503 with `Retry-After`. Default: no limit. */
   maxConnections?: number;
   /** Open streams one client may hold; beyond it, 429 with `Retry-After`. Default: no limit. */
@@ -83,6 +90,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const opening = { retryMs: read.integer('retryMs', 2000), retryJitterMs: read.integer('retryJitterMs', 1000) };
   const authorize = read.optionalFunction('authorize');
   const metadataOf = read.optionalFunction('metadata');
+  const connectionIdOf = read.optionalFunction('connectionId');
   const statsGuard = read.raw('stats');
   if (statsGuard !== undefined && typeof statsGuard !== 'boolean' && typeof statsGuard !== 'function')
     throw read.error('stats', 'a boolean or a function', statsGuard);
@@ -113,11 +121,21 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     if (!perClient.acquire(key)) return sendJsonError(res, 429, 'too many open streams from this client', retryAfter);
     if (req.socket.destroyed) return perClient.release(key);
     let metadata: M;
+    let id: string | undefined;
     try {
       metadata = metadataOf ? metadataOf(req) : (undefined as M);
+      id = connectionIdOf?.(req);
     } catch (error) {
       perClient.release(key);
       throw error;
+    }
+    if (id !== undefined && !isConnectionId(id)) {
+      perClient.release(key);
+      return sendJsonError(
+        res,
+        400,
+        `invalid connection id ${JSON.stringify(id)}: must match ${CONNECTION_ID_PATTERN}`,
+      );
     }
     open += 1;
     openEventStream(req, res, opening);
@@ -126,7 +144,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
       perClient.release(key);
       keepAlive.delete(closed);
     };
-    const connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
+    const connection = broadcaster.connect(res, { channel, id, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
   };
 

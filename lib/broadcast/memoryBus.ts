@@ -1,5 +1,15 @@
+import { decodeEvent } from '../protocol/decodeEvent';
 import { encodeEvent } from '../protocol/wireFormat';
-import type { Bus, BusDelivery, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult } from './bus';
+import type {
+  Bus,
+  BusDelivery,
+  BusHandlers,
+  BusMessage,
+  BusState,
+  PublishReceipt,
+  RecentEvent,
+  ReplayResult,
+} from './bus';
 import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 
 /**
@@ -40,6 +50,28 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.sendTo} */
   async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
     return this.#handlers?.direct(connectionId, frame) ?? false;
+  }
+
+  /** One process: there is no other process to disconnect in. */
+  async disconnect(): Promise<boolean> {
+    return false;
+  }
+
+  /** One process: there is no other process to look in. */
+  async lookup(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** One process: the broadcaster has already written the notice to every connection. */
+  async announce(): Promise<void> {}
+
+  /** {@inheritDoc Bus.recent} */
+  async recent(channel: string, limit: number): Promise<RecentEvent[]> {
+    return (this.#histories.get(channel)?.newest(limit) ?? []).map(({ event, at }) => ({
+      id: event.id,
+      ...decodeEvent(event.frame),
+      publishedAt: at,
+    }));
   }
 
   /** {@inheritDoc Bus.replay} */

@@ -5,15 +5,17 @@ import type {
   BusMessage,
   BusState,
   PublishReceipt,
+  RecentEvent,
   ReplayResult,
   StoredEvent,
 } from '../broadcast/bus';
+import type { ConnectionInfo } from '../broadcast/sseConnection';
 import { toError } from '../errors/toError';
 import { formatEventId, parseEventId } from '../protocol/eventId';
 import { describeValue } from '../validation/describeValue';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import { type RunCommand, withCommandDeadline } from './commandDeadline';
-import { appendToInbox, DirectMessages } from './directMessages';
+import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
 import { RedisKeys } from './redisKeys';
@@ -138,7 +140,8 @@ export class RedisBus implements Bus {
       processId,
       timeoutMs: this.#options.commandTimeoutMs,
       liveWindowMs: this.#reporter.ttlMs,
-      deliverLocally: (connectionId, frame) => this.#handlers?.direct(connectionId, frame) ?? false,
+      answerLocally: this.#answerLocally,
+      announceLocally: (frame) => this.#handlers?.announce(frame),
       onError: this.#reportError,
     });
     this.#reader.follow(this.#keys.inbox(processId), '0-0');
@@ -198,8 +201,37 @@ export class RedisBus implements Bus {
   }
 
   /** {@inheritDoc Bus.sendTo} Answered by the process that holds the connection, within `commandTimeoutMs`. */
-  sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
-    return this.#direct.send(connectionId, frame);
+  async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
+    return (await this.#direct.request('write', connectionId, frame)) !== undefined;
+  }
+
+  /** {@inheritDoc Bus.disconnect} Answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async disconnect(connectionId: string, frame: Buffer): Promise<boolean> {
+    return (await this.#direct.request('close', connectionId, frame)) !== undefined;
+  }
+
+  /** {@inheritDoc Bus.lookup} Answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async lookup(connectionId: string): Promise<ConnectionInfo | undefined> {
+    const answer = await this.#direct.request('info', connectionId, Buffer.alloc(0));
+    return answer === undefined ? undefined : (JSON.parse(answer) as ConnectionInfo);
+  }
+
+  /** {@inheritDoc Bus.announce} */
+  announce(frame: Buffer): Promise<void> {
+    return this.#direct.announce(frame);
+  }
+
+  /** {@inheritDoc Bus.recent} Read from the channel's stream; `publishedAt` is the time part of each id. */
+  async recent(channel: string, limit: number): Promise<RecentEvent[]> {
+    const entries = await this.#run(`recent of ${channel}`, (client) =>
+      client.xRevRange(this.#keys.stream(channel), '+', '-', { COUNT: limit }),
+    );
+    return (entries ?? []).reverse().map(({ id, message }) => ({
+      id,
+      event: message.e,
+      data: message.d ?? '',
+      publishedAt: Number(id.slice(0, id.indexOf('-'))),
+    }));
   }
 
   /** {@inheritDoc Bus.replay} */
@@ -292,6 +324,17 @@ export class RedisBus implements Bus {
     if (!this.#commands.isReady)
       return Promise.reject(new RedisBusError(`${operation}: Redis is unreachable (not connected)`));
     return withCommandDeadline(work(this.#commands), this.#options.commandTimeoutMs, operation);
+  };
+
+  readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {
+    const handlers = this.#handlers;
+    if (!handlers) return undefined;
+    if (kind === 'info') {
+      const info = handlers.describe(connectionId);
+      return info === undefined ? undefined : JSON.stringify(info);
+    }
+    const done = kind === 'write' ? handlers.direct(connectionId, payload) : handlers.close(connectionId, payload);
+    return done ? '1' : undefined;
   };
 
   readonly #reportError = (error: unknown): void => {

@@ -89,7 +89,8 @@ describe('Broadcaster', () => {
     await server.broadcaster.publish('room', { event: 'note', data: 'x' });
     client.close();
     await disconnected;
-    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 1']);
+    // Two frames: the stream's first event (its connection id), then the note.
+    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 2']);
   });
 
   it('closes one channel with a close event and keeps the others', async () => {
@@ -109,7 +110,8 @@ describe('Broadcaster', () => {
     await client.received(1);
     const stats = server.broadcaster.stats();
     expect(stats).toMatchObject({ connections: 1, byChannel: { room: 1 }, opened: 1, published: 1, evictions: 0 });
-    expect(stats.eventsSent).toBe(1);
+    // The stream's first event (its connection id) and the published one.
+    expect(stats.eventsSent).toBe(2);
     expect(stats.bytesSent).toBeGreaterThan('data: abc\n\n'.length);
   });
 
