@@ -4,6 +4,8 @@
  * are grouped by capability, in the order of ARCHITECTURE.md.
  */
 
+export type { ConnectionCounterProps } from './components/ConnectionCounter';
+export { ConnectionCounter } from './components/ConnectionCounter';
 export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
 export type { ConnectionStatusProps, StatusSize } from './components/ConnectionStatus';

@@ -9,6 +9,7 @@ import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
+import { sendConnectionCount } from './connectionCount';
 import { sendJsonError } from './jsonError';
 import { matchSseRoute } from './sseRoute';
 
@@ -51,7 +52,10 @@ export interface SseMiddlewareOptions<M> {
   retryMs?: number;
   /** Random extra `retry:` per connection, in ms, spreading reconnect storms. Default 1000. */
   retryJitterMs?: number;
-  /** `GET {prefix}/_stats`: off by default; `true` for everyone, or a guard per request. */
+  /**
+   * `GET {prefix}/_stats` (JSON) and `{prefix}/_stats/count` (for `<ConnectionCounter>`): off by
+   * default; `true` for everyone, or a guard per request.
+   */
   stats?: boolean | ((req: Request) => boolean | Promise<boolean>);
 }
 
@@ -69,7 +73,7 @@ function lastEventIdOf(req: Request): string | undefined {
 /**
  * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
- * `GET {prefix}/_stats` answers JSON stats when enabled.
+ * `GET {prefix}/_stats` answers JSON stats when enabled, `GET {prefix}/_stats/count` the open-stream count.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
 export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): RequestHandler {
@@ -148,9 +152,10 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     if (connection.isOpen) keepAlive.add(connection);
   };
 
-  const stats = async (req: Request, res: Response): Promise<void> => {
+  const stats = async (req: Request, res: Response, count: boolean): Promise<void> => {
     const allowed = typeof statsGuard === 'function' ? await statsGuard(req) : statsGuard === true;
     if (!allowed) return sendJsonError(res, 404, 'stats are not enabled');
+    if (count) return sendConnectionCount(req, res, broadcaster.stats());
     res.set('Cache-Control', 'no-store').json(broadcaster.stats());
   };
 
@@ -159,6 +164,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     const route = req.method === 'GET' || req.method === 'HEAD' ? matchSseRoute(req.path, prefix) : undefined;
     if (route === undefined) next();
     else if (route.kind === 'assets') assets(req, res, next);
-    else (route.kind === 'stats' ? stats(req, res) : stream(req, res, route.channel)).catch(next);
+    else if (route.kind === 'stream') stream(req, res, route.channel).catch(next);
+    else stats(req, res, route.kind === 'count').catch(next);
   };
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { toError } from '../errors/toError';
 import { assertSingleLineField } from '../protocol/fieldValidation';
 import {
   CLOSE_EVENT,
@@ -16,6 +17,7 @@ import type { Bus, BusDelivery, ConnectionView, PublishReceipt, RecentEvent, Rep
 import { assertChannelName } from './channelName';
 import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
+import { debugLog } from './debugLog';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
@@ -363,7 +365,10 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #replaceDuplicate(id: string): void {
     const frame = encodeCloseFrame({ reconnect: false, reason: 'replaced' }, false);
     this.#closeHere(id, frame);
-    this.#bus.disconnect(id, frame).catch(() => undefined);
+    this.#bus.disconnect(id, frame).catch((error: unknown) => {
+      if (debugLog.enabled)
+        debugLog('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
+    });
   }
 
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {

@@ -1,3 +1,4 @@
+import { debugLog } from './debugLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { SseConnection } from './sseConnection';
 
@@ -44,6 +45,8 @@ export class ConnectionRegistry<M = unknown> {
       this.#byChannel.set(connection.channel, members);
     }
     members.add(connection);
+    if (debugLog.enabled)
+      debugLog('registry: %s opened on %s (%d open)', connection.id, connection.channel, this.#byId.size);
     return first;
   }
 
@@ -55,6 +58,8 @@ export class ConnectionRegistry<M = unknown> {
     this.#retired.eventsSent += connection.eventsSent;
     this.#retired.bytesSent += connection.bytesSent;
     this.#retired.droppedEvents += connection.droppedEvents;
+    if (debugLog.enabled)
+      debugLog('registry: %s closed (%s) after %d events', connection.id, reason, connection.eventsSent);
     const members = this.#byChannel.get(connection.channel)!;
     members.delete(connection);
     if (members.size > 0) return false;

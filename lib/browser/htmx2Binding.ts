@@ -59,7 +59,8 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
 
   received(type: string, data: string, lastEventId: string): void {
     this.#signals.received(lastEventId);
-    if (type === CLOSE_EVENT || type === GAP_EVENT || type === CONNECTION_EVENT) this.#signals.protocolEvent(type, data);
+    if (type === CLOSE_EVENT || type === GAP_EVENT || type === CONNECTION_EVENT)
+      this.#signals.protocolEvent(type, data);
   }
 
   failed(reason: string): void {

@@ -9,6 +9,7 @@ import type {
   ReplayResult,
   StoredEvent,
 } from '../broadcast/bus';
+import { debugLog } from '../broadcast/debugLog';
 import type { ConnectionInfo } from '../broadcast/sseConnection';
 import { toError } from '../errors/toError';
 import { formatEventId, parseEventId } from '../protocol/eventId';
@@ -340,6 +341,7 @@ export class RedisBus implements Bus {
   readonly #reportError = (error: unknown): void => {
     const failure = toError(error);
     this.#lastError = failure.message;
+    if (debugLog.enabled) debugLog('bus %s: %s', this.#options.processId, failure.message);
     this.#options.onError?.(failure);
   };
 
@@ -412,6 +414,7 @@ export class RedisBus implements Bus {
       this.#reader.follow(key, newest?.[0]?.id ?? '0-0');
       follow.started = true;
       follow.markStarted();
+      if (debugLog.enabled) debugLog('bus %s: following %s', this.#options.processId, key);
       this.#wakeReader();
     } catch (error) {
       this.#reportError(error);
