@@ -63,9 +63,10 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
   const gate = new StreamGate();
 
-  const onBoardChange = (): void => {
+  // The tab that made the change got the board in its response: everyone else gets it live.
+  const onBoardChange = (origin: readonly string[]): void => {
     void feed
-      .publish(() => <BoardItems items={board.items()} oob />)
+      .publish(() => <BoardItems items={board.items()} oob />, origin)
       .catch((error: unknown) => console.error('demo: publishing the board failed', error));
   };
   board.on('change', onBoardChange);
