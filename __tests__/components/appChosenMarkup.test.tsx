@@ -4,6 +4,7 @@
  */
 import { ConnectionCounter } from '../../components/ConnectionCounter';
 import { ConnectionMonitor } from '../../components/ConnectionMonitor';
+import { createSseComponents } from '../../components/createSseComponents';
 import { JobProgress, JobStatus, jobProgressId, jobStatusId } from '../../components/JobElements';
 import { SseElement } from '../../components/SseElement';
 import { parseMarkup } from './parsedMarkup';
@@ -92,7 +93,8 @@ describe('markup the app chooses', () => {
     const one = parseMarkup(<ConnectionCounter channel="board" intervalMs={2000} />).querySelector('span');
     expect(one?.getAttribute('hx-get')).toBe('/sse/_stats/count?channel=board');
     expect(one?.getAttribute('hx-trigger')).toBe('load, every 2000ms');
-    const total = parseMarkup(<ConnectionCounter prefix="/events" />).querySelector('span');
+    const bound = createSseComponents({ prefix: '/events' });
+    const total = parseMarkup(bound.ConnectionCounter()).querySelector('span');
     expect(total?.getAttribute('hx-get')).toBe('/events/_stats/count');
     expect(() => <ConnectionCounter intervalMs={10} />).toThrow(
       'ConnectionCounter: option "intervalMs" must be an integer >= 250, got 10',

@@ -11,44 +11,20 @@ import { addControlRoutes, HOOKED_DROP, HOOKED_THROW, HOOKED_UPPER, idFromQuery 
 import { RecordingEventSource } from '../../support/eventSourceClient';
 import { RedisServer } from '../../support/redisServer';
 import { startTestServer } from '../../support/testServer';
-import { killClusterNode, startClusterNode } from '../redis/clusterNodes';
-
-/** One app process the test talks to over HTTP. */
-interface Node {
-  url: string;
-  post<T>(path: string, body: unknown): Promise<{ status: number; body: T }>;
-  get<T>(path: string): Promise<T>;
-}
+import { type ControlClient, controlClient, killClusterNode, startClusterNode } from '../redis/clusterNodes';
 
 /** Two processes (or one, twice) sharing one bus. */
 interface Rig {
-  a: Node;
-  b: Node;
+  a: ControlClient;
+  b: ControlClient;
   close(): Promise<void>;
-}
-
-function httpNode(url: string): Node {
-  return {
-    url,
-    async post<T>(path: string, body: unknown) {
-      const response = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    },
-    async get<T>(path: string) {
-      return (await (await fetch(`${url}${path}`)).json()) as T;
-    },
-  };
 }
 
 async function memoryRig(): Promise<Rig> {
   const server = await startTestServer<unknown>({ connectionId: idFromQuery }, {}, (app, broadcaster) =>
     addControlRoutes(app, broadcaster),
   );
-  const node = httpNode(server.url);
+  const node = controlClient(server.url);
   return { a: node, b: node, close: () => server.close() };
 }
 
@@ -80,7 +56,7 @@ describe.each([
   let rig: Rig;
   const clients: RecordingEventSource[] = [];
 
-  function listen(node: Node, channel: string, id?: string, types: string[] = []): RecordingEventSource {
+  function listen(node: ControlClient, channel: string, id?: string, types: string[] = []): RecordingEventSource {
     const query = id === undefined ? '' : `?id=${encodeURIComponent(id)}`;
     const client = new RecordingEventSource(`${node.url}/sse/${channel}${query}`, [
       CONNECTION_EVENT,
@@ -98,7 +74,7 @@ describe.each([
    * channel's stream a moment after its first stream opens; an event published before that is
    * not live for it (a client catches up with `Last-Event-ID`). Probes until one arrives.
    */
-  async function live(node: Node, client: RecordingEventSource, channel: string): Promise<void> {
+  async function live(node: ControlClient, client: RecordingEventSource, channel: string): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       await node.post('/control/publish', { channel, event: WARM_UP, data: String(attempt) });
       const arrived = client.until(() => client.data(WARM_UP).length > 0).then(() => true);

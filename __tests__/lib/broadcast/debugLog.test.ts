@@ -1,25 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleNodeProgram } from '../../support/bundleNodeProgram';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-/** Bundles the child program (dependencies stay in node_modules). */
-function childScript(): string {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'debug-log-child-')), 'debugLogChild.js');
-  buildSync({
-    entryPoints: [join(ROOT, '__tests__', 'support', 'debugLogChild.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 /** Runs the child with `NODE_DEBUG` set to `nodeDebug` (or unset); resolves with its stderr once it exits by itself. */
 function run(script: string, nodeDebug: string | undefined): Promise<{ code: number | null; stderr: string }> {
@@ -41,7 +24,7 @@ function run(script: string, nodeDebug: string | undefined): Promise<{ code: num
 }
 
 describe('debug logging through util.debuglog', () => {
-  const script = childScript();
+  const script = bundleNodeProgram(join(ROOT, '__tests__', 'support', 'debugLogChild.ts'));
 
   it('writes registry and stream lines to stderr when NODE_DEBUG names express-htmx-sse', async () => {
     const { code, stderr } = await run(script, 'express-htmx-sse');
