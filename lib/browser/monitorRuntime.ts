@@ -170,9 +170,11 @@ export class MonitorRuntime implements MonitorApi {
   #scan(): void {
     for (const [element, entry] of this.#entries) {
       if (element.isConnected) continue;
-      entry.monitor.retire();
-      this.#entries.delete(element);
       const { connectionId } = entry.monitor.config;
+      // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
+      if (monitoredElement(connectionId)) entry.monitor.destroy();
+      else entry.monitor.retire();
+      this.#entries.delete(element);
       if (entry.monitor.lastEventId && !this.#find(connectionId)) this.#retire(connectionId, entry.monitor.lastEventId);
     }
     for (const container of document.querySelectorAll(`[${MONITOR_CONFIG_ATTRIBUTE}]`)) {
