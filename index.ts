@@ -50,6 +50,7 @@ export type {
   ReplayResult,
   StoredEvent,
 } from './lib/broadcast/bus';
+export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
 export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
@@ -112,8 +113,15 @@ export type {
 } from './lib/pipeline/sseStream';
 export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
 export { CONNECTION_ID_HEADER } from './lib/protocol/connectionHeader';
-export type { ParsedEventId } from './lib/protocol/eventId';
-export { compareEventIds, formatEventId, parseEventId } from './lib/protocol/eventId';
+export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
+export {
+  compareEventIds,
+  cursorPosition,
+  formatEventId,
+  formatStreamEventId,
+  parseEventId,
+  splitStreamEventId,
+} from './lib/protocol/eventId';
 export type {
   ConnectionState,
   Dialect,
@@ -138,7 +146,7 @@ export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';
 // Protocol: the wire format, data serialization, reserved event names and the monitor contract.
-export { encodeComment, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
+export { encodeComment, encodeCursor, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
 export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';
 // Middleware: the Express routes.

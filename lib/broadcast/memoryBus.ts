@@ -1,4 +1,5 @@
 import { decodeEvent } from '../protocol/decodeEvent';
+import { formatEventId, formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
 import type {
   Bus,
@@ -10,6 +11,7 @@ import type {
   RecentEvent,
   ReplayResult,
 } from './bus';
+import { BusPosition } from './busPosition';
 import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 
 /**
@@ -19,7 +21,7 @@ import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from '
 export class MemoryBus implements Bus {
   readonly #histories = new Map<string, ChannelHistory>();
   readonly #historyOptions: EventHistoryOptions;
-  readonly #epoch = Date.now();
+  readonly #position = new BusPosition();
   #handlers: BusHandlers | undefined;
   #closed = false;
 
@@ -37,14 +39,21 @@ export class MemoryBus implements Bus {
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (this.#closed) throw new Error('bus is closed');
     const history = this.#historyOf(message.channel);
-    const id = history.nextId();
+    const sequence = this.#position.advance();
+    const id = formatEventId(this.#position.epoch, sequence);
+    const streamId = formatStreamEventId(message.channel, id);
     const delivery: BusDelivery = {
       ...message,
       id,
-      frame: encodeEvent({ event: message.event, data: message.data, id }),
+      frame: encodeEvent({ event: message.event, data: message.data, id: streamId }),
     };
-    history.append({ id, frame: delivery.frame });
-    return { id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+    history.append({ id, frame: delivery.frame }, sequence);
+    return { id: streamId, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+  }
+
+  /** {@inheritDoc Bus.position} */
+  async position(): Promise<string> {
+    return this.#position.current();
   }
 
   /** {@inheritDoc Bus.sendTo} */
@@ -68,7 +77,7 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.recent} */
   async recent(channel: string, limit: number): Promise<RecentEvent[]> {
     return (this.#histories.get(channel)?.newest(limit) ?? []).map(({ event, at }) => ({
-      id: event.id,
+      id: formatStreamEventId(channel, event.id),
       ...decodeEvent(event.frame),
       publishedAt: at,
     }));
@@ -98,7 +107,7 @@ export class MemoryBus implements Bus {
   #historyOf(channel: string): ChannelHistory {
     let history = this.#histories.get(channel);
     if (!history) {
-      history = new ChannelHistory(this.#epoch, this.#historyOptions);
+      history = new ChannelHistory(this.#position, this.#historyOptions);
       this.#histories.set(channel, history);
     }
     return history;
