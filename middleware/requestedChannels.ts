@@ -4,7 +4,7 @@ import { isChannelName } from '../lib/broadcast/channelName';
 /** The channels a stream request names, or why it cannot be served (a 400 message). */
 export type RequestedChannels = { channels: string[] } | { invalid: string };
 
-const NAME_RULE = 'use 1-128 of A-Z a-z 0-9 _ . : -';
+const NAME_RULE = 'use 1-128 of A-Z a-z 0-9 _ . : -, not starting with _ (reserved)';
 
 /** `GET {prefix}/:channel`: the decoded segment (undefined when it does not decode). */
 export function singleChannel(channel: string | undefined): RequestedChannels {

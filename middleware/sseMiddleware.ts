@@ -4,7 +4,7 @@ import { CONNECTION_ID_PATTERN, isConnectionId } from '../lib/broadcast/connecti
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
 import type { SseConnection } from '../lib/broadcast/sseConnection';
 import { DEFAULT_MAX_CHANNELS_PER_STREAM } from '../lib/broadcast/streamChannels';
-import { openEventStream } from '../lib/protocol/openEventStream';
+import { eventStreamHeaders, openEventStream } from '../lib/protocol/openEventStream';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
@@ -79,7 +79,9 @@ function lastEventIdOf(req: Request): string | undefined {
 /**
  * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
-    const connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
+ * `GET {prefix}?channels=a,b,c` streams several channels on one connection (one cursor for all),
+ * `HEAD` on either answers the same checks and headers with no body and no stream,
+ * `GET {prefix}/_stats` answers JSON stats when enabled, `GET {prefix}/_stats/count` the open-stream count.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
 export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): RequestHandler {
@@ -130,6 +132,8 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         );
       }
     }
+    // HEAD learns what a GET would open with, and holds nothing.
+    if (req.method === 'HEAD') return void res.writeHead(200, eventStreamHeaders(req)).end();
     if (open >= maxConnections) return sendJsonError(res, 503, 'too many open streams on this server', retryAfter);
     const key = clientKey(req);
     if (!perClient.acquire(key)) return sendJsonError(res, 429, 'too many open streams from this client', retryAfter);

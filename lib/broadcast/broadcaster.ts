@@ -13,6 +13,7 @@ import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
 import { debugLog } from './debugLog';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
 import { type PublishHook, PublishHooks } from './publishHooks';
@@ -28,6 +29,12 @@ export interface BroadcasterOptions {
   history?: EventHistoryOptions;
   /** Bytes buffered for one slow client before it is evicted. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Largest event `publish` accepts, in bytes of its encoded `event:` and `data:` lines; a larger
+   * one is refused with a `RangeError`. At most `maxBufferedBytes`. Default 512 KiB (or half of
+   * `maxBufferedBytes` when smaller), so any event can reach a client that reads.
+   */
+  maxEventBytes?: number;
 }
 
 /** An event to publish. */
@@ -129,6 +136,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #registry = new ConnectionRegistry<M>();
   readonly #hooks = new PublishHooks();
   readonly #maxBufferedBytes: number;
+  readonly #maxEventBytes: number;
   #published = 0;
   #closed = false;
 
@@ -137,6 +145,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     super();
     const read = new OptionReader<BroadcasterOptions>('createBroadcaster', options);
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
+    this.#maxEventBytes = read.integer(
+      'maxEventBytes',
+      Math.max(1, Math.min(DEFAULT_MAX_EVENT_BYTES, Math.floor(this.#maxBufferedBytes / 2))),
+      { min: 1, max: this.#maxBufferedBytes },
+    );
     const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
     this.#bus = read.raw('bus') ?? new MemoryBus(history);
     this.#bus.attach({
@@ -199,6 +212,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (message.event !== undefined) assertSingleLineField('event', message.event);
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
+    assertEventSize(channel, message.event, data, this.#maxEventBytes);
     const exclude =
       options.exclude === undefined
         ? undefined

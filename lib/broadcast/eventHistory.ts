@@ -3,19 +3,41 @@ import { OptionReader } from '../validation/optionReader';
 import type { ReplayResult, StoredEvent } from './bus';
 import type { BusPosition } from './busPosition';
 
-/** Limits of one channel's history. */
+/** Limits of history: per channel, for the whole bus, and how long an idle channel is kept. */
 export interface EventHistoryOptions {
   /** Events kept per channel (oldest dropped first). Default 1000; 0 keeps none. */
   size?: number;
   /** Events older than this many milliseconds are dropped. Default: no age limit. */
   maxAgeMs?: number;
+  /** Bytes of encoded frames kept per channel (oldest dropped first). Default 4 MiB. In-memory bus only. */
+  maxBytes?: number;
+  /**
+   * Bytes of encoded frames kept for all channels together; beyond it the channels published to
+   * least recently are dropped whole. Default 64 MiB; at least `maxBytes`. In-memory bus only.
+   */
+  totalBytes?: number;
+  /**
+   * A channel with no publish for this long (and, in memory, no open stream) loses its history.
+   * On Redis it is the TTL of the channel's stream key, refreshed on every publish. Default 15 min.
+   */
+  idleTtlMs?: number;
 }
 
 /** {@link EventHistoryOptions} checked, with the defaults applied. */
 export interface HistoryLimits {
   size: number;
   maxAgeMs: number;
+  maxBytes: number;
+  totalBytes: number;
+  idleTtlMs: number;
 }
+
+/** Default of {@link EventHistoryOptions.maxBytes}: 4 MiB. */
+export const DEFAULT_HISTORY_MAX_BYTES = 4 * 1024 * 1024;
+/** Default of {@link EventHistoryOptions.totalBytes}: 64 MiB. */
+export const DEFAULT_HISTORY_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Default of {@link EventHistoryOptions.idleTtlMs}: 15 minutes. */
+export const DEFAULT_HISTORY_IDLE_TTL_MS = 15 * 60 * 1000;
 
 /** Checks history options for `owner` (a `TypeError` names the bad one) and applies the defaults. */
 export function resolveHistoryLimits(
@@ -25,9 +47,13 @@ export function resolveHistoryLimits(
 ): HistoryLimits {
   const read = new OptionReader<EventHistoryOptions>(`${owner} history`, options);
   const unlimited = read.raw('maxAgeMs') === Number.POSITIVE_INFINITY;
+  const maxBytes = read.integer('maxBytes', DEFAULT_HISTORY_MAX_BYTES, { min: 1 });
   return {
     size: read.integer('size', 1000, { min: minSize }),
     maxAgeMs: unlimited ? Number.POSITIVE_INFINITY : read.number('maxAgeMs', Number.POSITIVE_INFINITY, { min: 1 }),
+    maxBytes,
+    totalBytes: read.integer('totalBytes', Math.max(DEFAULT_HISTORY_TOTAL_BYTES, maxBytes), { min: maxBytes }),
+    idleTtlMs: read.integer('idleTtlMs', DEFAULT_HISTORY_IDLE_TTL_MS, { min: 1 }),
   };
 }
 
@@ -38,32 +64,54 @@ interface Entry {
 }
 
 /**
- * One channel's recent events in a ring buffer. Their positions come from the bus's one
- * {@link BusPosition}, so they are increasing but not consecutive: the history remembers the
- * newest position it let go of, and answers "what came after this cursor?" exactly, or says the
- * cursor is outside the window.
+ * One channel's recent events in a ring buffer, bounded by count, age and bytes. Their positions
+ * come from the bus's one {@link BusPosition}, so they are increasing but not consecutive: the
+ * history remembers the newest position it let go of, and answers "what came after this cursor?"
+ * exactly, or says the cursor is outside the window. The ring grows as events arrive, so a
+ * channel with one event costs one slot.
  */
 export class ChannelHistory {
   readonly #size: number;
   readonly #maxAgeMs: number;
+  readonly #maxBytes: number;
   readonly #position: BusPosition;
-  readonly #ring: (Entry | undefined)[];
+  readonly #ring: (Entry | undefined)[] = [];
   #start = 0;
   #count = 0;
   #sequence = 0;
   /** Sequence of the newest event no longer retained (0: none dropped). */
-  #dropped = 0;
+  #dropped: number;
+  #bytes = 0;
+  #appendedAt = 0;
 
   /**
    * @param position - the owning bus's position (epoch and newest sequence).
-   * @param options - size and age limits.
+   * @param options - size, age and byte limits.
+   * @param droppedUpTo - positions up to this sequence are treated as let go of: a channel created
+   *   again after its history was dropped cannot vouch for the events it held before.
    */
-  constructor(position: BusPosition, options: EventHistoryOptions = {}) {
-    const { size, maxAgeMs } = resolveHistoryLimits('ChannelHistory', options);
+  constructor(position: BusPosition, options: EventHistoryOptions = {}, droppedUpTo = 0) {
+    const { size, maxAgeMs, maxBytes } = resolveHistoryLimits('ChannelHistory', options);
     this.#size = size;
     this.#maxAgeMs = maxAgeMs;
+    this.#maxBytes = maxBytes;
     this.#position = position;
-    this.#ring = new Array(size);
+    this.#dropped = droppedUpTo;
+  }
+
+  /** Bytes of the frames retained. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** When the last event was appended (ms since epoch; 0 before the first). */
+  get appendedAt(): number {
+    return this.#appendedAt;
+  }
+
+  /** Sequence of this channel's newest event ever appended (0 before the first). */
+  get sequence(): number {
+    return this.#sequence;
   }
 
   /** Position of this channel's newest event ever appended (retained or not). */
@@ -74,19 +122,17 @@ export class ChannelHistory {
   /** Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}. */
   append(event: StoredEvent, sequence: number, now = Date.now()): void {
     this.#sequence = sequence;
+    this.#appendedAt = now;
     if (this.#size === 0) {
       this.#dropped = sequence;
       return;
     }
-    const entry: Entry = { event, sequence, at: now };
-    if (this.#count < this.#size) {
-      this.#ring[(this.#start + this.#count) % this.#size] = entry;
-      this.#count += 1;
-    } else {
-      this.#dropped = this.#ring[this.#start]!.sequence;
-      this.#ring[this.#start] = entry;
-      this.#start = (this.#start + 1) % this.#size;
-    }
+    if (this.#count === this.#size) this.#dropOldest();
+    // Until the ring first wraps, this index is its length: the ring grows one slot at a time.
+    this.#ring[(this.#start + this.#count) % this.#size] = { event, sequence, at: now };
+    this.#count += 1;
+    this.#bytes += event.frame.length;
+    while (this.#bytes > this.#maxBytes) this.#dropOldest();
   }
 
   /** Every retained event after `lastEventId`, or a gap when the cursor is outside the window. */
@@ -118,11 +164,15 @@ export class ChannelHistory {
   }
 
   #expire(now: number): void {
-    while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) {
-      this.#dropped = this.#at(0).sequence;
-      this.#ring[this.#start] = undefined;
-      this.#start = (this.#start + 1) % this.#size;
-      this.#count -= 1;
-    }
+    while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) this.#dropOldest();
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#at(0);
+    this.#dropped = oldest.sequence;
+    this.#bytes -= oldest.event.frame.length;
+    this.#ring[this.#start] = undefined;
+    this.#start = (this.#start + 1) % this.#size;
+    this.#count -= 1;
   }
 }

@@ -15,8 +15,19 @@ export interface EventStreamTarget {
   readonly writableLength: number;
   readonly writableEnded: boolean;
   readonly destroyed: boolean;
-  on(event: 'close', listener: () => void): unknown;
-  off(event: 'close', listener: () => void): unknown;
+  on(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+}
+
+/** A frame held back during a replay, with its position when it is an event's. */
+export interface HeldFrame {
+  frame: Buffer;
+  id?: string;
+}
+
+/** A frame waiting to be written: replayed, or live and held behind the replay. */
+interface QueuedFrame extends HeldFrame {
+  live: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -51,12 +62,6 @@ function chunkedSocketOf(target: EventStreamTarget): Socket | undefined {
   return socket;
 }
 
-/** A frame held back during a replay, with its position when it is an event's. */
-export interface HeldFrame {
-  frame: Buffer;
-  id?: string;
-}
-
 /** Why a stream ended. */
 export type CloseReason = 'client' | 'evicted' | 'server';
 
@@ -80,9 +85,14 @@ export class EventStreamWriter {
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
   #closed = false;
-  /** Frames held back while history is replayed, with their ids (see `holdLive`). */
-  #held: HeldFrame[] | undefined;
+  /** Frames held back while history is replayed, then the replay in front of them (see `holdLive`). */
+  #held: (QueuedFrame | undefined)[] | undefined;
+  /** Index of the next frame of `#held` to write, once the replay is released. */
+  #next = 0;
+  /** Bytes of the live frames in `#held`: capped at `maxBufferedBytes`. */
   #heldBytes = 0;
+  /** What the paced replay waits on for `drain`. */
+  #drainSource: EventStreamTarget | Socket | undefined;
 
   /**
    * @param target - the response to write to (headers already sent).
@@ -119,7 +129,7 @@ export class EventStreamWriter {
     if (this.#held) {
       this.#heldBytes += frame.length;
       if (this.#heldBytes > this.#maxBufferedBytes) return this.#evict();
-      this.#held.push({ frame, id });
+      this.#held.push({ frame, id, live: true });
       return true;
     }
     return this.#writeNow(frame, now);
@@ -130,13 +140,51 @@ export class EventStreamWriter {
     this.#held ??= [];
   }
 
-  /** Stops holding: writes what `merge` makes of the held frames (the replay and them, in order). */
+  /**
+   * Stops holding: writes what `merge` makes of the held live frames (the replay and them, in
+   * order), paced to the client: whenever the socket asks to wait, the rest waits for `drain`. Live
+   * frames keep queuing behind, within `maxBufferedBytes`, so a replay of any size finishes for a
+   * client that reads, and a client that does not is evicted once the live frames behind it pass
+   * the cap.
+   */
   releaseHeld(merge: (held: readonly HeldFrame[]) => readonly HeldFrame[]): void {
     if (this.#closed) return;
-    const held = this.#held ?? [];
-    this.#held = undefined;
+    const held = (this.#held ?? []) as QueuedFrame[];
+    const live = new Set<HeldFrame>(held);
+    const queue: (QueuedFrame | undefined)[] = merge(held).map((event) =>
+      live.has(event) ? (event as QueuedFrame) : { frame: event.frame, id: event.id, live: false },
+    );
     this.#heldBytes = 0;
-    for (const event of merge(held)) if (!this.#writeNow(event.frame)) return;
+    for (const event of queue) if (event?.live) this.#heldBytes += event.frame.length;
+    this.#held = queue;
+    this.#next = 0;
+    this.#writeHeld();
+  }
+
+  readonly #writeHeld = (): void => {
+    this.#drainSource?.off('drain', this.#writeHeld);
+    this.#drainSource = undefined;
+    const queue = this.#held;
+    while (queue && !this.#closed && this.#next < queue.length) {
+      const event = queue[this.#next]!;
+      queue[this.#next] = undefined;
+      this.#next += 1;
+      if (event.live) this.#heldBytes -= event.frame.length;
+      if (!this.#send(event.frame, Date.now())) {
+        this.#drainSource = this.#socket ?? this.#target;
+        this.#drainSource.on('drain', this.#writeHeld);
+        return;
+      }
+    }
+    this.#endHold();
+  };
+
+  #endHold(): void {
+    this.#drainSource?.off('drain', this.#writeHeld);
+    this.#drainSource = undefined;
+    this.#held = undefined;
+    this.#next = 0;
+    this.#heldBytes = 0;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */
@@ -149,23 +197,30 @@ export class EventStreamWriter {
 
   #writeNow(frame: Buffer, now = Date.now()): boolean {
     if (this.#closed) return false;
+    const buffered = this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
+    if (buffered + frame.length > this.#maxBufferedBytes) return this.#evict();
+    this.#send(frame, now);
+    return true;
+  }
+
+  /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
+  #send(frame: Buffer, now: number): boolean {
     const socket = this.#socket;
+    let more: boolean;
     if (socket?.writable) {
-      if (socket.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
       // Corked until the next tick, as `res.write` does: a burst leaves in one writev per socket.
       if (!socket.writableCorked) {
         socket.cork();
         process.nextTick(uncork, socket);
       }
-      socket.write(chunkOf(frame));
+      more = socket.write(chunkOf(frame));
     } else {
-      if (this.#target.writableLength + frame.length > this.#maxBufferedBytes) return this.#evict();
-      this.#target.write(frame);
+      more = this.#target.write(frame);
     }
     this.eventsSent += 1;
     this.bytesSent += frame.length;
     this.lastActivityAt = now;
-    return true;
+    return more;
   }
 
   #evict(): false {
@@ -182,7 +237,7 @@ export class EventStreamWriter {
   #finish(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#held = undefined;
+    this.#endHold();
     this.#target.off('close', this.#onTargetClose);
     this.closed(reason);
   }

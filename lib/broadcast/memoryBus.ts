@@ -12,22 +12,22 @@ import type {
   ReplayResult,
 } from './bus';
 import { BusPosition } from './busPosition';
-import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import { HistoryStore } from './historyStore';
 
 /**
  * The embedded default bus: one process, history in memory, delivery synchronous inside
  * `publish`, so a publish has reached every local connection when its promise settles.
  */
 export class MemoryBus implements Bus {
-  readonly #histories = new Map<string, ChannelHistory>();
-  readonly #historyOptions: EventHistoryOptions;
   readonly #position = new BusPosition();
+  readonly #histories: HistoryStore;
   #handlers: BusHandlers | undefined;
   #closed = false;
 
-  /** @param history - per-channel history limits (size default 1000, no age limit). */
+  /** @param history - history limits (1000 events and 4 MiB per channel, 64 MiB in all, idle channels dropped after 15 min). */
   constructor(history: EventHistoryOptions = {}) {
-    this.#historyOptions = resolveHistoryLimits('MemoryBus', history);
+    this.#histories = new HistoryStore(this.#position, resolveHistoryLimits('MemoryBus', history));
   }
 
   /** {@inheritDoc Bus.attach} */
@@ -38,7 +38,6 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.publish} */
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (this.#closed) throw new Error('bus is closed');
-    const history = this.#historyOf(message.channel);
     const sequence = this.#position.advance();
     const id = formatEventId(this.#position.epoch, sequence);
     const streamId = formatStreamEventId(message.channel, id);
@@ -47,7 +46,7 @@ export class MemoryBus implements Bus {
       id,
       frame: encodeEvent({ event: message.event, data: message.data, id: streamId }),
     };
-    history.append({ id, frame: delivery.frame }, sequence);
+    this.#histories.append(message.channel, { id, frame: delivery.frame }, sequence);
     return { id: streamId, delivered: this.#handlers?.deliver(delivery) ?? 0 };
   }
 
@@ -76,7 +75,7 @@ export class MemoryBus implements Bus {
 
   /** {@inheritDoc Bus.recent} */
   async recent(channel: string, limit: number): Promise<RecentEvent[]> {
-    return (this.#histories.get(channel)?.newest(limit) ?? []).map(({ event, at }) => ({
+    return this.#histories.newest(channel, limit).map(({ event, at }) => ({
       id: formatStreamEventId(channel, event.id),
       ...decodeEvent(event.frame),
       publishedAt: at,
@@ -85,31 +84,28 @@ export class MemoryBus implements Bus {
 
   /** {@inheritDoc Bus.replay} */
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
-    return this.#historyOf(channel).since(lastEventId);
+    return this.#histories.since(channel, lastEventId);
   }
 
-  /** In one process every channel is always "subscribed": nothing to do. */
-  subscribe(): void {}
+  /** {@inheritDoc Bus.subscribe} Delivery needs nothing; the channel's history is kept while it has streams. */
+  subscribe(channel: string): void {
+    this.#histories.listen(channel);
+  }
 
-  /** See {@link subscribe}. */
-  unsubscribe(): void {}
+  /** {@inheritDoc Bus.unsubscribe} */
+  unsubscribe(channel: string): void {
+    this.#histories.unlisten(channel);
+  }
 
   /** {@inheritDoc Bus.state} */
   state(): BusState {
-    return { kind: 'memory', connected: !this.#closed, channels: this.#histories.size };
+    const held = this.#histories.held();
+    return { kind: 'memory', connected: !this.#closed, channels: held.channels, historyBytes: held.bytes };
   }
 
   /** {@inheritDoc Bus.close} */
   async close(): Promise<void> {
     this.#closed = true;
-  }
-
-  #historyOf(channel: string): ChannelHistory {
-    let history = this.#histories.get(channel);
-    if (!history) {
-      history = new ChannelHistory(this.#position, this.#historyOptions);
-      this.#histories.set(channel, history);
-    }
-    return history;
+    this.#histories.close();
   }
 }

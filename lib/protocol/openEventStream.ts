@@ -10,6 +10,17 @@ export interface OpenEventStreamOptions {
   retryJitterMs?: number;
 }
 
+/** The response headers of an event stream (no `Connection` header on HTTP/2, where it is forbidden). */
+export function eventStreamHeaders(req: IncomingMessage | Http2ServerRequest): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    'X-Accel-Buffering': 'no',
+  };
+  if (req.httpVersionMajor < 2) headers.Connection = 'keep-alive';
+  return headers;
+}
+
 /**
  * Turns a plain Node response into an open event stream: SSE headers (no `Connection` header
  * on HTTP/2, where it is forbidden), sent at once; Nagle off and no socket timeout, so small
@@ -23,13 +34,7 @@ export function openEventStream(
 ): void {
   const retryMs = options.retryMs ?? 2000;
   const jitterMs = options.retryJitterMs ?? 1000;
-  const headers: Record<string, string> = {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    'X-Accel-Buffering': 'no',
-  };
-  if (req.httpVersionMajor < 2) headers.Connection = 'keep-alive';
-  res.writeHead(200, headers);
+  res.writeHead(200, eventStreamHeaders(req));
   const socket = req.socket;
   socket.setNoDelay?.(true);
   socket.setTimeout?.(0);

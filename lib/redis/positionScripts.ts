@@ -21,12 +21,13 @@ local function epoch()
 end
 `;
 
-/** KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', then field/value pairs. */
+/** KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', TTL in ms, then field/value pairs. */
 const APPEND = `${EPOCH}
 local id = epoch() .. '-' .. redis.call('HINCRBY', KEYS[1], 'n', 1)
 local fields = {}
-for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, unpack(fields))
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if ARGV[2] ~= '' then
   local cutoff = tonumber(ARGV[2])
   local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 100)
@@ -96,12 +97,18 @@ export interface AppendRequest {
   maxLength: number;
   /** Entries whose `t` field is older than this (ms since epoch) are trimmed; undefined: no age limit. */
   cutoff: number | undefined;
+  /** The stream key's TTL, refreshed by every append: an idle channel's stream expires. */
+  ttlMs: number;
   fields: Record<string, string>;
 }
 
 /** Appends an entry at the next position of the whole bus and returns that position. */
 export async function appendAtNextPosition(client: RedisConnection, request: AppendRequest): Promise<string> {
-  const args = [String(request.maxLength), request.cutoff === undefined ? '' : String(request.cutoff)];
+  const args = [
+    String(request.maxLength),
+    request.cutoff === undefined ? '' : String(request.cutoff),
+    String(request.ttlMs),
+  ];
   for (const [field, value] of Object.entries(request.fields)) args.push(field, value);
   return String(await runScript(client, APPEND, APPEND_SHA, [request.positionKey, request.streamKey], args));
 }

@@ -344,8 +344,9 @@ export class RedisBus implements Bus {
     this.#options.onError?.(failure);
   };
 
+  /** Appends the entry at the next bus position, trims the stream, and refreshes the key's TTL. */
   #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
-    const { maxAgeMs, maxLength } = this.#options;
+    const { maxAgeMs, maxLength, idleTtlMs } = this.#options;
     const now = Date.now();
     // Each entry carries its time (`t`), for the age limit and `recent`: its id is a position, not a clock.
     const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
@@ -355,6 +356,7 @@ export class RedisBus implements Bus {
       streamKey: key,
       maxLength,
       cutoff,
+      ttlMs: idleTtlMs,
       fields: timed,
     });
   }

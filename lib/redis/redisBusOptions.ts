@@ -20,7 +20,10 @@ export interface RedisBusOptions {
   keyPrefix?: string;
   /**
    * Per-channel history. `size` (default 1000) is an approximate `MAXLEN` (Redis may keep a few
-   * more); `maxAgeMs` also trims by age with `MINID` (default: no age limit).
+   * more); `maxAgeMs` also trims by age with `MINID` (default: no age limit); `idleTtlMs` (default
+   * 15 min) is the TTL of each channel's stream key, refreshed on every publish. `maxBytes` and
+   * `totalBytes` apply to the in-memory bus only: here `size` times the broadcaster's
+   * `maxEventBytes` bounds a channel.
    */
   history?: EventHistoryOptions;
   /** `publish`, `sendTo` and `history` reject when Redis has not answered within this. Default 2000 ms. */
@@ -44,6 +47,7 @@ export interface ResolvedRedisBusOptions {
   keyPrefix: string;
   maxLength: number;
   maxAgeMs: number | undefined;
+  idleTtlMs: number;
   commandTimeoutMs: number;
   blockMs: number;
   readCount: number;
@@ -69,6 +73,7 @@ export function resolveRedisBusOptions(options: RedisBusOptions): ResolvedRedisB
     keyPrefix: read.string('keyPrefix', 'sse:', KEY_PREFIX, 'a string of at most 64 characters without whitespace'),
     maxLength: history.size,
     maxAgeMs: Number.isFinite(history.maxAgeMs) ? history.maxAgeMs : undefined,
+    idleTtlMs: history.idleTtlMs,
     commandTimeoutMs: read.integer('commandTimeoutMs', 2000, { min: 1 }),
     blockMs: read.integer('blockMs', 5000, { min: 1 }),
     readCount: read.integer('readCount', 100, { min: 1 }),

@@ -1,0 +1,117 @@
+import { request as httpRequest } from 'node:http';
+import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type Broadcaster, createBroadcaster } from '../../../index';
+import { startTestServer } from '../../support/testServer';
+
+// `gc()` without starting node with --expose-gc: a fresh context sees the flag.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const MiB = 1024 * 1024;
+const IDLE_TTL_MS = 300;
+
+function heapAfterGc(): number {
+  for (let i = 0; i < 3; i += 1) collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A response stand-in for streams driven in-process: a real Writable that discards what it gets. */
+function nullResponse(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}
+
+/** The history the default bus holds. */
+function held(broadcaster: Broadcaster<undefined>): { channels: unknown; bytes: unknown } {
+  const { bus } = broadcaster.stats();
+  return { channels: bus.channels, bytes: bus.historyBytes };
+}
+
+/** Resolves once `predicate` holds, checking every 50 ms for at most `ms` (expiry has no event to await). */
+async function eventually(predicate: () => boolean, ms: number): Promise<void> {
+  for (let waited = 0; !predicate(); waited += 50) {
+    if (waited >= ms) throw new Error(`not true within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Opens `count` streams on distinct channels with garbage cursors, in-process, and closes them again. */
+async function garbageStreams(broadcaster: Broadcaster<undefined>, count: number, offset = 0): Promise<void> {
+  const BATCH = 1000;
+  for (let start = 0; start < count; start += BATCH) {
+    const targets: Writable[] = [];
+    for (let i = start; i < Math.min(start + BATCH, count); i += 1) {
+      const target = nullResponse();
+      broadcaster.connect(target, {
+        channel: `unknown-${offset + i}`,
+        metadata: undefined,
+        lastEventId: `garbage-${i}`,
+      });
+      targets.push(target);
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // replays answered
+    await Promise.all(targets.map((target) => new Promise((resolve) => target.destroy().once('close', resolve))));
+  }
+}
+
+describe('channels expire', () => {
+  it('100,000 streams with garbage cursors and 20,000 one-off channels leave nothing after idleTtlMs', async () => {
+    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
+    await garbageStreams(broadcaster, 2000, 1_000_000); // warm up, so the baseline includes compiled code
+    const baseline = heapAfterGc();
+
+    await garbageStreams(broadcaster, 100_000);
+    expect(held(broadcaster)).toEqual({ channels: 0, bytes: 0 }); // a cursor never creates history
+    expect(broadcaster.stats().connections).toBe(0);
+
+    for (let i = 0; i < 20_000; i += 1) await broadcaster.publish(`job-${i}`, { data: `job ${i} done` });
+    expect(held(broadcaster).channels).toBe(20_000);
+    const grown = heapAfterGc();
+    expect(grown - baseline).toBeGreaterThan(MiB); // the channels were really held
+
+    await eventually(() => held(broadcaster).channels === 0, 10_000);
+    expect(held(broadcaster)).toEqual({ channels: 0, bytes: 0 });
+    expect(heapAfterGc() - baseline).toBeLessThan(10 * MiB);
+    await broadcaster.close();
+  });
+
+  it('creates no history for stream requests with garbage cursors over HTTP', async () => {
+    const server = await startTestServer();
+    try {
+      for (let i = 0; i < 50; i += 1) {
+        const url = `${server.url}/sse/unknown-${i}?lastEventId=garbage-${i}`;
+        await new Promise<void>((resolve, reject) => {
+          const req = httpRequest(url, { agent: false }, (res) => {
+            res.destroy();
+            resolve();
+          });
+          req.on('error', reject).end();
+        });
+      }
+      await eventually(() => server.broadcaster.stats().connections === 0, 5000);
+      expect(held(server.broadcaster)).toEqual({ channels: 0, bytes: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the history of a channel with an open stream, and drops it once the stream closes', async () => {
+    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
+    const target = nullResponse();
+    broadcaster.connect(target, { channel: 'watched', metadata: undefined });
+    const kept = await broadcaster.publish('watched', { data: 'kept while watched' });
+    await broadcaster.publish('unwatched', { data: 'dropped' });
+    await eventually(() => held(broadcaster).channels === 1, 10_000);
+    expect(await broadcaster.history('watched', { since: kept.id })).toEqual({ kind: 'events', events: [] });
+
+    await new Promise((resolve) => target.destroy().once('close', resolve));
+    await eventually(() => held(broadcaster).channels === 0, 10_000);
+    expect((await broadcaster.history('watched', { since: kept.id })).kind).toBe('gap');
+    await broadcaster.close();
+  });
+});
