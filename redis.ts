@@ -4,6 +4,7 @@
  * dependency).
  */
 export type { ClusterStats, LocalStatsSource, ProcessReport } from './lib/redis/clusterStats';
+export type { CommandGateState } from './lib/redis/commandGate';
 export type { RedisBusState } from './lib/redis/redisBus';
 export { RedisBus } from './lib/redis/redisBus';
 export { RedisBusError } from './lib/redis/redisBusError';

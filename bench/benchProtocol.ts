@@ -14,6 +14,9 @@ export type ServerKind =
   | 'better-sse'
   | 'sse-channel';
 
+/** The channels a bench server serves: the measured streams, and the few that probe latency (scale100k). */
+export type BenchChannel = 'bench' | 'probe';
+
 /** What each published event carries (see `payloads.ts`). */
 export type PayloadKind = 'text128' | 'text1k' | 'html2k';
 
@@ -24,6 +27,11 @@ export interface PublishPlan {
   /** Batches start this many ms apart; 0 means "as fast as the server accepts" (yield only). */
   intervalMs: number;
   payload: PayloadKind;
+  /**
+   * Stamp each event with the time it was due rather than the time it was published, so its
+   * latency includes any wait for a busy event loop, as for an event an app receives meanwhile.
+   */
+  stampDueTime?: boolean;
 }
 
 /** Orchestrator → server. */
@@ -31,7 +39,7 @@ export type ServerCommand =
   | { type: 'awaitConnections'; count: number; timeoutMs: number }
   | { type: 'memory' }
   | { type: 'cpu' }
-  | { type: 'publish'; plan: PublishPlan };
+  | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel };
 
 /** Server process CPU time so far, from its own `process.cpuUsage()`. */
 export interface CpuReply {
@@ -49,11 +57,24 @@ export type ServerReply =
   | { type: 'published'; count: number; elapsedMs: number }
   | { type: 'error'; message: string };
 
-/** Orchestrator → load generator. */
+/**
+ * Orchestrator → load generator. Streams are kept in groups (default `bench`), so scale100k can
+ * probe latency on a few streams of another channel while the others sit idle.
+ */
 export type LoadCommand =
-  | { type: 'connect'; port: number; path: string; count: number; concurrency: number; timeoutMs: number }
-  | ({ type: 'expect' } & ExpectOptions)
-  | { type: 'hold'; durationMs: number }
+  | {
+      type: 'connect';
+      port: number;
+      path: string;
+      count: number;
+      concurrency: number;
+      timeoutMs: number;
+      /** Loopback source addresses to spread the connections over (ephemeral ports are per address). */
+      sourceAddresses?: string[];
+      group?: BenchChannel;
+    }
+  | ({ type: 'expect'; group?: BenchChannel } & ExpectOptions)
+  | { type: 'hold'; durationMs: number; group?: BenchChannel }
   | { type: 'cpu' };
 
 /** What the load generator saw for one published plan, over all its connections. */

@@ -53,12 +53,16 @@ export class LoadGenerator {
     return this.#streams.reduce((open, stream) => open + (stream.open ? 1 : 0), 0);
   }
 
-  /** Opens `count` streams, at most `concurrency` connecting at once, within `timeoutMs`. */
+  /**
+   * Opens `count` streams, at most `concurrency` connecting at once, within `timeoutMs`; from the
+   * given loopback source addresses in turn, when given.
+   */
   async connect(
     url: { port: number; path: string },
     count: number,
     concurrency: number,
     timeoutMs: number,
+    sourceAddresses: readonly string[] = [],
   ): Promise<{ open: number; failed: number; firstError: string | undefined }> {
     const deadline = performance.now() + timeoutMs;
     let failed = 0;
@@ -66,9 +70,10 @@ export class LoadGenerator {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < count && performance.now() < deadline) {
+        const localAddress = sourceAddresses[next % sourceAddresses.length];
         next += 1;
         try {
-          await this.#open(url, deadline - performance.now());
+          await this.#open(url, deadline - performance.now(), localAddress);
         } catch (error) {
           failed += 1;
           firstError ??= (error as Error).message;
@@ -125,9 +130,9 @@ export class LoadGenerator {
   }
 
   /** Opens one stream over a plain socket (see `HttpStreamReader` for why not `http.get`). */
-  #open(url: { port: number; path: string }, timeoutMs: number): Promise<void> {
+  #open(url: { port: number; path: string }, timeoutMs: number, localAddress: string | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: url.port, noDelay: true });
+      const socket = connect({ host: '127.0.0.1', port: url.port, noDelay: true, localAddress });
       const stream: Stream = { socket, checker: new StreamChecker({ firstSequence: 1 }), open: false, done: true };
       const fail = (error: Error): void => {
         clearTimeout(timer);

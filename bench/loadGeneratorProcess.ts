@@ -2,10 +2,19 @@
  * Child process entry: the load generator, driven by the orchestrator (see `benchProtocol.ts`).
  * It runs on its own core so that parsing a million events does not steal the server's CPU.
  */
-import { type LoadCommand, type LoadReply, openFileLimitFromEnv } from './benchProtocol';
+import { type BenchChannel, type LoadCommand, type LoadReply, openFileLimitFromEnv } from './benchProtocol';
 import { LoadGenerator } from './loadGenerator';
 
-const generator = new LoadGenerator();
+const generators = new Map<BenchChannel, LoadGenerator>();
+
+function generatorOf(group: BenchChannel = 'bench'): LoadGenerator {
+  let generator = generators.get(group);
+  if (!generator) {
+    generator = new LoadGenerator();
+    generators.set(group, generator);
+  }
+  return generator;
+}
 
 function reply(message: LoadReply): void {
   process.send?.(message);
@@ -16,16 +25,22 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
     case 'connect':
       return {
         type: 'connected',
-        ...(await generator.connect(command, command.count, command.concurrency, command.timeoutMs)),
+        ...(await generatorOf(command.group).connect(
+          command,
+          command.count,
+          command.concurrency,
+          command.timeoutMs,
+          command.sourceAddresses,
+        )),
       };
     case 'expect': {
-      const delivery = generator.expect(command);
+      const delivery = generatorOf(command.group).expect(command);
       // Checkers are in place before the orchestrator lets the server publish.
       reply({ type: 'expecting' });
       return { type: 'received', ...(await delivery) };
     }
     case 'hold':
-      return { type: 'held', ...(await generator.hold(command.durationMs)) };
+      return { type: 'held', ...(await generatorOf(command.group).hold(command.durationMs)) };
     case 'cpu': {
       const usage = process.cpuUsage();
       return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };

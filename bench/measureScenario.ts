@@ -31,8 +31,21 @@ const CONNECT_CONCURRENCY = 100;
 const CONNECT_TIMEOUT_MS = 60_000;
 const STEP_TIMEOUT_MS = 15_000;
 
-function cpuMicros(reply: CpuReply): number {
+/** CPU time of a child's reply, in µs. */
+export function cpuMicros(reply: CpuReply): number {
   return reply.userMicros + reply.systemMicros;
+}
+
+/** CPU seconds both children used so far, for the machine-load estimate. */
+export async function childCpuSeconds(
+  server: BenchChild<ServerCommand, ServerReply>,
+  load: BenchChild<LoadCommand, LoadReply>,
+): Promise<number> {
+  const [serverCpu, loadCpu] = await Promise.all([
+    server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+    load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+  ]);
+  return (cpuMicros(serverCpu) + cpuMicros(loadCpu)) / 1e6;
 }
 
 /** Runs one scenario against one server, each in its own fresh process, and stops both. */
@@ -162,11 +175,7 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
       if (held.withKeepAlive < scenario.clients)
         problems.push(`${held.withKeepAlive} of ${scenario.clients} streams held with keep-alives`);
     }
-    const [serverCpu, loadCpu] = await Promise.all([
-      server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
-      load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
-    ]);
-    measurement.childCpuSeconds = (cpuMicros(serverCpu) + cpuMicros(loadCpu)) / 1e6;
+    measurement.childCpuSeconds = await childCpuSeconds(server, load);
   } catch (error) {
     problems.push((error as Error).message);
   } finally {

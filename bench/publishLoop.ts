@@ -20,9 +20,13 @@ export async function runPublishPlan(
     const end = Math.min(plan.count, sequence + plan.batchSize);
     // A batch is handed over at once; a bus that answers asynchronously (Redis) pipelines it.
     const accepting: Promise<unknown>[] = [];
+    const due = performance.timeOrigin + start + batch * plan.intervalMs;
     while (sequence < end) {
       sequence += 1;
-      const accepted = publish(sequence, renderPayload(plan.payload, sequence, wallClockMs()));
+      const accepted = publish(
+        sequence,
+        renderPayload(plan.payload, sequence, plan.stampDueTime ? due : wallClockMs()),
+      );
       if (accepted instanceof Promise) accepting.push(accepted);
     }
     await Promise.all(accepting);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { assertOwnRedis } from './redisOwnership';
 
 /** A Redis started for the run. */
 export interface BenchRedis {
@@ -24,7 +25,8 @@ function freePort(): Promise<number> {
 
 /**
  * Starts a throw-away `redis-server` on 127.0.0.1 (no persistence), pinned to `cpu` when given,
- * for the Redis-bus variant. Resolves the reason instead when there is none to start.
+ * for the Redis-bus variant. Resolves the reason instead when there is none to start; throws
+ * when the server answering on its port is not the one it started.
  */
 export async function startBenchRedis(cpu: number | undefined): Promise<BenchRedis | string> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return 'redis-server is not installed';
@@ -61,6 +63,12 @@ export async function startBenchRedis(cpu: number | undefined): Promise<BenchRed
     child.kill('SIGKILL');
     return 'redis-server did not start';
   }
+  // Accepting connections proves nothing: another Redis may have won the port. (taskset execs
+  // redis-server, so the pid is the server's either way.)
+  await assertOwnRedis(port, child.pid).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>

@@ -3,6 +3,9 @@
  * (server pinned to one core, load generator to the other), servers alternating within each
  * repeat, three repeats; prints the table of medians and ratios and writes it into BENCHMARKS.md.
  *
+ * `--scenarios=scale100k` (opt-in, never part of the default run) runs issue 17's 100,000-stream
+ * scenario once per server and writes its own table (see `scale100k.ts`).
+ *
  * Flags: `--repeats=N` (default 3), `--scenarios=a,b`, `--servers=a,b`, `--budget-minutes=M`
  * (default 10: later repeats are skipped, and said so, when the next would overrun),
  * `--profile=DIR` (`--cpu-prof` of the servers), `--no-write` (leave BENCHMARKS.md alone).
@@ -17,11 +20,13 @@ import { buildChildren } from './buildChildren';
 import { describeMachine, loadAverage, machineCpuTimes } from './machineLoad';
 import { type Measurement, measureScenario } from './measureScenario';
 import { type BenchRedis, startBenchRedis } from './redisServerProcess';
+import { measureScale100k, SCALE_SERVERS } from './scale100k';
+import { scale100kTable } from './scale100kTable';
 import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
 
 const ROOT = join(__dirname, '..');
-const TABLE_START = '<!-- bench:latest:start -->';
-const TABLE_END = '<!-- bench:latest:end -->';
+const LATEST_TABLE = 'latest';
+const SCALE_TABLE = 'scale100k';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -31,9 +36,9 @@ function flag(name: string): string | undefined {
   return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length);
 }
 
-function listFlag<T extends string>(name: string, all: readonly T[]): T[] {
+function listFlag<T extends string>(name: string, all: readonly T[], defaults: readonly T[] = all): T[] {
   const value = flag(name);
-  if (value === undefined) return [...all];
+  if (value === undefined) return [...defaults];
   const wanted = value.split(',') as T[];
   const unknown = wanted.filter((item) => !all.includes(item));
   if (unknown.length > 0) throw new TypeError(`--${name}: unknown ${unknown.join(', ')}; use ${all.join(', ')}`);
@@ -54,10 +59,9 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(repeats) || repeats < 1 || repeats > 10)
     throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
   if (!(budgetMinutes > 0)) throw new TypeError(`--budget-minutes must be positive, got ${flag('budget-minutes')}`);
-  const scenarioNames = listFlag<ScenarioName>(
-    'scenarios',
-    SCENARIOS.map((scenario) => scenario.name),
-  );
+  const standardNames = SCENARIOS.map((scenario) => scenario.name);
+  const scenarioNames = listFlag<ScenarioName>('scenarios', [...standardNames, 'scale100k'], standardNames);
+  const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
   let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
   const scripts = await buildChildren(ROOT);
   const notes: string[] = [];
   let redis: BenchRedis | undefined;
-  if (servers.includes('ours-redis')) {
+  if (servers.includes('ours-redis') && standard.length > 0) {
     const started = await startBenchRedis(pinned ? 0 : undefined);
     if (typeof started === 'string') {
       servers = servers.filter((server) => server !== 'ours-redis');
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
   const skipped: string[] = [];
   try {
     for (let repeat = 1; repeat <= repeats; repeat += 1) {
-      for (const scenario of SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name))) {
+      for (const scenario of standard) {
         for (const server of servers.filter((candidate) => scenario.servers.includes(candidate))) {
           const expected = longest.get(scenario.name) ?? 0;
           if (Date.now() + expected > deadline) {
@@ -113,13 +117,16 @@ async function main(): Promise<void> {
           const took = Date.now() - runStarted;
           longest.set(scenario.name, Math.max(expected, took));
           measurements.push(measurement);
-          const figures = Object.entries(measurement.figures)
-            .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
-            .join(' ');
-          log(
-            `[${repeat}/${repeats}] ${scenario.name.padEnd(10)} ${server.padEnd(14)} ${(took / 1000).toFixed(1)}s ${figures}${measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : ''}`,
-          );
+          log(`[${repeat}/${repeats}] ${describeRun(measurement, took)}`);
         }
+      }
+    }
+    if (scenarioNames.includes('scale100k')) {
+      for (const server of SCALE_SERVERS.filter((candidate) => servers.includes(candidate))) {
+        const runStarted = Date.now();
+        const measurement = await measureScale100k(server, setup);
+        measurements.push(measurement);
+        log(`[scale100k] ${describeRun(measurement, Date.now() - runStarted)}`);
       }
     }
   } finally {
@@ -140,21 +147,35 @@ async function main(): Promise<void> {
 
   const results = new BenchmarkResults(measurements);
   const problems = results.problems();
-  const section = [
+  const runLine = [
     `Run of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round(wallSeconds)} s, on ${describeMachine()}.`,
     `${pinned ? 'Servers pinned to CPU 0 and the load generator to CPU 1 (taskset).' : 'Processes not pinned (no taskset).'} Machine load: ${loadNote}.`,
-    '',
-    results.table(servers),
-    '',
-    ...notes,
-    skipped.length > 0
-      ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.`
-      : `Every run repeated ${repeats}×.`,
-    problems.length > 0
-      ? `\nProblems seen:\n${problems.map((problem) => `- ${problem}`).join('\n')}`
-      : 'No problems seen: every client received every event once, in order.',
   ].join('\n');
-  process.stdout.write(`${section}\n`);
+  const problemLines = (scale: boolean): string => {
+    const own = problems.filter((problem) => problem.startsWith('scale100k /') === scale);
+    return own.length > 0
+      ? `\nProblems seen:\n${own.map((problem) => `- ${problem}`).join('\n')}`
+      : 'No problems seen: every client received every event once, in order.';
+  };
+  const sections = new Map<string, string>();
+  if (standard.length > 0)
+    sections.set(
+      LATEST_TABLE,
+      [
+        runLine,
+        '',
+        results.table(servers),
+        '',
+        ...notes,
+        skipped.length > 0
+          ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.`
+          : `Every run repeated ${repeats}×.`,
+        problemLines(false),
+      ].join('\n'),
+    );
+  if (scenarioNames.includes('scale100k'))
+    sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(true)].join('\n'));
+  for (const section of sections.values()) process.stdout.write(`${section}\n\n`);
 
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
   writeFileSync(
@@ -163,14 +184,31 @@ async function main(): Promise<void> {
   );
   if (!process.argv.includes('--no-write')) {
     const path = join(ROOT, 'BENCHMARKS.md');
-    const text = readFileSync(path, 'utf8');
-    const start = text.indexOf(TABLE_START);
-    const end = text.indexOf(TABLE_END);
-    if (start === -1 || end < start)
-      throw new Error(`BENCHMARKS.md has no ${TABLE_START} … ${TABLE_END} section to write the table into`);
-    writeFileSync(path, `${text.slice(0, start + TABLE_START.length)}\n${section}\n${text.slice(end)}`);
-    log('bench: table written to BENCHMARKS.md');
+    let text = readFileSync(path, 'utf8');
+    for (const [name, section] of sections) text = replaceSection(text, name, section);
+    writeFileSync(path, text);
+    log(`bench: ${[...sections.keys()].join(' and ')} table written to BENCHMARKS.md`);
   }
+}
+
+/** `text` with what stands between the `bench:NAME:start` and `bench:NAME:end` markers replaced. */
+function replaceSection(text: string, name: string, section: string): string {
+  const startMarker = `<!-- bench:${name}:start -->`;
+  const endMarker = `<!-- bench:${name}:end -->`;
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
+  if (start === -1 || end < start)
+    throw new Error(`BENCHMARKS.md has no ${startMarker} … ${endMarker} section to write the table into`);
+  return `${text.slice(0, start + startMarker.length)}\n${section}\n${text.slice(end)}`;
+}
+
+/** One line of progress: scenario, server, time taken, figures and problems. */
+function describeRun(measurement: Measurement, tookMs: number): string {
+  const figures = Object.entries(measurement.figures)
+    .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
+    .join(' ');
+  const problems = measurement.problems.length > 0 ? ` PROBLEMS: ${measurement.problems.join('; ')}` : '';
+  return `${measurement.scenario.padEnd(10)} ${measurement.server.padEnd(14)} ${(tookMs / 1000).toFixed(1)}s ${figures}${problems}`;
 }
 
 main().catch((error: Error) => {

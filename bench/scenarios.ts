@@ -11,8 +11,8 @@ export const SERVER_KINDS: readonly ServerKind[] = [
   'sse-channel',
 ];
 
-/** Names of the scenarios of the issue, in run order. */
-export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html';
+/** Names of the scenarios: the five of issue 3, in run order, and the opt-in `scale100k` (issue 17). */
+export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html' | 'scale100k';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { openFileLimitFromEnv, type ServerCommand, type ServerKind, type ServerReply } from './benchProtocol';
 import { runPublishPlan } from './publishLoop';
-import type { BenchServerFactory } from './servers/benchServer';
+import type { BenchServer, BenchServerFactory } from './servers/benchServer';
 import { createBetterSseServer } from './servers/betterSseServer';
 import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
 import { createOursRedisServer } from './servers/oursRedisServer';
@@ -62,10 +62,7 @@ function collectGarbage(): void {
   gc?.();
 }
 
-async function handle(
-  command: ServerCommand,
-  publish: (sequence: number, data: string) => unknown,
-): Promise<ServerReply> {
+async function handle(command: ServerCommand, publish: BenchServer['publish']): Promise<ServerReply> {
   switch (command.type) {
     case 'awaitConnections':
       await awaitConnections(command.count, command.timeoutMs);
@@ -80,7 +77,10 @@ async function handle(
       return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };
     }
     case 'publish':
-      return { type: 'published', ...(await runPublishPlan(command.plan, publish)) };
+      return {
+        type: 'published',
+        ...(await runPublishPlan(command.plan, (sequence, data) => publish(sequence, data, command.channel))),
+      };
   }
 }
 

@@ -11,6 +11,8 @@ import { connectJobPipeline } from './jobs/jobPipeline';
 import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
 import { pageRoutes } from './page/pageRoutes';
+import { refuseCrossSite } from './security/crossSiteGuard';
+import { securityHeaders } from './security/securityHeaders';
 import { type DemoBroadcaster, type StreamMetadata, streamMetadata } from './streamMetadata';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
@@ -81,6 +83,8 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(refuseCrossSite());
   app.use('/sse', gate.middleware);
   app.use(
     sseMiddleware({ broadcaster, metadata: streamMetadata, stats: true, keepAlive: { intervalMs: keepAliveMs } }),
@@ -88,7 +92,11 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));
-  if (devMode) app.use(controlRoutes(broadcaster, gate, options.controls));
+  if (devMode) {
+    // The resilience controls can cut every stream: only pages of this site may use them.
+    app.use('/controls', refuseCrossSite({ requireProof: true }));
+    app.use(controlRoutes(broadcaster, gate, options.controls));
+  }
 
   return {
     app,

@@ -11,6 +11,7 @@ import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendConnectionCount } from './connectionCount';
 import { sendJsonError } from './jsonError';
+import { releaseRequestState } from './releaseRequestState';
 import { listedChannels, type RequestedChannels, singleChannel } from './requestedChannels';
 import { matchSseRoute } from './sseRoute';
 
@@ -164,6 +165,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     };
     const connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
+    releaseRequestState(req);
   };
 
   const stats = async (req: Request, res: Response, count: boolean): Promise<void> => {

@@ -7,7 +7,7 @@ import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../
 import { STATE_DOM_EVENT } from '../../index';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { launchChromium } from '../lib/browser/support/chromium';
-import { OutageWindow, openWatchedPage, type WatchedPage } from './watchedPage';
+import { OutageWindow, openWatchedPage, type WatchedPage, waitForExpression } from './watchedPage';
 
 const EVENT_WAIT = { timeout: 10_000 };
 
@@ -17,6 +17,8 @@ const RECORD_STATES = `
   document.addEventListener('${STATE_DOM_EVENT}', (event) => {
     window.__states.push(event.detail.connectionId + ':' + event.detail.state);
   }, true);
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective));
 `;
 
 async function statesOf(page: Page, connectionId: string): Promise<string[]> {
@@ -32,15 +34,14 @@ async function waitForRecovery(page: Page, since: number): Promise<void> {
     const states = window.__states.slice(${since}).filter((entry) => entry.startsWith('dashboard:'));
     return states.includes('dashboard:reconnecting') && states.at(-1) === 'dashboard:connected';
   })()`;
-  await page.waitForFunction(recovered, undefined, EVENT_WAIT);
+  await waitForExpression(page, recovered);
 }
 
 /** Waits until the connections panel of `page` shows `count` streams on `channel`. */
 async function waitForChannelCount(page: Page, channel: string, count: number): Promise<void> {
-  await page.waitForFunction(
+  await waitForExpression(
+    page,
     `document.querySelector('[data-channel="${channel}"] .number')?.textContent === '${count}'`,
-    undefined,
-    EVENT_WAIT,
   );
 }
 
@@ -218,10 +219,9 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
         await fresh.page.goto(`${running.url}/?dialect=${dialect}`);
         await waitForState(fresh.page, 'dashboard', 'connected');
         await waitForState(fresh.page, `job-${nightlyId}`, 'connected');
-        await fresh.page.waitForFunction(
+        await waitForExpression(
+          fresh.page,
           `Number(document.querySelector('#job-progress-${nightlyId}')?.getAttribute('aria-valuenow')) >= 35`,
-          undefined,
-          EVENT_WAIT,
         );
         await mkdir(join(__dirname, '../../docs'), { recursive: true });
         await fresh.page.screenshot({ path: join(__dirname, '../../docs/dashboard.png'), fullPage: true });
@@ -233,6 +233,14 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
       await a.page.waitForSelector(`#job-status-${nightlyId}[data-status="cancelled"]`, EVENT_WAIT);
     });
   }
+
+  it('runs under the nonce Content Security Policy it is sent, with no violation in either page', async () => {
+    const response = await a.page.request.get(`${running.url}/?dialect=${dialect}`);
+    expect(response.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(response.headers()['x-content-type-options']).toBe('nosniff');
+    expect(response.headers()['x-frame-options']).toBe('DENY');
+    for (const watched of [a, b]) expect(await watched.page.evaluate('window.__violations')).toEqual([]);
+  });
 
   it('had no console errors or failed requests outside the intentional outage', async () => {
     const outside = [...a.problems, ...b.problems].filter((problem) => !problem.duringOutage);

@@ -41,3 +41,17 @@ export async function openWatchedPage(browser: Browser, outage: OutageWindow): P
   );
   return { context, page, problems };
 }
+
+/**
+ * Waits until `expression` is true in `page`, checking every 100 ms for at most `timeoutMs`.
+ * Playwright's `waitForFunction` compiles its predicate with `eval` inside the page, which the
+ * demo's Content Security Policy forbids; `page.evaluate` goes through the debugger instead.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const attempts = Math.ceil(timeoutMs / 100);
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    if ((await page.evaluate(expression)) === true) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+}

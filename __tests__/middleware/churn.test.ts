@@ -69,7 +69,8 @@ describe('connection churn', () => {
     expect(server.broadcaster.connections()).toEqual([]);
     expect(listenerCounts()).toEqual(listenersBefore);
     const handlesAfter = handleCounts();
-    expect(handlesAfter.Timeout ?? 0).toBe(handlesBefore.Timeout ?? 0);
+    // Nothing left behind: no more timers or sockets than before (a one-shot timer of the setup may end meanwhile).
+    expect(handlesAfter.Timeout ?? 0).toBeLessThanOrEqual(handlesBefore.Timeout ?? 0);
     expect(handlesAfter.TCPSocketWrap ?? 0).toBe(handlesBefore.TCPSocketWrap ?? 0);
   });
 });

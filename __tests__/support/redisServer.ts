@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertOwnRedis } from '../../bench/redisOwnership';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
@@ -23,25 +24,42 @@ async function freePort(): Promise<number> {
   throw new Error('no free loopback port found for redis-server');
 }
 
+/** Where a {@link RedisServer} listens; tests of the helper itself set these. */
+export interface RedisServerPlace {
+  /** Default: a free loopback port. */
+  port?: number;
+  /** The address redis-server binds. Default `127.0.0.1`, the address the helper checks and hands out. */
+  bindAddress?: string;
+}
+
 /**
  * A `redis-server` of the test's own on a free loopback port, persistence off, in a scratch
- * directory: tests never touch a Redis they did not start. It can be stopped and started again
- * on the same port, and paused (SIGSTOP) to play an unresponsive Redis.
+ * directory: tests never touch a Redis they did not start. Every start proves that the server
+ * answering on the port is this child (`INFO server`'s `process_id`) and fails loudly otherwise.
+ * It can be stopped and started again on the same port, and paused (SIGSTOP) to play an
+ * unresponsive Redis.
  */
 export class RedisServer {
   readonly port: number;
+  readonly #bindAddress: string;
   readonly #dir: string;
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, bindAddress: string) {
     this.port = port;
+    this.#bindAddress = bindAddress;
     this.#dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
   }
 
-  /** Starts a server on a free port and resolves once it accepts connections. */
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
-    await server.start();
+  /** Starts a server (on a free port unless told) and resolves once it is proven ours and accepts connections. */
+  static async start(place: RedisServerPlace = {}): Promise<RedisServer> {
+    const server = new RedisServer(place.port ?? (await freePort()), place.bindAddress ?? '127.0.0.1');
+    try {
+      await server.start();
+    } catch (error) {
+      await server.dispose();
+      throw error;
+    }
     return server;
   }
 
@@ -50,14 +68,14 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** (Re)starts the server on its port; resolves once it is ready. */
+  /** (Re)starts the server on its port; resolves once it is ready and proven to be this child. */
   start(): Promise<void> {
     if (this.#child) return Promise.reject(new Error('redis-server is already running'));
     const args = [
       '--port',
       String(this.port),
       '--bind',
-      '127.0.0.1',
+      this.#bindAddress,
       '--save',
       '',
       '--appendonly',
@@ -81,7 +99,7 @@ export class RedisServer {
           clearTimeout(timer);
           child.stdout?.off('data', onData);
           child.stdout?.resume();
-          resolve();
+          assertOwnRedis(this.port, child.pid).then(resolve, fail);
         }
       };
       const fail = (error: Error): void => {

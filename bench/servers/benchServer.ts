@@ -1,8 +1,15 @@
 import type { Server } from 'node:http';
-import type { PublishOne } from '../publishLoop';
+import type { BenchChannel } from '../benchProtocol';
 
 /** Where every bench server serves its one channel. */
 export const STREAM_PATH = '/sse/bench';
+/** Where the servers of scale100k serve the few streams that probe live latency. */
+export const PROBE_PATH = '/sse/probe';
+
+/** The channel a request's path asks for: the probe channel, else the bench channel. */
+export function channelOfPath(path: string | undefined): BenchChannel {
+  return path === PROBE_PATH ? 'probe' : 'bench';
+}
 
 /** What every bench server is given. */
 export interface BenchServerOptions {
@@ -16,8 +23,11 @@ export interface BenchServerOptions {
 export interface BenchServer {
   /** The HTTP server to listen with. */
   server: Server;
-  /** Broadcasts one event to every stream; ids are the sequence (or the library's own). */
-  publish: PublishOne;
+  /**
+   * Broadcasts one event to every stream of a channel (default `bench`; only the servers of
+   * scale100k serve `probe`); ids are the sequence (or the library's own).
+   */
+  publish(sequence: number, data: string, channel?: BenchChannel): unknown;
   /** Settles once the server can publish (e.g. its bus is connected), when that takes time. */
   ready?: Promise<void>;
 }

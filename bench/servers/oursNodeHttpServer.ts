@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { createBroadcaster, KeepAlive, openEventStream } from '../../index';
-import type { BenchServerFactory } from './benchServer';
+import { type BenchServerFactory, channelOfPath } from './benchServer';
 
 /**
  * This library without Express: the same broadcaster and defaults as `oursServer.ts`, on plain
@@ -13,10 +13,11 @@ export const createOursNodeHttpServer: BenchServerFactory = ({ keepAliveMs, onCo
   const keepAlive = new KeepAlive({ intervalMs: keepAliveMs });
   const server = createServer((req, res) => {
     openEventStream(req, res);
-    const connection = broadcaster.connect(res, { channel: 'bench', metadata: undefined });
+    const connection = broadcaster.connect(res, { channel: channelOfPath(req.url), metadata: undefined });
     keepAlive.add(connection);
     res.once('close', () => keepAlive.delete(connection));
   });
-  const publish = (_sequence: number, data: string): Promise<unknown> => broadcaster.publish('bench', { data });
+  const publish = (_sequence: number, data: string, channel = 'bench'): Promise<unknown> =>
+    broadcaster.publish(channel, { data });
   return { server, publish };
 };

@@ -13,6 +13,7 @@ export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection
   broadcaster.on('connect', onConnection);
   const app = express();
   app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
-  const publish = (_sequence: number, data: string): Promise<unknown> => broadcaster.publish('bench', { data });
+  const publish = (_sequence: number, data: string, channel = 'bench'): Promise<unknown> =>
+    broadcaster.publish(channel, { data });
   return { server: createServer(app), publish };
 };

@@ -47,7 +47,16 @@ export function controlRoutes(broadcaster: DemoBroadcaster, gate: StreamGate, ti
   });
 
   router.post('/controls/pause', (_req, res) => {
-    gate.pause(pauseMs);
+    const waitMs = gate.pause(pauseMs);
+    if (waitMs > 0) {
+      res
+        .status(429)
+        .set('Retry-After', String(Math.ceil(waitMs / 1000)))
+        .json({
+          error: `a pause was asked for within the last ${(2 * pauseMs) / 1000} s; try again in ${Math.ceil(waitMs / 1000)} s`,
+        });
+      return;
+    }
     res.type('html').send(ControlResult({ text: `Streams refused for ${pauseMs / 1000} s` }) as string);
   });
 

@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 export class StreamGate {
   readonly #sockets = new Set<Socket>();
   #pausedUntil = 0;
+  #nextPauseAt = 0;
 
   /** Middleware for the stream routes: refuses during a pause, otherwise tracks the socket. */
   readonly middleware: RequestHandler = (req, res, next) => {
@@ -34,10 +35,19 @@ export class StreamGate {
     return sockets.length;
   }
 
-  /** Cuts every stream and refuses new ones for `ms`. */
-  pause(ms: number): void {
+  /**
+   * Cuts every stream and refuses new ones for `ms`. A pause cannot be extended or repeated
+   * until as long again has passed after it ended, so streams are refused at most half the time
+   * however often it is asked for. Returns the ms until the next pause is allowed (0 when this
+   * one started).
+   */
+  pause(ms: number): number {
     if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`pause needs a positive number of ms, got ${ms}`);
-    this.#pausedUntil = Date.now() + ms;
+    const now = Date.now();
+    if (now < this.#nextPauseAt) return this.#nextPauseAt - now;
+    this.#pausedUntil = now + ms;
+    this.#nextPauseAt = now + 2 * ms;
     this.dropAll();
+    return 0;
   }
 }

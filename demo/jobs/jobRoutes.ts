@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { JobForm } from './JobViews';
 import type { JobRunner } from './jobRunner';
 
-/** Routes of the jobs card: start a job (duration in seconds) and cancel one. */
+/** Routes of the jobs card: start a job (duration in seconds; 429 when the running cap is reached) and cancel one. */
 export function jobRoutes(runner: JobRunner): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
@@ -12,7 +12,8 @@ export function jobRoutes(runner: JobRunner): Router {
     try {
       runner.start(String(req.body?.name ?? ''), seconds * 1000);
     } catch (error) {
-      res.status(400).json({ error: (error as Error).message });
+      // RangeError: too many jobs running (a limit, not bad input).
+      res.status(error instanceof RangeError ? 429 : 400).json({ error: (error as Error).message });
       return;
     }
     res.type('html').send(JobForm() as string);

@@ -31,6 +31,8 @@ export interface JobRunnerOptions {
   tickMs?: number;
   /** Jobs kept in the list (finished ones beyond it are forgotten). Default 20. */
   keep?: number;
+  /** Jobs running at once, at most; starting another throws a `RangeError`. Default 10. */
+  maxRunning?: number;
 }
 
 /** Job names: 1-60 characters. */
@@ -47,17 +49,22 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #tickMs: number;
   readonly #keep: number;
+  readonly #maxRunning: number;
 
   /** @param options - tick and list length. */
   constructor(options: JobRunnerOptions = {}) {
     super();
     this.#tickMs = options.tickMs ?? 200;
     this.#keep = options.keep ?? 20;
+    this.#maxRunning = options.maxRunning ?? 10;
     if (!Number.isSafeInteger(this.#tickMs) || this.#tickMs < 1)
       throw new TypeError(`tickMs must be a positive integer, got ${options.tickMs}`);
   }
 
-  /** Starts a job. Throws a `TypeError` for a bad name or duration. */
+  /**
+   * Starts a job. Throws a `TypeError` for a bad name or duration, and a `RangeError` when
+   * `maxRunning` jobs already run.
+   */
   start(name: string, durationMs: number): Job {
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (trimmed === '' || trimmed.length > JOB_NAME_LIMIT)
@@ -67,6 +74,8 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
         `a job duration must be ${JOB_DURATION_RANGE.min}-${JOB_DURATION_RANGE.max} ms, got ${durationMs}`,
       );
     }
+    if (this.#timers.size >= this.#maxRunning)
+      throw new RangeError(`at most ${this.#maxRunning} jobs run at once: wait for one to end, or cancel one`);
     const job: Job = {
       id: randomUUID().slice(0, 8),
       name: trimmed,

@@ -21,6 +21,8 @@ export interface DashboardPageProps {
   jobs: readonly Job[];
   board: readonly BoardItem[];
   stats: BroadcasterStats;
+  /** The response's CSP nonce, put on every script and style tag. */
+  nonce?: string;
 }
 
 const DIALECT_NAMES: Record<Dialect, string> = { htmx2: 'htmx 2', htmx4: 'htmx 4' };
@@ -62,7 +64,7 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
           <title>express-htmx-sse · live dashboard</title>
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href="/dashboard.css" />
-          <PageScripts dialect={dialect} />
+          <PageScripts dialect={dialect} nonce={props.nonce} />
         </head>
         <body data-dialect={dialect}>
           <header class="topbar">

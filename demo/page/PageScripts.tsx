@@ -1,7 +1,7 @@
 import { SseHead } from '../../index';
 import type { Dialect } from '../dashboardFeed';
 
-/** htmx, its SSE extension, the monitor runtime and the indicator styles for the chosen dialect. */
-export function PageScripts({ dialect }: { dialect: Dialect }): JSX.Element {
-  return <SseHead dialect={dialect} />;
+/** htmx, its SSE extension, the monitor runtime and the indicator styles for the chosen dialect, with the page's CSP nonce. */
+export function PageScripts({ dialect, nonce }: { dialect: Dialect; nonce?: string }): JSX.Element {
+  return <SseHead dialect={dialect} nonce={nonce} />;
 }

@@ -38,6 +38,7 @@ export function pageRoutes(options: PageRouteOptions): Router {
       jobs: options.jobs.list(),
       board: options.board.items(),
       stats: options.broadcaster.stats(),
+      nonce: res.locals.cspNonce,
     });
     res.set('Cache-Control', 'no-store').type('html').send(html);
   });

@@ -20,6 +20,7 @@ export function withCommandDeadline<T>(work: Promise<T>, timeoutMs: number, oper
 
 /**
  * Runs one operation on the bus's command connection under the bus's deadline, failing at once
- * when Redis is known to be unreachable. Given to the parts of the bus that issue commands.
+ * when Redis is known to be unreachable or too many commands already wait for it. `bytes` is the
+ * payload the command carries (default 0). Given to the parts of the bus that issue commands.
  */
-export type RunCommand<C> = <T>(operation: string, work: (client: C) => Promise<T>) => Promise<T>;
+export type RunCommand<C> = <T>(operation: string, work: (client: C) => Promise<T>, bytes?: number) => Promise<T>;

@@ -15,7 +15,8 @@ import { toError } from '../errors/toError';
 import { formatStreamEventId } from '../protocol/eventId';
 import { describeValue } from '../validation/describeValue';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
-import { type RunCommand, withCommandDeadline } from './commandDeadline';
+import type { RunCommand } from './commandDeadline';
+import { CommandGate, type CommandGateState } from './commandGate';
 import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
 import { appendAtNextPosition, currentPosition, entriesAfter } from './positionScripts';
 import { RedisBusError } from './redisBusError';
@@ -25,7 +26,7 @@ import { fromStreamEntry, type StreamEntry, toStreamFields } from './streamEntry
 import { type RedisConnection, StreamReader } from './streamReader';
 
 /** The Redis bus's view of its health, shown in `broadcaster.stats().bus` and `_stats`. */
-export interface RedisBusState extends BusState {
+export interface RedisBusState extends BusState, CommandGateState {
   kind: 'redis';
   /** This process's name in Redis. */
   processId: string;
@@ -84,7 +85,9 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
  * reads, one for commands, whatever the number of clients and channels.
  *
  * When Redis is unreachable, `publish` rejects (at once when the client knows it is offline,
- * else after `commandTimeoutMs`): nothing is queued in memory. Connected clients stay open and
+ * else after `commandTimeoutMs`). A Redis that is connected but stalled keeps what was sent to it
+ * pending; those commands are capped (`maxPendingCommands`, `maxPendingBytes`), beyond which
+ * `publish` rejects at once, and `state().degraded` says so. Connected clients stay open and
  * keep receiving keep-alives; once Redis is back, reading resumes after the last id seen.
  */
 export class RedisBus implements Bus {
@@ -99,6 +102,7 @@ export class RedisBus implements Bus {
   readonly #channelOfKey = new Map<string, string>();
   readonly #inFlight = new Map<string, InFlight>();
   readonly #connected: Promise<void>;
+  readonly #gate: CommandGate;
   #handlers: BusHandlers | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
@@ -111,6 +115,7 @@ export class RedisBus implements Bus {
     this.#options = resolveRedisBusOptions(options);
     const { processId } = this.#options;
     this.#keys = new RedisKeys(this.#options.keyPrefix);
+    this.#gate = new CommandGate(this.#options);
     // No offline queue: while Redis is unreachable a command fails at once instead of piling up.
     const base = { ...this.#options.clientOptions, url: this.#options.url, disableOfflineQueue: true };
     this.#commands = createClient({ ...base, name: `${processId}:commands` });
@@ -194,8 +199,10 @@ export class RedisBus implements Bus {
     this.#inFlight.set(message.channel, inFlight);
     inFlight.publishes += 1;
     try {
-      const id = await this.#run(`publish to ${message.channel}`, (client) =>
-        this.#append(client, key, toStreamFields(message)),
+      const id = await this.#run(
+        `publish to ${message.channel}`,
+        (client) => this.#append(client, key, toStreamFields(message)),
+        Buffer.byteLength(message.data),
       );
       const delivered = await this.#deliveredHere(key, id, inFlight);
       return { id: formatStreamEventId(message.channel, id), delivered };
@@ -292,6 +299,7 @@ export class RedisBus implements Bus {
       reconnects: this.#reconnects,
       lastError: this.#lastError,
       cluster: this.#reporter.latest ?? null,
+      ...this.#gate.state(),
     };
   }
 
@@ -319,11 +327,11 @@ export class RedisBus implements Bus {
     await this.#connected.catch(() => undefined);
   }
 
-  readonly #run: RunCommand<RedisConnection> = (operation, work) => {
+  readonly #run: RunCommand<RedisConnection> = (operation, work, bytes = 0) => {
     if (this.#closed) return Promise.reject(new RedisBusError(`${operation}: the bus is closed`));
     if (!this.#commands.isReady)
       return Promise.reject(new RedisBusError(`${operation}: Redis is unreachable (not connected)`));
-    return withCommandDeadline(work(this.#commands), this.#options.commandTimeoutMs, operation);
+    return this.#gate.run(operation, bytes, () => work(this.#commands));
   };
 
   readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {

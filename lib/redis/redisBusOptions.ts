@@ -28,6 +28,14 @@ export interface RedisBusOptions {
   history?: EventHistoryOptions;
   /** `publish`, `sendTo` and `history` reject when Redis has not answered within this. Default 2000 ms. */
   commandTimeoutMs?: number;
+  /**
+   * Commands sent to Redis and not yet answered, at most (a command that timed out still counts
+   * until Redis answers it). Beyond it `publish` rejects at once with a `RedisBusError`, so a
+   * stalled Redis cannot make the process hold more. Default 10000.
+   */
+  maxPendingCommands?: number;
+  /** Payload bytes of those commands, at most (same rule as `maxPendingCommands`). Default 16 MiB. */
+  maxPendingBytes?: number;
   /** How long one blocking read waits before it is reissued. Default 5000 ms. */
   blockMs?: number;
   /** Entries read per stream per read. Default 100. */
@@ -49,6 +57,8 @@ export interface ResolvedRedisBusOptions {
   maxAgeMs: number | undefined;
   idleTtlMs: number;
   commandTimeoutMs: number;
+  maxPendingCommands: number;
+  maxPendingBytes: number;
   blockMs: number;
   readCount: number;
   statsIntervalMs: number;
@@ -75,6 +85,8 @@ export function resolveRedisBusOptions(options: RedisBusOptions): ResolvedRedisB
     maxAgeMs: Number.isFinite(history.maxAgeMs) ? history.maxAgeMs : undefined,
     idleTtlMs: history.idleTtlMs,
     commandTimeoutMs: read.integer('commandTimeoutMs', 2000, { min: 1 }),
+    maxPendingCommands: read.integer('maxPendingCommands', 10_000, { min: 1 }),
+    maxPendingBytes: read.integer('maxPendingBytes', 16 * 1024 * 1024, { min: 1 }),
     blockMs: read.integer('blockMs', 5000, { min: 1 }),
     readCount: read.integer('readCount', 100, { min: 1 }),
     statsIntervalMs: read.integer('statsIntervalMs', 5000, { min: 1 }),
