@@ -4,6 +4,8 @@
  * are grouped by capability, in the order of ARCHITECTURE.md.
  */
 
+export type { ConnectionCounterProps } from './components/ConnectionCounter';
+export { ConnectionCounter } from './components/ConnectionCounter';
 export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
 export type { ConnectionStatusProps, StatusSize } from './components/ConnectionStatus';
@@ -32,6 +34,7 @@ export type {
   PublishedEvent,
   PublishMessage,
   PublishOptions,
+  PublishResult,
   ReplayOutcome,
 } from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
@@ -44,11 +47,13 @@ export type {
   BusState,
   ConnectionView,
   PublishReceipt,
+  RecentEvent,
   ReplayResult,
   StoredEvent,
 } from './lib/broadcast/bus';
 export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
+export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export { ChannelHistory } from './lib/broadcast/eventHistory';
@@ -56,6 +61,7 @@ export type { CloseReason, EventStreamTarget, HeldFrame } from './lib/broadcast/
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
+export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
 export type { ConnectionInfo, SseConnectionOptions } from './lib/broadcast/sseConnection';
@@ -107,6 +113,7 @@ export type {
   StreamSource,
 } from './lib/pipeline/sseStream';
 export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
+export { CONNECTION_ID_HEADER } from './lib/protocol/connectionHeader';
 export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
 export {
   compareEventIds,
@@ -137,12 +144,20 @@ export {
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
 export type { CloseEventData, GapEventData } from './lib/protocol/protocolEvents';
-export { CLOSE_EVENT, CURSOR_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
+export {
+  CLOSE_EVENT,
+  CONNECTION_EVENT,
+  CURSOR_EVENT,
+  GAP_EVENT,
+  HEARTBEAT_EVENT,
+  NOTICE_EVENT,
+} from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';
 // Protocol: the wire format, data serialization, reserved event names and the monitor contract.
 export { encodeComment, encodeCursor, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
+export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';
 // Middleware: the Express routes.
 export { sseMiddleware } from './middleware/sseMiddleware';

@@ -12,6 +12,7 @@ import {
   sseStatusId,
 } from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
+import { assertElementId } from './elementId';
 
 export type { ConnectionState } from '../lib/protocol/monitorContract';
 
@@ -32,8 +33,10 @@ export const DEFAULT_STATUS_LABELS: Readonly<Record<ConnectionState, string>> = 
 
 /** Props of {@link ConnectionStatus}. */
 export interface ConnectionStatusProps {
-  /** The connection shown; the container's id is `sse-status-{connectionId}`. */
+  /** The connection shown. */
   connectionId: string;
+  /** The container's id. Default `sse-status-{connectionId}`. */
+  id?: string;
   /** State shown until the monitor takes over. Default `connecting`. */
   state?: ConnectionState;
   /** Dot and text size. Default `sm`. */
@@ -54,6 +57,7 @@ export interface ConnectionStatusProps {
 }
 
 function assertStatusProps(props: ConnectionStatusProps): void {
+  if (props.id !== undefined) assertElementId('id', props.id);
   if (props.state !== undefined && !CONNECTION_STATES.includes(props.state))
     throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
   if (props.size !== undefined && !SIZES.includes(props.size))
@@ -135,7 +139,7 @@ export function statusContainer(props: ConnectionStatusProps, monitorConfigJson?
     );
   return (
     <div
-      id={escapeHtml(sseStatusId(props.connectionId))}
+      id={escapeHtml(props.id ?? sseStatusId(props.connectionId))}
       class={classes.join(' ')}
       role="status"
       aria-live="polite"

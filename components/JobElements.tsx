@@ -4,7 +4,9 @@
  * sent over SSE: the same component, so the page and its updates never drift apart. Place them
  * inside an element connected to the job's channel ({@link jobChannel}).
  */
+import type { PropsWithChildren } from '@kitajs/html';
 import { describeValue } from '../lib/validation/describeValue';
+import { fillIdTemplate } from './elementId';
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
@@ -13,16 +15,22 @@ function assertJobId(jobId: unknown): asserts jobId is string {
     throw new TypeError(`job id must be 1-100 of A-Z a-z 0-9 _ -, got ${describeValue(jobId)}`);
 }
 
-/** Id of a job's progress element: `job-progress-{jobId}`. @throws TypeError on a bad job id. */
-export function jobProgressId(jobId: string): string {
+/**
+ * Id of a job's progress element: `job-progress-{jobId}`, or `idTemplate` with `{jobId}` filled in.
+ * @throws TypeError on a bad job id or template.
+ */
+export function jobProgressId(jobId: string, idTemplate = 'job-progress-{jobId}'): string {
   assertJobId(jobId);
-  return `job-progress-${jobId}`;
+  return fillIdTemplate(idTemplate, jobId);
 }
 
-/** Id of a job's status element: `job-status-{jobId}`. @throws TypeError on a bad job id. */
-export function jobStatusId(jobId: string): string {
+/**
+ * Id of a job's status element: `job-status-{jobId}`, or `idTemplate` with `{jobId}` filled in.
+ * @throws TypeError on a bad job id or template.
+ */
+export function jobStatusId(jobId: string, idTemplate = 'job-status-{jobId}'): string {
   assertJobId(jobId);
-  return `job-status-${jobId}`;
+  return fillIdTemplate(idTemplate, jobId);
 }
 
 /** The channel a job's updates are published on: `job-{jobId}`. @throws TypeError on a bad job id. */
@@ -43,14 +51,18 @@ export interface JobProgressProps {
   label?: string;
   /** Render as an out-of-band update (`hx-swap-oob="outerHTML"`). Default false. */
   oob?: boolean;
+  /** The element's id as a template, e.g. `progress-span-{jobId}`. Default `job-progress-{jobId}`. */
+  idTemplate?: string;
 }
 
 /**
  * An accessible progress bar (`role="progressbar"` with `aria-valuemin/max/now/text`) with the
- * id {@link jobProgressId}. Style `.job-progress-bar`, whose width is the percentage.
+ * id {@link jobProgressId}. Style `.job-progress-bar`, whose width is the percentage. Children, if
+ * any, replace the bar and text as the initial content (trusted markup: escape user text with `safe`).
  * @throws TypeError on a bad job id, a non-finite value or a max that is not positive.
  */
-export function JobProgress({ jobId, value, max = 100, label, oob = false }: JobProgressProps): JSX.Element {
+export function JobProgress(props: PropsWithChildren<JobProgressProps>): JSX.Element {
+  const { jobId, value, max = 100, label, oob = false, idTemplate, children } = props;
   if (!Number.isFinite(value))
     throw new TypeError(`JobProgress value must be a finite number, got ${describeValue(value)}`);
   if (!Number.isFinite(max) || max <= 0)
@@ -59,7 +71,7 @@ export function JobProgress({ jobId, value, max = 100, label, oob = false }: Job
   const percent = Math.round((now / max) * 100);
   return (
     <div
-      id={jobProgressId(jobId)}
+      id={jobProgressId(jobId, idTemplate)}
       class="job-progress"
       role="progressbar"
       aria-valuemin="0"
@@ -69,8 +81,12 @@ export function JobProgress({ jobId, value, max = 100, label, oob = false }: Job
       aria-label={label ?? `Job ${jobId} progress`}
       hx-swap-oob={oob ? 'outerHTML' : undefined}
     >
-      <div class="job-progress-bar" style={`width: ${percent}%`} />
-      <span class="job-progress-text">{percent}%</span>
+      {children ?? (
+        <>
+          <div class="job-progress-bar" style={`width: ${percent}%`} />
+          <span class="job-progress-text">{percent}%</span>
+        </>
+      )}
     </div>
   );
 }
@@ -85,28 +101,34 @@ export interface JobStatusProps {
   message?: string;
   /** Render as an out-of-band update (`hx-swap-oob="outerHTML"`). Default false. */
   oob?: boolean;
+  /** The element's id as a template, e.g. `status-span-{jobId}`. Default `job-status-{jobId}`. */
+  idTemplate?: string;
 }
 
 /**
  * A job's status line: a polite live region (`role="status"`) with the id {@link jobStatusId},
- * `data-status` and the class `job-status-{status}` for styling.
+ * `data-status` and the class `job-status-{status}` for styling. Children, if any, replace the text
+ * as the initial content (trusted markup: escape user text with `safe`).
  * @throws TypeError on a bad job id or a status that is not a non-empty string.
  */
-export function JobStatus({ jobId, status, message, oob = false }: JobStatusProps): JSX.Element {
+export function JobStatus(props: PropsWithChildren<JobStatusProps>): JSX.Element {
+  const { jobId, status, message, oob = false, idTemplate, children } = props;
   if (typeof status !== 'string' || status === '')
     throw new TypeError(`JobStatus status must be a non-empty string, got ${describeValue(status)}`);
   return (
     <div
-      id={jobStatusId(jobId)}
+      id={jobStatusId(jobId, idTemplate)}
       class={['job-status', `job-status-${status}`]}
       role="status"
       aria-live="polite"
       data-status={status}
       hx-swap-oob={oob ? 'outerHTML' : undefined}
     >
-      <span class="job-status-text" safe>
-        {message ?? status}
-      </span>
+      {children ?? (
+        <span class="job-status-text" safe>
+          {message ?? status}
+        </span>
+      )}
     </div>
   );
 }

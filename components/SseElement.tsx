@@ -1,11 +1,12 @@
 import type { PropsWithChildren } from '@kitajs/html';
 // Attribute values are escaped in full with escapeHtml: Kita escapes only `"` in them, so an `&amp;` in
 // the string would otherwise reach the DOM as `&`.
-import { escapeHtml } from '@kitajs/html';
+import { createElement, escapeHtml } from '@kitajs/html';
 import { assertSingleLineField } from '../lib/protocol/fieldValidation';
 import { CONNECTION_ID_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
 import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { assertElementId } from './elementId';
 import { streamUrl } from './streamUrl';
 
 /** Extra attributes for an element: names are checked, values escaped. */
@@ -13,8 +14,12 @@ export type ExtraAttributes = Readonly<Record<string, string | number | boolean>
 
 /** Props of {@link SseElement}. */
 export interface SseElementProps {
-  /** Names the connection: the element's id is `sse-element-{connectionId}` and a monitor finds it by it. */
+  /** Names the connection: a monitor finds the element by it (`data-sse-connection`). */
   connectionId: string;
+  /** The element's id. Default `sse-element-{connectionId}`. */
+  id?: string;
+  /** The element to render (`section`, `ul`, `tbody`, …). Default `div`. */
+  as?: string;
   /** Stream URL (a same-origin path or an http(s) URL). Give this, `channel` or `channels`. */
   url?: string;
   /** Channel served by `sseMiddleware`: the URL becomes `{prefix}/{channel}`. */
@@ -98,6 +103,20 @@ function eventNames(swapEvents: string | readonly string[]): string[] {
   return names;
 }
 
+/** Tags that cannot hold swapped content: void elements and raw-text or inert ones. */
+const NOT_A_CONTAINER = new Set([
+  ...['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'],
+  ...['script', 'style', 'template', 'textarea', 'title', 'iframe', 'object', 'noscript'],
+]);
+const TAG_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+function tagName(as: unknown): string {
+  if (as === undefined) return 'div';
+  if (typeof as !== 'string' || !TAG_NAME.test(as) || NOT_A_CONTAINER.has(as))
+    throw new TypeError(`as must be the lower-case name of an element that holds content, got ${describeValue(as)}`);
+  return as;
+}
+
 function optionalText(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '')
@@ -108,13 +127,16 @@ function optionalText(name: string, value: string | undefined): string | undefin
 /**
  * The element connected to an event stream, for either htmx dialect, from one set of props.
  * htmx 2: `<div hx-ext="sse" sse-connect sse-swap [sse-close]>`; htmx 4: `<div hx-sse:connect
- * [hx-sse:close]>`. Children are the initial content (markup: escape user text with `safe`).
+ * [hx-sse:close]>`; `as` names another element. Children are the initial content (markup: escape
+ * user text with `safe`).
  * @throws TypeError naming any invalid prop.
  */
 export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Element {
   const dialect = props.dialect ?? DEFAULT_DIALECT;
   assertDialect(dialect);
-  const id = sseElementId(props.connectionId);
+  const id = props.id ?? sseElementId(props.connectionId);
+  if (props.id !== undefined) assertElementId('id', props.id);
+  const tag = tagName(props.as);
   const url = escapeHtml(streamUrl(props));
   const swapEvents = eventNames(props.swapEvents ?? 'message');
   if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
@@ -133,15 +155,13 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
       throw new TypeError(
         `htmx 4 swaps only unnamed (message) events; named events arrive as DOM events: ${describeValue(named)}`,
       );
-    return (
-      <div {...common} hx-sse:connect={url} hx-sse:close={closeEvent}>
-        {props.children}
-      </div>
-    );
+    return createElement(tag, { ...common, 'hx-sse:connect': url, 'hx-sse:close': closeEvent }, props.children);
   }
-  return (
-    <div {...common} hx-ext="sse" sse-connect={url} sse-swap={escapeHtml(swapEvents.join(','))} sse-close={closeEvent}>
-      {props.children}
-    </div>
-  );
+  const htmx2 = {
+    'hx-ext': 'sse',
+    'sse-connect': url,
+    'sse-swap': escapeHtml(swapEvents.join(',')),
+    'sse-close': closeEvent,
+  };
+  return createElement(tag, { ...common, ...htmx2 }, props.children);
 }

@@ -2,6 +2,7 @@ import type { PropsWithChildren } from '@kitajs/html';
 import { DIALECTS } from '../lib/protocol/monitorContract';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
+import { ConnectionCounter, type ConnectionCounterProps } from './ConnectionCounter';
 import { ConnectionMonitor, type ConnectionMonitorProps } from './ConnectionMonitor';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { SseElement, type SseElementProps } from './SseElement';
@@ -34,6 +35,7 @@ export interface SseComponents {
   SseElement(props: PropsWithChildren<SseElementProps>): JSX.Element;
   SseHead(props?: SseHeadProps): JSX.Element;
   ConnectionMonitor(props: ConnectionMonitorProps): JSX.Element;
+  ConnectionCounter(props?: ConnectionCounterProps): JSX.Element;
 }
 
 /**
@@ -63,5 +65,6 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
     },
     SseHead: (props = {}) => SseHead({ dialect, prefix, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
+    ConnectionCounter: (props = {}) => ConnectionCounter({ prefix, ...props }),
   };
 }

@@ -3,11 +3,14 @@ import {
   type ConnectionState,
   MONITOR_DEFAULTS,
   type MonitorConfigData,
+  sseStatusId,
 } from '../lib/protocol/monitorContract';
 import { OptionReader } from '../lib/validation/optionReader';
 
 /** Options of a connection monitor (all optional; defaults in {@link MONITOR_DEFAULTS}). */
 export interface MonitorOptions {
+  /** Reconnect after a lost connection. When false, a lost connection ends in `disconnected`. Default true. */
+  autoReconnect?: boolean;
   /** Reconnect attempts per outage before giving up (state `error`). `Infinity` for no limit. Default 10. */
   maxReconnectAttempts?: number;
   /** Delay before the first reconnect attempt, in ms; doubled on each further attempt. Default 1000. */
@@ -36,9 +39,14 @@ const FUNCTION_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
  * Validates monitor options and fills in defaults, giving the config the browser runtime reads.
+ * @param statusId - DOM id of the indicator the monitor drives, or null for none. Default `sse-status-{connectionId}`.
  * @throws TypeError naming the first invalid option.
  */
-export function resolveMonitorConfig(connectionId: string, options: MonitorOptions = {}): MonitorConfigData {
+export function resolveMonitorConfig(
+  connectionId: string,
+  options: MonitorOptions = {},
+  statusId: string | null = sseStatusId(connectionId),
+): MonitorConfigData {
   const read = new OptionReader<MonitorOptions>('ConnectionMonitor', options);
   const callbacks: MonitorConfigData['callbacks'] = {};
   const given = read.raw('callbacks') ?? {};
@@ -52,6 +60,8 @@ export function resolveMonitorConfig(connectionId: string, options: MonitorOptio
   }
   return {
     connectionId,
+    statusId,
+    autoReconnect: read.boolean('autoReconnect', MONITOR_DEFAULTS.autoReconnect),
     maxReconnectAttempts:
       read.raw('maxReconnectAttempts') === Number.POSITIVE_INFINITY
         ? null

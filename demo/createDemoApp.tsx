@@ -67,9 +67,10 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const gate = new StreamGate();
   const metrics = metricsRoute(broadcaster);
 
-  const onBoardChange = (): void => {
+  // The tab that made the change got the board in its response: everyone else gets it live.
+  const onBoardChange = (origin: readonly string[]): void => {
     void feed
-      .publish(() => <BoardItems items={board.items()} oob />)
+      .publish(() => <BoardItems items={board.items()} oob />, origin)
       .catch((error: unknown) => console.error('demo: publishing the board failed', error));
   };
   board.on('change', onBoardChange);

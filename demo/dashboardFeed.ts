@@ -46,11 +46,15 @@ export class DashboardFeed {
     return channel.startsWith('dashboard-') ? parseDialect(channel.slice('dashboard-'.length)) : undefined;
   }
 
-  /** Publishes one message per dialect, rendered for it. */
-  async publish(render: (context: PageContext) => JSX.Element): Promise<void> {
+  /** Publishes one message per dialect, rendered for it, to every tab but the `exclude`d connections. */
+  async publish(render: (context: PageContext) => JSX.Element, exclude: readonly string[] = []): Promise<void> {
     await Promise.all(
       DIALECTS.map((dialect) =>
-        this.#broadcaster.publish(DashboardFeed.channelFor(dialect), { data: render(this.contextFor(dialect)) }),
+        this.#broadcaster.publish(
+          DashboardFeed.channelFor(dialect),
+          { data: render(this.contextFor(dialect)) },
+          { exclude },
+        ),
       ),
     );
   }

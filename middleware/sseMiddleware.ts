@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcast/broadcaster';
+import { CONNECTION_ID_PATTERN, isConnectionId } from '../lib/broadcast/connectionId';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
 import type { SseConnection } from '../lib/broadcast/sseConnection';
 import { DEFAULT_MAX_CHANNELS_PER_STREAM } from '../lib/broadcast/streamChannels';
@@ -8,6 +9,7 @@ import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
+import { sendConnectionCount } from './connectionCount';
 import { sendJsonError } from './jsonError';
 import { releaseRequestState } from './releaseRequestState';
 import { listedChannels, type RequestedChannels, singleChannel } from './requestedChannels';
@@ -35,6 +37,12 @@ export interface SseMiddlewareOptions<M> {
   authorize?: (req: Request, channel: string) => AuthorizationResult | Promise<AuthorizationResult>;
   /** App data kept with each connection, taken from the request (e.g. the user id). */
   metadata?: (req: Request) => M;
+  /**
+   * The connection's id, taken from the request (e.g. the session id plus a `?tab=` parameter), or
+   * undefined for a random one. An id that does not match `CONNECTION_ID_PATTERN` is answered 400;
+   * a stream already open with the same id is replaced (see `ConnectOptions.id`). Default: random.
+   */
+  connectionId?: (req: Request) => string | undefined;
   /** Open streams allowed in this process; beyond it, 503 with `Retry-After`. Default: no limit. */
   maxConnections?: number;
   /** Open streams one client may hold, whatever their channels; beyond it, 429 with `Retry-After`. Default: no limit. */
@@ -51,7 +59,10 @@ export interface SseMiddlewareOptions<M> {
   retryMs?: number;
   /** Random extra `retry:` per connection, in ms, spreading reconnect storms. Default 1000. */
   retryJitterMs?: number;
-  /** `GET {prefix}/_stats`: off by default; `true` for everyone, or a guard per request. */
+  /**
+   * `GET {prefix}/_stats` (JSON) and `{prefix}/_stats/count` (for `<ConnectionCounter>`): off by
+   * default; `true` for everyone, or a guard per request.
+   */
   stats?: boolean | ((req: Request) => boolean | Promise<boolean>);
 }
 
@@ -71,7 +82,7 @@ function lastEventIdOf(req: Request): string | undefined {
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
  * `GET {prefix}?channels=a,b,c` streams several channels on one connection (one cursor for all),
  * `HEAD` on either answers the same checks and headers with no body and no stream,
- * `GET {prefix}/_stats` answers JSON stats when enabled.
+ * `GET {prefix}/_stats` answers JSON stats when enabled, `GET {prefix}/_stats/count` the open-stream count.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
 export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): RequestHandler {
@@ -93,6 +104,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const opening = { retryMs: read.integer('retryMs', 2000), retryJitterMs: read.integer('retryJitterMs', 1000) };
   const authorize = read.optionalFunction('authorize');
   const metadataOf = read.optionalFunction('metadata');
+  const connectionIdOf = read.optionalFunction('connectionId');
   const statsGuard = read.raw('stats');
   if (statsGuard !== undefined && typeof statsGuard !== 'boolean' && typeof statsGuard !== 'function')
     throw read.error('stats', 'a boolean or a function', statsGuard);
@@ -128,11 +140,21 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     if (!perClient.acquire(key)) return sendJsonError(res, 429, 'too many open streams from this client', retryAfter);
     if (req.socket.destroyed) return perClient.release(key);
     let metadata: M;
+    let id: string | undefined;
     try {
       metadata = metadataOf ? metadataOf(req) : (undefined as M);
+      id = connectionIdOf?.(req);
     } catch (error) {
       perClient.release(key);
       throw error;
+    }
+    if (id !== undefined && !isConnectionId(id)) {
+      perClient.release(key);
+      return sendJsonError(
+        res,
+        400,
+        `invalid connection id ${JSON.stringify(id)}: must match ${CONNECTION_ID_PATTERN}`,
+      );
     }
     open += 1;
     openEventStream(req, res, opening);
@@ -141,14 +163,15 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
       perClient.release(key);
       keepAlive.delete(closed);
     };
-    const connection = broadcaster.connect(res, { channels, metadata, lastEventId: lastEventIdOf(req), onClose });
+    const connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
     releaseRequestState(req);
   };
 
-  const stats = async (req: Request, res: Response): Promise<void> => {
+  const stats = async (req: Request, res: Response, count: boolean): Promise<void> => {
     const allowed = typeof statsGuard === 'function' ? await statsGuard(req) : statsGuard === true;
     if (!allowed) return sendJsonError(res, 404, 'stats are not enabled');
+    if (count) return sendConnectionCount(req, res, broadcaster.stats());
     res.set('Cache-Control', 'no-store').json(broadcaster.stats());
   };
 
@@ -162,7 +185,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
           ? listedChannels(req, maxChannels)
           : undefined;
     if (route?.kind === 'assets') assets(req, res, next);
-    else if (route?.kind === 'stats') stats(req, res).catch(next);
+    else if (route?.kind === 'stats' || route?.kind === 'count') stats(req, res, route.kind === 'count').catch(next);
     else if (requested) stream(req, res, requested).catch(next);
     else next();
   };

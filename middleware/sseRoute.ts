@@ -1,6 +1,8 @@
 /** Which of the middleware's routes a request path names. */
 export type SseRoute =
   | { kind: 'stats' }
+  /** `{prefix}/_stats/count`: the open-stream count as text. */
+  | { kind: 'count' }
   | { kind: 'assets' }
   /** `channel` is the decoded path segment, not yet validated (undefined when it does not decode). */
   | { kind: 'stream'; channel: string | undefined }
@@ -25,6 +27,7 @@ export function matchSseRoute(path: string, prefix: string): SseRoute | undefine
   const rest = path.endsWith('/') ? path.slice(base.length, -1) : path.slice(base.length);
   const reserved = rest.toLowerCase();
   if (reserved === ASSETS || reserved.startsWith(`${ASSETS}/`)) return { kind: 'assets' };
+  if (reserved === `${STATS}/count`) return { kind: 'count' };
   if (rest === '' || rest.includes('/')) return undefined;
   if (reserved === STATS) return { kind: 'stats' };
   return { kind: 'stream', channel: decodeSegment(rest) };

@@ -21,7 +21,7 @@ describe('<ConnectionMonitor>', () => {
     const { root, node, config } = monitorOf(<ConnectionMonitor connectionId="news" />);
     expect(node.getAttribute('id')).toBe('sse-status-news');
     expect(node.getAttribute('data-sse-state')).toBe('connecting');
-    expect(config).toEqual({ connectionId: 'news', ...MONITOR_DEFAULTS });
+    expect(config).toEqual({ connectionId: 'news', statusId: 'sse-status-news', ...MONITOR_DEFAULTS });
     expect(root.querySelectorAll('script')).toHaveLength(0);
   });
 
@@ -30,6 +30,7 @@ describe('<ConnectionMonitor>', () => {
       <ConnectionMonitor
         connectionId="a"
         config={{
+          autoReconnect: false,
           maxReconnectAttempts: Number.POSITIVE_INFINITY,
           reconnectDelayMs: 250,
           maxBackoffMultiplier: 8,
@@ -44,6 +45,8 @@ describe('<ConnectionMonitor>', () => {
     );
     expect(config).toEqual({
       connectionId: 'a',
+      statusId: 'sse-status-a',
+      autoReconnect: false,
       maxReconnectAttempts: null,
       reconnectDelayMs: 250,
       maxBackoffMultiplier: 8,

@@ -65,9 +65,13 @@ describe('demo routes', () => {
     expect(parse(added.text).querySelector('form')?.getAttribute('hx-post')).toBe('/board/items');
     const [note] = board.items();
     expect(note.text).toBe('Buy milk');
-    await request(app).post(`/board/items/${note.id}/toggle`).expect(204);
+    // The tab that asked gets the new board out of band (the broadcast leaves it out).
+    expect(parse(added.text).querySelector('#board-items[hx-swap-oob] .note-text')?.text).toBe('Buy milk');
+    const toggled = await request(app).post(`/board/items/${note.id}/toggle`).expect(200);
+    expect(parse(toggled.text).querySelector('#board-items .note')?.getAttribute('data-done')).toBe('true');
     expect(board.items()[0].done).toBe(true);
-    await request(app).post('/board/clear-done').expect(204);
+    const cleared = await request(app).post('/board/clear-done').expect(200);
+    expect(parse(cleared.text).querySelectorAll('#board-items .note')).toHaveLength(0);
     expect(board.items()).toEqual([]);
     expect((await request(app).post('/board/items').type('form').send({ text: '   ' }).expect(400)).body.error).toMatch(
       /1-120 characters/,

@@ -48,6 +48,27 @@ describe('demo streams', () => {
     expect(two.data().some((data) => data.includes('<b>new</b>'))).toBe(false);
   });
 
+  it('leaves the tab that changed the board out of the broadcast of that change', async () => {
+    const own = new RecordingEventSource(`${running.url}/sse/dashboard-htmx2`, ['sse:connection']);
+    const other = listen('dashboard-htmx2');
+    clients.push(own);
+    await Promise.all([own.received(1), other.received(1), own.received(1, 'sse:connection')]);
+    const ownId = own.data('sse:connection')[0];
+    const response = await fetch(`${running.url}/board/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'SSE-Connection-Id': ownId },
+      body: 'text=from+my+tab',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('from my tab');
+    const isMine = (data: string): boolean => data.includes('from my tab');
+    await other.until(() => other.data().some(isMine));
+    // A later change from elsewhere reaches both: the first one never reached the tab that made it.
+    board.add('from elsewhere');
+    await own.until(() => own.data().some((data) => data.includes('from elsewhere')));
+    expect(own.data().filter((data) => isMine(data) && !data.includes('from elsewhere'))).toEqual([]);
+  });
+
   it('streams a job to 100 % on its channel, then closes it with reconnect: false', async () => {
     const job = running.demo.jobs.start('stream me', 300);
     const client = listen(`job-${job.id}`);

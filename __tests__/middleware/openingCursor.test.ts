@@ -49,13 +49,14 @@ describe('every stream opens with the current cursor', () => {
     const sent = ['one', 'two', 'three', 'four', 'five'];
     for (const data of sent) await server.broadcaster.publish('feed', { data });
     await server.broadcaster.publish('elsewhere', { data: 'not on this stream' });
-    const frames = await readFrames(`${server.url}${path}`, 7, { 'Last-Event-ID': cursor });
-    // The resumed stream opens at the client's cursor, then replays exactly the five.
+    const frames = await readFrames(`${server.url}${path}`, 8, { 'Last-Event-ID': cursor });
+    // The resumed stream opens at the client's cursor and its id event, then replays exactly the five.
     expect(cursorOf(frames[1])).toBe(cursor);
-    expect(frames.slice(2).map((frame) => frame.split('\n').find((line) => line.startsWith('data: ')))).toEqual(
+    expect(frames[2]).toMatch(/^event: sse:connection\ndata: /);
+    expect(frames.slice(3).map((frame) => frame.split('\n').find((line) => line.startsWith('data: ')))).toEqual(
       sent.map((data) => `data: ${data}`),
     );
-    expect(frames.slice(2).every((frame) => /^id: feed\/\d+-\d+$/m.test(frame))).toBe(true);
+    expect(frames.slice(3).every((frame) => /^id: feed\/\d+-\d+$/m.test(frame))).toBe(true);
   });
 
   it.each([

@@ -102,6 +102,10 @@ describe('replay from Last-Event-ID', () => {
       attach: (handlers) => inner.attach(handlers),
       publish: (message) => inner.publish(message),
       sendTo: (id, frame) => inner.sendTo(id, frame),
+      disconnect: () => inner.disconnect(),
+      lookup: () => inner.lookup(),
+      announce: () => inner.announce(),
+      recent: (channel, limit) => inner.recent(channel, limit),
       replay: async (channel, cursor) => {
         if (gated) await gate;
         return inner.replay(channel, cursor);

@@ -1,6 +1,6 @@
 /**
  * One app process of a test cluster: Express + sseMiddleware on a RedisBus, plus control routes
- * the test drives (publish, sendTo, list connections, shut down). Run as a real child process
+ * the test drives (see `controlRoutes.ts`, plus shut down). Run as a real child process
  * (the tests bundle it with esbuild first, which starts far faster than ts-node on a busy
  * machine), with `REDIS_URL` and `KEY_PREFIX` in the environment. Prints one JSON line
  * `{ "port": …, "processId": … }` once it listens on 127.0.0.1.
@@ -11,6 +11,7 @@ import express from 'express';
 import { createBroadcaster } from '../../lib/broadcast/broadcaster';
 import { sseMiddleware } from '../../middleware/sseMiddleware';
 import { RedisBus } from '../../redis';
+import { addControlRoutes, idFromQuery } from './controlRoutes';
 
 const bus = new RedisBus({
   url: process.env.REDIS_URL,
@@ -23,23 +24,9 @@ const broadcaster = createBroadcaster({ bus });
 
 const app = express();
 app.use(express.json());
-app.use(sseMiddleware({ broadcaster, stats: true }));
+app.use(sseMiddleware({ broadcaster, stats: true, connectionId: idFromQuery }));
 
-app.post('/control/publish', async (req, res) => {
-  try {
-    res.json(await broadcaster.publish(req.body.channel, { data: req.body.data }));
-  } catch (error) {
-    res.status(503).json({ error: (error as Error).message });
-  }
-});
-app.post('/control/send-to', async (req, res) => {
-  res.json({
-    written: await broadcaster.sendTo(req.body.connectionId, { event: req.body.event, data: req.body.data }),
-  });
-});
-app.get('/control/connections', (_req, res) => {
-  res.json(broadcaster.connections().map(({ id, channel }) => ({ id, channel })));
-});
+addControlRoutes(app, broadcaster);
 app.get('/control/cluster-stats', async (_req, res) => {
   res.json(await bus.clusterStats());
 });

@@ -1,19 +1,22 @@
 import { EventEmitter } from 'node:events';
+import { toError } from '../errors/toError';
 import { cursorPosition, formatEventId } from '../protocol/eventId';
 import { assertSingleLineField } from '../protocol/fieldValidation';
-import { CLOSE_EVENT, type CloseEventData } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, type CloseEventData, CONNECTION_EVENT, NOTICE_EVENT } from '../protocol/protocolEvents';
 import { type EventData, serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
-import type { Bus, BusDelivery, ConnectionView, PublishReceipt, ReplayResult } from './bus';
+import type { Bus, BusDelivery, ConnectionView, PublishReceipt, RecentEvent, ReplayResult } from './bus';
 import { assertChannelName } from './channelName';
-import { newConnectionId } from './connectionId';
+import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
+import { debugLog } from './debugLog';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
+import { type PublishHook, PublishHooks } from './publishHooks';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
 import { startStream } from './streamReplay';
@@ -56,6 +59,13 @@ export interface ConnectOptions<M> {
   channel?: string;
   /** Several channels on one stream (repeats are ignored). Give this or `channel`. */
   channels?: readonly string[];
+  /**
+   * The connection's id (e.g. the user's session plus a tab id), checked by `assertConnectionId`.
+   * Default: a random UUID. A stream already open with this id is replaced: it gets a close event
+   * `{ reconnect: false, reason: 'replaced' }` and ends, in this process and, on a shared bus, in
+   * every other one.
+   */
+  id?: string;
   /** App data kept with the connection (visible in stats and filters). */
   metadata: M;
   /**
@@ -80,6 +90,12 @@ export interface BroadcasterCloseOptions {
   after?: number;
   /** Free text for logs. */
   reason?: string;
+}
+
+/** A publish as it resolves: the bus's receipt, or `dropped` when a publish hook dropped it (then `id` is ''). */
+export interface PublishResult extends PublishReceipt {
+  /** True when a publish hook returned null: nothing was stored or sent. */
+  dropped: boolean;
 }
 
 /** Broadcaster statistics: the registry's counts plus the bus's state. */
@@ -129,6 +145,7 @@ function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: bo
 export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>> {
   readonly #bus: Bus;
   readonly #registry = new ConnectionRegistry<M>();
+  readonly #hooks = new PublishHooks();
   readonly #maxBufferedBytes: number;
   readonly #maxEventBytes: number;
   #published = 0;
@@ -146,7 +163,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     );
     const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
     this.#bus = read.raw('bus') ?? new MemoryBus(history);
-    this.#bus.attach({ deliver: this.#deliver, direct: this.#direct, stats: () => this.#registry.stats() });
+    this.#bus.attach({
+      deliver: this.#deliver,
+      direct: this.#direct,
+      stats: () => this.#registry.stats(),
+      close: this.#closeHere,
+      describe: (connectionId) => this.#registry.get(connectionId)?.info(),
+      announce: this.#announceHere,
+    });
   }
 
   /** Whether {@link close} has been called. */
@@ -156,14 +180,19 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
 
   /**
    * Registers an open event stream (headers already sent, see `openEventStream`). The stream
-   * starts with its position as a lone `id:` field, then replays each channel's history after
-   * `lastEventId` (or sends that channel a gap event) before any live event.
+   * starts with its position as a lone `id:` field, then its first event, `sse:connection` with
+   * the connection id as data, then each channel's history after `lastEventId` (or that channel's
+   * gap event) before any live event.
    */
   connect(target: EventStreamTarget, options: ConnectOptions<M>): SseConnection<M> {
     if (this.#closed) throw new Error('broadcaster is closed');
     const channels = streamChannels(options);
+    if (options.id !== undefined) {
+      assertConnectionId(options.id);
+      this.#replaceDuplicate(options.id);
+    }
     const connection = new SseConnection<M>(target, {
-      id: newConnectionId(),
+      id: options.id ?? newConnectionId(),
       channels,
       metadata: options.metadata,
       maxBufferedBytes: this.#maxBufferedBytes,
@@ -180,11 +209,17 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    * Publishes an event to every connection on `channel` (in every process, on a shared bus).
    * @returns its id and how many local connections it was written to.
    */
-  async publish(channel: string, message: PublishMessage, options: PublishOptions<M> = {}): Promise<PublishReceipt> {
+  async publish(channel: string, message: PublishMessage, options: PublishOptions<M> = {}): Promise<PublishResult> {
     if (this.#closed) throw new Error('broadcaster is closed');
     assertChannelName(channel);
     if (message === null || typeof message !== 'object')
       throw new TypeError(`publish message must be { event?, data }, got ${describeValue(message)}`);
+    if (this.#hooks.size > 0) {
+      const hooked = await this.#hooks.run({ channel, event: message.event, data: message.data });
+      if (hooked === null) return { id: '', delivered: 0, dropped: true };
+      assertChannelName(hooked.channel);
+      ({ channel, ...message } = hooked);
+    }
     if (message.event !== undefined) assertSingleLineField('event', message.event);
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
@@ -204,7 +239,58 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     });
     this.#published += 1;
     if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
-    return receipt;
+    return { ...receipt, dropped: false };
+  }
+
+  /**
+   * Adds a publish hook (see {@link PublishHook}): it sees every event before it is validated and
+   * encoded, and may change or drop it. Hooks run in the order added. Returns a function that
+   * removes it. The `publish` event still reports what was actually published.
+   */
+  use(hook: PublishHook): () => void {
+    return this.#hooks.add(hook);
+  }
+
+  /**
+   * Sends a notice to every open stream of every process, whatever its channel (e.g. "maintenance
+   * in 5 minutes"). The event name defaults to `sse:notice`; like `sendTo`, it carries no id and
+   * is not kept in history. Resolves with how many streams of this process it was written to.
+   */
+  async announce(message: PublishMessage): Promise<number> {
+    if (this.#closed) throw new Error('broadcaster is closed');
+    const frame = await this.#encodeDirect(message, NOTICE_EVENT);
+    const written = this.#announceHere(frame);
+    await this.#bus.announce(frame);
+    return written;
+  }
+
+  /** A snapshot of the connection `id`, wherever it is held (any process on a shared bus), or undefined. */
+  async connection(id: string): Promise<ConnectionInfo<M> | undefined> {
+    assertConnectionId(id);
+    const here = this.#registry.get(id);
+    if (here) return here.info();
+    return (await this.#bus.lookup(id)) as ConnectionInfo<M> | undefined;
+  }
+
+  /**
+   * Ends the connection `id`, wherever it is held, with a close event `{ reconnect, after, reason }`
+   * (`reconnect` defaults to false). Resolves true if it was found.
+   */
+  async disconnect(id: string, options: BroadcasterCloseOptions = {}): Promise<boolean> {
+    assertConnectionId(id);
+    const frame = encodeCloseFrame(options, false);
+    if (this.#closeHere(id, frame)) return true;
+    return this.#bus.disconnect(id, frame);
+  }
+
+  /**
+   * The newest events of `channel`, decoded, oldest first (the reference library's `get_history`).
+   * @param options.limit - how many at most: 1 to 10000, default 50.
+   */
+  recent(channel: string, options: { limit?: number } = {}): Promise<RecentEvent[]> {
+    assertChannelName(channel);
+    const limit = new OptionReader<{ limit?: number }>('recent', options).integer('limit', 50, { min: 1, max: 10_000 });
+    return this.#bus.recent(channel, limit);
   }
 
   /**
@@ -214,10 +300,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   async sendTo(connectionId: string, message: PublishMessage): Promise<boolean> {
     if (typeof connectionId !== 'string' || connectionId === '')
       throw new TypeError(`connectionId must be a non-empty string, got ${describeValue(connectionId)}`);
-    if (message.event !== undefined) assertSingleLineField('event', message.event);
-    const pending = serializeData(message.data);
-    const data = typeof pending === 'string' ? pending : await pending;
-    const frame = encodeEvent({ event: message.event, data });
+    const frame = await this.#encodeDirect(message, undefined);
     if (this.#direct(connectionId, frame)) return true;
     return this.#bus.sendTo(connectionId, frame);
   }
@@ -320,6 +403,38 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return this.#registry.get(connectionId)?.write(frame) ?? false;
   };
 
+  readonly #closeHere = (connectionId: string, frame: Buffer): boolean => {
+    const connection = this.#registry.get(connectionId);
+    connection?.close(frame, 'server');
+    return connection !== undefined;
+  };
+
+  readonly #announceHere = (frame: Buffer): number => {
+    let written = 0;
+    for (const connection of this.#registry.all()) if (connection.write(frame)) written += 1;
+    return written;
+  };
+
+  /** Encodes an id-less event for one connection or for every one (`sendTo`, `announce`). */
+  async #encodeDirect(message: PublishMessage, defaultEvent: string | undefined): Promise<Buffer> {
+    if (message === null || typeof message !== 'object')
+      throw new TypeError(`message must be { event?, data }, got ${describeValue(message)}`);
+    const event = message.event ?? defaultEvent;
+    if (event !== undefined) assertSingleLineField('event', event);
+    const pending = serializeData(message.data);
+    return encodeEvent({ event, data: typeof pending === 'string' ? pending : await pending });
+  }
+
+  /** Ends a stream that holds `id` here and, on a shared bus, in other processes: the new one replaces it. */
+  #replaceDuplicate(id: string): void {
+    const frame = encodeCloseFrame({ reconnect: false, reason: 'replaced' }, false);
+    this.#closeHere(id, frame);
+    this.#bus.disconnect(id, frame).catch((error: unknown) => {
+      if (debugLog.enabled)
+        debugLog('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
+    });
+  }
+
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
     for (const channel of this.#registry.remove(connection, reason)) this.#bus.unsubscribe(channel);
     this.emit('disconnect', connection.info(), reason);
@@ -328,9 +443,15 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   /** Holds live events until the stream's start (its cursor, replay and gaps) is known. */
   #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
+    const identity = { frame: encodeEvent({ event: CONNECTION_EVENT, data: connection.id }) };
     startStream(this.#bus, connection.channels, lastEventId).then(
       (start) => {
-        connection.releaseHeld(start.merge);
+        connection.releaseHeld((held) => {
+          // Right after the opening cursor (the merge's first frame): the stream's first event.
+          const frames = start.merge(held);
+          frames.splice(1, 0, identity);
+          return frames;
+        });
         if (lastEventId !== undefined && this.listenerCount('replay') > 0)
           this.emit('replay', connection.info(), { replayed: start.replayed, gaps: start.gaps });
       },

@@ -4,6 +4,7 @@
  * that has listeners (in memory: this one). A Redis bus implements the same interface, so
  * callers never change when an app scales out.
  */
+import type { ConnectionInfo } from './sseConnection';
 
 /** What a publish filter sees of each candidate connection. */
 export interface ConnectionView<M = unknown> {
@@ -52,6 +53,18 @@ export interface StoredEvent {
   frame: Buffer;
 }
 
+/** One retained event, decoded: what `broadcaster.recent` returns. */
+export interface RecentEvent {
+  /** The event's id (also its `Last-Event-ID` cursor). */
+  id: string;
+  /** Event type, or undefined for the client's default `message` event. */
+  event: string | undefined;
+  /** Serialized payload text (HTML, or JSON for an object). */
+  data: string;
+  /** When the bus accepted it, in ms since the epoch. */
+  publishedAt: number;
+}
+
 /** An event as delivered: the message with its id and frame. */
 export interface BusDelivery extends BusMessage, StoredEvent {}
 
@@ -70,6 +83,12 @@ export interface BusHandlers {
   deliver(delivery: BusDelivery): number;
   /** A frame addressed to one connection reached this process; true when it was written here. */
   direct(connectionId: string, frame: Buffer): boolean;
+  /** Ends a connection of this process after writing `frame`; true when it was here. */
+  close(connectionId: string, frame: Buffer): boolean;
+  /** A snapshot of a connection of this process, if it is here. */
+  describe(connectionId: string): ConnectionInfo | undefined;
+  /** Writes a notice to every connection of this process; returns how many it was written to. */
+  announce(frame: Buffer): number;
 }
 
 /** The bus's view of its own health, shown in stats. */
@@ -90,6 +109,17 @@ export interface Bus {
   publish(message: BusMessage): Promise<PublishReceipt>;
   /** Sends a frame to one connection, wherever it is held; resolves true if it was written. */
   sendTo(connectionId: string, frame: Buffer): Promise<boolean>;
+  /**
+   * Ends the connection `connectionId` with `frame` (a close event) in every other process that
+   * holds it (the broadcaster has already looked in its own); true if one was found.
+   */
+  disconnect(connectionId: string, frame: Buffer): Promise<boolean>;
+  /** A snapshot of the connection `connectionId` held by another process, or undefined. */
+  lookup(connectionId: string): Promise<ConnectionInfo | undefined>;
+  /** Writes a notice to every connection of every other process; resolves once it is sent. */
+  announce(frame: Buffer): Promise<void>;
+  /** The newest `limit` retained events of `channel`, oldest first. */
+  recent(channel: string, limit: number): Promise<RecentEvent[]>;
   /** The retained events after the position `lastEventId` on `channel`, or a gap. */
   replay(channel: string, lastEventId: string): Promise<ReplayResult>;
   /**

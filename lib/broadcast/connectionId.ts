@@ -1,4 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { describeValue } from '../validation/describeValue';
+
+/**
+ * The connection ids the library accepts: 1 to 128 of `A-Z a-z 0-9 _ . : -`. Stricter than an
+ * event id (which only bars CR, LF and NUL) because a connection id also travels back in a
+ * request header, a DOM attribute and a comma-separated list: no space, comma or quote fits there.
+ */
+export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** True when `id` is a valid connection id (see {@link CONNECTION_ID_PATTERN}). */
+export function isConnectionId(id: unknown): id is string {
+  return typeof id === 'string' && CONNECTION_ID_PATTERN.test(id);
+}
+
+/** Throws a `TypeError` naming the value unless it is a valid connection id. */
+export function assertConnectionId(id: unknown): asserts id is string {
+  if (!isConnectionId(id))
+    throw new TypeError(`connection id must match ${CONNECTION_ID_PATTERN}, got ${describeValue(id)}`);
+}
 
 /**
  * A new connection id: a random v4 UUID as one flat string. `randomUUID()` returns a rope of

@@ -1,3 +1,4 @@
+import { debugLog } from './debugLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { SseConnection } from './sseConnection';
 
@@ -47,6 +48,8 @@ export class ConnectionRegistry<M = unknown> {
       }
       members.add(connection);
     }
+    if (debugLog.enabled)
+      debugLog('registry: %s opened on %s (%d open)', connection.id, connection.channels.join(','), this.#byId.size);
     return firsts;
   }
 
@@ -58,6 +61,8 @@ export class ConnectionRegistry<M = unknown> {
     this.#retired.eventsSent += connection.eventsSent;
     this.#retired.bytesSent += connection.bytesSent;
     this.#retired.droppedEvents += connection.droppedEvents;
+    if (debugLog.enabled)
+      debugLog('registry: %s closed (%s) after %d events', connection.id, reason, connection.eventsSent);
     const emptied: string[] = [];
     for (const channel of connection.channels) {
       const members = this.#byChannel.get(channel)!;

@@ -151,6 +151,14 @@ export class ChannelHistory {
     return { kind: 'events', events };
   }
 
+  /** The newest `limit` retained events with the time each was appended, oldest first. */
+  newest(limit: number, now = Date.now()): { event: StoredEvent; at: number }[] {
+    this.#expire(now);
+    const entries: { event: StoredEvent; at: number }[] = [];
+    for (let i = Math.max(0, this.#count - limit); i < this.#count; i += 1) entries.push(this.#at(i));
+    return entries;
+  }
+
   #at(index: number): Entry {
     return this.#ring[(this.#start + index) % this.#size]!;
   }

@@ -84,6 +84,16 @@ export class HistoryStore {
     return result;
   }
 
+  /** The newest `limit` retained events of `channel` with their times, oldest first; creates nothing. */
+  newest(channel: string, limit: number, now = Date.now()): { event: StoredEvent; at: number }[] {
+    const history = this.#histories.get(channel);
+    if (!history) return [];
+    const before = history.bytes;
+    const entries = history.newest(limit, now);
+    this.#bytes += history.bytes - before;
+    return entries;
+  }
+
   /** `channel` has open streams now: its history is kept while it has. */
   listen(channel: string): void {
     this.#listened.add(channel);

@@ -1,6 +1,16 @@
+import { decodeEvent } from '../protocol/decodeEvent';
 import { formatEventId, formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
-import type { Bus, BusDelivery, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult } from './bus';
+import type {
+  Bus,
+  BusDelivery,
+  BusHandlers,
+  BusMessage,
+  BusState,
+  PublishReceipt,
+  RecentEvent,
+  ReplayResult,
+} from './bus';
 import { BusPosition } from './busPosition';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import { HistoryStore } from './historyStore';
@@ -48,6 +58,28 @@ export class MemoryBus implements Bus {
   /** {@inheritDoc Bus.sendTo} */
   async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
     return this.#handlers?.direct(connectionId, frame) ?? false;
+  }
+
+  /** One process: there is no other process to disconnect in. */
+  async disconnect(): Promise<boolean> {
+    return false;
+  }
+
+  /** One process: there is no other process to look in. */
+  async lookup(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** One process: the broadcaster has already written the notice to every connection. */
+  async announce(): Promise<void> {}
+
+  /** {@inheritDoc Bus.recent} */
+  async recent(channel: string, limit: number): Promise<RecentEvent[]> {
+    return this.#histories.newest(channel, limit).map(({ event, at }) => ({
+      id: formatStreamEventId(channel, event.id),
+      ...decodeEvent(event.frame),
+      publishedAt: at,
+    }));
   }
 
   /** {@inheritDoc Bus.replay} */

@@ -5,9 +5,9 @@ import {
   type MonitorGapDetail,
   type MonitorStateDetail,
   STATE_DOM_EVENT,
-  sseStatusId,
+  STREAM_ID_ATTRIBUTE,
 } from '../protocol/monitorContract';
-import { CLOSE_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import { delayAfterServerClose, reconnectDelay } from './backoff';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { showState } from './statusIndicator';
@@ -58,6 +58,8 @@ export class ConnectionSupervisor implements ConnectionSignals {
   attempt = 0;
   /** The newest event id seen: where a reconnect resumes. */
   lastEventId = '';
+  /** The id the server gave the current stream (its first event), once known. */
+  streamId: string | undefined;
   #binding: ConnectionBinding | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
@@ -94,6 +96,11 @@ export class ConnectionSupervisor implements ConnectionSignals {
   }
 
   protocolEvent(name: string, data: string): void {
+    if (name === CONNECTION_EVENT) {
+      this.streamId = data;
+      this.element.setAttribute(STREAM_ID_ATTRIBUTE, data);
+      return;
+    }
     if (name === CLOSE_EVENT) {
       // The server ends the stream right after this event: let it, rather than abort the request.
       // A stream that lingers is dropped after a grace period (or replaced by the reconnect).
@@ -171,6 +178,12 @@ export class ConnectionSupervisor implements ConnectionSignals {
     this.#publish('disconnected', 0);
   }
 
+  /** The element left the page: its indicator shows `closed`, and everything is released. */
+  retire(): void {
+    this.closedByApp();
+    this.destroy();
+  }
+
   /** Releases the connection, timers and listeners (element removed, page unloaded). */
   destroy(): void {
     this.#clearReconnect();
@@ -182,11 +195,18 @@ export class ConnectionSupervisor implements ConnectionSignals {
 
   /** Re-applies the current state to the status container (e.g. after it was swapped in again). */
   refreshIndicator(): void {
-    const container = document.getElementById(sseStatusId(this.config.connectionId));
+    const { statusId } = this.config;
+    const container = statusId === null ? null : document.getElementById(statusId);
     if (container) showState(container, this.state, this.attempt, this.config.maxReconnectAttempts);
   }
 
   #scheduleReconnect(delayOverride?: number): void {
+    if (!this.config.autoReconnect) {
+      this.#log('not reconnecting (autoReconnect is off)');
+      this.#binding?.disconnect();
+      this.#publish('disconnected', 0);
+      return;
+    }
     const limit = this.config.maxReconnectAttempts;
     if (limit !== null && this.attempt >= limit) {
       this.#log(`giving up after ${this.attempt} attempts`);

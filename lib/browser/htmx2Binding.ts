@@ -1,4 +1,4 @@
-import { CLOSE_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import type { ManagedEventSource, SourceController } from './managedEventSource';
 
@@ -59,7 +59,8 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
 
   received(type: string, data: string, lastEventId: string): void {
     this.#signals.received(lastEventId);
-    if (type === CLOSE_EVENT || type === GAP_EVENT) this.#signals.protocolEvent(type, data);
+    if (type === CLOSE_EVENT || type === GAP_EVENT || type === CONNECTION_EVENT)
+      this.#signals.protocolEvent(type, data);
   }
 
   failed(reason: string): void {

@@ -1,4 +1,4 @@
-import { CLOSE_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { MonitoredStream } from './monitoredStream';
 
@@ -183,7 +183,7 @@ export class Htmx4Binding implements ConnectionBinding {
       ?.message;
     if (!message) return;
     this.#signals.received(message.id ?? '');
-    if (message.event === CLOSE_EVENT || message.event === GAP_EVENT)
+    if (message.event === CLOSE_EVENT || message.event === GAP_EVENT || message.event === CONNECTION_EVENT)
       this.#signals.protocolEvent(message.event, message.data ?? '');
   };
 

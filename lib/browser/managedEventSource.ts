@@ -1,4 +1,4 @@
-import { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
 
 /** Who drives a {@link ManagedEventSource} (a monitor's htmx 2 binding). */
 export interface SourceController {
@@ -17,7 +17,7 @@ const OPEN = 1;
 const CLOSED = 2;
 
 /** Events the controller must see even when no page code listens to them. */
-const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT];
+const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT, CONNECTION_EVENT];
 
 /**
  * What `htmx-ext-sse` gets from `htmx.createEventSource` for a monitored element: one object for

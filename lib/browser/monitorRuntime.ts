@@ -1,14 +1,10 @@
-import {
-  CONNECTION_ID_ATTRIBUTE,
-  type ConnectionState,
-  MONITOR_CONFIG_ATTRIBUTE,
-  sseElementId,
-  sseStatusId,
-} from '../protocol/monitorContract';
+import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
+import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
 import { Htmx2Binding } from './htmx2Binding';
 import { Htmx4Binding, htmx4ConnectUrl } from './htmx4Binding';
 import { ManagedEventSource } from './managedEventSource';
+import { findMonitorConfig, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
 
 /** The part of htmx 2's global the runtime uses. */
@@ -33,6 +29,10 @@ export interface MonitorApi {
   stateOf(connectionId: string): ConnectionState | undefined;
   /** Reconnects now (e.g. from a "retry" button after the monitor gave up). Returns false if unknown. */
   reconnect(connectionId: string): boolean;
+  /** The id the server gave the connection's current stream (the server's `connection(id)`), once known. */
+  streamIdOf(connectionId: string): string | undefined;
+  /** The stream ids of every monitored connection of the page: what htmx requests send as `SSE-Connection-Id`. */
+  streamIds(): string[];
 }
 
 /**
@@ -46,6 +46,7 @@ export class MonitorRuntime implements MonitorApi {
   readonly #retiredCursors = new Map<string, string>();
   #observer: MutationObserver | undefined;
   #scanQueued = false;
+  #removeHeader: (() => void) | undefined;
 
   /** Installs the hooks and monitors what is already on the page. */
   start(): void {
@@ -55,6 +56,7 @@ export class MonitorRuntime implements MonitorApi {
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
+    this.#removeHeader = installConnectionIdHeader(() => this.streamIds());
     const begin = (): void => {
       this.#installHtmx2Factory();
       this.#scan();
@@ -75,11 +77,22 @@ export class MonitorRuntime implements MonitorApi {
     return monitor !== undefined;
   }
 
+  streamIdOf(connectionId: string): string | undefined {
+    return this.#find(connectionId)?.streamId;
+  }
+
+  streamIds(): string[] {
+    const ids: string[] = [];
+    for (const { monitor } of this.#entries.values()) if (monitor.streamId) ids.push(monitor.streamId);
+    return ids;
+  }
+
   /** Stops everything: every connection, timer, listener and the observer. */
   destroy(): void {
     for (const entry of this.#entries.values()) entry.monitor.destroy();
     this.#entries.clear();
     this.#observer?.disconnect();
+    this.#removeHeader?.();
     document.removeEventListener('htmx:before:request', this.#onBeforeRequest, true);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     window.removeEventListener('pagehide', this.#onPageHide);
@@ -97,9 +110,7 @@ export class MonitorRuntime implements MonitorApi {
     if (existing) return existing;
     const connectionId = element.getAttribute(CONNECTION_ID_ATTRIBUTE);
     if (!connectionId || !element.isConnected) return undefined;
-    const config = readMonitorConfig(
-      document.getElementById(sseStatusId(connectionId))?.getAttribute(MONITOR_CONFIG_ATTRIBUTE) ?? null,
-    );
+    const config = findMonitorConfig(connectionId);
     if (!config) return undefined;
     const monitor = new ConnectionSupervisor(element, config);
     monitor.lastEventId = this.#cursorOf(connectionId);
@@ -159,14 +170,16 @@ export class MonitorRuntime implements MonitorApi {
   #scan(): void {
     for (const [element, entry] of this.#entries) {
       if (element.isConnected) continue;
-      entry.monitor.destroy();
-      this.#entries.delete(element);
       const { connectionId } = entry.monitor.config;
+      // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
+      if (monitoredElement(connectionId)) entry.monitor.destroy();
+      else entry.monitor.retire();
+      this.#entries.delete(element);
       if (entry.monitor.lastEventId && !this.#find(connectionId)) this.#retire(connectionId, entry.monitor.lastEventId);
     }
     for (const container of document.querySelectorAll(`[${MONITOR_CONFIG_ATTRIBUTE}]`)) {
       const config = readMonitorConfig(container.getAttribute(MONITOR_CONFIG_ATTRIBUTE));
-      const element = config && document.getElementById(sseElementId(config.connectionId));
+      const element = config && monitoredElement(config.connectionId);
       if (element) this.#entryFor(element)?.monitor.refreshIndicator();
     }
   }

@@ -1,4 +1,4 @@
-import { CONNECTION_STATES, MONITOR_DEFAULTS, type MonitorConfigData } from '../protocol/monitorContract';
+import { CONNECTION_STATES, MONITOR_DEFAULTS, type MonitorConfigData, sseStatusId } from '../protocol/monitorContract';
 
 type Defaults = typeof MONITOR_DEFAULTS;
 
@@ -42,6 +42,13 @@ export function readMonitorConfig(
   if (typeof raw.connectionId !== 'string' || raw.connectionId === '') return undefined;
   return {
     connectionId: raw.connectionId,
+    statusId:
+      raw.statusId === null
+        ? null
+        : typeof raw.statusId === 'string' && raw.statusId !== ''
+          ? raw.statusId
+          : sseStatusId(raw.connectionId),
+    autoReconnect: booleanOr(raw.autoReconnect, defaults.autoReconnect),
     maxReconnectAttempts:
       raw.maxReconnectAttempts === null
         ? null

@@ -14,6 +14,7 @@
  */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { debugLog } from '../broadcast/debugLog';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, EventStreamWriter } from '../broadcast/eventStreamWriter';
 import { KeepAlive, type KeepAliveOptions } from '../broadcast/keepAlive';
 import { SINGLE_LINE } from '../protocol/fieldValidation';
@@ -37,8 +38,12 @@ export interface StreamMessage {
   id?: string;
 }
 
-/** Why a stream ended. */
-export type StreamEndReason = 'done' | 'error' | 'idle' | CloseReason;
+/**
+ * Why a stream ended: the source finished (`done`) or threw (`error`), it was silent past the idle
+ * timeout (`idle`), it reached its maximum duration (`maxDuration`), {@link SseStream.stop} ended
+ * it (`stopped`), or the client left (`client`) or stopped reading (`evicted`).
+ */
+export type StreamEndReason = 'done' | 'error' | 'idle' | 'maxDuration' | 'stopped' | CloseReason;
 
 /** What {@link SseStream.serve} resolves to once the response is over. */
 export interface StreamOutcome {
@@ -74,6 +79,8 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   keepAlive?: KeepAliveOptions;
   /** Ends the stream when the source yields nothing for this many ms. Default 0 (never). */
   idleTimeoutMs?: number;
+  /** Ends the stream this many ms after it opened, however busy its source. Default 0 (never). */
+  maxDurationMs?: number;
   /**
    * Sent last when the stream ends while the client is there, or `false`. Default: the protocol
    * close event `sse:close` with `{ reconnect: false, reason }`, so clients do not reconnect.
@@ -119,11 +126,15 @@ export class SseStream<T = unknown> {
   readonly #keepAlive: KeepAlive;
   readonly #maxBufferedBytes: number;
   readonly #idleTimeoutMs: number;
+  readonly #maxDurationMs: number;
+  /** How to end each stream being served, for {@link stop}. */
+  readonly #active = new Set<(reason: StreamEndReason) => void>();
 
   /** @throws TypeError naming a bad option. */
   constructor(options: SseStreamOptions<T> = {}) {
     const read = new OptionReader<SseStreamOptions<T>>('SseStream', options);
     this.#idleTimeoutMs = read.integer('idleTimeoutMs', 0);
+    this.#maxDurationMs = read.integer('maxDurationMs', 0);
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
     read.optionalFunction('transform');
     const logger = read.raw('logger');
@@ -133,6 +144,21 @@ export class SseStream<T = unknown> {
     read.string('errorEvent', '', SINGLE_LINE, 'a string without CR, LF or NUL');
     this.#keepAlive = new KeepAlive(options.keepAlive);
     this.#options = options;
+  }
+
+  /** Streams being served now. */
+  get size(): number {
+    return this.#active.size;
+  }
+
+  /**
+   * Ends every stream being served now (reason `stopped`): each source is stopped and each client
+   * gets the close message. Streams served afterwards are not affected. Returns how many it ended.
+   */
+  stop(): number {
+    const ends = [...this.#active];
+    for (const end of ends) end('stopped');
+    return ends.length;
   }
 
   /**
@@ -174,6 +200,9 @@ export class SseStream<T = unknown> {
     const connection = new IterableStreamWriter(res as ServerResponse, this.#maxBufferedBytes, end);
     this.#keepAlive.add(connection);
     if (res.destroyed) end('client');
+    this.#active.add(end);
+    const lifetime = this.#maxDurationMs === 0 ? undefined : setTimeout(() => end('maxDuration'), this.#maxDurationMs);
+    lifetime?.unref();
 
     let idleTimer: NodeJS.Timeout | undefined;
     const armIdle = (): void => {
@@ -210,6 +239,8 @@ export class SseStream<T = unknown> {
       }).catch((failure: unknown) => this.#log('SseStream: the error event could not be sent', failure));
     } finally {
       clearTimeout(idleTimer);
+      clearTimeout(lifetime);
+      this.#active.delete(end);
     }
     const reason = ended ?? 'done';
     if (connection.isOpen && reason !== 'client' && reason !== 'evicted') {
@@ -220,6 +251,7 @@ export class SseStream<T = unknown> {
       connection.close(close, 'server');
     }
     this.#keepAlive.delete(connection);
+    if (debugLog.enabled) debugLog('stream: %s ended (%s) after %d messages', req.url, reason, sent);
     return { reason, sent };
   }
 

@@ -30,8 +30,12 @@ export type Dialect = (typeof DIALECTS)[number];
 
 /** The monitor configuration as it travels to the browser (JSON in {@link MONITOR_CONFIG_ATTRIBUTE}). */
 export interface MonitorConfigData {
-  /** The connection this monitor watches (its element is `sse-element-{connectionId}`). */
+  /** The connection this monitor watches: its element has `data-sse-connection="{connectionId}"`. */
   connectionId: string;
+  /** DOM id of the status indicator it drives (default `sse-status-{connectionId}`); null for none. */
+  statusId: string | null;
+  /** Reconnect after a lost connection; when false, a lost connection ends in `disconnected`. */
+  autoReconnect: boolean;
   /** Reconnect attempts per outage before giving up (state `error`); `null` means no limit. */
   maxReconnectAttempts: number | null;
   /** Delay before the first reconnect attempt, in ms; doubled on each further attempt. */
@@ -52,8 +56,9 @@ export interface MonitorConfigData {
   callbacks: Partial<Record<ConnectionState, string>>;
 }
 
-/** Defaults of every monitor option but `connectionId`. */
-export const MONITOR_DEFAULTS: Readonly<Omit<MonitorConfigData, 'connectionId'>> = Object.freeze({
+/** Defaults of every monitor option but `connectionId` and `statusId` (which derives from it). */
+export const MONITOR_DEFAULTS: Readonly<Omit<MonitorConfigData, 'connectionId' | 'statusId'>> = Object.freeze({
+  autoReconnect: true,
   maxReconnectAttempts: 10,
   reconnectDelayMs: 1000,
   maxBackoffMultiplier: 32,
@@ -77,6 +82,8 @@ export const ATTEMPT_ATTRIBUTE = 'data-sse-attempt';
 export const ATTEMPT_TEXT_ATTRIBUTE = 'data-sse-attempt-text';
 /** Attribute with the connection id on the connect element. */
 export const CONNECTION_ID_ATTRIBUTE = 'data-sse-connection';
+/** Attribute the runtime sets on the connect element: the id the server gave its current stream. */
+export const STREAM_ID_ATTRIBUTE = 'data-sse-stream-id';
 
 /** DOM event dispatched on the connect element on every state change. */
 export const STATE_DOM_EVENT = 'sse-monitor:state';

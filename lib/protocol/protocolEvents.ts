@@ -21,6 +21,12 @@ export const CURSOR_EVENT = 'sse:cursor';
 /** The named keep-alive event: data is the server's clock in ms, so it is never empty. */
 export const HEARTBEAT_EVENT = 'sse:heartbeat';
 
+/** The first event of every stream (after its opening cursor): data is its connection id, so the page knows who it is. */
+export const CONNECTION_EVENT = 'sse:connection';
+
+/** Default name of a notice every open stream receives (`broadcaster.announce`). */
+export const NOTICE_EVENT = 'sse:notice';
+
 /** Data of the close event. */
 export interface CloseEventData {
   /** Whether the client should connect again. */

@@ -24,6 +24,18 @@ export function appendToInbox(
     .exec();
 }
 
+/**
+ * What a request asks of the process holding a connection: write a frame to it, end it after
+ * a close frame, or describe it. The holder answers with text (`'1'`, or the connection's info as
+ * JSON); a process without the connection answers nothing.
+ */
+export type DirectKind = 'write' | 'close' | 'info';
+
+/** Field `k` of a request entry, per kind; `n` marks a notice to every connection. */
+const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', info: 'i' };
+const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', i: 'info' };
+const NOTICE_FIELD = 'n';
+
 /** What a {@link DirectMessages} needs from its bus. */
 export interface DirectMessagesOptions {
   run: RunCommand<RedisConnection>;
@@ -33,22 +45,25 @@ export interface DirectMessagesOptions {
   timeoutMs: number;
   /** Reports newer than this many ms mark a process as live (it will answer). */
   liveWindowMs: number;
-  /** Writes a frame to a connection of this process; true when it was written. */
-  deliverLocally(connectionId: string, frame: Buffer): boolean;
+  /** Does `kind` to a connection of this process: its answer, or undefined when it is not here. */
+  answerLocally(kind: DirectKind, connectionId: string, payload: Buffer): string | undefined;
+  /** Writes a notice to every connection of this process. */
+  announceLocally(frame: Buffer): void;
   onError(error: Error): void;
 }
 
 interface PendingSend {
   /** Live processes other than this one, once known. */
   peers: Set<string> | undefined;
-  answers: Map<string, boolean>;
-  finish(written: boolean): void;
+  answers: Map<string, string | undefined>;
+  finish(answer: string | undefined): void;
 }
 
 /**
- * `sendTo` across processes. A request goes on one stream every process reads; each live
- * process answers in the sender's inbox whether it wrote the frame, so the sender resolves true
- * on the first "written" and false as soon as every live process has said "not here".
+ * `sendTo`, `disconnect` and `connection` across processes. A request goes on one stream every
+ * process reads; each live process answers in the sender's inbox (the holder with its answer,
+ * the others with nothing), so the sender resolves on the first answer and with undefined as
+ * soon as every live process has said "not here". Notices go on the same stream, unanswered.
  */
 export class DirectMessages {
   readonly #options: DirectMessagesOptions;
@@ -59,21 +74,21 @@ export class DirectMessages {
     this.#options = options;
   }
 
-  /** Sends `frame` to `connectionId` in whichever other process holds it. */
-  async send(connectionId: string, frame: Buffer): Promise<boolean> {
+  /** Asks whichever other process holds `connectionId` to do `kind`; resolves with its answer. */
+  async request(kind: DirectKind, connectionId: string, payload: Buffer): Promise<string | undefined> {
     const { keys, processId, timeoutMs, liveWindowMs } = this.#options;
     const requestId = randomUUID();
     let pending!: PendingSend;
-    const result = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => pending.finish(false), timeoutMs);
+    const result = new Promise<string | undefined>((resolve) => {
+      const timer = setTimeout(() => pending.finish(undefined), timeoutMs);
       timer.unref();
       pending = {
         peers: undefined,
         answers: new Map(),
-        finish: (written) => {
+        finish: (answer) => {
           clearTimeout(timer);
           this.#pending.delete(requestId);
-          resolve(written);
+          resolve(answer);
         },
       };
     });
@@ -88,13 +103,13 @@ export class DirectMessages {
           .xAdd(
             keys.direct,
             '*',
-            { c: connectionId, f: frame.toString('utf8'), r: requestId, o: processId },
+            { k: KIND_FIELD[kind], c: connectionId, f: payload.toString('utf8'), r: requestId, o: processId },
             { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
           )
           .exec(),
       );
     } catch (error) {
-      pending.finish(false);
+      pending.finish(undefined);
       throw error;
     }
     pending.peers = new Set((replies[0] as string[]).filter((id) => id !== processId));
@@ -102,41 +117,55 @@ export class DirectMessages {
     return result;
   }
 
-  /** A request read from the shared stream: write it if the connection is here, and answer. */
-  onRequest(entry: StreamEntry): void {
-    const { c: connectionId, f: frame, r: requestId, o: origin } = entry.message;
-    if (
-      origin === undefined ||
-      origin === this.#options.processId ||
-      connectionId === undefined ||
-      requestId === undefined
-    )
-      return;
-    const written = this.#options.deliverLocally(connectionId, Buffer.from(frame ?? '', 'utf8'));
+  /** Sends a notice to every connection of every other process (no answers). */
+  async announce(frame: Buffer): Promise<void> {
     const { keys, processId } = this.#options;
+    await this.#options.run('announce', (client) =>
+      client.xAdd(
+        keys.direct,
+        '*',
+        { k: NOTICE_FIELD, f: frame.toString('utf8'), o: processId },
+        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
+      ),
+    );
+  }
+
+  /** A request read from the shared stream: act on it if the connection is here, and answer. */
+  onRequest(entry: StreamEntry): void {
+    const { k, c: connectionId, f: payload = '', r: requestId, o: origin } = entry.message;
+    if (origin === undefined || origin === this.#options.processId) return;
+    if (k === NOTICE_FIELD) {
+      this.#options.announceLocally(Buffer.from(payload, 'utf8'));
+      return;
+    }
+    const kind = KIND_OF_FIELD[k ?? 'w'];
+    if (kind === undefined || connectionId === undefined || requestId === undefined) return;
+    const answer = this.#options.answerLocally(kind, connectionId, Buffer.from(payload, 'utf8'));
+    const { keys, processId } = this.#options;
+    const fields: Record<string, string> = { t: 'answer', r: requestId, p: processId };
+    if (answer !== undefined) fields.a = answer;
     this.#options
-      .run('answer sendTo', (client) =>
-        appendToInbox(client, keys, origin, { t: 'answer', r: requestId, p: processId, w: written ? '1' : '0' }),
-      )
+      .run(`answer ${kind}`, (client) => appendToInbox(client, keys, origin, fields))
       .catch(this.#options.onError);
   }
 
   /** An answer read from this process's inbox. */
   onAnswer(entry: StreamEntry): void {
-    const { r: requestId, p: peer, w } = entry.message;
+    const { r: requestId, p: peer, a: answer } = entry.message;
     const pending = requestId === undefined ? undefined : this.#pending.get(requestId);
     if (!pending || peer === undefined) return;
-    pending.answers.set(peer, w === '1');
+    pending.answers.set(peer, answer);
     this.#check(pending);
   }
 
-  /** Resolves every pending send as not written (the bus is closing). */
+  /** Resolves every pending request as unanswered (the bus is closing). */
   stop(): void {
-    for (const pending of [...this.#pending.values()]) pending.finish(false);
+    for (const pending of [...this.#pending.values()]) pending.finish(undefined);
   }
 
   #check(pending: PendingSend): void {
-    if ([...pending.answers.values()].includes(true)) pending.finish(true);
-    else if (pending.peers && [...pending.peers].every((peer) => pending.answers.has(peer))) pending.finish(false);
+    const answer = [...pending.answers.values()].find((value) => value !== undefined);
+    if (answer !== undefined) pending.finish(answer);
+    else if (pending.peers && [...pending.peers].every((peer) => pending.answers.has(peer))) pending.finish(undefined);
   }
 }

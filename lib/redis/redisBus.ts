@@ -5,16 +5,19 @@ import type {
   BusMessage,
   BusState,
   PublishReceipt,
+  RecentEvent,
   ReplayResult,
   StoredEvent,
 } from '../broadcast/bus';
+import { debugLog } from '../broadcast/debugLog';
+import type { ConnectionInfo } from '../broadcast/sseConnection';
 import { toError } from '../errors/toError';
 import { formatStreamEventId } from '../protocol/eventId';
 import { describeValue } from '../validation/describeValue';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import type { RunCommand } from './commandDeadline';
 import { CommandGate, type CommandGateState } from './commandGate';
-import { appendToInbox, DirectMessages } from './directMessages';
+import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
 import { appendAtNextPosition, currentPosition, entriesAfter } from './positionScripts';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
@@ -146,7 +149,8 @@ export class RedisBus implements Bus {
       processId,
       timeoutMs: this.#options.commandTimeoutMs,
       liveWindowMs: this.#reporter.ttlMs,
-      deliverLocally: (connectionId, frame) => this.#handlers?.direct(connectionId, frame) ?? false,
+      answerLocally: this.#answerLocally,
+      announceLocally: (frame) => this.#handlers?.announce(frame),
       onError: this.#reportError,
     });
     this.#reader.follow(this.#keys.inbox(processId), '0-0');
@@ -208,8 +212,37 @@ export class RedisBus implements Bus {
   }
 
   /** {@link Bus.sendTo}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
-  sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
-    return this.#direct.send(connectionId, frame);
+  async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
+    return (await this.#direct.request('write', connectionId, frame)) !== undefined;
+  }
+
+  /** {@link Bus.disconnect}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async disconnect(connectionId: string, frame: Buffer): Promise<boolean> {
+    return (await this.#direct.request('close', connectionId, frame)) !== undefined;
+  }
+
+  /** {@link Bus.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async lookup(connectionId: string): Promise<ConnectionInfo | undefined> {
+    const answer = await this.#direct.request('info', connectionId, Buffer.alloc(0));
+    return answer === undefined ? undefined : (JSON.parse(answer) as ConnectionInfo);
+  }
+
+  /** {@inheritDoc Bus.announce} */
+  announce(frame: Buffer): Promise<void> {
+    return this.#direct.announce(frame);
+  }
+
+  /** {@link Bus.recent}, here: read from the channel's stream; `publishedAt` is each entry's `t`. */
+  async recent(channel: string, limit: number): Promise<RecentEvent[]> {
+    const entries = await this.#run(`recent of ${channel}`, (client) =>
+      client.xRevRange(this.#keys.stream(channel), '+', '-', { COUNT: limit }),
+    );
+    return (entries ?? []).reverse().map(({ id, message }) => ({
+      id: formatStreamEventId(channel, id),
+      event: message.e,
+      data: message.d ?? '',
+      publishedAt: Number(message.t),
+    }));
   }
 
   /** {@inheritDoc Bus.replay} */
@@ -300,9 +333,21 @@ export class RedisBus implements Bus {
     return this.#gate.run(operation, bytes, () => work(this.#commands));
   };
 
+  readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {
+    const handlers = this.#handlers;
+    if (!handlers) return undefined;
+    if (kind === 'info') {
+      const info = handlers.describe(connectionId);
+      return info === undefined ? undefined : JSON.stringify(info);
+    }
+    const done = kind === 'write' ? handlers.direct(connectionId, payload) : handlers.close(connectionId, payload);
+    return done ? '1' : undefined;
+  };
+
   readonly #reportError = (error: unknown): void => {
     const failure = toError(error);
     this.#lastError = failure.message;
+    if (debugLog.enabled) debugLog('bus %s: %s', this.#options.processId, failure.message);
     this.#options.onError?.(failure);
   };
 
@@ -310,9 +355,9 @@ export class RedisBus implements Bus {
   #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
     const { maxAgeMs, maxLength, idleTtlMs } = this.#options;
     const now = Date.now();
-    // With an age limit, each entry carries its time (`t`): its id is a position, not a clock.
+    // Each entry carries its time (`t`), for the age limit and `recent`: its id is a position, not a clock.
     const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
-    const timed = maxAgeMs === undefined ? fields : { ...fields, t: String(now) };
+    const timed = { ...fields, t: String(now) };
     return appendAtNextPosition(client, {
       positionKey: this.#keys.position,
       streamKey: key,
@@ -380,6 +425,7 @@ export class RedisBus implements Bus {
       this.#reader.follow(key, newest?.[0]?.id ?? '0-0');
       follow.started = true;
       follow.markStarted();
+      if (debugLog.enabled) debugLog('bus %s: following %s', this.#options.processId, key);
       this.#wakeReader();
     } catch (error) {
       this.#reportError(error);

@@ -10,7 +10,7 @@ export interface StreamEntry {
 
 /**
  * The fields of a channel's stream entry: `d` data, `e` event type, `x` excluded connection ids
- * (JSON); the bus adds `t`, the publish time in ms, when history has an age limit. Short names because every entry of every channel carries them.
+ * (JSON); the bus adds `t`, the publish time in ms. Short names because every entry of every channel carries them.
  */
 export function toStreamFields(message: BusMessage): Record<string, string> {
   const fields: Record<string, string> = { d: message.data };

@@ -89,8 +89,8 @@ describe('Broadcaster', () => {
     await server.broadcaster.publish('room', { event: 'note', data: 'x' });
     client.close();
     await disconnected;
-    // Two frames: the stream's opening cursor (a lone `id:`) and the event.
-    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 2']);
+    // Three frames: the stream's id (sse:connection), its opening cursor (a lone `id:`) and the event.
+    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 3']);
   });
 
   it('closes one channel with a close event and keeps the others', async () => {
@@ -110,7 +110,7 @@ describe('Broadcaster', () => {
     await client.received(1);
     const stats = server.broadcaster.stats();
     expect(stats).toMatchObject({ connections: 1, byChannel: { room: 1 }, opened: 1, published: 1, evictions: 0 });
-    expect(stats.eventsSent).toBe(2); // the opening cursor and the event
+    expect(stats.eventsSent).toBe(3); // the stream's id, its opening cursor and the event
     expect(stats.bytesSent).toBeGreaterThan('data: abc\n\n'.length);
   });
 

@@ -5,6 +5,8 @@ describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
   it('reads a full config', () => {
     const config = {
       connectionId: 'a',
+      statusId: null,
+      autoReconnect: false,
       maxReconnectAttempts: null,
       reconnectDelayMs: 5,
       maxBackoffMultiplier: 2,
@@ -30,7 +32,12 @@ describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
       callbacks: { connected: 7, online: 'f', closed: 'done' },
       extra: true,
     });
-    expect(readMonitorConfig(text)).toEqual({ connectionId: 'a', ...MONITOR_DEFAULTS, callbacks: { closed: 'done' } });
+    expect(readMonitorConfig(text)).toEqual({
+      connectionId: 'a',
+      statusId: 'sse-status-a',
+      ...MONITOR_DEFAULTS,
+      callbacks: { closed: 'done' },
+    });
   });
 
   it.each([null, '', 'not json', '[]', '"a"', '{}', '{"connectionId":""}', '{"connectionId":5}'])(

@@ -242,6 +242,53 @@ describe('SseStream', () => {
     await expect(outcome.promise).resolves.toEqual({ reason: 'idle', sent: 1 });
   });
 
+  it('ends a busy source at its maximum duration with the close event, and stops the source', async () => {
+    const outcome = deferred<StreamOutcome>();
+    let pulled = 0;
+    const stream = new SseStream<number>({ ...quiet, maxDurationMs: 150 });
+    route = (req, res) =>
+      stream
+        .serve(req, res, async function* (signal) {
+          // Busy: an item every 5 ms, far longer than the maximum duration allows.
+          for (; pulled < 10_000 && !signal.aborted; pulled += 1) {
+            yield pulled;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })
+        .then(outcome.resolve);
+    const client = connect(['sse:close']);
+    await client.received(1, 'sse:close');
+    expect(JSON.parse(client.data('sse:close')[0])).toEqual({ reconnect: false, reason: 'maxDuration' });
+    const { reason, sent } = await outcome.promise;
+    expect(reason).toBe('maxDuration');
+    expect(sent).toBe(client.data().length);
+    expect(pulled).toBeLessThan(10_000);
+  });
+
+  it('stop() ends every stream being served with the close event and stops each source', async () => {
+    const outcome = deferred<StreamOutcome>();
+    const sourceAborted = deferred<void>();
+    const stream = new SseStream<string>(quiet);
+    route = (req, res) =>
+      stream
+        .serve(req, res, async function* (signal) {
+          yield 'first';
+          await aborted(signal);
+          sourceAborted.resolve();
+        })
+        .then(outcome.resolve);
+    const client = connect(['sse:close']);
+    await client.received(1);
+    expect(stream.size).toBe(1);
+    expect(stream.stop()).toBe(1);
+    await client.received(1, 'sse:close');
+    expect(JSON.parse(client.data('sse:close')[0])).toEqual({ reconnect: false, reason: 'stopped' });
+    await expect(outcome.promise).resolves.toEqual({ reason: 'stopped', sent: 1 });
+    await sourceAborted.promise;
+    expect(stream.size).toBe(0);
+    expect(stream.stop()).toBe(0);
+  });
+
   it('sends keep-alive events while the source is quiet', async () => {
     const outcome = deferred<StreamOutcome>();
     const stream = new SseStream<string>({ keepAlive: { intervalMs: 20 } });

@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleNodeProgram } from '../../support/bundleNodeProgram';
 
 const NODE_SOURCE = join(__dirname, '..', '..', 'support', 'redisClusterNode.ts');
 const START_TIMEOUT_MS = 30_000;
@@ -10,34 +8,44 @@ let bundled: string | undefined;
 
 /** Bundles the node program once per test file (dependencies stay in node_modules). */
 function nodeScript(): string {
-  if (!bundled) {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'redis-cluster-node-')), 'redisClusterNode.js');
-    buildSync({
-      entryPoints: [NODE_SOURCE],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      logLevel: 'error',
-    });
-    bundled = outfile;
-  }
+  bundled ??= bundleNodeProgram(NODE_SOURCE);
   return bundled;
 }
 
-/** One running `redisClusterNode` child process. */
-export interface ClusterNode {
-  child: ChildProcess;
+/** An app the test drives through its JSON control routes. */
+export interface ControlClient {
   /** `http://127.0.0.1:PORT` */
   url: string;
-  processId: string;
-  /** Resolves with the exit code once the process has exited. */
-  exited: Promise<number | null>;
   /** POSTs JSON to a control route and answers the JSON reply with its status. */
   post<T>(path: string, body: unknown): Promise<{ status: number; body: T }>;
   /** GETs a JSON route. */
   get<T>(path: string): Promise<T>;
+}
+
+/** The control client of the app at `url`. */
+export function controlClient(url: string): ControlClient {
+  return {
+    url,
+    async post<T>(path: string, body: unknown) {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    async get<T>(path: string) {
+      return (await (await fetch(`${url}${path}`)).json()) as T;
+    },
+  };
+}
+
+/** One running `redisClusterNode` child process. */
+export interface ClusterNode extends ControlClient {
+  child: ChildProcess;
+  processId: string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
 }
 
 /** Starts a cluster node process on Redis at `redisUrl` and resolves once it listens. */
@@ -70,23 +78,7 @@ export function startClusterNode(redisUrl: string, keyPrefix: string): Promise<C
       clearTimeout(timer);
       const { port, processId } = JSON.parse(line) as { port: number; processId: string };
       const url = `http://127.0.0.1:${port}`;
-      resolve({
-        child,
-        url,
-        processId,
-        exited,
-        async post<T>(path: string, body: unknown) {
-          const response = await fetch(`${url}${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          return { status: response.status, body: (await response.json()) as T };
-        },
-        async get<T>(path: string) {
-          return (await (await fetch(`${url}${path}`)).json()) as T;
-        },
-      });
+      resolve({ child, processId, exited, ...controlClient(url) });
     });
     void exited.then((code) => {
       clearTimeout(timer);
