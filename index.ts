@@ -8,7 +8,7 @@ export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
 export type { ConnectionStatusProps, StatusSize } from './components/ConnectionStatus';
 export { ConnectionStatus, DEFAULT_STATUS_LABELS } from './components/ConnectionStatus';
-export type { SseComponentOptions, SseComponents } from './components/createSseComponents';
+export type { CursorSource, SseComponentOptions, SseComponents } from './components/createSseComponents';
 export { createSseComponents } from './components/createSseComponents';
 export { DEFAULT_DIALECT } from './components/dialect';
 export { inlineJson } from './components/inlineJson';
@@ -32,6 +32,7 @@ export type {
   PublishedEvent,
   PublishMessage,
   PublishOptions,
+  ReplayOutcome,
 } from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
@@ -51,13 +52,13 @@ export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/br
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export { ChannelHistory } from './lib/broadcast/eventHistory';
-export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStreamWriter';
+export type { CloseReason, EventStreamTarget, HeldFrame } from './lib/broadcast/eventStreamWriter';
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
-export type { ConnectionInfo } from './lib/broadcast/sseConnection';
+export type { ConnectionInfo, SseConnectionOptions } from './lib/broadcast/sseConnection';
 export { SseConnection } from './lib/broadcast/sseConnection';
 export type { PipelineOptions } from './lib/pipeline/connectPipeline';
 export { connectPipeline } from './lib/pipeline/connectPipeline';
@@ -125,7 +126,9 @@ export type {
 export {
   ASSET_FILES,
   CONNECTION_STATES,
+  DIALECTS,
   GAP_DOM_EVENT,
+  MONITOR_CONFIG_ATTRIBUTE,
   MONITOR_DEFAULTS,
   STATE_DOM_EVENT,
   sseElementId,
@@ -134,7 +137,7 @@ export {
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
 export type { CloseEventData, GapEventData } from './lib/protocol/protocolEvents';
-export { CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
+export { CLOSE_EVENT, CURSOR_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';

@@ -1,13 +1,35 @@
 import type { Config } from 'jest';
 
-/** Jest runs TypeScript through ts-jest; suites live under __tests__ mirroring the source tree. */
+const transform: Config['transform'] = {
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+};
+
+/**
+ * Jest runs TypeScript through ts-jest; suites live under __tests__ mirroring the source tree.
+ * Two projects: every suite on Express 5 (the `express` dev dependency), and the Express-facing
+ * suites again on Express 4 (the `express4` alias, mapped in place of `express`).
+ */
 const config: Config = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   testTimeout: 60_000,
   maxWorkers: 2,
+  projects: [
+    {
+      displayName: 'express5',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+      transform,
+    },
+    {
+      displayName: 'express4',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/middleware/*.test.ts', '**/lib/testing/*.test.ts'],
+      transform,
+      moduleNameMapper: { '^express$': 'express4', '^express/(.*)$': 'express4/$1' },
+      setupFiles: ['<rootDir>/__tests__/support/expectExpress4.ts'],
+    },
+  ],
 };
 
 export default config;

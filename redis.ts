@@ -3,6 +3,7 @@
  * point so that apps on the in-memory bus never load a Redis client (`redis` is an optional peer
  * dependency).
  */
+export type { Bus } from './lib/broadcast/bus';
 export type { ClusterStats, LocalStatsSource, ProcessReport } from './lib/redis/clusterStats';
 export type { CommandGateState } from './lib/redis/commandGate';
 export type { RedisBusState } from './lib/redis/redisBus';

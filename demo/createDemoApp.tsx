@@ -14,6 +14,7 @@ import { pageRoutes } from './page/pageRoutes';
 import { refuseCrossSite } from './security/crossSiteGuard';
 import { securityHeaders } from './security/securityHeaders';
 import { type DemoBroadcaster, type StreamMetadata, streamMetadata } from './streamMetadata';
+import { metricsRoute } from './system/metricsRoute';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
 
@@ -64,6 +65,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   });
   const sampler = new SystemSampler({ connections: () => broadcaster.stats().connections });
   const gate = new StreamGate();
+  const metrics = metricsRoute(broadcaster);
 
   const onBoardChange = (): void => {
     void feed
@@ -78,6 +80,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => sampler.stop(),
+    () => metrics.stop(),
   ];
 
   const app = express();
@@ -91,6 +94,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));
+  app.use(metrics.router);
   if (devMode) {
     // The resilience controls can cut every stream: only pages of this site may use them.
     app.use('/controls', refuseCrossSite({ requireProof: true }));

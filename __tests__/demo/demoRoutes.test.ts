@@ -37,6 +37,16 @@ describe('demo routes', () => {
     },
   );
 
+  it('serves the broadcaster metrics for Prometheus at /metrics', async () => {
+    const { app } = make();
+    const res = await request(app)
+      .get('/metrics')
+      .expect(200)
+      .expect('Content-Type', /^text\/plain/);
+    expect(res.text).toContain('# TYPE sse_streams_open gauge');
+    expect(res.text).toMatch(/^sse_bus_connected\{kind="memory"\} 1$/m);
+  });
+
   it('answers an unknown dialect with 400 and a JSON error naming it', async () => {
     const res = await request(make().app).get('/?dialect=htmx9').expect(400);
     expect(res.body.error).toContain('"htmx9"');

@@ -1,4 +1,5 @@
 import { get } from 'node:http';
+import { RecordingEventSource } from '../support/eventSourceClient';
 import { type OutageServer, startOutageServer } from '../support/outageServer';
 
 /** Reads a stream until it holds `frames` blank-line-terminated frames, then hangs up. */
@@ -19,6 +20,12 @@ function readFrames(url: string, frames: number, headers: Record<string, string>
   });
 }
 
+/** The id of an `sse:cursor` frame. */
+function cursorOf(frame: string): string {
+  expect(frame.split('\n')[0]).toBe('event: sse:cursor');
+  return frame.split('\n')[1].slice('id: '.length);
+}
+
 describe('every stream opens with the current cursor', () => {
   let server: OutageServer<undefined>;
   beforeEach(async () => {
@@ -26,11 +33,11 @@ describe('every stream opens with the current cursor', () => {
   });
   afterEach(() => server.close());
 
-  it('sends `id: <position>` with no data right after `retry:`: the newest position of the whole bus', async () => {
+  it('sends the sse:cursor event, id the newest position of the whole bus and empty data, right after `retry:`', async () => {
     const before = await server.broadcaster.publish('other', { data: 'x' });
     const [retry, cursor] = await readFrames(`${server.url}/sse?channels=feed,news`, 2);
     expect(retry).toMatch(/^retry: \d+$/);
-    expect(cursor).toBe(`id: ${before.id.split('/')[1]}`);
+    expect(cursor).toBe(`event: sse:cursor\nid: ${before.id.split('/')[1]}\ndata:`);
   });
 
   it.each([
@@ -38,16 +45,38 @@ describe('every stream opens with the current cursor', () => {
     ['several channels', '/sse?channels=feed,news'],
   ])('on %s, a client that left before any event and comes back with that id misses nothing', async (_what, path) => {
     const [, opening] = await readFrames(`${server.url}${path}`, 2);
-    const cursor = opening.slice('id: '.length);
+    const cursor = cursorOf(opening);
     const sent = ['one', 'two', 'three', 'four', 'five'];
     for (const data of sent) await server.broadcaster.publish('feed', { data });
     await server.broadcaster.publish('elsewhere', { data: 'not on this stream' });
     const frames = await readFrames(`${server.url}${path}`, 7, { 'Last-Event-ID': cursor });
     // The resumed stream opens at the client's cursor, then replays exactly the five.
-    expect(frames[1]).toBe(`id: ${cursor}`);
+    expect(cursorOf(frames[1])).toBe(cursor);
     expect(frames.slice(2).map((frame) => frame.split('\n').find((line) => line.startsWith('data: ')))).toEqual(
       sent.map((data) => `data: ${data}`),
     );
     expect(frames.slice(2).every((frame) => /^id: feed\/\d+-\d+$/m.test(frame))).toBe(true);
   });
+
+  it.each([
+    ['one channel', '/sse/feed'],
+    ['several channels', '/sse?channels=feed,news'],
+  ])(
+    'on %s, the eventsource client that received nothing resumes after a drop with every event published meanwhile',
+    async (_what, path) => {
+      const client = new RecordingEventSource(`${server.url}${path}`, ['sse:cursor']);
+      try {
+        await client.received(1, 'sse:cursor');
+        expect(client.data('message')).toEqual([]);
+        await server.drop();
+        const sent = ['one', 'two', 'three', 'four', 'five'];
+        for (const data of sent) await server.broadcaster.publish('feed', { data });
+        await server.restore();
+        await client.received(5);
+        expect(client.data('message')).toEqual(sent);
+      } finally {
+        client.close();
+      }
+    },
+  );
 });

@@ -33,7 +33,7 @@ export interface SoakFigures extends FlappingFigures {
   /**
    * Replays of more than `maxBufferedBytes` asked for, and how they ended: all of it received,
    * the client evicted (its stream errored), a gap event (history could not be read, e.g. with
-   * Redis frozen), or nothing within 15 s.
+   * Redis frozen), or nothing within 30 s.
    */
   oversized: { requested: number; completed: number; evicted: number; gap: number; unanswered: number };
 }
@@ -137,7 +137,7 @@ export async function runSoak(plan: SoakPlan): Promise<SoakFigures> {
             .until(() => replay.events.some((event) => event.lastEventId === latest))
             .then(() => end('completed'));
         }),
-        15_000,
+        30_000,
       );
       replay.close();
       oversized[outcome] += 1;

@@ -101,13 +101,24 @@ export interface BroadcasterEvents<M> {
   connect: [connection: ConnectionInfo<M>];
   disconnect: [connection: ConnectionInfo<M>, reason: CloseReason];
   publish: [event: PublishedEvent];
+  /** A reconnecting stream's `Last-Event-ID` was answered: with the missed events and, per channel out of history, a gap event. */
+  replay: [connection: ConnectionInfo<M>, outcome: ReplayOutcome];
 }
 
-/** The close event for `options`, encoded once for every stream it ends. */
-function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean): Buffer {
+/** How a `Last-Event-ID` was answered, as reported by the `replay` event. */
+export interface ReplayOutcome {
+  /** Events sent from history. */
+  replayed: number;
+  /** Channels of the stream that got a gap event instead. */
+  gaps: number;
+}
+
+/** The close event for `options` (of `channel` alone, on a stream of several), encoded once for every stream it ends. */
+function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean, channel?: string): Buffer {
   const data: CloseEventData = { reconnect: options.reconnect ?? defaultReconnect };
   if (options.after !== undefined) data.after = options.after;
   if (options.reason !== undefined) data.reason = options.reason;
+  if (channel !== undefined) data.channel = channel;
   return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
 }
 
@@ -211,6 +222,15 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return this.#bus.sendTo(connectionId, frame);
   }
 
+  /**
+   * The bus's current position: every event published after it resolves comes after it, on every
+   * channel. A page rendered now puts it in its stream URL (`lastEventId`) so that the events
+   * published before its stream opens are replayed; `createSseComponents({ broadcaster })` does so.
+   */
+  cursor(): Promise<string> {
+    return this.#bus.position();
+  }
+
   /** Snapshots of the open connections of this process, optionally of one channel. */
   connections(channel?: string): ConnectionInfo<M>[] {
     const source = channel === undefined ? this.#registry.all() : (this.#registry.inChannel(channel) ?? []);
@@ -246,16 +266,40 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
 
   /**
    * Ends every stream of one channel with a close event (e.g. a finished job), leaving the
-   * broadcaster open. Returns how many streams were closed.
+   * broadcaster open. A stream that also carries other channels stays open for them: it leaves
+   * this channel and gets the close event with `channel` in its data. Returns how many streams
+   * were closed or left the channel.
    */
   closeChannel(channel: string, options: BroadcasterCloseOptions = {}): number {
     assertChannelName(channel);
     const members = this.#registry.inChannel(channel);
     if (!members) return 0;
     const frame = encodeCloseFrame(options, false);
+    let channelFrame: Buffer | undefined;
     const connections = [...members];
-    for (const connection of connections) connection.close(frame, 'server');
+    for (const connection of connections) {
+      if (connection.channels.length === 1) {
+        connection.close(frame, 'server');
+        continue;
+      }
+      connection.channels = connection.channels.filter((name) => name !== channel);
+      if (this.#registry.leave(connection, channel)) this.#bus.unsubscribe(channel);
+      channelFrame ??= encodeCloseFrame(options, false, channel);
+      connection.write(channelFrame);
+    }
     return connections.length;
+  }
+
+  /**
+   * Ends one stream of this process with a close event (e.g. a user who logged out or lost
+   * access). Default `reconnect: false`, so the monitor stops there. Returns false when this
+   * process holds no connection with that id (ids are in `connections()` and the `connect` event).
+   */
+  closeConnection(connectionId: string, options: BroadcasterCloseOptions = {}): boolean {
+    const connection = this.#registry.get(connectionId);
+    if (!connection) return false;
+    connection.close(encodeCloseFrame(options, false), 'server');
+    return true;
   }
 
   readonly #deliver = (delivery: BusDelivery): number => {
@@ -285,7 +329,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
     startStream(this.#bus, connection.channels, lastEventId).then(
-      (start) => connection.releaseHeld(start.merge),
+      (start) => {
+        connection.releaseHeld(start.merge);
+        if (lastEventId !== undefined && this.listenerCount('replay') > 0)
+          this.emit('replay', connection.info(), { replayed: start.replayed, gaps: start.gaps });
+      },
       () => connection.close(undefined, 'server'),
     );
   }

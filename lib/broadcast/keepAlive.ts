@@ -30,7 +30,7 @@ const MIN_SLICES_PER_ROUND = 16;
 
 /**
  * Keeps a set of streams alive: each stream gets one keep-alive per interval, and each round is
- * spread over its interval in slices of about {@link STREAMS_PER_SLICE} streams, so 100,000
+ * spread over its interval in slices of about `STREAMS_PER_SLICE` streams, so 100,000
  * streams cost a hundred-odd small writes every few ms instead of 100,000 writes in one tick.
  * A round walks the set with one live iterator (streams added meanwhile are reached in the same
  * round, removed ones are skipped), so it costs nothing per stream beyond the set entry.

@@ -55,7 +55,7 @@ export class MemoryBus implements Bus {
     return this.#histories.since(channel, lastEventId);
   }
 
-  /** {@inheritDoc Bus.subscribe} Delivery needs nothing; the channel's history is kept while it has streams. */
+  /** A stream opened on `channel` here: delivery needs nothing, and the channel's history is kept while it has streams. */
   subscribe(channel: string): void {
     this.#histories.listen(channel);
   }

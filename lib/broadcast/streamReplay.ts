@@ -18,6 +18,10 @@ export interface StreamStart {
    * once, and last the held frames that carry no position (keep-alives, direct messages).
    */
   merge(held: readonly HeldFrame[]): HeldFrame[];
+  /** How many events were read from history for the stream (the replay, before live ones join). */
+  readonly replayed: number;
+  /** How many of its channels got a gap event. */
+  readonly gaps: number;
 }
 
 function replayAll(bus: Bus, channels: readonly string[], cursor: string): Promise<ReplayResult[]> {
@@ -66,6 +70,8 @@ export async function startStream(
   const after = parseEventId(start);
   const replayed = results!.flatMap((result) => (result.kind === 'events' ? result.events : []));
   return {
+    replayed: replayed.length,
+    gaps: gaps.length,
     merge(held) {
       const byPosition = new Map<string, HeldFrame>();
       const unordered: HeldFrame[] = [];

@@ -9,6 +9,15 @@ export const CLOSE_EVENT = 'sse:close';
 /** Sent on (re)connect, per channel, when the client's cursor is older than that channel's history window. */
 export const GAP_EVENT = 'sse:gap';
 
+/**
+ * The first event of every stream: its id is the stream's cursor, its data empty. It sets the
+ * client's last event id, so a client that drops before any event resumes without a hole. A bare
+ * `id:` would do that by the SSE spec, but the `eventsource` package (and so Node clients) ignores
+ * a block without data; a named event with an empty `data:` line is honoured by every client, and
+ * no htmx swap or page listener reacts to it.
+ */
+export const CURSOR_EVENT = 'sse:cursor';
+
 /** The named keep-alive event: data is the server's clock in ms, so it is never empty. */
 export const HEARTBEAT_EVENT = 'sse:heartbeat';
 
@@ -20,6 +29,11 @@ export interface CloseEventData {
   after?: number;
   /** Free text shown in logs. */
   reason?: string;
+  /**
+   * Set when only this channel of a stream of several ended (`closeChannel`): the stream stays
+   * open for its other channels, and only what listens to this channel should stop.
+   */
+  channel?: string;
 }
 
 /** Data of the gap event: one per channel of the stream that cannot be replayed. */

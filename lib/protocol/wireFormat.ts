@@ -3,6 +3,7 @@
  * its frame. Encoding happens once per event; the resulting Buffer is written to every client.
  */
 import { assertRetry, assertSingleLineField } from './fieldValidation';
+import { CURSOR_EVENT } from './protocolEvents';
 
 /** One event ready for the wire: `data` is already text (see `serializeData`). */
 export interface EncodableEvent {
@@ -63,11 +64,10 @@ export function encodeRetry(milliseconds: number): Buffer {
 }
 
 /**
- * Encodes a lone `id:` field: per the SSE spec it sets the client's last event id without firing
- * an event. A stream opens with its cursor this way, so a client that drops before its first event
- * still resumes from where it started.
+ * Encodes the cursor event a stream opens with (see {@link CURSOR_EVENT}): `id:` the position,
+ * empty data, so a client that drops before its first event still resumes from where it started.
  */
 export function encodeCursor(position: string): Buffer {
   assertSingleLineField('id', position);
-  return Buffer.from(`id: ${position}\n\n`, 'utf8');
+  return Buffer.from(`event: ${CURSOR_EVENT}\nid: ${position}\ndata:\n\n`, 'utf8');
 }

@@ -1,7 +1,7 @@
 import { withCommandDeadline } from './commandDeadline';
 import { RedisBusError } from './redisBusError';
 
-/** The caps of a {@link CommandGate}. */
+/** The caps of a `CommandGate`. */
 export interface CommandGateLimits {
   /** Commands sent to Redis and not yet answered, at most. */
   maxPendingCommands: number;
@@ -11,7 +11,7 @@ export interface CommandGateLimits {
   commandTimeoutMs: number;
 }
 
-/** What a {@link CommandGate} holds right now, for `state()` and `_stats`. */
+/** What a `CommandGate` holds right now, for `state()` and `_stats`. */
 export interface CommandGateState {
   /** True from a command that outlived `commandTimeoutMs` until Redis next answers one. */
   degraded: boolean;
@@ -63,7 +63,13 @@ export class CommandGate {
     this.#pendingCommands += 1;
     this.#pendingBytes += bytes;
     let answered = false;
-    const work = send();
+    let work: Promise<T>;
+    try {
+      work = send();
+    } catch (error) {
+      this.#release(bytes);
+      return Promise.reject(error);
+    }
     work.then(
       () => {
         answered = true;

@@ -179,8 +179,7 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * {@inheritDoc Bus.publish}
-   * Resolves once Redis has stored the event (and, when this process has connections on the
+   * {@link Bus.publish}, here: resolves once Redis has stored the event (and, when this process has connections on the
    * channel, once it has been written to them). Rejects with a {@link RedisBusError} when Redis is
    * unreachable or slower than `commandTimeoutMs`, and with a `TypeError` for a `filter`.
    */
@@ -208,7 +207,7 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** {@inheritDoc Bus.sendTo} Answered by the process that holds the connection, within `commandTimeoutMs`. */
+  /** {@link Bus.sendTo}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
   sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
     return this.#direct.send(connectionId, frame);
   }
@@ -236,7 +235,7 @@ export class RedisBus implements Bus {
     return this.#run('read the position', (client) => currentPosition(client, this.#keys.position));
   }
 
-  /** {@inheritDoc Bus.subscribe} Starts reading the channel's stream from its newest entry. */
+  /** {@link Bus.subscribe}, here: starts reading the channel's stream from its newest entry. */
   subscribe(channel: string): void {
     const key = this.#keys.stream(channel);
     this.#channelOfKey.set(key, channel);
@@ -270,7 +269,7 @@ export class RedisBus implements Bus {
     };
   }
 
-  /** {@inheritDoc Bus.close} Withdraws this process's stats and closes both Redis connections. Safe to call twice. */
+  /** {@link Bus.close}, here: withdraws this process's stats and closes both Redis connections. Safe to call twice. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;

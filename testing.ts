@@ -1,0 +1,13 @@
+/**
+ * express-htmx-sse/testing: an event-stream client for an app's own Jest or `node:test` suites.
+ * It opens a stream on an Express app, a server or a URL, parses events as a browser's
+ * `EventSource` does, and resolves with them at a count, a predicate or a timeout. It needs no
+ * browser and no `EventSource` package, and never reconnects on its own.
+ */
+export type { ReceivedEvent } from './lib/testing/eventStreamParser';
+export { EventStreamParser } from './lib/testing/eventStreamParser';
+export type { CollectOptions, Refusal, RefusalOptions } from './lib/testing/streamAssertions';
+export { collectEvents, expectRefusal } from './lib/testing/streamAssertions';
+export type { StreamTarget } from './lib/testing/streamTarget';
+export type { OpenStreamOptions, StopCondition, WaitOptions, WaitReason, WaitResult } from './lib/testing/testStream';
+export { openTestStream, StreamRefusedError, TestStream } from './lib/testing/testStream';
