@@ -26,9 +26,9 @@ end
 
 /**
  * KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', TTL in ms, then
- * field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position is
- * noted with the time (fields `mark_at`/`mark_n`, the previous note in `prev_at`/`prev_n`), which
- * is what a replay of an expired stream goes by.
+ * field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position just
+ * before this entry is noted with the time (fields `mark_at`/`mark_n`, the previous note in
+ * `prev_at`/`prev_n`): every later event is newer than the note. A replay of an expired stream goes by it.
  */
 const APPEND = `${EPOCH}
 local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
@@ -40,7 +40,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local now = nowMs()
 local mark = redis.call('HMGET', KEYS[1], 'mark_at', 'mark_n')
 if now - tonumber(mark[1] or '0') >= tonumber(ARGV[3]) / 2 then
-  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', n)
+  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', n - 1)
 end
 if ARGV[2] ~= '' then
   local cutoff = tonumber(ARGV[2])
@@ -70,8 +70,8 @@ return epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
 /**
  * KEYS: position hash, channel stream. ARGV: cursor position or '', TTL in ms. A stream that is
  * not there may have expired with events in it: every event published in the last TTL would
- * have kept it, so only a cursor at or after the position of TTL ago (the oldest note within the
- * TTL, else the newest position) is vouched for; it is answered as the "deleted" id.
+ * have kept it, so only a cursor at or after the position of TTL ago (the oldest note taken since,
+ * else the newest position) is vouched for; it is answered as the "deleted" id.
  */
 const REPLAY = `${EPOCH}
 local position = epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
@@ -79,8 +79,8 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   local since = nowMs() - tonumber(ARGV[2])
   local notes = redis.call('HMGET', KEYS[1], 'n', 'prev_at', 'prev_n', 'mark_at', 'mark_n')
   local floor = notes[1] or '0'
-  if notes[4] and tonumber(notes[4]) >= since then floor = notes[5] end
-  if notes[2] and tonumber(notes[2]) >= since then floor = notes[3] end
+  if notes[4] and tonumber(notes[4]) > since then floor = notes[5] end
+  if notes[2] and tonumber(notes[2]) > since then floor = notes[3] end
   return {position, '0-0', epoch() .. '-' .. floor, {}}
 end
 local info = redis.call('XINFO', 'STREAM', KEYS[2])
