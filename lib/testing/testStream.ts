@@ -1,5 +1,6 @@
 import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { withDeadline } from '../async/deadline';
+import { CONNECTION_EVENT, CURSOR_EVENT } from '../protocol/protocolEvents';
 import { OptionReader } from '../validation/optionReader';
 import { EventStreamParser, type ReceivedEvent } from './eventStreamParser';
 import { type ResolvedTarget, resolveTarget, type StreamTarget } from './streamTarget';
@@ -113,6 +114,7 @@ export class TestStream {
   readonly #target: ResolvedTarget;
   readonly #ended: Promise<void>;
   #isEnded = false;
+  #connectionId: string | undefined;
 
   /** @internal Use {@link openTestStream}. */
   constructor(requested: ClientRequest, response: IncomingMessage, target: ResolvedTarget) {
@@ -131,7 +133,16 @@ export class TestStream {
     });
   }
 
-  /** Every event received so far, in order. */
+  /** The id the server gave this stream (its `sse:connection` event), once it has arrived. */
+  get connectionId(): string | undefined {
+    return this.#connectionId;
+  }
+
+  /**
+   * Every event received so far, in order: the app's events and the library's `sse:gap`,
+   * `sse:close` and `sse:heartbeat`, but not the opening `sse:cursor` and `sse:connection`, which
+   * only set {@link lastEventId} and {@link connectionId}.
+   */
   get events(): readonly ReceivedEvent[] {
     return this.#events;
   }
@@ -190,6 +201,12 @@ export class TestStream {
   }
 
   #received(event: ReceivedEvent): void {
+    // The stream's own opening events say where it starts and who it is; they are not the app's.
+    if (event.type === CURSOR_EVENT) return;
+    if (event.type === CONNECTION_EVENT) {
+      this.#connectionId = event.data;
+      return;
+    }
     this.#events.push(event);
     const last = this.#events.length - 1;
     for (const waiter of [...this.#waiters]) {

@@ -47,8 +47,8 @@ describe('express-htmx-sse/metrics on a real prom-client registry', () => {
     const receipt = await broadcaster.publish('news', { data: '<p>hello</p>' });
     await Promise.all([first.waitFor(1), second.waitFor(1)]);
     expect(await value('events_published_total')).toBe(1);
-    // Each stream opens with its position (a lone `id:` frame), then gets the event.
-    expect(await value('events_delivered_total')).toBe(4);
+    // Each stream opens with two frames of its own (sse:cursor, sse:connection), then gets the event.
+    expect(await value('events_delivered_total')).toBe(6);
     expect(await value('bytes_sent_total')).toBeGreaterThan(2 * '<p>hello</p>'.length);
 
     await broadcaster.publish('news', { data: 'missed' });
