@@ -13,6 +13,8 @@ export interface SseComponentOptions {
   dialect?: Dialect;
   /** Mount path of `sseMiddleware` (stream URLs from `channel`, asset URLs). Default `/sse`. */
   prefix?: string;
+  /** Whether `SseHead` turns on one shared stream per browser (see {@link SseHeadProps.sharedStream}). Default true. */
+  sharedStream?: boolean;
 }
 
 /** Components bound to one app's dialect and prefix. */
@@ -34,11 +36,12 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
   const read = new OptionReader<SseComponentOptions>('createSseComponents', options);
   const dialect = read.oneOf('dialect', DIALECTS, DEFAULT_DIALECT);
   const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
+  const sharedStream = read.boolean('sharedStream', true);
   return {
     dialect,
     prefix,
     SseElement: (props) => SseElement({ dialect, prefix, ...props }),
-    SseHead: (props = {}) => SseHead({ dialect, prefix, ...props }),
+    SseHead: (props = {}) => SseHead({ dialect, prefix, sharedStream, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
   };
 }
