@@ -2,6 +2,7 @@ import { splitStreamEventId } from '../../protocol/eventId';
 import { GAP_EVENT } from '../../protocol/protocolEvents';
 import type { StreamFrame } from './eventStreamParser';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
+import { RecentFrames } from './recentFrames';
 import type { HubMessage, SubscribeMessage, TabMessage } from './sharedStreamMessages';
 import { tabOfKey } from './sharedStreamMessages';
 import { isAfter, laterPosition, positionOf } from './streamPosition';
@@ -9,6 +10,9 @@ import { whenTabGone } from './tabPresence';
 
 /** How long a stream carrying channels no one needs any more lives on. */
 const NARROWING_DELAY_MS = 1000;
+
+/** Events kept for subscriptions that join a little behind the stream. */
+const RECENT_EVENTS = 256;
 
 /** Opens the one real stream; a test or another transport may read it differently. */
 export type StreamOpener = (url: string, cursor: string, events: StreamReaderEvents) => { close(): void };
@@ -61,6 +65,7 @@ export class StreamHub {
   #lastFrameAt = 0;
   #reopenTimer: ReturnType<typeof setTimeout> | undefined;
   #reopenDue = 0;
+  readonly #recent = new RecentFrames(RECENT_EVENTS);
 
   /**
    * @param prefix - the middleware's mount path, e.g. `/sse`.
@@ -104,7 +109,10 @@ export class StreamHub {
     this.#watchTab(tabOfKey(key));
     const silent = silenceMs > 0 && Date.now() - this.#lastFrameAt >= silenceMs;
     if (!this.#stream || silent || !this.#covers(subscription)) this.#queueReopen();
-    else if (this.#head) this.#markOpen([subscription]);
+    else if (this.#head) {
+      this.#markOpen([subscription]);
+      this.#catchUp(subscription);
+    }
   }
 
   /** Forgets a tab's subscriptions when it goes away without saying so (closed, crashed). */
@@ -125,9 +133,17 @@ export class StreamHub {
   #covers(subscription: HubSubscription): boolean {
     if (![...subscription.channels].every((channel) => this.#channels.has(channel))) return false;
     if (!subscription.resume) return true;
-    // Once the stream has shown a position, anything before it has gone by.
-    const passed = this.#head || this.#cursor;
-    return passed !== '' && !isAfter(passed, subscription.resume);
+    // The stream brings everything after its cursor; once it runs, what it passed is in `#recent`.
+    const floor = this.#recent.floor || this.#cursor;
+    return floor !== '' && !isAfter(floor, subscription.resume);
+  }
+
+  /** Sends a subscription that joined behind the stream what it missed of it. */
+  #catchUp(subscription: HubSubscription): void {
+    for (const frame of this.#recent.since(subscription.resume, subscription.channels)) {
+      subscription.resume = laterPosition(subscription.resume, positionOf(frame.id));
+      this.#emit({ kind: 'event', keys: [subscription.key], type: frame.type, data: frame.data, id: frame.id });
+    }
   }
 
   #afterRemoval(): void {
@@ -166,6 +182,7 @@ export class StreamHub {
     this.#stream = undefined;
     this.#head = '';
     this.#opening = '';
+    this.#recent.reset('');
     this.#channels = this.#union();
     if (this.#channels.size === 0) return;
     let cursor = '';
@@ -194,11 +211,13 @@ export class StreamHub {
       this.#head = laterPosition(this.#head, position);
       if (first) {
         this.#opening = this.#head;
+        this.#recent.reset(this.#cursor || this.#head);
         this.#markOpen([...this.#subscriptions.values()].filter((subscription) => !subscription.open));
       }
       return;
     }
     this.#head = laterPosition(this.#head, position);
+    if (position && channel !== undefined) this.#recent.add(channel, position, frame);
     const live = position !== '' && this.#opening !== '' && isAfter(position, this.#opening);
     const keys: string[] = [];
     for (const subscription of this.#subscriptions.values()) {
@@ -231,6 +250,7 @@ export class StreamHub {
     this.close();
     this.#channels = new Set();
     this.#head = '';
+    this.#recent.reset('');
     if (keys.length > 0) this.#emit({ kind: 'dropped', keys, reason });
   }
 }
