@@ -246,6 +246,14 @@ export class StreamHub {
   }
 
   #ended(reason: string): void {
+    const newcomers = [...this.#subscriptions.values()].filter((subscription) => !subscription.open);
+    if (reason.startsWith('HTTP 4') && newcomers.length > 0 && newcomers.length < this.#subscriptions.size) {
+      // Refused because of what the newcomers asked for: they are refused, the others go on.
+      for (const { key } of newcomers) this.#subscriptions.delete(key);
+      this.#emit({ kind: 'dropped', keys: newcomers.map(({ key }) => key), reason });
+      this.#queueReopen();
+      return;
+    }
     const keys = [...this.#subscriptions.keys()];
     this.close();
     this.#channels = new Set();
