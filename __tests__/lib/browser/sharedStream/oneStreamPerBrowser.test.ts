@@ -168,6 +168,26 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       expect(openStreamsOf(channel)).toHaveLength(1);
     });
 
+    it('replaces a stream gone silent once its elements time out, as each would replace its own', async () => {
+      const channel = `shared-silent-${dialect}`;
+      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 400 };
+      fixture.server.silenceNextStream(channel);
+      const url = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [{ id: channel, channel, config }],
+      });
+      const profile = await fixture.newProfile();
+      const tabs = [await profile.openTab(url), await profile.openTab(url)];
+      for (const tab of tabs) {
+        const lost = await tab.waitForState(channel, (state) => state.state === 'reconnecting');
+        await tab.waitForState(channel, (state) => state.state === 'connected', tab.statesOf(channel).indexOf(lost));
+      }
+      for (const items of await itemsAfterEnd(tabs, channel, channel)) expect(items).toEqual(['end']);
+      expect(openStreamsOf(channel)).toHaveLength(1);
+      expect(fixture.server.requestsFor(channel).length).toBeGreaterThanOrEqual(2);
+    });
+
     it('gives an element its own stream when its page or the element turns sharing off', async () => {
       const shared = `sharing-on-${dialect}`;
       const own = `sharing-off-${dialect}`;
