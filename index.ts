@@ -46,6 +46,7 @@ export type {
   ReplayResult,
   StoredEvent,
 } from './lib/broadcast/bus';
+export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
@@ -105,8 +106,15 @@ export type {
   StreamSource,
 } from './lib/pipeline/sseStream';
 export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
-export type { ParsedEventId } from './lib/protocol/eventId';
-export { compareEventIds, formatEventId, parseEventId } from './lib/protocol/eventId';
+export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
+export {
+  compareEventIds,
+  cursorPosition,
+  formatEventId,
+  formatStreamEventId,
+  parseEventId,
+  splitStreamEventId,
+} from './lib/protocol/eventId';
 export type {
   ConnectionState,
   Dialect,
@@ -131,7 +139,7 @@ export type { EventData } from './lib/protocol/serializeData';
 export { serializeData } from './lib/protocol/serializeData';
 export type { EncodableEvent } from './lib/protocol/wireFormat';
 // Protocol: the wire format, data serialization, reserved event names and the monitor contract.
-export { encodeComment, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
+export { encodeComment, encodeCursor, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';
 // Middleware: the Express routes.
 export { sseMiddleware } from './middleware/sseMiddleware';

@@ -1,14 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcast/broadcaster';
-import { isChannelName } from '../lib/broadcast/channelName';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
 import type { SseConnection } from '../lib/broadcast/sseConnection';
+import { DEFAULT_MAX_CHANNELS_PER_STREAM } from '../lib/broadcast/streamChannels';
 import { openEventStream } from '../lib/protocol/openEventStream';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
 import { ClientConnectionLimit } from './clientConnectionLimit';
 import { sendJsonError } from './jsonError';
+import { listedChannels, type RequestedChannels, singleChannel } from './requestedChannels';
 import { matchSseRoute } from './sseRoute';
 
 /** A refusal from `authorize`: the status (401 or 403) and a message for the JSON body. */
@@ -26,14 +27,19 @@ export interface SseMiddlewareOptions<M> {
   broadcaster: Broadcaster<M>;
   /** Mount path of the routes. Default `/sse`. */
   prefix?: string;
-  /** Decides whether `req` may listen to `channel` (sync or async). Default: everyone may. */
+  /**
+   * Decides whether `req` may listen to `channel` (sync or async), asked for each channel of a
+   * stream: one refusal refuses the stream. Default: everyone may.
+   */
   authorize?: (req: Request, channel: string) => AuthorizationResult | Promise<AuthorizationResult>;
   /** App data kept with each connection, taken from the request (e.g. the user id). */
   metadata?: (req: Request) => M;
   /** Open streams allowed in this process; beyond it, 503 with `Retry-After`. Default: no limit. */
   maxConnections?: number;
-  /** Open streams one client may hold; beyond it, 429 with `Retry-After`. Default: no limit. */
+  /** Open streams one client may hold, whatever their channels; beyond it, 429 with `Retry-After`. Default: no limit. */
   maxConnectionsPerClient?: number;
+  /** Channels one `GET {prefix}?channels=a,b,c` stream may carry; beyond it, 400. Default 32. */
+  maxChannelsPerStream?: number;
   /** What identifies "one client" for the per-client limit. Default: `req.ip`. */
   clientKey?: (req: Request) => string;
   /** Seconds put in `Retry-After` on 429/503. Default 5. */
@@ -62,6 +68,7 @@ function lastEventIdOf(req: Request): string | undefined {
 /**
  * Express middleware serving a broadcaster's channels (GET and HEAD; anything else goes to `next`):
  * `GET {prefix}/:channel` streams a channel (with replay from `Last-Event-ID` or `?lastEventId=`),
+ * `GET {prefix}?channels=a,b,c` streams several channels on one connection (one cursor for all),
  * `GET {prefix}/_stats` answers JSON stats when enabled.
  * `GET {prefix}/_assets/:name` serves htmx, its SSE extensions and the monitor runtime (see `assetRoutes`).
  */
@@ -78,6 +85,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     read.integer('maxConnectionsPerClient', Number.MAX_SAFE_INTEGER, { min: 1 }),
   );
   const clientKey = read.optionalFunction('clientKey') ?? ((req: Request) => req.ip ?? 'unknown');
+  const maxChannels = read.integer('maxChannelsPerStream', DEFAULT_MAX_CHANNELS_PER_STREAM, { min: 1 });
   const retryAfter = { 'Retry-After': String(read.integer('retryAfterSeconds', 5)) };
   const keepAlive = new KeepAlive(read.raw('keepAlive'));
   const opening = { retryMs: read.integer('retryMs', 2000), retryJitterMs: read.integer('retryJitterMs', 1000) };
@@ -88,23 +96,26 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
     throw read.error('stats', 'a boolean or a function', statsGuard);
   let open = 0;
 
-  const stream = async (req: Request, res: Response, channel: string | undefined): Promise<void> => {
-    if (channel === undefined || !isChannelName(channel)) {
-      const shown = channel === undefined ? 'that is not valid percent-encoding' : JSON.stringify(channel);
-      return sendJsonError(res, 400, `invalid channel name ${shown}: use 1-128 of A-Z a-z 0-9 _ . : -`);
-    }
+  const stream = async (req: Request, res: Response, requested: RequestedChannels): Promise<void> => {
+    if ('invalid' in requested) return sendJsonError(res, 400, requested.invalid);
+    const { channels } = requested;
     // As a route `/:channel` would have it, for `authorize` and `metadata`.
-    req.params = { ...req.params, channel };
+    if (channels.length === 1) req.params = { ...req.params, channel: channels[0] };
     if (broadcaster.closed) return sendJsonError(res, 503, 'server is shutting down', retryAfter);
     if (authorize) {
-      const decision = await authorize(req, channel);
-      if (decision !== true) {
+      const decisions = await Promise.all(channels.map((channel) => authorize(req, channel)));
+      const refused = decisions.findIndex((decision) => decision !== true);
+      if (refused !== -1) {
+        const decision = decisions[refused];
+        const channel = channels[refused];
         const denial = typeof decision === 'object' && decision !== null ? decision : { status: 403 as const };
         const status = denial.status === 401 ? 401 : 403;
         return sendJsonError(
           res,
           status,
           denial.message ?? (status === 401 ? 'authentication required' : `not allowed to listen to ${channel}`),
+          {},
+          status === 403 ? { channel } : {},
         );
       }
     }
@@ -126,7 +137,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
       perClient.release(key);
       keepAlive.delete(closed);
     };
-    const connection = broadcaster.connect(res, { channel, metadata, lastEventId: lastEventIdOf(req), onClose });
+    const connection = broadcaster.connect(res, { channels, metadata, lastEventId: lastEventIdOf(req), onClose });
     if (connection.isOpen) keepAlive.add(connection);
   };
 
@@ -139,8 +150,15 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const assets = assetRoutes(prefix);
   return (req: Request, res: Response, next: NextFunction): void => {
     const route = req.method === 'GET' || req.method === 'HEAD' ? matchSseRoute(req.path, prefix) : undefined;
-    if (route === undefined) next();
-    else if (route.kind === 'assets') assets(req, res, next);
-    else (route.kind === 'stats' ? stats(req, res) : stream(req, res, route.channel)).catch(next);
+    const requested =
+      route?.kind === 'stream'
+        ? singleChannel(route.channel)
+        : route?.kind === 'channels'
+          ? listedChannels(req, maxChannels)
+          : undefined;
+    if (route?.kind === 'assets') assets(req, res, next);
+    else if (route?.kind === 'stats') stats(req, res).catch(next);
+    else if (requested) stream(req, res, requested).catch(next);
+    else next();
   };
 }

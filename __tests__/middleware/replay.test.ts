@@ -96,14 +96,17 @@ describe('replay from Last-Event-ID', () => {
     const gate = new Promise<void>((resolve) => {
       openGate = resolve;
     });
+    // Every stream reads history as it opens; only the resuming one's read is held at the gate.
+    let gated = false;
     const slowHistory: Bus = {
       attach: (handlers) => inner.attach(handlers),
       publish: (message) => inner.publish(message),
       sendTo: (id, frame) => inner.sendTo(id, frame),
       replay: async (channel, cursor) => {
-        await gate;
+        if (gated) await gate;
         return inner.replay(channel, cursor);
       },
+      position: () => inner.position(),
       subscribe: () => {},
       unsubscribe: () => {},
       state: () => inner.state(),
@@ -113,6 +116,7 @@ describe('replay from Last-Event-ID', () => {
     server = await startTestServer({}, { bus: slowHistory });
     const cursor = await firstVisit();
     const missed = await publishMissed(5);
+    gated = true;
     const back = new RecordingEventSource(`${server.url}/sse/feed`, [], { 'Last-Event-ID': cursor });
     clients.push(back);
     await new Promise<void>((resolve) => server.broadcaster.once('connect', () => resolve()));

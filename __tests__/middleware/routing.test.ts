@@ -25,7 +25,11 @@ describe('matchSseRoute', () => {
     expect(matchSseRoute(path, '/sse')).toEqual(route);
   });
 
-  it.each(['/sse', '/sse/', '/sse/a/b', '/ssex/news', '/other/news', '/'])('leaves %s to the next handler', (path) => {
+  it.each(['/sse', '/sse/', '/SSE'])('matches %s as a stream of the channels its query names', (path) => {
+    expect(matchSseRoute(path, '/sse')).toEqual({ kind: 'channels' });
+  });
+
+  it.each(['/sse/a/b', '/ssex/news', '/other/news', '/'])('leaves %s to the next handler', (path) => {
     expect(matchSseRoute(path, '/sse')).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { cursorPosition, formatEventId } from '../protocol/eventId';
 import { assertSingleLineField } from '../protocol/fieldValidation';
-import { CLOSE_EVENT, type CloseEventData, GAP_EVENT, type GapEventData } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, type CloseEventData } from '../protocol/protocolEvents';
 import { type EventData, serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
 import { describeValue } from '../validation/describeValue';
@@ -13,6 +14,8 @@ import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
+import { streamChannels } from './streamChannels';
+import { startStream } from './streamReplay';
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -42,11 +45,17 @@ export interface PublishOptions<M> {
 
 /** Options of {@link Broadcaster.connect}. */
 export interface ConnectOptions<M> {
-  /** Channel to listen to. */
-  channel: string;
+  /** Channel to listen to. Give this or `channels`. */
+  channel?: string;
+  /** Several channels on one stream (repeats are ignored). Give this or `channel`. */
+  channels?: readonly string[];
   /** App data kept with the connection (visible in stats and filters). */
   metadata: M;
-  /** Cursor from `Last-Event-ID`: events after it are replayed first, or a gap event is sent. */
+  /**
+   * Cursor from `Last-Event-ID` (a position or a `<channel>/<position>` id): each channel's events
+   * after it are replayed first, or that channel gets a gap event. Without it the stream starts at
+   * the bus's current position.
+   */
   lastEventId?: string;
   /**
    * Called once when this stream ends, for any reason, after it left the registry (and after the
@@ -122,22 +131,23 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   }
 
   /**
-   * Registers an open event stream (headers already sent, see `openEventStream`). Replays the
-   * history after `lastEventId` before any live event, or sends a gap event.
+   * Registers an open event stream (headers already sent, see `openEventStream`). The stream
+   * starts with its position as a lone `id:` field, then replays each channel's history after
+   * `lastEventId` (or sends that channel a gap event) before any live event.
    */
   connect(target: EventStreamTarget, options: ConnectOptions<M>): SseConnection<M> {
     if (this.#closed) throw new Error('broadcaster is closed');
-    assertChannelName(options.channel);
+    const channels = streamChannels(options);
     const connection = new SseConnection<M>(target, {
       id: newConnectionId(),
-      channel: options.channel,
+      channels,
       metadata: options.metadata,
       maxBufferedBytes: this.#maxBufferedBytes,
       onClose: this.#onConnectionClose,
       whenClosed: options.onClose,
     });
-    if (this.#registry.add(connection)) this.#bus.subscribe(connection.channel);
-    if (options.lastEventId !== undefined) this.#replayInto(connection, options.lastEventId);
+    for (const channel of this.#registry.add(connection)) this.#bus.subscribe(channel);
+    this.#startInto(connection, options.lastEventId);
     this.emit('connect', connection.info());
     return connection;
   }
@@ -198,10 +208,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return { ...this.#registry.stats(), published: this.#published, bus: this.#bus.state() };
   }
 
-  /** The retained events of `channel` after the cursor `since`, or a gap. */
+  /**
+   * The retained events of `channel` after the cursor `since` (a position or a
+   * `<channel>/<position>` id, as clients send it), or a gap. Events carry their positions.
+   */
   history(channel: string, options: { since: string }): Promise<ReplayResult> {
     assertChannelName(channel);
-    return this.#bus.replay(channel, options.since);
+    const position = cursorPosition(options.since);
+    return this.#bus.replay(channel, position ? formatEventId(position.epoch, position.sequence) : options.since);
   }
 
   /**
@@ -249,23 +263,17 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   };
 
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
-    if (this.#registry.remove(connection, reason)) this.#bus.unsubscribe(connection.channel);
+    for (const channel of this.#registry.remove(connection, reason)) this.#bus.unsubscribe(channel);
     this.emit('disconnect', connection.info(), reason);
   };
 
-  #replayInto(connection: SseConnection<M>, lastEventId: string): void {
+  /** Holds live events until the stream's start (its cursor, replay and gaps) is known. */
+  #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
-    const release = (result: ReplayResult): void => {
-      if (result.kind === 'events') {
-        connection.releaseHeld(result.events);
-        return;
-      }
-      const gap: GapEventData = { lastEventId, latestId: result.latestId ?? null };
-      connection.releaseHeld([{ frame: encodeEvent({ event: GAP_EVENT, data: JSON.stringify(gap) }) }]);
-    };
-    this.#bus
-      .replay(connection.channel, lastEventId)
-      .then(release, () => release({ kind: 'gap', latestId: undefined }));
+    startStream(this.#bus, connection.channels, lastEventId).then(
+      (start) => connection.releaseHeld(start.merge),
+      () => connection.close(undefined, 'server'),
+    );
   }
 }
 

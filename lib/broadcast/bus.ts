@@ -8,7 +8,10 @@
 /** What a publish filter sees of each candidate connection. */
 export interface ConnectionView<M = unknown> {
   readonly id: string;
+  /** The stream's first channel (its only one, unless it was opened on several). */
   readonly channel: string;
+  /** Every channel the stream carries. */
+  readonly channels: readonly string[];
   readonly metadata: M;
   readonly createdAt: number;
 }
@@ -32,15 +35,18 @@ export interface BusMessage {
 
 /** What a publish resolves with. */
 export interface PublishReceipt {
-  /** The event's id (also its `Last-Event-ID` cursor). */
+  /** The event's id as clients see it, `<channel>/<position>` (also a `Last-Event-ID` cursor). */
   id: string;
   /** Connections of this process it was written to by the time `publish` resolved. */
   delivered: number;
 }
 
-/** An event as history keeps it: its id and its encoded frame. */
+/** An event as history keeps it: its position and its encoded frame. */
 export interface StoredEvent {
-  /** The id assigned by the bus, of the shape described in `eventId.ts`. */
+  /**
+   * The position assigned by the bus, of the shape described in `eventId.ts` and ordered across
+   * every channel of the bus; the frame's `id:` field is `<channel>/<position>`.
+   */
   id: string;
   /** The complete SSE frame, encoded once and shared by every recipient. */
   frame: Buffer;
@@ -84,8 +90,13 @@ export interface Bus {
   publish(message: BusMessage): Promise<PublishReceipt>;
   /** Sends a frame to one connection, wherever it is held; resolves true if it was written. */
   sendTo(connectionId: string, frame: Buffer): Promise<boolean>;
-  /** The retained events after `lastEventId` on `channel`, or a gap. */
+  /** The retained events after the position `lastEventId` on `channel`, or a gap. */
   replay(channel: string, lastEventId: string): Promise<ReplayResult>;
+  /**
+   * The newest position of the whole bus: every event published after this call resolves has a
+   * greater one, on every channel. A stream opens with it, and a page embeds it at render time.
+   */
+  position(): Promise<string>;
   /** This process now has listeners on `channel` (first one) ... */
   subscribe(channel: string): void;
   /** ... and now has none. */

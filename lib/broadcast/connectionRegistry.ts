@@ -5,7 +5,7 @@ import type { SseConnection } from './sseConnection';
 export interface RegistryStats {
   /** Connections open now. */
   connections: number;
-  /** Open connections per channel (channels with none are omitted). */
+  /** Open connections per channel (channels with none are omitted; a stream counts on each of its channels). */
   byChannel: Record<string, number>;
   /** Connections ever opened. */
   opened: number;
@@ -32,34 +32,41 @@ export class ConnectionRegistry<M = unknown> {
   readonly #closed: Record<CloseReason, number> = { client: 0, evicted: 0, server: 0 };
   #retired = { eventsSent: 0, bytesSent: 0, droppedEvents: 0 };
 
-  /** Adds a connection; returns true when it is the first on its channel. */
-  add(connection: SseConnection<M>): boolean {
+  /** Adds a connection; returns the channels on which it is the first. */
+  add(connection: SseConnection<M>): string[] {
     if (this.#byId.has(connection.id)) throw new Error(`connection ${connection.id} is already registered`);
     this.#byId.set(connection.id, connection);
     this.#opened += 1;
-    let members = this.#byChannel.get(connection.channel);
-    const first = !members;
-    if (!members) {
-      members = new Set();
-      this.#byChannel.set(connection.channel, members);
+    const firsts: string[] = [];
+    for (const channel of connection.channels) {
+      let members = this.#byChannel.get(channel);
+      if (!members) {
+        members = new Set();
+        this.#byChannel.set(channel, members);
+        firsts.push(channel);
+      }
+      members.add(connection);
     }
-    members.add(connection);
-    return first;
+    return firsts;
   }
 
-  /** Removes a connection; returns true when its channel has no connections left. */
-  remove(connection: SseConnection<M>, reason: CloseReason): boolean {
-    if (this.#byId.get(connection.id) !== connection) return false;
+  /** Removes a connection; returns the channels it leaves without connections. */
+  remove(connection: SseConnection<M>, reason: CloseReason): string[] {
+    if (this.#byId.get(connection.id) !== connection) return [];
     this.#byId.delete(connection.id);
     this.#closed[reason] += 1;
     this.#retired.eventsSent += connection.eventsSent;
     this.#retired.bytesSent += connection.bytesSent;
     this.#retired.droppedEvents += connection.droppedEvents;
-    const members = this.#byChannel.get(connection.channel)!;
-    members.delete(connection);
-    if (members.size > 0) return false;
-    this.#byChannel.delete(connection.channel);
-    return true;
+    const emptied: string[] = [];
+    for (const channel of connection.channels) {
+      const members = this.#byChannel.get(channel)!;
+      members.delete(connection);
+      if (members.size > 0) continue;
+      this.#byChannel.delete(channel);
+      emptied.push(channel);
+    }
+    return emptied;
   }
 
   /** The open connection with this id. */

@@ -1,6 +1,7 @@
 import { compareEventIds, formatEventId, parseEventId } from '../protocol/eventId';
 import { OptionReader } from '../validation/optionReader';
 import type { ReplayResult, StoredEvent } from './bus';
+import type { BusPosition } from './busPosition';
 
 /** Limits of one channel's history. */
 export interface EventHistoryOptions {
@@ -37,49 +38,52 @@ interface Entry {
 }
 
 /**
- * One channel's recent events in a ring buffer, with monotonic ids `<epoch>-<n>`. Answers
- * "what came after this cursor?" exactly, or says the cursor is outside the window.
+ * One channel's recent events in a ring buffer. Their positions come from the bus's one
+ * {@link BusPosition}, so they are increasing but not consecutive: the history remembers the
+ * newest position it let go of, and answers "what came after this cursor?" exactly, or says the
+ * cursor is outside the window.
  */
 export class ChannelHistory {
   readonly #size: number;
   readonly #maxAgeMs: number;
-  readonly #epoch: number;
+  readonly #position: BusPosition;
   readonly #ring: (Entry | undefined)[];
   #start = 0;
   #count = 0;
   #sequence = 0;
+  /** Sequence of the newest event no longer retained (0: none dropped). */
+  #dropped = 0;
 
   /**
-   * @param epoch - the epoch part of every id (the owning bus's start time).
+   * @param position - the owning bus's position (epoch and newest sequence).
    * @param options - size and age limits.
    */
-  constructor(epoch: number, options: EventHistoryOptions = {}) {
+  constructor(position: BusPosition, options: EventHistoryOptions = {}) {
     const { size, maxAgeMs } = resolveHistoryLimits('ChannelHistory', options);
     this.#size = size;
     this.#maxAgeMs = maxAgeMs;
-    this.#epoch = epoch;
+    this.#position = position;
     this.#ring = new Array(size);
   }
 
-  /** The id the next event will get. */
-  nextId(): string {
-    return formatEventId(this.#epoch, this.#sequence + 1);
-  }
-
-  /** Id of the newest event ever appended (retained or not). */
+  /** Position of this channel's newest event ever appended (retained or not). */
   latestId(): string | undefined {
-    return this.#sequence === 0 ? undefined : formatEventId(this.#epoch, this.#sequence);
+    return this.#sequence === 0 ? undefined : formatEventId(this.#position.epoch, this.#sequence);
   }
 
-  /** Appends an event whose id was taken from {@link nextId}. */
-  append(event: StoredEvent, now = Date.now()): void {
-    this.#sequence += 1;
-    if (this.#size === 0) return;
-    const entry: Entry = { event, sequence: this.#sequence, at: now };
+  /** Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}. */
+  append(event: StoredEvent, sequence: number, now = Date.now()): void {
+    this.#sequence = sequence;
+    if (this.#size === 0) {
+      this.#dropped = sequence;
+      return;
+    }
+    const entry: Entry = { event, sequence, at: now };
     if (this.#count < this.#size) {
       this.#ring[(this.#start + this.#count) % this.#size] = entry;
       this.#count += 1;
     } else {
+      this.#dropped = this.#ring[this.#start]!.sequence;
       this.#ring[this.#start] = entry;
       this.#start = (this.#start + 1) % this.#size;
     }
@@ -90,13 +94,14 @@ export class ChannelHistory {
     this.#expire(now);
     const gap: ReplayResult = { kind: 'gap', latestId: this.latestId() };
     const cursor = parseEventId(lastEventId);
-    if (!cursor || cursor.epoch !== this.#epoch || cursor.sequence > this.#sequence) return gap;
-    if (cursor.sequence === this.#sequence) return { kind: 'events', events: [] };
-    const oldest = this.#count === 0 ? this.#sequence + 1 : this.#at(0).sequence;
-    // The cursor must be the event just before the oldest retained one, or newer.
-    if (compareEventIds(cursor, { epoch: this.#epoch, sequence: oldest - 1 }) < 0) return gap;
+    const { epoch, sequence: newest } = this.#position;
+    if (!cursor || cursor.epoch !== epoch || cursor.sequence > newest) return gap;
+    // Every event after the cursor is still here only if nothing at or after it was let go of.
+    if (compareEventIds(cursor, { epoch, sequence: this.#dropped }) < 0) return gap;
+    let first = this.#count;
+    while (first > 0 && this.#at(first - 1).sequence > cursor.sequence) first -= 1;
     const events: StoredEvent[] = [];
-    for (let i = cursor.sequence - oldest + 1; i < this.#count; i += 1) events.push(this.#at(i).event);
+    for (let i = first; i < this.#count; i += 1) events.push(this.#at(i).event);
     return { kind: 'events', events };
   }
 
@@ -106,6 +111,7 @@ export class ChannelHistory {
 
   #expire(now: number): void {
     while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) {
+      this.#dropped = this.#at(0).sequence;
       this.#ring[this.#start] = undefined;
       this.#start = (this.#start + 1) % this.#size;
       this.#count -= 1;

@@ -51,6 +51,12 @@ function chunkedSocketOf(target: EventStreamTarget): Socket | undefined {
   return socket;
 }
 
+/** A frame held back during a replay, with its position when it is an event's. */
+export interface HeldFrame {
+  frame: Buffer;
+  id?: string;
+}
+
 /** Why a stream ended. */
 export type CloseReason = 'client' | 'evicted' | 'server';
 
@@ -75,7 +81,7 @@ export class EventStreamWriter {
   readonly #maxBufferedBytes: number;
   #closed = false;
   /** Frames held back while history is replayed, with their ids (see `holdLive`). */
-  #held: { frame: Buffer; id: string | undefined }[] | undefined;
+  #held: HeldFrame[] | undefined;
   #heldBytes = 0;
 
   /**
@@ -124,17 +130,13 @@ export class EventStreamWriter {
     this.#held ??= [];
   }
 
-  /** Writes `replayed` frames, then the held live frames whose ids are not among them. */
-  releaseHeld(replayed: readonly { frame: Buffer; id?: string }[]): void {
+  /** Stops holding: writes what `merge` makes of the held frames (the replay and them, in order). */
+  releaseHeld(merge: (held: readonly HeldFrame[]) => readonly HeldFrame[]): void {
+    if (this.#closed) return;
     const held = this.#held ?? [];
     this.#held = undefined;
     this.#heldBytes = 0;
-    const seen = new Set(replayed.map((event) => event.id));
-    for (const event of replayed) if (!this.#writeNow(event.frame)) return;
-    for (const event of held) {
-      if (event.id !== undefined && seen.has(event.id)) continue;
-      if (!this.#writeNow(event.frame)) return;
-    }
+    for (const event of merge(held)) if (!this.#writeNow(event.frame)) return;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */

@@ -1,5 +1,7 @@
+import { formatEventId, formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
 import type { Bus, BusDelivery, BusHandlers, BusMessage, BusState, PublishReceipt, ReplayResult } from './bus';
+import { BusPosition } from './busPosition';
 import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 
 /**
@@ -9,7 +11,7 @@ import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from '
 export class MemoryBus implements Bus {
   readonly #histories = new Map<string, ChannelHistory>();
   readonly #historyOptions: EventHistoryOptions;
-  readonly #epoch = Date.now();
+  readonly #position = new BusPosition();
   #handlers: BusHandlers | undefined;
   #closed = false;
 
@@ -27,14 +29,21 @@ export class MemoryBus implements Bus {
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (this.#closed) throw new Error('bus is closed');
     const history = this.#historyOf(message.channel);
-    const id = history.nextId();
+    const sequence = this.#position.advance();
+    const id = formatEventId(this.#position.epoch, sequence);
+    const streamId = formatStreamEventId(message.channel, id);
     const delivery: BusDelivery = {
       ...message,
       id,
-      frame: encodeEvent({ event: message.event, data: message.data, id }),
+      frame: encodeEvent({ event: message.event, data: message.data, id: streamId }),
     };
-    history.append({ id, frame: delivery.frame });
-    return { id, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+    history.append({ id, frame: delivery.frame }, sequence);
+    return { id: streamId, delivered: this.#handlers?.deliver(delivery) ?? 0 };
+  }
+
+  /** {@inheritDoc Bus.position} */
+  async position(): Promise<string> {
+    return this.#position.current();
   }
 
   /** {@inheritDoc Bus.sendTo} */
@@ -66,7 +75,7 @@ export class MemoryBus implements Bus {
   #historyOf(channel: string): ChannelHistory {
     let history = this.#histories.get(channel);
     if (!history) {
-      history = new ChannelHistory(this.#epoch, this.#historyOptions);
+      history = new ChannelHistory(this.#position, this.#historyOptions);
       this.#histories.set(channel, history);
     }
     return history;

@@ -1,5 +1,5 @@
 /**
- * One open event stream in the registry: who it is (id, channel, the app's metadata), written
+ * One open event stream in the registry: who it is (id, channels, the app's metadata), written
  * through the bounded {@link EventStreamWriter}.
  */
 import { type CloseReason, type EventStreamTarget, EventStreamWriter } from './eventStreamWriter';
@@ -7,7 +7,8 @@ import { type CloseReason, type EventStreamTarget, EventStreamWriter } from './e
 /** What a connection was created with. */
 export interface SseConnectionOptions<M> {
   id: string;
-  channel: string;
+  /** The channels it carries, checked and without repeats (see `streamChannels`). */
+  channels: readonly string[];
   metadata: M;
   /** Bytes Node may hold for this client before it is evicted. */
   maxBufferedBytes: number;
@@ -20,7 +21,10 @@ export interface SseConnectionOptions<M> {
 /** A read-only snapshot of a connection, for stats, filters and `connections()`. */
 export interface ConnectionInfo<M = unknown> {
   id: string;
+  /** The stream's first channel (its only one, unless it was opened on several). */
   channel: string;
+  /** Every channel the stream carries. */
+  channels: readonly string[];
   metadata: M;
   createdAt: number;
   lastActivityAt: number;
@@ -34,8 +38,10 @@ export interface ConnectionInfo<M = unknown> {
 export class SseConnection<M = unknown> extends EventStreamWriter {
   /** Connection id, unique in the broadcaster. */
   readonly id: string;
-  /** Channel it listens to. */
+  /** The first of {@link channels} (a single-channel stream's only one). */
   readonly channel: string;
+  /** Every channel it listens to. */
+  readonly channels: readonly string[];
   /** App data taken from the request (user id, …). */
   readonly metadata: M;
   readonly #onClose: SseConnectionOptions<M>['onClose'];
@@ -48,7 +54,8 @@ export class SseConnection<M = unknown> extends EventStreamWriter {
   constructor(target: EventStreamTarget, options: SseConnectionOptions<M>) {
     super(target, options.maxBufferedBytes);
     this.id = options.id;
-    this.channel = options.channel;
+    this.channels = options.channels;
+    this.channel = options.channels[0];
     this.metadata = options.metadata;
     this.#onClose = options.onClose;
     this.#whenClosed = options.whenClosed;
@@ -59,6 +66,7 @@ export class SseConnection<M = unknown> extends EventStreamWriter {
     return {
       id: this.id,
       channel: this.channel,
+      channels: this.channels,
       metadata: this.metadata,
       createdAt: this.createdAt,
       lastActivityAt: this.lastActivityAt,

@@ -52,3 +52,17 @@ export function splitStreamEventId(id: string): StreamEventId {
     ? { channel: undefined, position: id }
     : { channel: id.slice(0, slash), position: id.slice(slash + 1) };
 }
+
+/** The id an event carries on a stream: `<channel>/<position>`. */
+export function formatStreamEventId(channel: string, position: string): string {
+  return `${channel}/${position}`;
+}
+
+/**
+ * The position a client's cursor names: a bare position or the position part of a
+ * `<channel>/<position>` id (positions are ordered across channels, so the channel part is not
+ * needed to resume). Anything else gives `undefined`: an unknown cursor, never an error.
+ */
+export function cursorPosition(cursor: string | undefined | null): ParsedEventId | undefined {
+  return typeof cursor === 'string' ? parseEventId(splitStreamEventId(cursor).position) : undefined;
+}

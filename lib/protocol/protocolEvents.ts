@@ -6,7 +6,7 @@
 /** Sent when the server ends a stream: data `{ reconnect, after?, reason? }` as JSON. */
 export const CLOSE_EVENT = 'sse:close';
 
-/** Sent on (re)connect when the client's cursor is older than the history window. */
+/** Sent on (re)connect, per channel, when the client's cursor is older than that channel's history window. */
 export const GAP_EVENT = 'sse:gap';
 
 /** The named keep-alive event: data is the server's clock in ms, so it is never empty. */
@@ -22,10 +22,12 @@ export interface CloseEventData {
   reason?: string;
 }
 
-/** Data of the gap event. */
+/** Data of the gap event: one per channel of the stream that cannot be replayed. */
 export interface GapEventData {
+  /** The channel whose events after the cursor are no longer all in history. */
+  channel: string;
   /** The cursor the client came back with (empty when it had none usable). */
   lastEventId: string;
-  /** The newest id on the channel, to resume from after re-fetching state. */
+  /** The channel's newest event id (`<channel>/<position>`), or null when it has none. */
   latestId: string | null;
 }

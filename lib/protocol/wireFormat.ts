@@ -61,3 +61,13 @@ export function encodeRetry(milliseconds: number): Buffer {
   assertRetry(milliseconds);
   return Buffer.from(`retry: ${milliseconds}\n\n`, 'utf8');
 }
+
+/**
+ * Encodes a lone `id:` field: per the SSE spec it sets the client's last event id without firing
+ * an event. A stream opens with its cursor this way, so a client that drops before its first event
+ * still resumes from where it started.
+ */
+export function encodeCursor(position: string): Buffer {
+  assertSingleLineField('id', position);
+  return Buffer.from(`id: ${position}\n\n`, 'utf8');
+}

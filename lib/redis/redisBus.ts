@@ -9,11 +9,12 @@ import type {
   StoredEvent,
 } from '../broadcast/bus';
 import { toError } from '../errors/toError';
-import { formatEventId, parseEventId } from '../protocol/eventId';
+import { formatStreamEventId } from '../protocol/eventId';
 import { describeValue } from '../validation/describeValue';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import { type RunCommand, withCommandDeadline } from './commandDeadline';
 import { appendToInbox, DirectMessages } from './directMessages';
+import { appendAtNextPosition, currentPosition, entriesAfter } from './positionScripts';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
 import { RedisKeys } from './redisKeys';
@@ -73,9 +74,10 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 
 /**
  * A {@link Bus} shared by every process connected to one Redis. Each channel is a Redis stream:
- * its entry ids are the SSE ids, it is the channel's history (approximate `MAXLEN`, optional
- * `MINID` age limit), so `Last-Event-ID` replay works on any process, and it is the live feed
- * every process reads with one blocking `XREAD` loop. Per process: one connection for blocking
+ * its entry ids are the positions in SSE ids, `<epoch>-<n>` with `n` from one counter for the
+ * whole bus (see `positionScripts.ts`), it is the channel's history (approximate `MAXLEN`, optional age
+ * limit), so `Last-Event-ID` replay works on any process, and it is the live feed every process
+ * reads with one blocking `XREAD` loop. Per process: one connection for blocking
  * reads, one for commands, whatever the number of clients and channels.
  *
  * When Redis is unreachable, `publish` rejects (at once when the client knows it is offline,
@@ -123,6 +125,7 @@ export class RedisBus implements Bus {
       blockMs: this.#options.blockMs,
       readCount: this.#options.readCount,
       onEntry: this.#onEntry,
+      isPositioned: (key) => this.#channelOfKey.has(key),
       onError: this.#reportError,
     });
     this.#reporter = new ClusterStatsReporter(
@@ -190,7 +193,8 @@ export class RedisBus implements Bus {
       const id = await this.#run(`publish to ${message.channel}`, (client) =>
         this.#append(client, key, toStreamFields(message)),
       );
-      return { id, delivered: await this.#deliveredHere(key, id, inFlight) };
+      const delivered = await this.#deliveredHere(key, id, inFlight);
+      return { id: formatStreamEventId(message.channel, id), delivered };
     } finally {
       inFlight.publishes -= 1;
       if (inFlight.publishes === 0) this.#inFlight.delete(message.channel);
@@ -205,22 +209,12 @@ export class RedisBus implements Bus {
   /** {@inheritDoc Bus.replay} */
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
-    const parsed = parseEventId(lastEventId);
-    const { maxAgeMs } = this.#options;
-    const cursor =
-      parsed && (maxAgeMs === undefined || parsed.epoch >= Date.now() - maxAgeMs)
-        ? formatEventId(parsed.epoch, parsed.sequence)
-        : undefined;
-    const [after, newest] = await this.#run(`history of ${channel}`, (client) =>
-      Promise.all([
-        cursor === undefined ? null : client.xRange(key, cursor, '+'),
-        client.xRevRange(key, '+', '-', { COUNT: 1 }),
-      ]),
+    const found = await this.#run(`history of ${channel}`, (client) =>
+      entriesAfter(client, this.#keys.position, key, lastEventId),
     );
-    // The cursor's own entry proves nothing after it was trimmed; without it, the page must resync.
-    if (cursor === undefined || !after || after[0]?.id !== cursor) return { kind: 'gap', latestId: newest?.[0]?.id };
-    const events: StoredEvent[] = after.slice(1).map((entry) => {
-      const { id, frame } = fromStreamEntry(channel, entry as StreamEntry);
+    if (found.kind === 'gap') return found;
+    const events: StoredEvent[] = found.entries.map((entry) => {
+      const { id, frame } = fromStreamEntry(channel, entry);
       return { id, frame };
     });
     const last = events.at(-1);
@@ -228,6 +222,11 @@ export class RedisBus implements Bus {
     // connection's de-duplication of held frames sees them.
     if (last) await this.#caughtUp(key, last.id);
     return { kind: 'events', events };
+  }
+
+  /** {@inheritDoc Bus.position} */
+  position(): Promise<string> {
+    return this.#run('read the position', (client) => currentPosition(client, this.#keys.position));
   }
 
   /** {@inheritDoc Bus.subscribe} Starts reading the channel's stream from its newest entry. */
@@ -300,16 +299,19 @@ export class RedisBus implements Bus {
     this.#options.onError?.(failure);
   };
 
-  async #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
-    const trim = { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.#options.maxLength } } as const;
-    const { maxAgeMs } = this.#options;
-    if (maxAgeMs === undefined) return client.xAdd(key, '*', fields, trim);
-    const [id] = await client
-      .multi()
-      .xAdd(key, '*', fields, trim)
-      .xTrim(key, 'MINID', `${Date.now() - maxAgeMs}-0`, { strategyModifier: '~' })
-      .exec();
-    return String(id);
+  #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
+    const { maxAgeMs, maxLength } = this.#options;
+    const now = Date.now();
+    // With an age limit, each entry carries its time (`t`): its id is a position, not a clock.
+    const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
+    const timed = maxAgeMs === undefined ? fields : { ...fields, t: String(now) };
+    return appendAtNextPosition(client, {
+      positionKey: this.#keys.position,
+      streamKey: key,
+      maxLength,
+      cutoff,
+      fields: timed,
+    });
   }
 
   /** How many connections of this process the entry `id` was written to (0 if none follow it). */

@@ -16,6 +16,15 @@ export class RedisKeys {
     return `${this.prefix}stream:${channel}`;
   }
 
+  /**
+   * The hash every event's position comes from (`epoch` and the counter `n`), for every channel:
+   * the one key that orders the whole bus (each publish touches it together with its channel's
+   * stream, in one script).
+   */
+  get position(): string {
+    return `${this.prefix}position`;
+  }
+
   /** The stream of `sendTo` requests, read by every process. */
   get direct(): string {
     return `${this.prefix}direct`;

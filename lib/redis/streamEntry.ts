@@ -1,4 +1,5 @@
 import type { BusDelivery, BusMessage } from '../broadcast/bus';
+import { formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
 
 /** One stream entry as node-redis returns it. */
@@ -9,7 +10,7 @@ export interface StreamEntry {
 
 /**
  * The fields of a channel's stream entry: `d` data, `e` event type, `x` excluded connection ids
- * (JSON). Short names because every entry of every channel carries them.
+ * (JSON); the bus adds `t`, the publish time in ms, when history has an age limit. Short names because every entry of every channel carries them.
  */
 export function toStreamFields(message: BusMessage): Record<string, string> {
   const fields: Record<string, string> = { d: message.data };
@@ -18,9 +19,10 @@ export function toStreamFields(message: BusMessage): Record<string, string> {
   return fields;
 }
 
-/** An entry of `channel`'s stream as a delivery, its stream id being the SSE id. */
+/** An entry of `channel`'s stream as a delivery: its stream id is the position, `<channel>/<position>` the SSE id. */
 export function fromStreamEntry(channel: string, entry: StreamEntry): BusDelivery {
   const { d: data = '', e: event, x } = entry.message;
   const exclude = x === undefined ? undefined : (JSON.parse(x) as string[]);
-  return { channel, event, data, exclude, id: entry.id, frame: encodeEvent({ event, data, id: entry.id }) };
+  const frame = encodeEvent({ event, data, id: formatStreamEventId(channel, entry.id) });
+  return { channel, event, data, exclude, id: entry.id, frame };
 }

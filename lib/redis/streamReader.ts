@@ -14,6 +14,11 @@ export interface StreamReaderOptions {
   readCount: number;
   /** Each new entry, in order per stream, exactly once per stream position. */
   onEntry(key: string, entry: StreamEntry): void;
+  /**
+   * Whether `key` is a channel stream, whose ids are bus-wide positions: entries of all such
+   * streams are handed to `onEntry` in position order across streams, not only within each.
+   */
+  isPositioned(key: string): boolean;
   /** A read failed (the loop waits for the connection and carries on). */
   onError(error: Error): void;
 }
@@ -128,20 +133,44 @@ export class StreamReader {
   }
 
   #accept(reply: { name: string; messages: StreamEntry[] }[]): void {
+    const positioned: { key: string; entry: StreamEntry }[] = [];
+    // One XREAD sees every stream at one instant, so positions in it are complete up to the
+    // smallest last id of a stream cut short by COUNT: later entries wait for the next read.
+    let horizon: string | undefined;
     for (const { name, messages } of reply) {
       const key = String(name);
-      for (const entry of messages) {
-        const position = this.#positions.get(key);
-        // Unfollowed while the read was out, or re-followed from a later id: skip what is not new.
-        if (position === undefined || !isAfter(entry.id, position)) continue;
-        this.#positions.set(key, entry.id);
-        try {
-          this.#options.onEntry(key, entry);
-        } catch (error) {
-          this.#options.onError(toError(error));
-        }
+      if (!this.#options.isPositioned(key)) {
+        for (const entry of messages) this.#take(key, entry);
+        this.#settle(key, false);
+        continue;
       }
-      this.#settle(key, false);
+      for (const entry of messages) positioned.push({ key, entry });
+      const last = messages.at(-1);
+      if (last && messages.length >= this.#options.readCount && (horizon === undefined || isAfter(horizon, last.id)))
+        horizon = last.id;
+    }
+    if (positioned.length === 0) return;
+    const ordered = positioned
+      .map((item) => ({ ...item, position: parseEventId(item.entry.id) }))
+      .sort((a, b) => (a.position && b.position ? compareEventIds(a.position, b.position) : 0));
+    const touched = new Set<string>();
+    for (const { key, entry } of ordered) {
+      if (horizon !== undefined && isAfter(entry.id, horizon)) break;
+      this.#take(key, entry);
+      touched.add(key);
+    }
+    for (const key of touched) this.#settle(key, false);
+  }
+
+  /** Hands `entry` on, unless it is not new (unfollowed while the read was out, or re-followed from a later id). */
+  #take(key: string, entry: StreamEntry): void {
+    const position = this.#positions.get(key);
+    if (position === undefined || !isAfter(entry.id, position)) return;
+    this.#positions.set(key, entry.id);
+    try {
+      this.#options.onEntry(key, entry);
+    } catch (error) {
+      this.#options.onError(toError(error));
     }
   }
 

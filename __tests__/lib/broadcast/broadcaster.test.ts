@@ -69,7 +69,7 @@ describe('Broadcaster', () => {
     // The direct event carried no id field (this client reports each event's own id), so a
     // browser's cursor stays on the shared event.
     expect(direct.lastEventId).toBe('');
-    expect(shared.lastEventId).toMatch(/^\d+-1$/);
+    expect(shared.lastEventId).toMatch(/^room\/\d+-1$/);
     expect(b.client.events.map((e) => e.data)).toEqual(['shared', 'shared 2']);
   });
 
@@ -89,7 +89,8 @@ describe('Broadcaster', () => {
     await server.broadcaster.publish('room', { event: 'note', data: 'x' });
     client.close();
     await disconnected;
-    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 1']);
+    // Two frames: the stream's opening cursor (a lone `id:`) and the event.
+    expect(seen).toEqual(['connect room admin', 'publish room note 1', 'disconnect room client 2']);
   });
 
   it('closes one channel with a close event and keeps the others', async () => {
@@ -109,7 +110,7 @@ describe('Broadcaster', () => {
     await client.received(1);
     const stats = server.broadcaster.stats();
     expect(stats).toMatchObject({ connections: 1, byChannel: { room: 1 }, opened: 1, published: 1, evictions: 0 });
-    expect(stats.eventsSent).toBe(1);
+    expect(stats.eventsSent).toBe(2); // the opening cursor and the event
     expect(stats.bytesSent).toBeGreaterThan('data: abc\n\n'.length);
   });
 

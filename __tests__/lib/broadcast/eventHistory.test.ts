@@ -1,13 +1,21 @@
+import { BusPosition } from '../../../lib/broadcast/busPosition';
 import { ChannelHistory } from '../../../lib/broadcast/eventHistory';
 
 const EPOCH = 1_700_000_000_000;
 
-function filled(count: number, options = {}): ChannelHistory {
-  const history = new ChannelHistory(EPOCH, options);
+/** Appends `count` events at the bus's next positions, at t = 1000, 1001, … */
+function append(history: ChannelHistory, position: BusPosition, count: number, from = 1000): void {
   for (let i = 0; i < count; i += 1) {
-    const id = history.nextId();
-    history.append({ id, frame: Buffer.from(id) }, 1000 + i);
+    const sequence = position.advance();
+    const id = `${EPOCH}-${sequence}`;
+    history.append({ id, frame: Buffer.from(id) }, sequence, from + i);
   }
+}
+
+function filled(count: number, options = {}): ChannelHistory {
+  const position = new BusPosition(EPOCH);
+  const history = new ChannelHistory(position, options);
+  append(history, position, count);
   return history;
 }
 
@@ -15,17 +23,39 @@ const ids = (result: ReturnType<ChannelHistory['since']>): string[] =>
   result.kind === 'events' ? result.events.map((event) => event.id) : ['gap'];
 
 describe('ChannelHistory', () => {
-  it('issues monotonic ids per channel and replays everything after a cursor', () => {
+  it('replays everything after a cursor', () => {
     const history = filled(5);
     expect(history.latestId()).toBe(`${EPOCH}-5`);
     expect(ids(history.since(`${EPOCH}-2`, 1005))).toEqual([`${EPOCH}-3`, `${EPOCH}-4`, `${EPOCH}-5`]);
     expect(ids(history.since(`${EPOCH}-5`, 1005))).toEqual([]);
   });
 
+  it('resumes exactly from any bus position, those of other channels included', () => {
+    const position = new BusPosition(EPOCH);
+    const news = new ChannelHistory(position, { size: 3 });
+    const sport = new ChannelHistory(position, { size: 3 });
+    append(news, position, 2); // 1, 2
+    append(sport, position, 3); // 3, 4, 5
+    append(news, position, 1); // 6
+    // Positions 3 to 5 are sport's: news has nothing between them, and has lost nothing.
+    expect(ids(news.since(`${EPOCH}-4`, 1010))).toEqual([`${EPOCH}-6`]);
+    expect(ids(news.since(`${EPOCH}-0`, 1010))).toEqual([`${EPOCH}-1`, `${EPOCH}-2`, `${EPOCH}-6`]);
+    expect(ids(sport.since(`${EPOCH}-6`, 1010))).toEqual([]);
+    append(news, position, 1); // 7 pushes out 1
+    expect(news.since(`${EPOCH}-0`, 1010)).toEqual({ kind: 'gap', latestId: `${EPOCH}-7` });
+    expect(ids(news.since(`${EPOCH}-1`, 1010))).toEqual([`${EPOCH}-2`, `${EPOCH}-6`, `${EPOCH}-7`]);
+  });
+
   it('keeps only the newest `size` events and reports older cursors as a gap', () => {
     const history = filled(10, { size: 3 });
     expect(ids(history.since(`${EPOCH}-7`, 1010))).toEqual([`${EPOCH}-8`, `${EPOCH}-9`, `${EPOCH}-10`]);
     expect(history.since(`${EPOCH}-6`, 1010)).toEqual({ kind: 'gap', latestId: `${EPOCH}-10` });
+  });
+
+  it('keeps nothing with size 0, so any cursor before the newest event is a gap', () => {
+    const history = filled(2, { size: 0 });
+    expect(history.since(`${EPOCH}-1`, 1002).kind).toBe('gap');
+    expect(ids(history.since(`${EPOCH}-2`, 1002))).toEqual([]);
   });
 
   it('drops events older than maxAgeMs', () => {
@@ -43,7 +73,7 @@ describe('ChannelHistory', () => {
   });
 
   it('refuses bad limits with a TypeError', () => {
-    expect(() => new ChannelHistory(EPOCH, { size: -1 })).toThrow(TypeError);
-    expect(() => new ChannelHistory(EPOCH, { maxAgeMs: 0 })).toThrow(TypeError);
+    expect(() => new ChannelHistory(new BusPosition(EPOCH), { size: -1 })).toThrow(TypeError);
+    expect(() => new ChannelHistory(new BusPosition(EPOCH), { maxAgeMs: 0 })).toThrow(TypeError);
   });
 });

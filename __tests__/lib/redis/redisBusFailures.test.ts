@@ -202,15 +202,15 @@ describe('RedisBus failure behaviour', () => {
     expect(resumed.data()).toEqual(['two', 'three']);
     expect(await server.broadcaster.history('story', { since: ids[1] })).toMatchObject({
       kind: 'events',
-      events: [{ id: ids[2] }],
+      events: [{ id: ids[2].split('/')[1] }],
     });
 
     const stale = listen(`${server.url}/sse/story`, { 'Last-Event-ID': '1-1' });
     await stale.received(1, 'sse:gap');
-    expect(JSON.parse(stale.data('sse:gap')[0])).toEqual({ lastEventId: '1-1', latestId: ids[2] });
+    expect(JSON.parse(stale.data('sse:gap')[0])).toEqual({ channel: 'story', lastEventId: '1-1', latestId: ids[2] });
     expect(await server.broadcaster.history('story', { since: 'not an id' })).toEqual({
       kind: 'gap',
-      latestId: ids[2],
+      latestId: ids[2].split('/')[1],
     });
   });
 

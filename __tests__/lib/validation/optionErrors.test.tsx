@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import {
+  BusPosition,
   ChannelHistory,
   ConnectionMonitor,
   connectPipeline,
@@ -20,7 +21,12 @@ import { RedisBus } from '../../../redis';
 const cases: [string, string, string, () => unknown][] = [
   ['createBroadcaster', 'maxBufferedBytes', '0', () => createBroadcaster({ maxBufferedBytes: 0 })],
   ['MemoryBus history', 'size', '-1', () => new MemoryBus({ size: -1 })],
-  ['ChannelHistory history', 'maxAgeMs', '"soon"', () => new ChannelHistory(1, { maxAgeMs: 'soon' as never })],
+  [
+    'ChannelHistory history',
+    'maxAgeMs',
+    '"soon"',
+    () => new ChannelHistory(new BusPosition(1), { maxAgeMs: 'soon' as never }),
+  ],
   ['createBroadcaster history', 'size', '1.5', () => createBroadcaster({ history: { size: 1.5 } })],
   ['KeepAlive', 'as', '"ping"', () => new KeepAlive({ as: 'ping' as never })],
   ['KeepAlive', 'intervalMs', '-5', () => new KeepAlive({ intervalMs: -5 })],
