@@ -96,9 +96,10 @@ export interface BroadcasterEvents<M> {
   publish: [event: PublishedEvent];
 }
 
-/** The close event for `options`, encoded once for every stream it ends. */
-function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean): Buffer {
+/** The close event for `options` (naming `channel` when one channel is closed), encoded once for every stream it ends. */
+function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean, channel?: string): Buffer {
   const data: CloseEventData = { reconnect: options.reconnect ?? defaultReconnect };
+  if (channel !== undefined) data.channel = channel;
   if (options.after !== undefined) data.after = options.after;
   if (options.reason !== undefined) data.reason = options.reason;
   return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
@@ -238,7 +239,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     assertChannelName(channel);
     const members = this.#registry.inChannel(channel);
     if (!members) return 0;
-    const frame = encodeCloseFrame(options, false);
+    const frame = encodeCloseFrame(options, false, channel);
     const connections = [...members];
     for (const connection of connections) connection.close(frame, 'server');
     return connections.length;

@@ -20,6 +20,11 @@ export interface CloseEventData {
   after?: number;
   /** Free text shown in logs. */
   reason?: string;
+  /**
+   * The channel that was closed (`closeChannel`), absent when the whole server closes: a stream
+   * shared by several channels (a browser's shared stream) ends only that channel's elements.
+   */
+  channel?: string;
 }
 
 /** Data of the gap event: one per channel of the stream that cannot be replayed. */

@@ -1,5 +1,5 @@
 import { splitStreamEventId } from '../../protocol/eventId';
-import { GAP_EVENT } from '../../protocol/protocolEvents';
+import { CLOSE_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
 import type { StreamFrame } from './eventStreamParser';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
 import { RecentFrames } from './recentFrames';
@@ -26,8 +26,8 @@ interface HubSubscription {
   open: boolean;
 }
 
-/** The `channel` of a gap event's JSON data, if it names one. */
-function gapChannel(data: string): string | undefined {
+/** The `channel` named in a protocol event's JSON data (a gap, or the close of one channel), if any. */
+function channelInData(data: string): string | undefined {
   try {
     const { channel } = JSON.parse(data) as { channel?: unknown };
     return typeof channel === 'string' ? channel : undefined;
@@ -66,6 +66,8 @@ export class StreamHub {
   #reopenTimer: ReturnType<typeof setTimeout> | undefined;
   #reopenDue = 0;
   readonly #recent = new RecentFrames(RECENT_EVENTS);
+  /** Channels the server closed on the current stream: it ends next, for those channels only. */
+  readonly #closedChannels = new Set<string>();
 
   /**
    * @param prefix - the middleware's mount path, e.g. `/sse`.
@@ -183,6 +185,7 @@ export class StreamHub {
     this.#head = '';
     this.#opening = '';
     this.#recent.reset('');
+    this.#closedChannels.clear();
     this.#channels = this.#union();
     if (this.#channels.size === 0) return;
     let cursor = '';
@@ -217,6 +220,7 @@ export class StreamHub {
       return;
     }
     this.#head = laterPosition(this.#head, position);
+    if (frame.type === CLOSE_EVENT && channel !== undefined) this.#closedChannels.add(channel);
     if (position && channel !== undefined) this.#recent.add(channel, position, frame);
     const live = position !== '' && this.#opening !== '' && isAfter(position, this.#opening);
     const keys: string[] = [];
@@ -232,7 +236,8 @@ export class StreamHub {
 
   /** The channel an event belongs to (none: every subscription gets it) and its position. */
   #route(frame: StreamFrame): { channel: string | undefined; position: string } {
-    const channel = frame.type === GAP_EVENT ? gapChannel(frame.data) : splitStreamEventId(frame.id).channel;
+    const named = frame.type === GAP_EVENT || frame.type === CLOSE_EVENT;
+    const channel = named ? channelInData(frame.data) : splitStreamEventId(frame.id).channel;
     return { channel, position: positionOf(frame.id) };
   }
 
@@ -246,11 +251,18 @@ export class StreamHub {
   }
 
   #ended(reason: string): void {
-    const newcomers = [...this.#subscriptions.values()].filter((subscription) => !subscription.open);
-    if (reason.startsWith('HTTP 4') && newcomers.length > 0 && newcomers.length < this.#subscriptions.size) {
-      // Refused because of what the newcomers asked for: they are refused, the others go on.
-      for (const { key } of newcomers) this.#subscriptions.delete(key);
-      this.#emit({ kind: 'dropped', keys: newcomers.map(({ key }) => key), reason });
+    const all = [...this.#subscriptions.values()];
+    const newcomers = all.filter((subscription) => !subscription.open);
+    // The server ended the stream for some channels (closed them), or refused it for what the
+    // newcomers asked: only those subscriptions end, the others go on on a new stream.
+    const closed = this.#closedChannels.size > 0;
+    const refused = reason.startsWith('HTTP 4') && newcomers.length > 0;
+    const ending = closed
+      ? all.filter(({ channels }) => [...channels].some((channel) => this.#closedChannels.has(channel)))
+      : newcomers;
+    if ((closed || refused) && ending.length < all.length) {
+      for (const { key } of ending) this.#subscriptions.delete(key);
+      if (ending.length > 0) this.#emit({ kind: 'dropped', keys: ending.map(({ key }) => key), reason });
       this.#queueReopen();
       return;
     }
