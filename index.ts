@@ -8,7 +8,7 @@ export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
 export type { ConnectionStatusProps, StatusSize } from './components/ConnectionStatus';
 export { ConnectionStatus, DEFAULT_STATUS_LABELS } from './components/ConnectionStatus';
-export type { SseComponentOptions, SseComponents } from './components/createSseComponents';
+export type { CursorSource, SseComponentOptions, SseComponents } from './components/createSseComponents';
 export { createSseComponents } from './components/createSseComponents';
 export { DEFAULT_DIALECT } from './components/dialect';
 export { inlineJson } from './components/inlineJson';

@@ -2,7 +2,7 @@ import { BenchChild } from './benchChild';
 import type { CpuReply, LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './benchProtocol';
 import { minimumDataLength } from './payloads';
 import type { Scenario } from './scenarios';
-import { STREAM_PATH } from './servers/benchServer';
+import { streamPathFor } from './servers/benchServer';
 
 /** Where the bundled child scripts are and how to place them. */
 export interface BenchSetup {
@@ -46,7 +46,7 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
     : [];
   const server = new BenchChild<ServerCommand, ServerReply>({
     script: setup.serverScript,
-    args: [kind, String(scenario.keepAliveMs)],
+    args: [kind, String(scenario.keepAliveMs), String(scenario.channelsPerClient ?? 1)],
     nodeFlags: ['--expose-gc', ...profile],
     cpu: setup.serverCpu,
     openFiles: setup.openFiles,
@@ -82,7 +82,7 @@ export async function measureScenario(scenario: Scenario, kind: ServerKind, setu
       {
         type: 'connect',
         port: ready.port,
-        path: STREAM_PATH,
+        path: streamPathFor(scenario.channelsPerClient ?? 1),
         count: scenario.clients,
         concurrency: CONNECT_CONCURRENCY,
         timeoutMs: CONNECT_TIMEOUT_MS,

@@ -12,12 +12,14 @@ export const SERVER_KINDS: readonly ServerKind[] = [
 ];
 
 /** Names of the scenarios of the issue, in run order. */
-export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html';
+export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html' | 'multichannel';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {
   name: ScenarioName;
   clients: number;
+  /** Channels each client's one stream carries (`{prefix}?channels=…`); the plan's events go round them. Default 1. */
+  channelsPerClient?: number;
   keepAliveMs: number;
   /** What the server publishes once every client is registered (none: idle connections). */
   plan: PublishPlan | undefined;
@@ -48,19 +50,21 @@ const ALL = SERVER_KINDS;
 
 const IDLE_KEEP_ALIVE_MS = 15_000;
 
-/** The five scenarios of issue 3. */
+const THROUGHPUT: Scenario = {
+  name: 'throughput',
+  clients: 1000,
+  keepAliveMs: IDLE_KEEP_ALIVE_MS,
+  plan: { count: 2000, batchSize: 10, intervalMs: 0, payload: 'text128' },
+  recordLatency: false,
+  measureMemory: false,
+  holdMs: 0,
+  deliveryTimeoutMs: 120_000,
+  servers: ALL,
+};
+
+/** The five scenarios of issue 3, and issue 12's stream of several channels. */
 export const SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'throughput',
-    clients: 1000,
-    keepAliveMs: IDLE_KEEP_ALIVE_MS,
-    plan: { count: 2000, batchSize: 10, intervalMs: 0, payload: 'text128' },
-    recordLatency: false,
-    measureMemory: false,
-    holdMs: 0,
-    deliveryTimeoutMs: 120_000,
-    servers: ALL,
-  },
+  THROUGHPUT,
   {
     name: 'latency',
     clients: 1000,
@@ -106,4 +110,7 @@ export const SCENARIOS: readonly Scenario[] = [
     deliveryTimeoutMs: 120_000,
     servers: PEERS,
   },
+  // The throughput run with every client on one stream of 5 channels, the events going round
+  // them: every client still receives all 2000, so CPU per delivered event compares directly.
+  { ...THROUGHPUT, name: 'multichannel', channelsPerClient: 5, servers: ['ours'] },
 ];

@@ -1,12 +1,12 @@
 /**
  * Child process entry: runs one server under test on 127.0.0.1 and answers the orchestrator's
- * commands (see `benchProtocol.ts`). Usage: `node serverProcess.js <kind> <keepAliveMs>`.
+ * commands (see `benchProtocol.ts`). Usage: `node serverProcess.js <kind> <keepAliveMs> [channels]`.
  * Memory figures need `--expose-gc` so they are taken after a full collection.
  */
 import type { AddressInfo } from 'node:net';
 import { openFileLimitFromEnv, type ServerCommand, type ServerKind, type ServerReply } from './benchProtocol';
 import { runPublishPlan } from './publishLoop';
-import type { BenchServerFactory } from './servers/benchServer';
+import { type BenchServerFactory, benchChannels } from './servers/benchServer';
 import { createBetterSseServer } from './servers/betterSseServer';
 import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
 import { createOursRedisServer } from './servers/oursRedisServer';
@@ -92,7 +92,10 @@ async function main(): Promise<void> {
     throw new TypeError(`unknown server kind ${JSON.stringify(kind)}: use one of ${Object.keys(FACTORIES).join(', ')}`);
   if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 1)
     throw new TypeError(`keepAliveMs must be a positive integer, got ${process.argv[3]}`);
-  const { server, publish, ready } = factory({ keepAliveMs, onConnection });
+  const channelCount = Number(process.argv[4] ?? 1);
+  if (!Number.isSafeInteger(channelCount) || channelCount < 1)
+    throw new TypeError(`channels must be a positive integer, got ${process.argv[4]}`);
+  const { server, publish, ready } = factory({ keepAliveMs, onConnection, channels: benchChannels(channelCount) });
   await ready;
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG }, resolve));

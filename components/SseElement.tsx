@@ -16,10 +16,21 @@ export type ExtraAttributes = Readonly<Record<string, string | number | boolean>
 export interface SseElementProps {
   /** Names the connection: the element's id is `sse-element-{connectionId}` and a monitor finds it by it. */
   connectionId: string;
-  /** Stream URL (a same-origin path or an http(s) URL). Give this or `channel`. */
+  /** Stream URL (a same-origin path or an http(s) URL). Give this, `channel` or `channels`. */
   url?: string;
   /** Channel served by `sseMiddleware`: the URL becomes `{prefix}/{channel}`. */
   channel?: string;
+  /**
+   * Several channels on one stream: the URL becomes `{prefix}?channels=a,b`. Each event's id is
+   * `<channel>/<position>`; the event names and swaps of the element apply to all of them.
+   */
+  channels?: readonly string[];
+  /**
+   * The cursor at render time (`broadcaster.cursor()`), put into the URL as `lastEventId`, so the
+   * events published between render and subscribe are replayed. `createSseComponents({ broadcaster })`
+   * fills it in on every element.
+   */
+  lastEventId?: string;
   /** Mount path of the middleware, for `channel`. Default `/sse`. */
   prefix?: string;
   /** Dialect to render for. Default {@link DEFAULT_DIALECT} (`htmx2`). */

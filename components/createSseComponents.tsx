@@ -7,8 +7,20 @@ import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { SseElement, type SseElementProps } from './SseElement';
 import { SseHead, type SseHeadProps } from './SseHead';
 
+/** Where the render-time cursor comes from: a `Broadcaster`, or anything with its `cursor()`. */
+export interface CursorSource {
+  cursor(): Promise<string>;
+}
+
 /** App-wide choices for {@link createSseComponents}. */
 export interface SseComponentOptions {
+  /**
+   * The app's broadcaster. With it, every `SseElement` of a channel or channels carries the cursor
+   * at render time (unless given its own `lastEventId`), so the page receives every event published
+   * after it was rendered, those before its stream opened included. The element then renders
+   * asynchronously (a `Promise<string>`, as Kita renders async components): await the page.
+   */
+  broadcaster?: CursorSource;
   /** Dialect of every component unless a component's own `dialect` prop says otherwise. Default `htmx2`. */
   dialect?: Dialect;
   /** Mount path of `sseMiddleware` (stream URLs from `channel`, asset URLs). Default `/sse`. */
@@ -37,10 +49,21 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
   const dialect = read.oneOf('dialect', DIALECTS, DEFAULT_DIALECT);
   const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
   const sharedStream = read.boolean('sharedStream', true);
+  const broadcaster = read.raw('broadcaster');
+  if (broadcaster !== undefined && typeof broadcaster?.cursor !== 'function')
+    throw read.error('broadcaster', 'a Broadcaster (createBroadcaster())', broadcaster);
   return {
     dialect,
     prefix,
-    SseElement: (props) => SseElement({ dialect, prefix, ...props }),
+    SseElement: (props) => {
+      const bound = { dialect, prefix, ...props };
+      if (!broadcaster || props.url !== undefined || props.lastEventId !== undefined) return SseElement(bound);
+      // Without a cursor (the bus unreachable, say) the stream starts when it opens, as it would anyway.
+      return broadcaster.cursor().then(
+        (lastEventId) => SseElement({ ...bound, lastEventId }),
+        () => SseElement(bound),
+      );
+    },
     SseHead: (props = {}) => SseHead({ dialect, prefix, sharedStream, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
   };

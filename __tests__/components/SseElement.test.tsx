@@ -71,6 +71,28 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
       '/events/room:1',
     );
   });
+
+  it('streams several channels from {prefix}?channels=, with the render cursor as lastEventId', () => {
+    const element = rendered(
+      <SseElement connectionId="a" channels={['news', 'room:1', 'news']} prefix="/events" lastEventId="17-3" />,
+    );
+    expect(element.attributes['sse-connect']).toBe('/events?channels=news,room:1&lastEventId=17-3');
+    expect(rendered(<SseElement connectionId="a" channels={['x']} prefix="/" />).attributes['sse-connect']).toBe(
+      '/?channels=x',
+    );
+    expect(rendered(<SseElement connectionId="a" channel="x" lastEventId="x/1-2" />).attributes['sse-connect']).toBe(
+      '/sse/x?lastEventId=x%2F1-2',
+    );
+  });
+
+  it('refuses an empty channel list, a bad name in it, two sources or a multi-line cursor with a TypeError', () => {
+    expect(() => <SseElement connectionId="a" channels={[]} />).toThrow(TypeError);
+    expect(() => <SseElement connectionId="a" channels={['ok', 'not ok']} />).toThrow(/channel name must match/);
+    expect(() => <SseElement connectionId="a" channel="a" channels={['b']} />).toThrow(
+      'give exactly one of url, channel and channels',
+    );
+    expect(() => <SseElement connectionId="a" channel="a" lastEventId={'1-1\nx'} />).toThrow(TypeError);
+  });
 });
 
 describe('<SseElement> for htmx 4', () => {
@@ -137,9 +159,9 @@ describe('<SseElement> bad input', () => {
     [
       'both url and channel',
       () => <SseElement connectionId="a" url="/a" channel="a" />,
-      /exactly one of url and channel/,
+      /exactly one of url, channel and channels/,
     ],
-    ['neither url nor channel', () => <SseElement connectionId="a" />, /exactly one of url and channel/],
+    ['neither url nor channel', () => <SseElement connectionId="a" />, /exactly one of url, channel and channels/],
     [
       'a javascript: url',
       () => <SseElement connectionId="a" url="javascript:alert(1)" />,

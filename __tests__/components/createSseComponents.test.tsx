@@ -1,4 +1,5 @@
 import { createSseComponents } from '../../components/createSseComponents';
+import { createBroadcaster } from '../../lib/broadcast/broadcaster';
 import { parseMarkup } from './parsedMarkup';
 
 describe('createSseComponents', () => {
@@ -49,5 +50,32 @@ describe('createSseComponents', () => {
       new TypeError('createSseComponents: option "dialect" must be one of "htmx2", "htmx4", got "htmx3"'),
     );
     expect(() => createSseComponents({ prefix: '/sse/' })).toThrow(TypeError);
+  });
+
+  it('with a broadcaster, puts the cursor at render time into every channel stream URL', async () => {
+    const broadcaster = createBroadcaster();
+    await broadcaster.publish('elsewhere', { data: 'x' });
+    const cursor = await broadcaster.cursor();
+    const { SseElement } = createSseComponents({ broadcaster });
+    const html = await (<SseElement connectionId="a" channels={['news', 'sport']} />);
+    expect(parseMarkup(html).querySelector('div')?.getAttribute('sse-connect')).toBe(
+      `/sse?channels=news,sport&lastEventId=${cursor}`,
+    );
+    // An explicit cursor or URL is left as given.
+    const explicit = parseMarkup(<SseElement connectionId="b" channel="news" lastEventId="1-1" />);
+    expect(explicit.querySelector('div')?.getAttribute('sse-connect')).toBe('/sse/news?lastEventId=1-1');
+    await broadcaster.close();
+  });
+
+  it('without a readable cursor still renders the element, which then starts where its stream opens', async () => {
+    const { SseElement } = createSseComponents({ broadcaster: { cursor: () => Promise.reject(new Error('down')) } });
+    const html = await (<SseElement connectionId="a" channel="news" />);
+    expect(parseMarkup(html).querySelector('div')?.getAttribute('sse-connect')).toBe('/sse/news');
+  });
+
+  it('throws a TypeError for a broadcaster without cursor()', () => {
+    expect(() => createSseComponents({ broadcaster: {} as never })).toThrow(
+      /createSseComponents: option "broadcaster" must be a Broadcaster/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { splitStreamEventId } from '../../lib/protocol/eventId';
-import { GAP_EVENT } from '../../lib/protocol/protocolEvents';
+import { CLOSE_EVENT, GAP_EVENT } from '../../lib/protocol/protocolEvents';
 import { RecordingEventSource } from '../support/eventSourceClient';
 import { type OutageServer, startOutageServer } from '../support/outageServer';
 import { startTestServer, type TestServer } from '../support/testServer';
@@ -140,5 +140,33 @@ describe('refusing a multi-channel stream', () => {
     expect(() => sseMiddleware({ broadcaster: server.broadcaster, maxChannelsPerStream: 0 })).toThrow(
       /sseMiddleware: option "maxChannelsPerStream" must be/,
     );
+  });
+});
+
+describe('closing one channel of a multi-channel stream', () => {
+  let server: TestServer<undefined>;
+  afterEach(() => server.close());
+
+  it('keeps the stream open for its other channels and tells it which channel ended', async () => {
+    server = await startTestServer({});
+    const shared = new RecordingEventSource(`${server.url}/sse?channels=job-1,news`, [CLOSE_EVENT]);
+    const alone = new RecordingEventSource(`${server.url}/sse/job-1`, [CLOSE_EVENT]);
+    try {
+      await Promise.all([shared.opened(), alone.opened()]);
+      expect(server.broadcaster.closeChannel('job-1', { reason: 'done' })).toBe(2);
+      await Promise.all([shared.received(1, CLOSE_EVENT), alone.received(1, CLOSE_EVENT)]);
+      alone.close(); // its stream has ended; the client must not come back on its own
+      expect(JSON.parse(shared.data(CLOSE_EVENT)[0])).toEqual({ reconnect: false, reason: 'done', channel: 'job-1' });
+      expect(JSON.parse(alone.data(CLOSE_EVENT)[0])).toEqual({ reconnect: false, reason: 'done' });
+      await server.broadcaster.publish('job-1', { data: 'too late' });
+      await server.broadcaster.publish('news', { data: 'still here' });
+      await shared.received(1);
+      expect(shared.data()).toEqual(['still here']);
+      expect(server.broadcaster.connections()).toEqual([expect.objectContaining({ channels: ['news'] })]);
+      expect(server.broadcaster.stats().byChannel).toEqual({ news: 1 });
+    } finally {
+      shared.close();
+      alone.close();
+    }
   });
 });

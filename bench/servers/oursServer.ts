@@ -5,14 +5,15 @@ import type { BenchServerFactory } from './benchServer';
 
 /**
  * This library as its README shows it: an Express 5 app with `sseMiddleware` and a broadcaster
- * on the in-memory bus, with its defaults on (history of 1000 per channel, `<epoch>-<n>` ids,
+ * on the in-memory bus, with its defaults on (history of 1000 per channel, `<channel>/<epoch>-<n>` ids,
  * per-connection write accounting and the 1 MiB slow-client cap).
  */
-export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection }) => {
+export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection, channels }) => {
   const broadcaster = createBroadcaster();
   broadcaster.on('connect', onConnection);
   const app = express();
   app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
-  const publish = (_sequence: number, data: string): Promise<unknown> => broadcaster.publish('bench', { data });
+  const publish = (sequence: number, data: string): Promise<unknown> =>
+    broadcaster.publish(channels[sequence % channels.length], { data });
   return { server: createServer(app), publish };
 };

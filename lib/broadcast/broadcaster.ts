@@ -96,12 +96,12 @@ export interface BroadcasterEvents<M> {
   publish: [event: PublishedEvent];
 }
 
-/** The close event for `options` (naming `channel` when one channel is closed), encoded once for every stream it ends. */
+/** The close event for `options` (of `channel` alone, on a stream of several), encoded once for every stream it ends. */
 function encodeCloseFrame(options: BroadcasterCloseOptions, defaultReconnect: boolean, channel?: string): Buffer {
   const data: CloseEventData = { reconnect: options.reconnect ?? defaultReconnect };
-  if (channel !== undefined) data.channel = channel;
   if (options.after !== undefined) data.after = options.after;
   if (options.reason !== undefined) data.reason = options.reason;
+  if (channel !== undefined) data.channel = channel;
   return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
 }
 
@@ -198,6 +198,15 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return this.#bus.sendTo(connectionId, frame);
   }
 
+  /**
+   * The bus's current position: every event published after it resolves comes after it, on every
+   * channel. A page rendered now puts it in its stream URL (`lastEventId`) so that the events
+   * published before its stream opens are replayed; `createSseComponents({ broadcaster })` does so.
+   */
+  cursor(): Promise<string> {
+    return this.#bus.position();
+  }
+
   /** Snapshots of the open connections of this process, optionally of one channel. */
   connections(channel?: string): ConnectionInfo<M>[] {
     const source = channel === undefined ? this.#registry.all() : (this.#registry.inChannel(channel) ?? []);
@@ -233,15 +242,27 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
 
   /**
    * Ends every stream of one channel with a close event (e.g. a finished job), leaving the
-   * broadcaster open. Returns how many streams were closed.
+   * broadcaster open. A stream that also carries other channels stays open for them: it leaves
+   * this channel and gets the close event with `channel` in its data. Returns how many streams
+   * were closed or left the channel.
    */
   closeChannel(channel: string, options: BroadcasterCloseOptions = {}): number {
     assertChannelName(channel);
     const members = this.#registry.inChannel(channel);
     if (!members) return 0;
-    const frame = encodeCloseFrame(options, false, channel);
+    const frame = encodeCloseFrame(options, false);
+    let channelFrame: Buffer | undefined;
     const connections = [...members];
-    for (const connection of connections) connection.close(frame, 'server');
+    for (const connection of connections) {
+      if (connection.channels.length === 1) {
+        connection.close(frame, 'server');
+        continue;
+      }
+      connection.channels = connection.channels.filter((name) => name !== channel);
+      if (this.#registry.leave(connection, channel)) this.#bus.unsubscribe(channel);
+      channelFrame ??= encodeCloseFrame(options, false, channel);
+      connection.write(channelFrame);
+    }
     return connections.length;
   }
 

@@ -69,6 +69,15 @@ export class ConnectionRegistry<M = unknown> {
     return emptied;
   }
 
+  /** Takes an open connection off one of its channels; returns true when the channel has no connections left. */
+  leave(connection: SseConnection<M>, channel: string): boolean {
+    const members = this.#byChannel.get(channel);
+    if (!members?.delete(connection)) return false;
+    if (members.size > 0) return false;
+    this.#byChannel.delete(channel);
+    return true;
+  }
+
   /** The open connection with this id. */
   get(id: string): SseConnection<M> | undefined {
     return this.#byId.get(id);

@@ -40,8 +40,8 @@ export class SseConnection<M = unknown> extends EventStreamWriter {
   readonly id: string;
   /** The first of {@link channels} (a single-channel stream's only one). */
   readonly channel: string;
-  /** Every channel it listens to. */
-  readonly channels: readonly string[];
+  /** Every channel it listens to (fewer once `closeChannel` took one off a multi-channel stream). */
+  channels: readonly string[];
   /** App data taken from the request (user id, …). */
   readonly metadata: M;
   readonly #onClose: SseConnectionOptions<M>['onClose'];

@@ -55,6 +55,11 @@ export class Htmx4Binding implements ConnectionBinding {
   /** A connect asked for while the old connection was still winding down. */
   #pendingCursor: string | undefined;
   readonly #wrapFetch: FetchWrapper | undefined;
+  /**
+   * hx-sse's connection object of the latest stream: its `lastEventId` also follows an `id:` with
+   * no data (the cursor a stream opens with), which fires no message the monitor could see.
+   */
+  #connection: { lastEventId?: unknown } | undefined;
 
   /**
    * @param element - the `hx-sse:connect` element.
@@ -73,7 +78,9 @@ export class Htmx4Binding implements ConnectionBinding {
     element.addEventListener('htmx:sse:close', this.#onClose);
   }
 
-  connect(lastEventId: string): void {
+  connect(lastSeenId: string): void {
+    const opened = this.#connection?.lastEventId;
+    const lastEventId = lastSeenId || (typeof opened === 'string' ? opened : '');
     if (this.#active) {
       // hx-sse would overwrite its live connection object; wait for it to close first.
       this.#pendingCursor = lastEventId;
@@ -173,6 +180,7 @@ export class Htmx4Binding implements ConnectionBinding {
 
   readonly #onAfterConnection = (event: Event): void => {
     if (event.target !== this.#element) return;
+    this.#connection = (event as CustomEvent<{ connection?: { lastEventId?: unknown } }>).detail?.connection;
     this.#active = true;
     this.#signals.opened();
   };

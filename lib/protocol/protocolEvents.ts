@@ -21,8 +21,8 @@ export interface CloseEventData {
   /** Free text shown in logs. */
   reason?: string;
   /**
-   * The channel that was closed (`closeChannel`), absent when the whole server closes: a stream
-   * shared by several channels (a browser's shared stream) ends only that channel's elements.
+   * Set when only this channel of a stream of several ended (`closeChannel`): the stream stays
+   * open for its other channels, and only what listens to this channel should stop.
    */
   channel?: string;
 }

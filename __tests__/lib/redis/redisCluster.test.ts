@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+import { compareEventIds, parseEventId, splitStreamEventId } from '../../../lib/protocol/eventId';
 import { RecordingEventSource } from '../../support/eventSourceClient';
 import { RedisServer } from '../../support/redisServer';
 import { type ClusterNode, killClusterNode, startClusterNode } from './clusterNodes';
@@ -34,8 +35,10 @@ describe('RedisBus across three server processes', () => {
     return body;
   }
 
+  /** Listens on `{prefix}/<channel>`, or on `{prefix}?channels=…` when given that query. */
   function listen(node: ClusterNode, channel: string, headers: Record<string, string> = {}): RecordingEventSource {
-    const client = new RecordingEventSource(`${node.url}/sse/${channel}`, ['private', 'sse:gap'], headers);
+    const path = channel.startsWith('?') ? channel : `/${channel}`;
+    const client = new RecordingEventSource(`${node.url}/sse${path}`, ['private', 'sse:gap'], headers);
     clients.push(client);
     return client;
   }
@@ -109,6 +112,77 @@ describe('RedisBus across three server processes', () => {
     await settleWithin(moved.received(51), 10_000, 'the live event follows the replay');
     expect(moved.data()).toEqual([...missed, 'live']);
     expect(moved.data('sse:gap')).toEqual([]);
+  });
+
+  it('keeps one multi-channel stream exact while it moves between two processes, twice, with publishes from both racing its reconnects', async () => {
+    const [a, b] = nodes;
+    const channels = ['mx', 'my', 'mz'];
+    const published: { channel: string; data: string; id: string }[] = [];
+    let sent = 0;
+    /** Publishes `count` events round-robin over the channels from both processes at once. */
+    const batch = (count: number): Promise<void> =>
+      Promise.all(
+        [a, b].map(async (node, lane) => {
+          for (let n = lane; n < count; n += 2) {
+            const channel = channels[n % 3];
+            const data = `${channel}:${sent++}`;
+            const { id } = await publish(node, channel, data);
+            published.push({ channel, data, id });
+          }
+        }),
+      ).then(() => undefined);
+    const legs: RecordingEventSource[] = [];
+    const received = (): { data: string; lastEventId: string }[] =>
+      legs.flatMap((client) => client.events.filter((event) => event.type === 'message'));
+    const leg = (node: ClusterNode, cursor?: string): RecordingEventSource => {
+      const client = listen(node, `?channels=${channels.join(',')}`, cursor ? { 'Last-Event-ID': cursor } : {});
+      legs.push(client);
+      return client;
+    };
+    const lastId = (): string => received().at(-1)!.lastEventId;
+
+    const first = leg(a);
+    await first.opened();
+    await batch(60);
+    await settleWithin(first.received(60), 10_000, 'the first 60 events on process A');
+    first.close();
+    await batch(60); // missed while away
+    const second = leg(b, lastId());
+    await batch(60); // racing the replay on process B
+    await settleWithin(
+      second.until(() => received().length >= 180),
+      10_000,
+      '180 events after moving to B',
+    );
+    second.close();
+    await batch(30);
+    const third = leg(a, lastId());
+    await settleWithin(
+      third.until(() => received().length >= 210),
+      10_000,
+      'all 210 events after moving back to A',
+    );
+    await publish(b, 'mx', 'live');
+    await settleWithin(
+      third.until(() => received().at(-1)?.data === 'live'),
+      10_000,
+      'a live event last',
+    );
+
+    const position = (id: string) => parseEventId(splitStreamEventId(id).position)!;
+    for (const channel of channels) {
+      const expected = published
+        .filter((event) => event.channel === channel)
+        .sort((x, y) => compareEventIds(position(x.id), position(y.id)));
+      const got = received().filter((event) => splitStreamEventId(event.lastEventId).channel === channel);
+      const tail = channel === 'mx' ? ['live'] : [];
+      expect(got.map((event) => event.data)).toEqual([...expected.map((event) => event.data), ...tail]);
+    }
+    // Across channels too, the stream came in position order: one cursor was always enough.
+    const positions = received().map((event) => position(event.lastEventId));
+    for (let i = 1; i < positions.length; i += 1)
+      expect(compareEventIds(positions[i - 1], positions[i])).toBeLessThan(0);
+    expect(legs.flatMap((client) => client.data('sse:gap'))).toEqual([]);
   });
 
   it('sends to a connection held by another process, and aggregates every process connections in stats', async () => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConnectionMonitor } from '../../../../components/ConnectionMonitor';
+import { createSseComponents } from '../../../../components/createSseComponents';
 import type { Dialect } from '../../../../components/dialect';
 import type { MonitorOptions } from '../../../../components/monitorOptions';
 import { SseElement } from '../../../../components/SseElement';
@@ -19,6 +20,8 @@ export interface PageConnection {
   closeEvent?: string;
   /** False: this element keeps its own stream even on a page that shares one. */
   sharedStream?: boolean;
+  /** Rendered by `createSseComponents({ broadcaster })`: the stream URL carries the render-time cursor. */
+  renderCursor?: boolean;
 }
 
 /** A test page: its dialect, connections, and (when set) a strict nonce-based CSP. */
@@ -47,7 +50,8 @@ export interface StreamRequest {
   closed: boolean;
 }
 
-function TestPage({ spec }: { spec: TestPageSpec }): JSX.Element {
+function TestPage({ spec, broadcaster }: { spec: TestPageSpec; broadcaster: Broadcaster<undefined> }): JSX.Element {
+  const withCursor = createSseComponents({ dialect: spec.dialect, broadcaster }).SseElement;
   return (
     <html lang="en">
       <head>
@@ -56,21 +60,24 @@ function TestPage({ spec }: { spec: TestPageSpec }): JSX.Element {
         <SseHead dialect={spec.dialect} nonce={spec.nonce} sharedStream={spec.sharedStream ?? false} />
       </head>
       <body>
-        {spec.connections.map((connection) => (
-          <section>
-            <ConnectionMonitor connectionId={connection.id} config={connection.config} />
-            <SseElement
-              connectionId={connection.id}
-              {...(connection.missing ? { url: `/missing/${connection.channel}` } : { channel: connection.channel })}
-              dialect={spec.dialect}
-              swap="beforeend"
-              closeEvent={connection.closeEvent}
-              sharedStream={connection.sharedStream}
-            >
-              <p class="initial">waiting</p>
-            </SseElement>
-          </section>
-        ))}
+        {spec.connections.map((connection) => {
+          const Element = connection.renderCursor ? withCursor : SseElement;
+          return (
+            <section>
+              <ConnectionMonitor connectionId={connection.id} config={connection.config} />
+              <Element
+                connectionId={connection.id}
+                {...(connection.missing ? { url: `/missing/${connection.channel}` } : { channel: connection.channel })}
+                dialect={spec.dialect}
+                swap="beforeend"
+                closeEvent={connection.closeEvent}
+                sharedStream={connection.sharedStream}
+              >
+                <p class="initial">waiting</p>
+              </Element>
+            </section>
+          );
+        })}
       </body>
     </html>
   );
@@ -87,6 +94,7 @@ export class MonitorTestServer {
   readonly #app = express();
   readonly #pages: TestPageSpec[] = [];
   readonly #silenced = new Set<string>();
+  readonly #held = new Map<string, Promise<void>>();
   #server: Server;
   #port = 0;
   #waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -94,7 +102,7 @@ export class MonitorTestServer {
   private constructor(keepAliveMs: number, historySize: number) {
     this.broadcaster = createBroadcaster<undefined>({ history: { size: historySize } });
     this.#app.get('/favicon.ico', (_req, res) => void res.status(204).end());
-    this.#app.get('/page/:index', (req, res) => {
+    this.#app.get('/page/:index', async (req, res) => {
       const spec = this.#pages[Number(req.params.index)];
       if (!spec) return void res.status(404).json({ error: 'no such page' });
       if (spec.nonce) {
@@ -103,7 +111,7 @@ export class MonitorTestServer {
           `default-src 'self'; script-src 'nonce-${spec.nonce}'; style-src 'nonce-${spec.nonce}'; object-src 'none'; base-uri 'none'`,
         );
       }
-      res.type('html').send(`<!doctype html>${<TestPage spec={spec} />}`);
+      res.type('html').send(`<!doctype html>${await (<TestPage spec={spec} broadcaster={this.broadcaster} />)}`);
     });
     this.#app.get('/missing/:name', (req, res) => {
       const channel = String(req.params.name);
@@ -129,6 +137,11 @@ export class MonitorTestServer {
         this.#check();
       });
       this.#check();
+      const held = this.#held.get(channel);
+      if (held) {
+        this.#held.delete(channel);
+        return void held.then(() => next());
+      }
       if (this.#silenced.delete(channel)) {
         // Headers and the first frames are out; from now on the socket holds everything back.
         setImmediate(() => req.socket.cork());
@@ -190,6 +203,18 @@ export class MonitorTestServer {
   /** The next stream on `channel` gets its headers, then nothing more while the socket stays open. */
   silenceNextStream(channel: string): void {
     this.#silenced.add(channel);
+  }
+
+  /** The next stream request on `channel` is recorded, then waits until the returned function is called. */
+  holdNextStream(channel: string): () => void {
+    let release = (): void => {};
+    this.#held.set(
+      channel,
+      new Promise((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => release();
   }
 
   /** Publishes an `.item` fragment on `channel`. */
