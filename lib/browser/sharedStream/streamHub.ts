@@ -220,7 +220,11 @@ export class StreamHub {
       return;
     }
     this.#head = laterPosition(this.#head, position);
-    if (frame.type === CLOSE_EVENT && channel !== undefined) this.#closedChannels.add(channel);
+    if (frame.type === CLOSE_EVENT && channel !== undefined) {
+      // The stream no longer carries it: a later subscription to it needs a new stream.
+      this.#closedChannels.add(channel);
+      this.#channels = new Set([...this.#channels].filter((name) => name !== channel));
+    }
     if (position && channel !== undefined) this.#recent.add(channel, position, frame);
     const live = position !== '' && this.#opening !== '' && isAfter(position, this.#opening);
     const keys: string[] = [];
