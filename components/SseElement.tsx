@@ -3,8 +3,9 @@ import type { PropsWithChildren } from '@kitajs/html';
 // the string would otherwise reach the DOM as `&`.
 import { createElement, escapeHtml } from '@kitajs/html';
 import { assertSingleLineField } from '../lib/protocol/fieldValidation';
-import { CONNECTION_ID_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
+import { CONNECTION_ID_ATTRIBUTE, SHARED_STREAM_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
+import { OptionReader } from '../lib/validation/optionReader';
 import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
 import { assertElementId } from './elementId';
 import { streamUrl } from './streamUrl';
@@ -54,6 +55,8 @@ export interface SseElementProps {
   class?: string;
   /** Any other attributes (names such as `data-x`, `aria-label`, `hx-on::after-swap`). */
   attributes?: ExtraAttributes;
+  /** Default true: a monitored element uses the browser's shared stream (see `<SseHead sharedStream>`); false gives it its own. */
+  sharedStream?: boolean;
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
@@ -69,6 +72,7 @@ const RESERVED = new Set([
   'hx-swap',
   'hx-target',
   CONNECTION_ID_ATTRIBUTE,
+  SHARED_STREAM_ATTRIBUTE,
 ]);
 
 /** Checks names and escapes string values of extra attributes. @throws TypeError on a bad or reserved name. */
@@ -141,7 +145,9 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
   const swapEvents = eventNames(props.swapEvents ?? 'message');
   if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
   const closeEvent = optionalText('closeEvent', props.closeEvent);
+  const shared = new OptionReader<SseElementProps>('SseElement', props).boolean('sharedStream', true);
   const common = {
+    [SHARED_STREAM_ATTRIBUTE]: shared ? undefined : 'off',
     id: escapeHtml(id),
     class: optionalText('class', props.class),
     [CONNECTION_ID_ATTRIBUTE]: escapeHtml(props.connectionId),

@@ -1,6 +1,7 @@
-import { ASSET_FILES } from '../lib/protocol/monitorContract';
+import { ASSET_FILES, SHARED_STREAM_META } from '../lib/protocol/monitorContract';
 import { DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
 import { describeValue } from '../lib/validation/describeValue';
+import { OptionReader } from '../lib/validation/optionReader';
 import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
 import { inlineJson } from './inlineJson';
 import { assertPrefix } from './streamUrl';
@@ -22,6 +23,11 @@ export interface SseHeadProps {
   monitor?: boolean;
   /** Load the status indicator stylesheet. Default true. */
   styles?: boolean;
+  /**
+   * Share one stream per browser between all monitored elements of all tabs (a SharedWorker, or a
+   * leader tab where there is none). Default true; false gives every element its own stream.
+   */
+  sharedStream?: boolean;
 }
 
 const NONCE = /^[A-Za-z0-9+/_=-]{1,256}$/;
@@ -48,8 +54,10 @@ export function SseHead(props: SseHeadProps = {}): JSX.Element {
     );
   }
   if (props.monitor ?? true) scripts.push(ASSET_FILES.monitor);
+  const sharedStream = new OptionReader<SseHeadProps>('SseHead', props).boolean('sharedStream', true);
   return (
     <>
+      {sharedStream ? <meta name={SHARED_STREAM_META} content={prefix} /> : ''}
       {nonce === undefined ? (
         ''
       ) : (

@@ -26,6 +26,8 @@ export interface SseComponentOptions {
   dialect?: Dialect;
   /** Mount path of `sseMiddleware` (stream URLs from `channel`, asset URLs). Default `/sse`. */
   prefix?: string;
+  /** Whether `SseHead` turns on one shared stream per browser (see {@link SseHeadProps.sharedStream}). Default true. */
+  sharedStream?: boolean;
 }
 
 /** Components bound to one app's dialect and prefix. */
@@ -48,6 +50,7 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
   const read = new OptionReader<SseComponentOptions>('createSseComponents', options);
   const dialect = read.oneOf('dialect', DIALECTS, DEFAULT_DIALECT);
   const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
+  const sharedStream = read.boolean('sharedStream', true);
   const broadcaster = read.raw('broadcaster');
   if (broadcaster !== undefined && typeof broadcaster?.cursor !== 'function')
     throw read.error('broadcaster', 'a Broadcaster (createBroadcaster())', broadcaster);
@@ -63,7 +66,7 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
         () => SseElement(bound),
       );
     },
-    SseHead: (props = {}) => SseHead({ dialect, prefix, ...props }),
+    SseHead: (props = {}) => SseHead({ dialect, prefix, sharedStream, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
     ConnectionCounter: (props = {}) => ConnectionCounter({ prefix, ...props }),
   };

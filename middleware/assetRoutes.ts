@@ -36,6 +36,10 @@ const SOURCES: Readonly<Record<string, AssetSource>> = {
   [ASSET_FILES.htmx4]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/htmx.min.js') },
   [ASSET_FILES.htmx4Sse]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/ext/hx-sse.min.js') },
   [ASSET_FILES.monitor]: { contentType: JAVASCRIPT, paths: builtClientAsset(ASSET_FILES.monitor) },
+  [ASSET_FILES.sharedStreamWorker]: {
+    contentType: JAVASCRIPT,
+    paths: builtClientAsset(ASSET_FILES.sharedStreamWorker),
+  },
   [ASSET_FILES.styles]: { contentType: 'text/css; charset=utf-8', paths: builtClientAsset(ASSET_FILES.styles) },
 };
 

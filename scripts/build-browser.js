@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the browser assets into dist/browser/: the monitor runtime (lib/browser/monitor.ts, bundled
-// for browsers by esbuild) and the status indicator stylesheet. The middleware serves both from
-// there as {prefix}/_assets/monitor.js and {prefix}/_assets/sse-status.css. Files are replaced
+// for browsers by esbuild), the SharedWorker that owns a browser's one stream
+// (lib/browser/sharedStream/sharedStreamWorker.ts) and the status indicator stylesheet. The
+// middleware serves them from there as {prefix}/_assets/monitor.js, shared-stream.js and sse-status.css. Files are replaced
 // atomically (write, then rename), because test suites build in parallel while servers read.
 'use strict';
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -19,8 +20,11 @@ function replaceFile(path, contents) {
 }
 
 const { outputFiles } = esbuild.buildSync({
-  entryPoints: [join(root, 'lib', 'browser', 'monitor.ts')],
-  outfile: join(outDir, 'monitor.js'),
+  entryPoints: {
+    monitor: join(root, 'lib', 'browser', 'monitor.ts'),
+    'shared-stream': join(root, 'lib', 'browser', 'sharedStream', 'sharedStreamWorker.ts'),
+  },
+  outdir: outDir,
   tsconfig: join(root, 'lib', 'browser', 'tsconfig.json'),
   bundle: true,
   format: 'iife',

@@ -55,6 +55,17 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
     expect(node.querySelector('p.initial')?.text).toBe('waiting');
   });
 
+  it('marks an element that keeps its own stream instead of the shared one, in both dialects', () => {
+    for (const dialect of ['htmx2', 'htmx4'] as const) {
+      expect(
+        rendered(<SseElement connectionId="a" channel="a" dialect={dialect} sharedStream={false} />).attributes,
+      ).toEqual(expect.objectContaining({ 'data-sse-shared': 'off' }));
+      expect(rendered(<SseElement connectionId="a" channel="a" dialect={dialect} />).attributes).not.toHaveProperty(
+        'data-sse-shared',
+      );
+    }
+  });
+
   it('uses the prefix for a channel URL', () => {
     expect(rendered(<SseElement connectionId="a" channel="room:1" prefix="/events" />).attributes['sse-connect']).toBe(
       '/events/room:1',
@@ -196,6 +207,11 @@ describe('<SseElement> bad input', () => {
       'an unknown dialect',
       () => <SseElement connectionId="a" channel="a" dialect={'htmx3' as 'htmx2'} />,
       /dialect must be one of htmx2, htmx4, got "htmx3"/,
+    ],
+    [
+      'a sharedStream that is not a boolean',
+      () => <SseElement connectionId="a" channel="a" sharedStream={0 as unknown as boolean} />,
+      /SseElement: option "sharedStream" must be a boolean, got 0/,
     ],
   ])('throws a TypeError for %s', (_name, render, message) => {
     expect(render).toThrow(TypeError);

@@ -15,7 +15,10 @@ describe('<SseHead>', () => {
     const { root, scripts, styles } = head(<SseHead />);
     expect(scripts).toEqual(['/sse/_assets/htmx2.js', '/sse/_assets/htmx-ext-sse.js', '/sse/_assets/monitor.js']);
     expect(styles).toEqual(['/sse/_assets/sse-status.css']);
-    expect(root.querySelectorAll('meta')).toHaveLength(0);
+    // The only meta: the prefix whose streams the page shares (one stream per browser).
+    expect(
+      root.querySelectorAll('meta').map((meta) => [meta.getAttribute('name'), meta.getAttribute('content')]),
+    ).toEqual([['sse-shared-stream', '/sse']]);
     expect(root.querySelectorAll('script').every((script) => script.text === '' && !script.hasAttribute('nonce'))).toBe(
       true,
     );
@@ -50,6 +53,12 @@ describe('<SseHead>', () => {
     expect(head(<SseHead styles={false} />).styles).toEqual([]);
   });
 
+  it('declares the shared stream under its prefix, or leaves it out when sharing is off', () => {
+    const shared = head(<SseHead prefix="/events" />).root.querySelector('meta[name="sse-shared-stream"]');
+    expect(shared?.getAttribute('content')).toBe('/events');
+    expect(head(<SseHead sharedStream={false} />).root.querySelectorAll('meta')).toHaveLength(0);
+  });
+
   it.each<[string, () => JSX.Element, RegExp]>([
     [
       'a nonce that breaks out',
@@ -64,6 +73,11 @@ describe('<SseHead>', () => {
     ],
     ['a prefix with a quote', () => <SseHead prefix={'/x"y'} />, /prefix must be a path/],
     ['an unknown dialect', () => <SseHead dialect={'htmx1' as 'htmx2'} />, /dialect must be one of htmx2, htmx4/],
+    [
+      'a sharedStream that is not a boolean',
+      () => <SseHead sharedStream={'no' as unknown as boolean} />,
+      /SseHead: option "sharedStream" must be a boolean, got "no"/,
+    ],
   ])('throws a TypeError for %s', (_name, render, message) => {
     expect(render).toThrow(TypeError);
     expect(render).toThrow(message);

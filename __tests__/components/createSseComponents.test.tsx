@@ -35,6 +35,16 @@ describe('createSseComponents', () => {
     expect([dialect, prefix]).toEqual(['htmx2', '/sse']);
   });
 
+  it('turns the shared stream off for the whole app', () => {
+    const sharedMeta = (head: JSX.Element) =>
+      parseMarkup(head).querySelectorAll('meta[name="sse-shared-stream"]').length;
+    expect(sharedMeta(createSseComponents().SseHead())).toBe(1);
+    expect(sharedMeta(createSseComponents({ sharedStream: false }).SseHead())).toBe(0);
+    expect(() => createSseComponents({ sharedStream: 'off' as unknown as boolean })).toThrow(
+      new TypeError('createSseComponents: option "sharedStream" must be a boolean, got "off"'),
+    );
+  });
+
   it('throws a TypeError for a bad dialect or prefix', () => {
     expect(() => createSseComponents({ dialect: 'htmx3' as 'htmx2' })).toThrow(
       new TypeError('createSseComponents: option "dialect" must be one of "htmx2", "htmx4", got "htmx3"'),

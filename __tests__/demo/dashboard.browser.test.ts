@@ -129,7 +129,16 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
       for (const { page } of [a, b]) {
         await page.waitForSelector(`#job-status-${jobId}[data-status="completed"]`, EVENT_WAIT);
         expect(await page.getAttribute(`#job-progress-${jobId}`, 'aria-valuenow')).toBe('100');
-        await waitForState(page, `job-${jobId}`, 'closed');
+        // On the page's one shared stream, events arrive in publish order: the row without the
+        // job's stream may replace it before the close event; either way the stream is ended.
+        await page.waitForFunction(
+          `(() => {
+            const status = document.getElementById('sse-status-job-${jobId}');
+            return !status || status.getAttribute('data-sse-state') === 'closed';
+          })()`,
+          undefined,
+          EVENT_WAIT,
+        );
       }
       expect(running.demo.broadcaster.connections(`job-${jobId}`)).toEqual([]);
       // A round trip through both pages later, no page has come back for the finished job.
@@ -247,11 +256,11 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
     expect(outside).toEqual([]);
     const during = [...a.problems, ...b.problems].filter((problem) => problem.duringOutage);
     // Everything that went wrong during an outage concerns a stream: its request, or the htmx
-    // and monitor code reporting it.
+    // and monitor code reporting it. The browser's shared stream is read in its SharedWorker,
+    // whose failed requests reach no page console: an outage may leave no trace here at all.
     for (const problem of during)
       expect(problem.text).toMatch(
-        /\/sse\/(dashboard-htmx[24]|job-[0-9a-f]{8})\b|\/sse\/_assets\/(htmx2|htmx-ext-sse|htmx4|hx-sse|monitor)\.js/,
+        /\/sse(\/(dashboard-htmx[24]|job-[0-9a-f]{8})\b|\?channels=)|\/sse\/_assets\/(htmx2|htmx-ext-sse|htmx4|hx-sse|monitor|shared-stream)\.js/,
       );
-    expect(during.length).toBeGreaterThan(0);
   });
 });

@@ -72,25 +72,26 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
   };
 
   // A stream that arrives after its job ended (or for a job this server never ran) gets the
-  // final state and is closed at once, so no page waits forever on a finished job.
-  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
-    if (!connection.channel.startsWith('job-')) return;
-    const job = runner.get(connection.channel.slice('job-'.length));
+  // final state and the job's channel is closed at once, so no page waits forever on a finished
+  // job. The stream may be a browser's shared one carrying other channels: the final state goes
+  // out on the job's channel (as an event of that channel), and the close names the channel.
+  const endLateJob = (channel: string): void => {
+    const job = runner.get(channel.slice('job-'.length));
     if (job?.status === 'running') return;
     const final = job
-      ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.sendTo(connection.id, { data }))
-      : Promise.resolve(false);
+      ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.publish(channel, { data }))
+      : Promise.resolve();
     final
       .then(() => {
         // After a macrotask, so a history replay to this stream has been written before the close.
         setImmediate(() =>
-          broadcaster.closeChannel(connection.channel, {
-            reconnect: false,
-            reason: job ? `job ${job.status}` : 'unknown job',
-          }),
+          broadcaster.closeChannel(channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }),
         );
       })
-      .catch((error: unknown) => console.error(`demo: ending the stream of ${connection.channel} failed`, error));
+      .catch((error: unknown) => console.error(`demo: ending the stream of ${channel} failed`, error));
+  };
+  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
+    for (const channel of connection.channels) if (channel.startsWith('job-')) endLateJob(channel);
   };
 
   runner.on('job', onJob);

@@ -15,6 +15,9 @@ interface RequestContext {
 
 type FetchFunction = NonNullable<RequestContext['fetch']>;
 
+/** Wraps the fetch a request would use (the shared stream answers instead of the network). */
+export type FetchWrapper = (fetchFunction: FetchFunction) => FetchFunction;
+
 const CONNECT_ATTRIBUTES = ['hx-sse:connect', 'data-hx-sse:connect'];
 
 /** The `hx-sse:connect` URL of an htmx 4 element, if it is one. */
@@ -51,6 +54,7 @@ export class Htmx4Binding implements ConnectionBinding {
   #active = false;
   /** A connect asked for while the old connection was still winding down. */
   #pendingCursor: string | undefined;
+  readonly #wrapFetch: FetchWrapper | undefined;
   /**
    * hx-sse's connection object of the latest stream: its `lastEventId` also follows an `id:` with
    * no data (the cursor a stream opens with), which fires no message the monitor could see.
@@ -60,10 +64,12 @@ export class Htmx4Binding implements ConnectionBinding {
   /**
    * @param element - the `hx-sse:connect` element.
    * @param signals - the monitor.
+   * @param wrapFetch - where the element's stream comes from instead of its own request (a shared stream).
    */
-  constructor(element: Element, signals: ConnectionSignals) {
+  constructor(element: Element, signals: ConnectionSignals, wrapFetch?: FetchWrapper) {
     this.#element = element;
     this.#signals = signals;
+    this.#wrapFetch = wrapFetch;
     this.#takeOverReconnects();
     element.addEventListener('htmx:before:request', this.#onBeforeRequest);
     element.addEventListener('htmx:sse:before:connection', this.#onBeforeConnection);
@@ -130,7 +136,8 @@ export class Htmx4Binding implements ConnectionBinding {
     if (event.target !== this.#element) return;
     const ctx = (event as CustomEvent<{ ctx?: RequestContext }>).detail?.ctx;
     if (!ctx) return;
-    const fetchFunction: FetchFunction = ctx.fetch ?? window.fetch.bind(window);
+    const ownFetch: FetchFunction = ctx.fetch ?? window.fetch.bind(window);
+    const fetchFunction = this.#wrapFetch ? this.#wrapFetch(ownFetch) : ownFetch;
     ctx.fetch = (input, init) => this.#monitoredFetch(fetchFunction, input, init);
     // htmx's own first request (also of an element swapped in again) would resume from nothing.
     const headers = ctx.request?.headers;

@@ -12,6 +12,18 @@ export interface SourceController {
 
 type SourceHandler = ((this: ManagedEventSource, event: Event) => unknown) | null;
 
+/** The part of an `EventSource` a {@link ManagedEventSource} drives (a real one, or a shared stream's). */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => unknown) | null;
+  onerror: ((event: Event) => unknown) | null;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  close(): void;
+}
+
+/** Opens the EventSource behind a {@link ManagedEventSource}. */
+export type EventSourceOpener = (url: string) => EventSourceLike;
+
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
@@ -43,8 +55,9 @@ export class ManagedEventSource {
   /** Set by the extension: fires `htmx:sseError` (used only without a controller). */
   onerror: SourceHandler = null;
   readonly #listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
-  #native: EventSource | undefined;
+  #native: EventSourceLike | undefined;
   #controller: SourceController | undefined;
+  #opener: EventSourceOpener = (url) => new EventSource(url, { withCredentials: this.withCredentials });
 
   /** @param url - the `sse-connect` URL. */
   constructor(url: string) {
@@ -54,6 +67,11 @@ export class ManagedEventSource {
   /** Puts a controller in charge (or removes it). */
   control(controller: SourceController | undefined): void {
     this.#controller = controller;
+  }
+
+  /** Opens every later stream through `opener` (the shared stream's) instead of a new EventSource. */
+  openThrough(opener: EventSourceOpener): void {
+    this.#opener = opener;
   }
 
   /** Registers a listener, as on an EventSource; it survives reconnects. */
@@ -76,7 +94,7 @@ export class ManagedEventSource {
   /** Opens a fresh EventSource on `url` (the controller adds the resume cursor), closing any previous one. */
   open(url: string = this.url): void {
     this.#native?.close();
-    const native = new EventSource(url, { withCredentials: this.withCredentials });
+    const native = this.#opener(url);
     this.#native = native;
     this.readyState = CONNECTING;
     for (const type of new Set([...this.#listeners.keys(), ...PROTOCOL_EVENTS]))

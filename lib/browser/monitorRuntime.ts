@@ -3,9 +3,10 @@ import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
 import { Htmx2Binding } from './htmx2Binding';
 import { Htmx4Binding, htmx4ConnectUrl } from './htmx4Binding';
-import { ManagedEventSource } from './managedEventSource';
+import { type EventSourceOpener, ManagedEventSource } from './managedEventSource';
 import { findMonitorConfig, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
+import { sharedEventSourceOpener, sharedFetchOf, sharedStreamFor } from './sharedStream/sharedStreams';
 
 /** The part of htmx 2's global the runtime uses. */
 interface Htmx2Global {
@@ -21,6 +22,8 @@ const RETIRED_CURSOR_LIMIT = 100;
 interface Entry {
   monitor: ConnectionSupervisor;
   htmx2?: Htmx2Binding;
+  /** For an htmx 2 element on the shared stream: opens its EventSources there. */
+  openThrough?: EventSourceOpener;
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -115,9 +118,12 @@ export class MonitorRuntime implements MonitorApi {
     const monitor = new ConnectionSupervisor(element, config);
     monitor.lastEventId = this.#cursorOf(connectionId);
     const entry: Entry = { monitor };
-    if (htmx4ConnectUrl(element)) {
-      monitor.start(new Htmx4Binding(element, monitor));
+    const htmx4Url = htmx4ConnectUrl(element);
+    const shared = sharedStreamFor(element, htmx4Url ?? element.getAttribute('sse-connect') ?? '');
+    if (htmx4Url) {
+      monitor.start(new Htmx4Binding(element, monitor, shared && sharedFetchOf(shared, config.heartbeatTimeoutMs)));
     } else {
+      if (shared) entry.openThrough = sharedEventSourceOpener(shared, config.heartbeatTimeoutMs);
       entry.htmx2 = new Htmx2Binding(element, monitor);
       monitor.start(entry.htmx2);
     }
@@ -151,6 +157,7 @@ export class MonitorRuntime implements MonitorApi {
         (candidate) => (candidate as WithHtmx2Data)['htmx-internal-data']?.sseEventSource === source,
       );
       const entry = element && this.#entryFor(element);
+      if (entry?.openThrough) source.openThrough(entry.openThrough);
       if (entry?.htmx2) entry.htmx2.adopt(source, entry.monitor.lastEventId);
       else source.open();
     });

@@ -116,8 +116,17 @@ export const ASSET_FILES = Object.freeze({
   htmx4: 'htmx4.js',
   htmx4Sse: 'hx-sse.js',
   monitor: 'monitor.js',
+  sharedStreamWorker: 'shared-stream.js',
   styles: 'sse-status.css',
 });
+
+/**
+ * `<meta name>` on which `<SseHead>` names the prefix whose streams the page's live elements share
+ * (one stream per browser); absent when the app turned sharing off.
+ */
+export const SHARED_STREAM_META = 'sse-shared-stream';
+/** Attribute on a connect element: `off` gives that element its own private stream. */
+export const SHARED_STREAM_ATTRIBUTE = 'data-sse-shared';
 
 const ELEMENT_ID_PREFIX = 'sse-element-';
 const STATUS_ID_PREFIX = 'sse-status-';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import type { MonitorStateDetail } from '../../../../lib/protocol/monitorContract';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,8 +45,8 @@ export class WatchedPage {
 
   private constructor(readonly page: Page) {}
 
-  /** Opens a new page in `browser`, recording before navigation. */
-  static async open(browser: Browser): Promise<WatchedPage> {
+  /** Opens a new page in `browser` (a context of its own) or in `context` (a tab beside others), recording before navigation. */
+  static async open(browser: Browser | BrowserContext): Promise<WatchedPage> {
     const page = await browser.newPage();
     const watched = new WatchedPage(page);
     await page.exposeBinding('__recordMonitorState', (_source, detail: RecordedState) => watched.#push(detail));

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { buildClientAssets } from './buildClient';
 import { launchChromium, WatchedPage } from './chromium';
 import { MonitorTestServer } from './monitorTestServer';
@@ -11,6 +11,14 @@ export interface MonitorBrowserFixture {
   newPage(): Promise<WatchedPage>;
   /** A new watched page at `url`, after `prepare` (emulation, bindings) ran on it. */
   open(url: string, prepare?: (page: WatchedPage) => Promise<void>): Promise<WatchedPage>;
+  /** A browser profile whose tabs share workers, Web Locks and channels; closed after the test. */
+  newProfile(initScript?: string): Promise<BrowserProfile>;
+}
+
+/** Tabs of one browser profile (what "one browser" means for a shared stream). */
+export interface BrowserProfile {
+  /** Opens a watched tab at `url`. */
+  openTab(url: string): Promise<WatchedPage>;
 }
 
 /**
@@ -21,6 +29,7 @@ export function useMonitorBrowser(...serverArgs: Parameters<typeof MonitorTestSe
   let browser: Browser | undefined;
   let server: MonitorTestServer | undefined;
   const pages: WatchedPage[] = [];
+  const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     buildClientAssets();
     browser = await launchChromium();
@@ -28,6 +37,7 @@ export function useMonitorBrowser(...serverArgs: Parameters<typeof MonitorTestSe
   });
   afterEach(async () => {
     for (const page of pages.splice(0)) await page.close();
+    for (const context of contexts.splice(0)) await context.close();
   });
   afterAll(async () => {
     await server?.close();
@@ -45,6 +55,19 @@ export function useMonitorBrowser(...serverArgs: Parameters<typeof MonitorTestSe
       return server;
     },
     newPage,
+    async newProfile(initScript) {
+      if (!browser) throw new Error('useMonitorBrowser: Chromium is not running (beforeAll failed)');
+      const context = await browser.newContext();
+      contexts.push(context);
+      if (initScript) await context.addInitScript(initScript);
+      return {
+        async openTab(url) {
+          const tab = await WatchedPage.open(context);
+          await tab.page.goto(url);
+          return tab;
+        },
+      };
+    },
     async open(url, prepare) {
       const page = await newPage();
       await prepare?.(page);

@@ -18,6 +18,8 @@ export interface PageConnection {
   missing?: boolean;
   config?: MonitorOptions;
   closeEvent?: string;
+  /** False: this element keeps its own stream even on a page that shares one. */
+  sharedStream?: boolean;
   /** Rendered by `createSseComponents({ broadcaster })`: the stream URL carries the render-time cursor. */
   renderCursor?: boolean;
 }
@@ -27,11 +29,21 @@ export interface TestPageSpec {
   dialect: Dialect;
   connections: PageConnection[];
   nonce?: string;
+  /**
+   * One stream per browser for the page's elements (`<SseHead sharedStream>`). Default false here
+   * (unlike the component), so that the suites about one element's own stream see its requests.
+   */
+  sharedStream?: boolean;
 }
 
 /** A stream request as the server saw it. */
 export interface StreamRequest {
+  /** The path's channel, or the `channels` query of a multi-channel stream as given. */
   channel: string;
+  /** Every channel it asked for. */
+  channels: string[];
+  /** `query` for `{prefix}?channels=…` (the shared stream's form), `path` for `{prefix}/{channel}`. */
+  form: 'path' | 'query';
   /** The resume cursor it carried (`Last-Event-ID` header or `lastEventId` query). */
   cursor: string | undefined;
   /** Whether the response has closed. */
@@ -45,7 +57,7 @@ function TestPage({ spec, broadcaster }: { spec: TestPageSpec; broadcaster: Broa
       <head>
         <meta charset="utf-8" />
         <title>monitor test</title>
-        <SseHead dialect={spec.dialect} nonce={spec.nonce} />
+        <SseHead dialect={spec.dialect} nonce={spec.nonce} sharedStream={spec.sharedStream ?? false} />
       </head>
       <body>
         {spec.connections.map((connection) => {
@@ -59,6 +71,7 @@ function TestPage({ spec, broadcaster }: { spec: TestPageSpec; broadcaster: Broa
                 dialect={spec.dialect}
                 swap="beforeend"
                 closeEvent={connection.closeEvent}
+                sharedStream={connection.sharedStream}
               >
                 <p class="initial">waiting</p>
               </Element>
@@ -101,15 +114,23 @@ export class MonitorTestServer {
       res.type('html').send(`<!doctype html>${await (<TestPage spec={spec} broadcaster={this.broadcaster} />)}`);
     });
     this.#app.get('/missing/:name', (req, res) => {
-      this.requests.push({ channel: String(req.params.name), cursor: undefined, closed: true });
+      const channel = String(req.params.name);
+      this.requests.push({ channel, channels: [channel], form: 'path', cursor: undefined, closed: true });
       this.#check();
       res.status(404).json({ error: 'no such stream' });
     });
     this.#app.use('/sse', (req, res, next) => {
       if (req.path.startsWith('/_')) return next();
-      const channel = req.path.slice(1);
+      const list = typeof req.query.channels === 'string' ? req.query.channels : undefined;
+      const channel = list ?? req.path.slice(1);
       const query = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
-      const record: StreamRequest = { channel, cursor: req.get('last-event-id') ?? query, closed: false };
+      const record: StreamRequest = {
+        channel,
+        channels: channel.split(','),
+        form: list === undefined ? 'path' : 'query',
+        cursor: req.get('last-event-id') ?? query,
+        closed: false,
+      };
       this.requests.push(record);
       res.once('close', () => {
         record.closed = true;
@@ -150,9 +171,14 @@ export class MonitorTestServer {
     return `${this.url}/page/${this.#pages.length - 1}`;
   }
 
-  /** Stream requests for one channel, in order. */
+  /** Stream requests for one channel (alone or among others), in order. */
   requestsFor(channel: string): StreamRequest[] {
-    return this.requests.filter((request) => request.channel === channel);
+    return this.requests.filter((request) => request.channels.includes(channel));
+  }
+
+  /** Stream requests still open. */
+  openRequests(): StreamRequest[] {
+    return this.requests.filter((request) => !request.closed);
   }
 
   /** Resolves once `predicate` holds over the recorded requests (checked on every request and close). */

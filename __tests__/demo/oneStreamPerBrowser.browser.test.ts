@@ -1,0 +1,56 @@
+import type { Browser, Page } from 'playwright-core';
+import { BoardStore } from '../../demo/board/boardStore';
+import type { Dialect } from '../../demo/dashboardFeed';
+import { type DemoServer, startDemoServer } from '../../demo/startDemoServer';
+import { buildClientAssets } from '../lib/browser/support/buildClient';
+import { launchChromium } from '../lib/browser/support/chromium';
+
+const TABS = 12;
+/** Every tab must reach `connected` within this long of the tabs starting to load. */
+const CONNECTED_WITHIN_MS = 5000;
+
+describe.each<Dialect>(['htmx2', 'htmx4'])('the demo in 12 tabs of one browser over HTTP/1.1 (%s)', (dialect) => {
+  let browser: Browser;
+  let running: DemoServer;
+
+  beforeAll(async () => {
+    buildClientAssets();
+    browser = await launchChromium();
+    running = await startDemoServer({ board: new BoardStore(), dialect, keepAliveMs: 1000, port: 0 });
+  });
+
+  afterAll(async () => {
+    await running?.close({ reconnectAfterMs: 60_000 });
+    await browser?.close();
+  });
+
+  it('loads every tab, connects each within 5 s on one stream, and shows a note added in tab 12 in all', async () => {
+    const context = await browser.newContext();
+    try {
+      const tabs: Page[] = [];
+      for (let index = 0; index < TABS; index += 1) tabs.push(await context.newPage());
+      const problems: string[] = [];
+      for (const tab of tabs) tab.on('pageerror', (error) => problems.push(error.message));
+      await Promise.all(
+        tabs.map(async (tab) => {
+          await tab.goto(`${running.url}/?dialect=${dialect}`);
+          await tab.waitForSelector('#sse-status-dashboard[data-sse-state="connected"]', {
+            timeout: CONNECTED_WITHIN_MS,
+          });
+        }),
+      );
+
+      const stats = (await (await fetch(`${running.url}/sse/_stats`)).json()) as { connections: number };
+      expect(stats.connections).toBe(1);
+
+      const text = `Note from tab ${TABS} (${dialect})`;
+      await tabs[TABS - 1].fill('#board-text', text);
+      await tabs[TABS - 1].click('#board button[type="submit"]');
+      for (const tab of tabs) await tab.locator('.note-text', { hasText: text }).waitFor({ timeout: 10_000 });
+      expect(running.demo.broadcaster.stats().connections).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

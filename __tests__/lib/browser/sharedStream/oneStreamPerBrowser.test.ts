@@ -1,0 +1,230 @@
+import type { Dialect } from '../../../../components/dialect';
+import type { RecordedState, WatchedPage } from '../support/chromium';
+import { type BrowserProfile, useMonitorBrowser } from '../support/monitorBrowserFixture';
+
+/** Run before any page script: the browser then has no SharedWorker (as Chrome on Android). */
+const WITHOUT_SHARED_WORKER = 'delete window.SharedWorker;';
+const MODES: [string, string | undefined][] = [
+  ['a SharedWorker', undefined],
+  ['a leader tab (no SharedWorker)', WITHOUT_SHARED_WORKER],
+];
+/** How long the fallback may take to hand the stream to another tab when the leader closes. */
+const HANDOVER_MS = 2000;
+
+function numbered(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => String(index + 1));
+}
+
+/** `count` distinct numbers in [1, max], ascending. */
+function randomMoments(count: number, max: number): number[] {
+  const moments = new Set<number>();
+  for (let tries = 0; moments.size < count && tries < 1000; tries += 1)
+    moments.add(1 + Math.floor(Math.random() * max));
+  return [...moments].sort((a, b) => a - b);
+}
+
+describe('one stream per browser, shared by every tab, in Chromium', () => {
+  // History long enough for a tab that falls behind while 200 events are published at once.
+  const fixture = useMonitorBrowser(250, 1000);
+
+  async function openConnectedTabs(
+    profile: BrowserProfile,
+    url: string,
+    id: string,
+    count: number,
+  ): Promise<WatchedPage[]> {
+    const tabs: WatchedPage[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const tab = await profile.openTab(url);
+      await tab.waitForState(id, (state) => state.state === 'connected');
+      tabs.push(tab);
+    }
+    return tabs;
+  }
+
+  /** Publishes `end` and waits for it: everything published before it has then arrived. */
+  async function itemsAfterEnd(tabs: WatchedPage[], channel: string, id: string): Promise<string[][]> {
+    await fixture.server.publishItem(channel, 'end');
+    const seen: string[][] = [];
+    for (const tab of tabs) {
+      await tab.page.locator(`#sse-element-${id} .item`, { hasText: 'end' }).waitFor();
+      seen.push(await tab.items(`#sse-element-${id}`));
+    }
+    return seen;
+  }
+
+  const openStreamsOf = (channel: string) =>
+    fixture.server.openRequests().filter((request) => request.channels.includes(channel));
+
+  describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
+    describe.each(MODES)('through %s', (_mode, initScript) => {
+      const tag = `${dialect}-${initScript ? 'leader' : 'worker'}`;
+
+      it('gives 8 tabs one stream, and every tab left shows all 200 events once, in order, while 4 close', async () => {
+        const channel = `tabs-${tag}`;
+        const id = channel;
+        const url = fixture.server.addPage({
+          dialect,
+          sharedStream: true,
+          connections: [{ id, channel, config: { heartbeatTimeoutMs: 0 } }],
+        });
+        const profile = await fixture.newProfile(initScript);
+        const tabs = await openConnectedTabs(profile, url, id, 8);
+        expect(openStreamsOf(channel)).toHaveLength(1);
+        expect(openStreamsOf(channel)[0].form).toBe('query');
+
+        // The first tab opened (the stream's owner in the fallback) and three others, at random moments.
+        const others = tabs.slice(1).sort(() => Math.random() - 0.5);
+        const closing = [tabs[0], ...others.slice(0, 3)];
+        const moments = randomMoments(4, 199);
+        const closed: Promise<void>[] = [];
+        let handover: Promise<void> | undefined;
+        for (let n = 1; n <= 200; n += 1) {
+          await fixture.server.publishItem(channel, String(n));
+          if (n !== moments[closed.length]) continue;
+          const tab = closing[closed.length];
+          if (tab === tabs[0] && initScript) {
+            const before = fixture.server.requestsFor(channel).length;
+            handover = fixture.server.waitForRequests(
+              () => fixture.server.requestsFor(channel).length > before,
+              HANDOVER_MS,
+            );
+          }
+          closed.push(tab.close());
+        }
+        await Promise.all(closed);
+        if (initScript) await handover;
+        else expect(fixture.server.requestsFor(channel)).toHaveLength(1);
+
+        const remaining = tabs.filter((tab) => !closing.includes(tab));
+        const seen = await itemsAfterEnd(remaining, channel, id);
+        for (const items of seen) expect(items).toEqual([...numbered(200), 'end']);
+        expect(openStreamsOf(channel)).toHaveLength(1);
+        for (const tab of remaining) expect(tab.problems).toEqual([]);
+      });
+    });
+
+    it('widens the stream when a tab adds a channel, without losing or repeating an event of the others', async () => {
+      const channel = `union-base-${dialect}`;
+      const job = `union-job-${dialect}`;
+      const config = { heartbeatTimeoutMs: 0 };
+      const basePage = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [{ id: channel, channel, config }],
+      });
+      const jobPage = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [
+          { id: channel, channel, config },
+          { id: job, channel: job, config },
+        ],
+      });
+      const profile = await fixture.newProfile();
+      const tabs = await openConnectedTabs(profile, basePage, channel, 2);
+      for (let n = 1; n <= 30; n += 1) await fixture.server.publishItem(channel, String(n));
+      const jobTab = await profile.openTab(jobPage);
+      for (let n = 31; n <= 60; n += 1) await fixture.server.publishItem(channel, String(n));
+      await jobTab.waitForState(job, (state) => state.state === 'connected');
+      await fixture.server.publishItem(job, 'job step');
+      await jobTab.page.locator(`#sse-element-${job} .item`).waitFor();
+
+      for (const items of await itemsAfterEnd(tabs, channel, channel)) expect(items).toEqual([...numbered(60), 'end']);
+      expect(await jobTab.items(`#sse-element-${job}`)).toEqual(['job step']);
+      // The job's tab rendered its base element with no cursor: it gets what came after it joined, once each.
+      const late = (await jobTab.items(`#sse-element-${channel}`)).filter((text) => text !== 'end').map(Number);
+      expect(late).toEqual([...late].sort((a, b) => a - b));
+      expect(new Set(late).size).toBe(late.length);
+      // The base tabs saw only their own channel.
+      for (const tab of tabs) expect(await tab.page.locator('.item', { hasText: 'job step' }).count()).toBe(0);
+      const widened = openStreamsOf(channel);
+      expect(widened).toHaveLength(1);
+      expect(widened[0].channels.sort()).toEqual([channel, job].sort());
+    });
+
+    it('resumes every tab from its last event after the server was down', async () => {
+      const channel = `shared-restart-${dialect}`;
+      const config = { reconnectDelayMs: 100, jitter: 0.1, maxReconnectAttempts: 40, heartbeatTimeoutMs: 0 };
+      const url = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [{ id: channel, channel, config }],
+      });
+      const profile = await fixture.newProfile();
+      const tabs = await openConnectedTabs(profile, url, channel, 3);
+      for (const text of ['1', '2']) await fixture.server.publishItem(channel, text);
+      await tabs[2].page.locator(`#sse-element-${channel} .item >> nth=1`).waitFor();
+
+      const marks = tabs.map((tab) => tab.statesOf(channel).length);
+      await fixture.server.stop();
+      for (const [index, tab] of tabs.entries())
+        await tab.waitForState(channel, (state) => state.state === 'reconnecting', marks[index]);
+      for (const text of ['3', '4', '5']) await fixture.server.publishItem(channel, text);
+      await fixture.server.restart();
+      for (const [index, tab] of tabs.entries())
+        await tab.waitForState(channel, (state) => state.state === 'connected', marks[index]);
+
+      for (const items of await itemsAfterEnd(tabs, channel, channel)) expect(items).toEqual([...numbered(5), 'end']);
+      expect(openStreamsOf(channel)).toHaveLength(1);
+    });
+
+    it('replaces a stream gone silent once its elements time out, as each would replace its own', async () => {
+      const channel = `shared-silent-${dialect}`;
+      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 400, maxReconnectAttempts: 40 };
+      const url = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [{ id: channel, channel, config }],
+      });
+      const profile = await fixture.newProfile();
+      const tabs = await openConnectedTabs(profile, url, channel, 2);
+      const marks = tabs.map((tab) => tab.statesOf(channel).length);
+      // Both tabs come back on one stream that then goes silent.
+      fixture.server.silenceNextStream(channel);
+      await fixture.server.stop();
+      await fixture.server.restart();
+      for (const [index, tab] of tabs.entries()) {
+        const after = (state: RecordedState): number => tab.statesOf(channel).indexOf(state) + 1;
+        const back = await tab.waitForState(channel, (state) => state.state === 'connected', marks[index]);
+        const lost = await tab.waitForState(channel, (state) => state.state === 'reconnecting', after(back));
+        await tab.waitForState(channel, (state) => state.state === 'connected', after(lost));
+      }
+      for (const items of await itemsAfterEnd(tabs, channel, channel)) expect(items).toEqual(['end']);
+      expect(openStreamsOf(channel)).toHaveLength(1);
+    });
+
+    it('gives an element its own stream when its page or the element turns sharing off', async () => {
+      const shared = `sharing-on-${dialect}`;
+      const own = `sharing-off-${dialect}`;
+      const appOff = `sharing-app-off-${dialect}`;
+      const config = { heartbeatTimeoutMs: 0 };
+      const mixed = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [
+          { id: shared, channel: shared, config },
+          { id: own, channel: own, config, sharedStream: false },
+        ],
+      });
+      const off = fixture.server.addPage({
+        dialect,
+        sharedStream: false,
+        connections: [{ id: appOff, channel: appOff, config }],
+      });
+      const profile = await fixture.newProfile();
+      const first = await profile.openTab(mixed);
+      const second = await profile.openTab(off);
+      await first.waitForState(shared, (state) => state.state === 'connected');
+      await first.waitForState(own, (state) => state.state === 'connected');
+      await second.waitForState(appOff, (state) => state.state === 'connected');
+
+      expect(fixture.server.requestsFor(shared).map((request) => request.form)).toEqual(['query']);
+      expect(fixture.server.requestsFor(own).map((request) => request.form)).toEqual(['path']);
+      expect(fixture.server.requestsFor(appOff).map((request) => request.form)).toEqual(['path']);
+      await fixture.server.publishItem(own, 'private');
+      await first.page.locator(`#sse-element-${own} .item`).waitFor();
+      expect(await first.items(`#sse-element-${own}`)).toEqual(['private']);
+    });
+  });
+});

@@ -1,0 +1,59 @@
+import type { SharedStreamClient, SharedSubscription } from './sharedStreamClient';
+import type { SubscriptionRequest } from './sharedStreamMessages';
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+type Handler = ((event: Event) => unknown) | null;
+
+/**
+ * An `EventSource` look-alike fed by the shared stream: what htmx 2's extension reads for an
+ * element whose stream is shared. It opens when the subscription is on the stream, dispatches
+ * each of its channels' events as a `MessageEvent` (with the stream event id as `lastEventId`),
+ * and reports the shared stream's end as an error (CLOSED when the server refused it), so the
+ * monitor reconnects exactly as for a private stream.
+ */
+export class SharedEventSource extends EventTarget {
+  /** The element's stream URL. */
+  readonly url: string;
+  readonly withCredentials = true;
+  readyState = CONNECTING;
+  onopen: Handler = null;
+  onerror: Handler = null;
+  readonly #subscription: SharedSubscription;
+
+  /**
+   * @param url - the element's stream URL.
+   * @param request - what it asks for.
+   * @param client - this tab's shared stream.
+   */
+  constructor(url: string, request: SubscriptionRequest, client: SharedStreamClient) {
+    super();
+    this.url = url;
+    this.#subscription = client.subscribe(request, {
+      opened: () => {
+        this.readyState = OPEN;
+        this.#fire(new Event('open'), this.onopen);
+      },
+      event: (type, data, id) => {
+        this.dispatchEvent(new MessageEvent(type, { data, lastEventId: id }));
+      },
+      dropped: (reason) => {
+        this.readyState = reason.startsWith('HTTP ') ? CLOSED : CONNECTING;
+        this.#fire(new Event('error'), this.onerror);
+      },
+    });
+  }
+
+  /** Leaves the shared stream. */
+  close(): void {
+    this.readyState = CLOSED;
+    this.#subscription.close();
+  }
+
+  #fire(event: Event, handler: Handler): void {
+    this.dispatchEvent(event);
+    handler?.call(this, event);
+  }
+}
