@@ -62,7 +62,7 @@ describe('sseMiddleware _assets routes', () => {
       expect(response.status).toBe(404);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.body.error).toMatch(
-        /^unknown asset .*: one of htmx2.js, htmx-ext-sse.js, htmx4.js, hx-sse.js, monitor.js, sse-status.css$/,
+        /^unknown asset .*: one of htmx2.js, htmx-ext-sse.js, htmx4.js, hx-sse.js, monitor.js, shared-stream.js, sse-status.css$/,
       );
     },
   );

@@ -40,7 +40,9 @@ describe('an open stream releases Express router state', () => {
           }
           next();
         });
-        const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack;
+        // Express 4 keeps its router as `_router` (its `router` getter throws); Express 5 as `router`.
+        const holder = app as unknown as { _router?: { stack: unknown[] }; router: { stack: unknown[] } };
+        const stack = (holder._router ?? holder.router).stack;
         stack.unshift(stack.pop());
       },
     );

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { CLOSE_EVENT, CONNECTION_EVENT } from '../../../lib/protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, CURSOR_EVENT } from '../../../lib/protocol/protocolEvents';
 
 const CLIENTS = 200;
 
@@ -66,8 +66,8 @@ describe('installShutdownHandler', () => {
     const { code, signal } = await exited;
 
     for (const all of received) {
-      // After the stream's first event (its connection id), only the close event.
-      const events = all.filter((event) => event.event !== CONNECTION_EVENT);
+      // After the stream's opening events (its cursor, its connection id), only the close event.
+      const events = all.filter((event) => event.event !== CONNECTION_EVENT && event.event !== CURSOR_EVENT);
       expect(events).toHaveLength(1);
       expect(events[0].event).toBe(CLOSE_EVENT);
       expect(JSON.parse(events[0].data)).toEqual({ reconnect: true, after: 250, reason: 'received SIGTERM' });

@@ -73,6 +73,7 @@ describe('connection write paths', () => {
       await ended;
       expect(first.delivered).toBe(1);
       expect(events.map((e) => [e.event, e.data, e.id])).toEqual([
+        ['sse:cursor', '', expect.any(String)],
         ['sse:connection', expect.any(String), undefined],
         [undefined, 'a\nb', first.id],
         ['named', '{"n":1}', expect.stringMatching(/-2$/)],
