@@ -7,6 +7,7 @@ import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../
 import { STATE_DOM_EVENT } from '../../index';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { launchChromium } from '../lib/browser/support/chromium';
+import { settleWithin } from '../lib/redis/settleWithin';
 import { OutageWindow, openWatchedPage, type WatchedPage, waitForExpression } from './watchedPage';
 
 const EVENT_WAIT = { timeout: 10_000 };
@@ -140,7 +141,20 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
           EVENT_WAIT,
         );
       }
-      expect(running.demo.broadcaster.connections(`job-${jobId}`)).toEqual([]);
+      // The shared stream lets the finished job's channel go by replacing itself with one without
+      // it: wait for that stream to leave (each close is a disconnect event), within the same bound.
+      const broadcaster = running.demo.broadcaster;
+      const jobStreamsGone = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (broadcaster.connections(`job-${jobId}`).length > 0) return;
+          broadcaster.off('disconnect', check);
+          resolve();
+        };
+        broadcaster.on('disconnect', check);
+        check();
+      });
+      await settleWithin(jobStreamsGone, EVENT_WAIT.timeout, 'no stream left on the finished job');
+      expect(broadcaster.connections(`job-${jobId}`)).toEqual([]);
       // A round trip through both pages later, no page has come back for the finished job.
       await addNote(b.page, 'after the job');
       await waitForNote(a.page, 'after the job');
