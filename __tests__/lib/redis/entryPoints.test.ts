@@ -1,25 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { createDemoBus } from '../../../demo/createDemoBus';
+import { bundleNodeProgram } from '../../support/bundleNodeProgram';
 import { RedisServer } from '../../support/redisServer';
 
 const root = join(__dirname, '..', '..', '..');
 
 /** Which Redis client modules a fresh Node process has loaded after requiring `entry`. */
-function redisModulesLoadedBy(entry: string, scratch: string): string[] {
-  const outfile = join(scratch, `${entry.replace(/\W/g, '_')}.js`);
-  buildSync({
-    entryPoints: [join(root, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'error',
-  });
+function redisModulesLoadedBy(entry: string): string[] {
+  const outfile = bundleNodeProgram(join(root, entry));
   const script = `require(${JSON.stringify(outfile)}); console.log(JSON.stringify(Object.keys(require.cache).filter((path) => /node_modules[\\\\/](redis|@redis)[\\\\/]/.test(path))));`;
   const output = execFileSync(process.execPath, ['-e', script], {
     env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
@@ -29,15 +19,9 @@ function redisModulesLoadedBy(entry: string, scratch: string): string[] {
 }
 
 describe('entry points', () => {
-  let scratch: string;
-  beforeAll(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'entry-points-'));
-  });
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
   it('keeps the Redis client out of the main entry and in express-htmx-sse/redis', () => {
-    expect(redisModulesLoadedBy('index.ts', scratch)).toEqual([]);
-    expect(redisModulesLoadedBy('redis.ts', scratch).length).toBeGreaterThan(0);
+    expect(redisModulesLoadedBy('index.ts')).toEqual([]);
+    expect(redisModulesLoadedBy('redis.ts').length).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       exports: Record<string, unknown>;
       peerDependenciesMeta: Record<string, { optional: boolean }>;
