@@ -2,7 +2,8 @@
  * One app process of a test cluster: Express + sseMiddleware on a RedisBus, plus control routes
  * the test drives (see `controlRoutes.ts`, plus shut down). Run as a real child process
  * (the tests bundle it with esbuild first, which starts far faster than ts-node on a busy
- * machine), with `REDIS_URL` and `KEY_PREFIX` in the environment. Prints one JSON line
+ * machine), with `REDIS_URL` (or `REDIS_CLUSTER_NODES`, comma-separated) and `KEY_PREFIX` in the
+ * environment, and optionally `DURABILITY=replicated`. Prints one JSON line
  * `{ "port": …, "processId": … }` once it listens on 127.0.0.1.
  */
 import { createServer } from 'node:http';
@@ -13,8 +14,13 @@ import { sseMiddleware } from '../../middleware/sseMiddleware';
 import { RedisBus } from '../../redis';
 import { addControlRoutes, idFromQuery } from './controlRoutes';
 
+const clusterNodes = process.env.REDIS_CLUSTER_NODES?.split(',');
 const bus = new RedisBus({
-  url: process.env.REDIS_URL,
+  // On a Redis Cluster, channels named `<group>.<name>` share their group's bucket.
+  ...(clusterNodes
+    ? { cluster: { rootNodes: clusterNodes, bucketKey: (channel: string) => channel.split('.')[0] } }
+    : { url: process.env.REDIS_URL }),
+  durability: process.env.DURABILITY === 'replicated' ? 'replicated' : 'primary',
   keyPrefix: process.env.KEY_PREFIX,
   commandTimeoutMs: 2000,
   blockMs: 1000,

@@ -9,7 +9,7 @@ const REDIS_SERVER = '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
 
 /** A free loopback port (never 6379, the machine's own Redis). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const port = await new Promise<number>((resolve, reject) => {
       const probe = createServer();
@@ -30,6 +30,8 @@ export interface RedisServerPlace {
   port?: number;
   /** The address redis-server binds. Default `127.0.0.1`, the address the helper checks and hands out. */
   bindAddress?: string;
+  /** Further `redis-server` arguments, e.g. cluster mode's. */
+  args?: readonly string[];
 }
 
 /**
@@ -42,18 +44,24 @@ export interface RedisServerPlace {
 export class RedisServer {
   readonly port: number;
   readonly #bindAddress: string;
+  readonly #args: readonly string[];
   readonly #dir: string;
   #child: ChildProcess | undefined;
 
-  private constructor(port: number, bindAddress: string) {
+  private constructor(port: number, bindAddress: string, args: readonly string[]) {
     this.port = port;
     this.#bindAddress = bindAddress;
+    this.#args = args;
     this.#dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
   }
 
   /** Starts a server (on a free port unless told) and resolves once it is proven ours and accepts connections. */
   static async start(place: RedisServerPlace = {}): Promise<RedisServer> {
-    const server = new RedisServer(place.port ?? (await freePort()), place.bindAddress ?? '127.0.0.1');
+    const server = new RedisServer(
+      place.port ?? (await freePort()),
+      place.bindAddress ?? '127.0.0.1',
+      place.args ?? [],
+    );
     try {
       await server.start();
     } catch (error) {
@@ -84,6 +92,7 @@ export class RedisServer {
       this.#dir,
       '--daemonize',
       'no',
+      ...this.#args,
     ];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;

@@ -9,14 +9,18 @@ const DIRECT_STREAM_LENGTH = 1000;
 /** An inbox nobody writes to for this long disappears (its process may be gone). */
 const INBOX_TTL_MS = 60_000;
 
-/** Appends an entry to a process's inbox (answers and reader wake-ups), keeping it short and expiring. */
+/**
+ * Appends an entry to a process's inbox in `bucket` (answers go to bucket 0, a reader's wake-up to
+ * its bucket), keeping it short and expiring.
+ */
 export function appendToInbox(
   client: RedisConnection,
   keys: RedisKeys,
   processId: string,
   fields: Record<string, string>,
+  bucket = 0,
 ): Promise<unknown> {
-  const inbox = keys.inbox(processId);
+  const inbox = keys.inbox(processId, bucket);
   return client
     .multi()
     .xAdd(inbox, '*', fields, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } })

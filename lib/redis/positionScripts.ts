@@ -1,49 +1,75 @@
 /**
- * The Lua scripts that make Redis positions ordered across every channel. A position is
- * `<epoch>-<n>`: `n` comes from one counter for the whole bus, and `epoch` is the Redis clock when
- * that counter was created, so positions from before a loss of Redis's data are recognisably
- * foreign (as the memory bus's are after a restart). An append takes the next position and stores
- * the entry at it in one atomic step, so ids from every process and every channel are totally
- * ordered; a replay reads, in one atomic step too, a channel's entries after a cursor together with
- * what tells whether any of them were trimmed.
+ * The Lua scripts that make Redis positions ordered. A position is `<epoch>-<n>`, in one of two
+ * ways:
+ * - **Counted** (one Redis): `n` comes from one counter for the whole bus, and `epoch` is the Redis
+ *   clock when that counter was created, so positions from before a loss of Redis's data are
+ *   recognisably foreign (as the memory bus's are after a restart). Ids from every process and
+ *   every channel are totally ordered.
+ * - **Clocked** (Redis Cluster, one counter per bucket): `epoch` is 0 and `n` is the larger of the
+ *   bucket's last `n` + 1 and the server clock in microseconds. Positions are ordered within a
+ *   bucket, never go back (not even after a failover loses the counter), and across buckets follow
+ *   the clocks of the masters.
+ *
+ * An append takes the next position and stores the entry at it in one atomic step; a replay reads,
+ * in one atomic step too, a channel's entries after a cursor together with what tells whether any of
+ * them were trimmed.
  */
 import { createHash } from 'node:crypto';
 import { compareEventIds, parseEventId } from '../protocol/eventId';
 import type { StreamEntry } from './streamEntry';
 import type { RedisConnection } from './streamReader';
 
-/** The position hash (fields `epoch` and `n`), created on first use; returns its epoch. */
-const EPOCH = `
-local function nowMs()
+/**
+ * Shared by every script. ARGV[1] is '1' for clocked positions. `epoch()` creates the position hash's
+ * epoch on first use (counted) or is 0 (clocked); `newest()` is the newest position's `n`, which for
+ * clocked positions is never behind the clock; `fmt` prints an integer without an exponent.
+ */
+const PREAMBLE = `
+local clocked = ARGV[1] == '1'
+local function fmt(x) return string.format('%.0f', x) end
+local function nowUs()
   local now = redis.call('TIME')
-  return now[1] * 1000 + math.floor(now[2] / 1000)
+  return tonumber(now[1]) * 1000000 + tonumber(now[2])
 end
+local function nowMs() return math.floor(nowUs() / 1000) end
 local function epoch()
+  if clocked then return '0' end
   redis.call('HSETNX', KEYS[1], 'epoch', nowMs())
   return redis.call('HGET', KEYS[1], 'epoch')
+end
+local function newest()
+  local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
+  if clocked then n = math.max(n, nowUs()) end
+  return fmt(n)
 end
 `;
 
 /**
- * KEYS: position hash, channel stream. ARGV: MAXLEN, age cutoff in ms or '', TTL in ms, then
- * field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position just
+ * KEYS: position hash, channel stream. ARGV: clocked, MAXLEN, age cutoff in ms or '', TTL in ms,
+ * then field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position just
  * before this entry is noted with the time (fields `mark_at`/`mark_n`, the previous note in
  * `prev_at`/`prev_n`): every later event is newer than the note. A replay of an expired stream goes by it.
  */
-const APPEND = `${EPOCH}
-local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+const APPEND = `${PREAMBLE}
+local n
+if clocked then
+  n = fmt(math.max(tonumber(redis.call('HGET', KEYS[1], 'n') or '0') + 1, nowUs()))
+  redis.call('HSET', KEYS[1], 'n', n)
+else
+  n = fmt(redis.call('HINCRBY', KEYS[1], 'n', 1))
+end
 local id = epoch() .. '-' .. n
 local fields = {}
-for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, unpack(fields))
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], id, unpack(fields))
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 local now = nowMs()
 local mark = redis.call('HMGET', KEYS[1], 'mark_at', 'mark_n')
-if now - tonumber(mark[1] or '0') >= tonumber(ARGV[3]) / 2 then
-  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', n - 1)
+if now - tonumber(mark[1] or '0') >= tonumber(ARGV[4]) / 2 then
+  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', fmt(tonumber(n) - 1))
 end
-if ARGV[2] ~= '' then
-  local cutoff = tonumber(ARGV[2])
+if ARGV[3] ~= '' then
+  local cutoff = tonumber(ARGV[3])
   local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 100)
   local minid = nil
   for i, entry in ipairs(oldest) do
@@ -55,28 +81,28 @@ if ARGV[2] ~= '' then
       if i > 1 then minid = entry[1] end
       break
     end
-    if i == #oldest then minid = string.match(entry[1], '^(%d+)') .. '-' .. (tonumber(string.match(entry[1], '(%d+)$')) + 1) end
+    if i == #oldest then minid = string.match(entry[1], '^(%d+)') .. '-' .. fmt(tonumber(string.match(entry[1], '(%d+)$')) + 1) end
   end
   if minid then redis.call('XTRIM', KEYS[2], 'MINID', minid) end
 end
 return id
 `;
 
-/** KEYS: position hash. Returns the newest position. */
-const POSITION = `${EPOCH}
-return epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
+/** KEYS: position hash. ARGV: clocked. Returns the newest position. */
+const POSITION = `${PREAMBLE}
+return epoch() .. '-' .. newest()
 `;
 
 /**
- * KEYS: position hash, channel stream. ARGV: cursor position or '', TTL in ms. A stream that is
+ * KEYS: position hash, channel stream. ARGV: clocked, cursor position or '', TTL in ms. A stream that is
  * not there may have expired with events in it: every event published in the last TTL would
  * have kept it, so only a cursor at or after the position of TTL ago (the oldest note taken since,
- * else the newest position) is vouched for; it is answered as the "deleted" id.
+ * else the bucket's last `n`) is vouched for; it is answered as the "deleted" id.
  */
-const REPLAY = `${EPOCH}
-local position = epoch() .. '-' .. (redis.call('HGET', KEYS[1], 'n') or '0')
+const REPLAY = `${PREAMBLE}
+local position = epoch() .. '-' .. newest()
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  local since = nowMs() - tonumber(ARGV[2])
+  local since = nowMs() - tonumber(ARGV[3])
   local notes = redis.call('HMGET', KEYS[1], 'n', 'prev_at', 'prev_n', 'mark_at', 'mark_n')
   local floor = notes[1] or '0'
   if notes[4] and tonumber(notes[4]) > since then floor = notes[5] end
@@ -90,7 +116,7 @@ for i = 1, #info, 2 do
   if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
 end
 local entries = {}
-if ARGV[1] ~= '' then entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+') end
+if ARGV[2] ~= '' then entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+') end
 return {position, last, deleted, entries}
 `;
 
@@ -115,9 +141,19 @@ async function runScript(
   }
 }
 
+/** Where a bucket's positions come from. */
+export interface PositionSource {
+  /** The bucket's position hash (see `RedisKeys.position`). */
+  key: string;
+  /** True for clocked positions (Redis Cluster), false for the one counted sequence of one Redis. */
+  clocked: boolean;
+}
+
+const clockArg = (source: PositionSource): string => (source.clocked ? '1' : '0');
+
 /** What an append is told. */
 export interface AppendRequest {
-  positionKey: string;
+  position: PositionSource;
   streamKey: string;
   /** Approximate MAXLEN of the stream. */
   maxLength: number;
@@ -128,20 +164,21 @@ export interface AppendRequest {
   fields: Record<string, string>;
 }
 
-/** Appends an entry at the next position of the whole bus and returns that position. */
+/** Appends an entry at the next position of its bucket and returns that position. */
 export async function appendAtNextPosition(client: RedisConnection, request: AppendRequest): Promise<string> {
   const args = [
+    clockArg(request.position),
     String(request.maxLength),
     request.cutoff === undefined ? '' : String(request.cutoff),
     String(request.ttlMs),
   ];
   for (const [field, value] of Object.entries(request.fields)) args.push(field, value);
-  return String(await runScript(client, APPEND, APPEND_SHA, [request.positionKey, request.streamKey], args));
+  return String(await runScript(client, APPEND, APPEND_SHA, [request.position.key, request.streamKey], args));
 }
 
-/** The bus's newest position (`<epoch>-0` before the first event). */
-export async function currentPosition(client: RedisConnection, positionKey: string): Promise<string> {
-  return String(await runScript(client, POSITION, POSITION_SHA, [positionKey], []));
+/** The bucket's newest position (counted: `<epoch>-0` before the first event; clocked: never behind the clock). */
+export async function currentPosition(client: RedisConnection, position: PositionSource): Promise<string> {
+  return String(await runScript(client, POSITION, POSITION_SHA, [position.key], [clockArg(position)]));
 }
 
 /** What a channel's stream says about a cursor. */
@@ -161,19 +198,20 @@ function toEntry([id, pairs]: RawEntry): StreamEntry {
  */
 export async function entriesAfter(
   client: RedisConnection,
-  positionKey: string,
+  source: PositionSource,
   streamKey: string,
   cursor: string,
   ttlMs: number,
 ): Promise<StreamReplay> {
   const parsed = parseEventId(cursor);
   const asked = parsed ? `${parsed.epoch}-${parsed.sequence}` : '';
-  const reply = (await runScript(client, REPLAY, REPLAY_SHA, [positionKey, streamKey], [asked, String(ttlMs)])) as [
-    string,
-    string,
-    string,
-    RawEntry[],
-  ];
+  const reply = (await runScript(
+    client,
+    REPLAY,
+    REPLAY_SHA,
+    [source.key, streamKey],
+    [clockArg(source), asked, String(ttlMs)],
+  )) as [string, string, string, RawEntry[]];
   const [position, last, deleted, entries] = reply;
   const latestId = last === '0-0' ? undefined : String(last);
   const newest = parseEventId(String(position));

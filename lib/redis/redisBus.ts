@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import type {
   Bus,
   BusHandlers,
@@ -18,9 +17,10 @@ import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import type { RunCommand } from './commandDeadline';
 import { CommandGate, type CommandGateState } from './commandGate';
 import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
-import { appendAtNextPosition, currentPosition, entriesAfter } from './positionScripts';
+import { appendAtNextPosition, currentPosition, entriesAfter, type PositionSource } from './positionScripts';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
+import { createRedisConnections } from './redisConnections';
 import { RedisKeys } from './redisKeys';
 import { fromStreamEntry, type StreamEntry, toStreamFields } from './streamEntry';
 import { type RedisConnection, StreamReader } from './streamReader';
@@ -33,8 +33,10 @@ export interface RedisBusState extends BusState, CommandGateState {
   keyPrefix: string;
   /** The connection for commands (publish, history, stats). */
   commands: 'ready' | 'connecting';
-  /** The connection for blocking reads (live delivery). */
+  /** The connections for blocking reads (live delivery): 'ready' when every bucket's is. */
   reader: 'ready' | 'connecting';
+  /** Buckets the channels are spread over: 1 on one Redis, `cluster.buckets` on a cluster. */
+  buckets: number;
   /** Channels this process follows (it has connections on them). */
   channels: number;
   /** Times a connection came back after being lost. */
@@ -47,6 +49,8 @@ export interface RedisBusState extends BusState, CommandGateState {
 
 /** A stream this process reads, from the id that was newest when it started following it. */
 interface Follow {
+  /** The bucket whose reader reads it. */
+  bucket: number;
   started: boolean;
   starting: boolean;
   /** Resolves once the reader follows the stream (or following it was given up). */
@@ -62,6 +66,8 @@ interface InFlight {
 
 /** Deliveries remembered per channel while its publishes wait for their counts. */
 const RECENT_DELIVERIES = 1024;
+/** A stream that could not be followed (Redis unreachable, a failover) is tried again after this. */
+const FOLLOW_RETRY_MS = 500;
 
 /** Resolves when `promise` settles or `ms` have passed, whichever is first. */
 function within(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -77,12 +83,13 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * A {@link Bus} shared by every process connected to one Redis. Each channel is a Redis stream:
- * its entry ids are the positions in SSE ids, `<epoch>-<n>` with `n` from one counter for the
- * whole bus (see `positionScripts.ts`), it is the channel's history (approximate `MAXLEN`, optional age
- * limit), so `Last-Event-ID` replay works on any process, and it is the live feed every process
- * reads with one blocking `XREAD` loop. Per process: one connection for blocking
- * reads, one for commands, whatever the number of clients and channels.
+ * A {@link Bus} shared by every process connected to one Redis or one Redis Cluster. Each channel
+ * is a Redis stream: its entry ids are the positions in SSE ids, `<epoch>-<n>` (see
+ * `positionScripts.ts`), it is the channel's history (approximate `MAXLEN`, optional age limit),
+ * so `Last-Event-ID` replay works on any process, and it is the live feed every process reads
+ * with a blocking `XREAD` loop. Per process, whatever the number of clients and channels: on one
+ * Redis two connections (commands, blocking reads); on a cluster one per master for commands and
+ * one per bucket for blocking reads (see `redisConnections.ts`).
  *
  * When Redis is unreachable, `publish` rejects (at once when the client knows it is offline,
  * else after `commandTimeoutMs`). A Redis that is connected but stalled keeps what was sent to it
@@ -94,8 +101,11 @@ export class RedisBus implements Bus {
   readonly #options: ResolvedRedisBusOptions;
   readonly #keys: RedisKeys;
   readonly #commands: RedisConnection;
-  readonly #readerClient: RedisConnection;
-  readonly #reader: StreamReader;
+  readonly #readerClients: readonly RedisConnection[];
+  readonly #readers: readonly StreamReader[];
+  readonly #inboxes: ReadonlySet<string>;
+  readonly #clustered: boolean;
+  readonly #waitForReplicas: (key: string, replicas: number, timeoutMs: number) => Promise<number>;
   readonly #reporter: ClusterStatsReporter;
   readonly #direct: DirectMessages;
   readonly #follows = new Map<string, Follow>();
@@ -106,7 +116,7 @@ export class RedisBus implements Bus {
   #handlers: BusHandlers | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
-  #wakeQueued = false;
+  readonly #wakeQueued = new Set<number>();
   #reconnects = 0;
   #lastError: string | null = null;
 
@@ -114,28 +124,27 @@ export class RedisBus implements Bus {
   constructor(options: RedisBusOptions = {}) {
     this.#options = resolveRedisBusOptions(options);
     const { processId } = this.#options;
-    this.#keys = new RedisKeys(this.#options.keyPrefix);
+    const { cluster } = this.#options;
+    this.#keys = new RedisKeys(this.#options.keyPrefix, cluster?.buckets ?? 0, cluster?.bucketKey);
     this.#gate = new CommandGate(this.#options);
-    // No offline queue: while Redis is unreachable a command fails at once instead of piling up.
-    const base = { ...this.#options.clientOptions, url: this.#options.url, disableOfflineQueue: true };
-    this.#commands = createClient({ ...base, name: `${processId}:commands` });
-    this.#readerClient = createClient({ ...base, name: `${processId}:reader` });
-    for (const client of [this.#commands, this.#readerClient]) {
-      let wasReady = false;
-      client.on('error', this.#reportError);
-      client.on('ready', () => {
-        if (wasReady) this.#reconnects += 1;
-        wasReady = true;
-      });
-    }
+    const connections = createRedisConnections(this.#options, this.#keys.buckets);
+    this.#clustered = connections.clustered;
+    this.#commands = connections.commands;
+    this.#readerClients = connections.readers;
+    this.#waitForReplicas = connections.waitForReplicas;
+    for (const client of [this.#commands, ...this.#readerClients]) this.#countReconnects(client);
     this.#commands.on('ready', this.#startPendingFollows);
-    this.#reader = new StreamReader(this.#readerClient, {
-      blockMs: this.#options.blockMs,
-      readCount: this.#options.readCount,
-      onEntry: this.#onEntry,
-      isPositioned: (key) => this.#channelOfKey.has(key),
-      onError: this.#reportError,
-    });
+    this.#readers = this.#readerClients.map(
+      (client) =>
+        new StreamReader(client, {
+          blockMs: this.#options.blockMs,
+          readCount: this.#options.readCount,
+          onEntry: this.#onEntry,
+          isPositioned: (key) => this.#channelOfKey.has(key),
+          onError: this.#reportError,
+        }),
+    );
+    this.#inboxes = new Set(this.#readers.map((_, bucket) => this.#keys.inbox(processId, bucket)));
     this.#reporter = new ClusterStatsReporter(
       this.#run,
       this.#keys,
@@ -153,13 +162,15 @@ export class RedisBus implements Bus {
       announceLocally: (frame) => this.#handlers?.announce(frame),
       onError: this.#reportError,
     });
-    this.#reader.follow(this.#keys.inbox(processId), '0-0');
-    this.#followStream(this.#keys.direct);
+    this.#readers.forEach((reader, bucket) => {
+      reader.follow(this.#keys.inbox(processId, bucket), '0-0');
+    });
+    this.#followStream(this.#keys.direct, 0);
     this.#connected = this.#connect();
     this.#connected.catch(() => undefined);
   }
 
-  /** This process's name in Redis (client names `<processId>:commands` and `<processId>:reader`). */
+  /** This process's name in Redis (client names `<processId>:commands`, `<processId>:reader[:<bucket>]`). */
   get processId(): string {
     return this.#options.processId;
   }
@@ -183,9 +194,10 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * {@link Bus.publish}, here: resolves once Redis has stored the event (and, when this process has connections on the
-   * channel, once it has been written to them). Rejects with a {@link RedisBusError} when Redis is
-   * unreachable or slower than `commandTimeoutMs`, and with a `TypeError` for a `filter`.
+   * {@link Bus.publish}, here: resolves once Redis has stored the event (with `durability: 'replicated'`, once
+   * `replicas` replicas have it too) and, when this process has connections on the channel, once
+   * it has been written to them. Rejects with a {@link RedisBusError} when Redis is unreachable,
+   * slower than `commandTimeoutMs` or short of replicas, and with a `TypeError` for a `filter`.
    */
   async publish(message: BusMessage): Promise<PublishReceipt> {
     if (message.filter !== undefined) {
@@ -200,7 +212,7 @@ export class RedisBus implements Bus {
     try {
       const id = await this.#run(
         `publish to ${message.channel}`,
-        (client) => this.#append(client, key, toStreamFields(message)),
+        (client) => this.#append(client, message.channel, toStreamFields(message)),
         Buffer.byteLength(message.data),
       );
       const delivered = await this.#deliveredHere(key, id, inFlight);
@@ -249,7 +261,7 @@ export class RedisBus implements Bus {
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
     const found = await this.#run(`history of ${channel}`, (client) =>
-      entriesAfter(client, this.#keys.position, key, lastEventId, this.#options.idleTtlMs),
+      entriesAfter(client, this.#positionOf(this.#keys.bucketOf(channel)), key, lastEventId, this.#options.idleTtlMs),
     );
     if (found.kind === 'gap') return found;
     const events: StoredEvent[] = found.entries.map((entry) => {
@@ -263,16 +275,19 @@ export class RedisBus implements Bus {
     return { kind: 'events', events };
   }
 
-  /** {@inheritDoc Bus.position} */
+  /**
+   * {@link Bus.position}, here: on one Redis the bus-wide counter; on a cluster the clock of bucket 0's master, which
+   * every bucket's next position is at or after.
+   */
   position(): Promise<string> {
-    return this.#run('read the position', (client) => currentPosition(client, this.#keys.position));
+    return this.#run('read the position', (client) => currentPosition(client, this.#positionOf(0)));
   }
 
   /** {@link Bus.subscribe}, here: starts reading the channel's stream from its newest entry. */
   subscribe(channel: string): void {
     const key = this.#keys.stream(channel);
     this.#channelOfKey.set(key, channel);
-    this.#followStream(key);
+    this.#followStream(key, this.#keys.bucketOf(channel));
   }
 
   /** {@inheritDoc Bus.unsubscribe} */
@@ -281,7 +296,7 @@ export class RedisBus implements Bus {
     this.#channelOfKey.delete(key);
     const follow = this.#follows.get(key);
     this.#follows.delete(key);
-    this.#reader.unfollow(key);
+    this.#readers[this.#keys.bucketOf(channel)].unfollow(key);
     follow?.markStarted();
   }
 
@@ -289,11 +304,12 @@ export class RedisBus implements Bus {
   state(): RedisBusState {
     return {
       kind: 'redis',
-      connected: !this.#closed && this.#commands.isReady && this.#readerClient.isReady,
+      connected: !this.#closed && this.#commands.isReady && this.#readersReady(),
       processId: this.#options.processId,
       keyPrefix: this.#keys.prefix,
       commands: this.#commands.isReady ? 'ready' : 'connecting',
-      reader: this.#readerClient.isReady ? 'ready' : 'connecting',
+      reader: this.#readersReady() ? 'ready' : 'connecting',
+      buckets: this.#keys.buckets,
       channels: this.#channelOfKey.size,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
@@ -302,16 +318,48 @@ export class RedisBus implements Bus {
     };
   }
 
-  /** {@link Bus.close}, here: withdraws this process's stats and closes both Redis connections. Safe to call twice. */
+  /** {@link Bus.close}, here: withdraws this process's stats and closes every Redis connection. Safe to call twice. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }
 
   async #connect(): Promise<void> {
-    await Promise.all([this.#commands.connect(), this.#readerClient.connect()]);
-    this.#reader.start();
+    await Promise.all([this.#commands, ...this.#readerClients].map((client) => client.connect()));
+    for (const reader of this.#readers) reader.start();
     this.#reporter.start();
+    // A cluster client says nothing when it is ready: start what waited for the first connection here.
+    this.#startPendingFollows();
+  }
+
+  #readersReady(): boolean {
+    return this.#readerClients.every((client) => client.isReady);
+  }
+
+  /** Counts a connection's returns after a loss (on a cluster, of each node's connection). */
+  #countReconnects(client: RedisConnection): void {
+    client.on('error', this.#reportError);
+    if (this.#clustered) {
+      // The cluster client reports its node connections' errors as 'node-error'; 'error' only for itself.
+      client.on('node-error', this.#reportError);
+      const seen = new Set<string>();
+      client.on('node-ready', (node: { host?: string; port?: number }) => {
+        const address = `${node?.host}:${node?.port}`;
+        if (seen.has(address)) this.#reconnects += 1;
+        seen.add(address);
+      });
+      return;
+    }
+    let wasReady = false;
+    client.on('ready', () => {
+      if (wasReady) this.#reconnects += 1;
+      wasReady = true;
+    });
+  }
+
+  /** Where the positions of a bucket's events come from. */
+  #positionOf(bucket: number): PositionSource {
+    return { key: this.#keys.position(bucket), clocked: this.#clustered };
   }
 
   async #shutdown(): Promise<void> {
@@ -319,10 +367,10 @@ export class RedisBus implements Bus {
     if (this.#commands.isReady) await this.#reporter.withdraw().catch(() => undefined);
     this.#closed = true;
     this.#direct.stop();
-    this.#reader.stop();
+    for (const reader of this.#readers) reader.stop();
     for (const follow of this.#follows.values()) follow.markStarted();
-    for (const client of [this.#commands, this.#readerClient]) if (client.isOpen) client.destroy();
-    await this.#reader.finished();
+    for (const client of [this.#commands, ...this.#readerClients]) if (client.isOpen) client.destroy();
+    await Promise.all(this.#readers.map((reader) => reader.finished()));
     await this.#connected.catch(() => undefined);
   }
 
@@ -351,27 +399,40 @@ export class RedisBus implements Bus {
     this.#options.onError?.(failure);
   };
 
-  /** Appends the entry at the next bus position, trims the stream, and refreshes the key's TTL. */
-  #append(client: RedisConnection, key: string, fields: Record<string, string>): Promise<string> {
-    const { maxAgeMs, maxLength, idleTtlMs } = this.#options;
+  /**
+   * Appends the entry at the next position of the channel's bucket, trims the stream, refreshes the
+   * key's TTL and, with `durability: 'replicated'`, waits for the replicas.
+   */
+  async #append(client: RedisConnection, channel: string, fields: Record<string, string>): Promise<string> {
+    const { maxAgeMs, maxLength, idleTtlMs, durability, replicas, commandTimeoutMs } = this.#options;
     const now = Date.now();
     // Each entry carries its time (`t`), for the age limit and `recent`: its id is a position, not a clock.
     const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
     const timed = { ...fields, t: String(now) };
-    return appendAtNextPosition(client, {
-      positionKey: this.#keys.position,
-      streamKey: key,
+    const streamKey = this.#keys.stream(channel);
+    const id = await appendAtNextPosition(client, {
+      position: this.#positionOf(this.#keys.bucketOf(channel)),
+      streamKey,
       maxLength,
       cutoff,
       ttlMs: idleTtlMs,
       fields: timed,
     });
+    if (durability === 'replicated') {
+      const acknowledged = await this.#waitForReplicas(streamKey, replicas, commandTimeoutMs);
+      if (acknowledged < replicas)
+        throw new RedisBusError(
+          `publish to ${channel}: stored as ${id} but acknowledged by ${acknowledged} of ${replicas} replicas within ${commandTimeoutMs} ms (it may still be delivered)`,
+        );
+    }
+    return id;
   }
 
   /** How many connections of this process the entry `id` was written to (0 if none follow it). */
   async #deliveredHere(key: string, id: string, inFlight: InFlight): Promise<number> {
-    if (!this.#follows.get(key)?.started) return 0;
-    await this.#reader.passed(key, id, this.#options.commandTimeoutMs);
+    const follow = this.#follows.get(key);
+    if (!follow?.started) return 0;
+    await this.#readers[follow.bucket].passed(key, id, this.#options.commandTimeoutMs);
     const delivered = inFlight.delivered.get(id) ?? 0;
     inFlight.delivered.delete(id);
     return delivered;
@@ -382,11 +443,11 @@ export class RedisBus implements Bus {
     const follow = this.#follows.get(key);
     if (!follow) return;
     await within(follow.whenStarted, this.#options.commandTimeoutMs);
-    await this.#reader.passed(key, id, this.#options.commandTimeoutMs);
+    await this.#readers[follow.bucket].passed(key, id, this.#options.commandTimeoutMs);
   }
 
   readonly #onEntry = (key: string, entry: StreamEntry): void => {
-    if (key === this.#keys.inbox(this.#options.processId)) {
+    if (this.#inboxes.has(key)) {
       if (entry.message.t === 'answer') this.#direct.onAnswer(entry);
       return;
     }
@@ -404,13 +465,13 @@ export class RedisBus implements Bus {
       inFlight.delivered.delete(inFlight.delivered.keys().next().value as string);
   };
 
-  #followStream(key: string): void {
+  #followStream(key: string, bucket: number): void {
     if (this.#follows.has(key)) return;
     let markStarted!: () => void;
     const whenStarted = new Promise<void>((resolve) => {
       markStarted = resolve;
     });
-    const follow: Follow = { started: false, starting: false, whenStarted, markStarted };
+    const follow: Follow = { bucket, started: false, starting: false, whenStarted, markStarted };
     this.#follows.set(key, follow);
     // Before the first connection, the commands connection's `ready` starts it.
     if (this.#commands.isReady) void this.#startFollow(key, follow);
@@ -422,13 +483,19 @@ export class RedisBus implements Bus {
     try {
       const newest = await this.#run(`follow ${key}`, (client) => client.xRevRange(key, '+', '-', { COUNT: 1 }));
       if (this.#follows.get(key) !== follow) return;
-      this.#reader.follow(key, newest?.[0]?.id ?? '0-0');
+      this.#readers[follow.bucket].follow(key, newest?.[0]?.id ?? '0-0');
       follow.started = true;
       follow.markStarted();
       if (debugLog.enabled) debugLog('bus %s: following %s', this.#options.processId, key);
-      this.#wakeReader();
+      this.#wakeReader(follow.bucket);
     } catch (error) {
       this.#reportError(error);
+      // On one Redis its 'ready' starts it again; a cluster can fail over without one.
+      const retry = setTimeout(() => {
+        if (!this.#closed && this.#follows.get(key) === follow && !follow.started && !follow.starting)
+          void this.#startFollow(key, follow);
+      }, FOLLOW_RETRY_MS);
+      retry.unref();
     } finally {
       follow.starting = false;
     }
@@ -439,14 +506,14 @@ export class RedisBus implements Bus {
       if (!follow.started && !follow.starting) void this.#startFollow(key, follow);
   };
 
-  /** Ends the reader's blocking read so its next read includes newly followed streams. */
-  #wakeReader(): void {
-    if (this.#wakeQueued) return;
-    this.#wakeQueued = true;
+  /** Ends a bucket reader's blocking read so its next read includes newly followed streams. */
+  #wakeReader(bucket: number): void {
+    if (this.#wakeQueued.has(bucket)) return;
+    this.#wakeQueued.add(bucket);
     queueMicrotask(() => {
-      this.#wakeQueued = false;
+      this.#wakeQueued.delete(bucket);
       const { processId } = this.#options;
-      this.#run('wake reader', (client) => appendToInbox(client, this.#keys, processId, { t: 'wake' })).catch(
+      this.#run('wake reader', (client) => appendToInbox(client, this.#keys, processId, { t: 'wake' }, bucket)).catch(
         this.#reportError,
       );
     });

@@ -1,47 +1,79 @@
+import { bucketTags } from './bucketTags';
+import { hashSlot } from './hashSlot';
+
 /**
  * Every key the Redis bus uses, under one prefix. Keys are computed, never searched for: the bus
  * runs no `KEYS` or `SCAN`.
+ *
+ * On one Redis there is one bucket and keys carry no hash tag. On a Redis Cluster the channels
+ * are spread over `buckets` buckets: each key of a bucket carries the bucket's hash tag, so every
+ * script and every `XREAD` touches one slot; the keys that are not a channel's (`sendTo`
+ * requests, inboxes, process reports) share bucket 0's tag.
  */
 export class RedisKeys {
   /** The prefix every key starts with. */
   readonly prefix: string;
+  readonly #tags: readonly string[];
+  readonly #bucketKey: (channel: string) => string;
 
-  /** @param prefix - e.g. `sse:`; checked by `resolveRedisBusOptions`. */
-  constructor(prefix: string) {
+  /**
+   * @param prefix - e.g. `sse:`; checked by `resolveRedisBusOptions`.
+   * @param buckets - 0 on one Redis (no hash tags), else the number of buckets on a cluster.
+   * @param bucketKey - what a channel's bucket is hashed from (default: its name).
+   */
+  constructor(prefix: string, buckets = 0, bucketKey: (channel: string) => string = (channel) => channel) {
     this.prefix = prefix;
+    this.#tags = buckets === 0 ? [''] : bucketTags(buckets);
+    this.#bucketKey = bucketKey;
+  }
+
+  /** How many buckets the channels are spread over (1 on one Redis). */
+  get buckets(): number {
+    return this.#tags.length;
+  }
+
+  /** The bucket a channel's keys live in. */
+  bucketOf(channel: string): number {
+    if (this.#tags.length === 1) return 0;
+    const key = this.#bucketKey(channel);
+    if (typeof key !== 'string')
+      throw new TypeError(
+        `RedisBus: cluster.bucketKey must return a string, got ${typeof key} for ${JSON.stringify(channel)}`,
+      );
+    return hashSlot(key) % this.#tags.length;
   }
 
   /** The stream holding one channel's events (its history and its live feed). */
   stream(channel: string): string {
-    return `${this.prefix}stream:${channel}`;
+    return `${this.prefix}${this.#tags[this.bucketOf(channel)]}stream:${channel}`;
   }
 
   /**
-   * The hash every event's position comes from (`epoch` and the counter `n`), for every channel:
-   * the one key that orders the whole bus (each publish touches it together with its channel's
+   * The hash the positions of a bucket's events come from (`n`, and on one Redis `epoch`): the key
+   * that orders every channel of the bucket (each publish touches it together with its channel's
    * stream, in one script).
    */
-  get position(): string {
-    return `${this.prefix}position`;
+  position(bucket: number): string {
+    return `${this.prefix}${this.#tags[bucket]}position`;
   }
 
   /** The stream of `sendTo` requests, read by every process. */
   get direct(): string {
-    return `${this.prefix}direct`;
+    return `${this.prefix}${this.#tags[0]}direct`;
   }
 
-  /** One process's inbox: `sendTo` answers and reader wake-ups. */
-  inbox(processId: string): string {
-    return `${this.prefix}inbox:${processId}`;
+  /** One process's inbox in a bucket: `sendTo` answers (bucket 0) and wake-ups of that bucket's reader. */
+  inbox(processId: string, bucket = 0): string {
+    return `${this.prefix}${this.#tags[bucket]}inbox:${processId}`;
   }
 
   /** One process's stats report (expires unless refreshed). */
   report(processId: string): string {
-    return `${this.prefix}process:${processId}`;
+    return `${this.prefix}${this.#tags[0]}process:${processId}`;
   }
 
   /** Sorted set of process ids, scored by when each last reported. */
   get processes(): string {
-    return `${this.prefix}processes`;
+    return `${this.prefix}${this.#tags[0]}processes`;
   }
 }

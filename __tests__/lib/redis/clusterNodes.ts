@@ -48,16 +48,27 @@ export interface ClusterNode extends ControlClient {
   exited: Promise<number | null>;
 }
 
-/** Starts a cluster node process on Redis at `redisUrl` and resolves once it listens. */
-export function startClusterNode(redisUrl: string, keyPrefix: string): Promise<ClusterNode> {
+/** Where the node's bus connects: one Redis by URL, or a Redis Cluster by its nodes' URLs. */
+export type RedisTarget = string | readonly string[];
+
+/**
+ * Starts a cluster node process on `redis` and resolves once it listens. `env` adds to its
+ * environment (e.g. `DURABILITY=replicated`).
+ */
+export function startClusterNode(
+  redis: RedisTarget,
+  keyPrefix: string,
+  env: Record<string, string> = {},
+): Promise<ClusterNode> {
   const child = spawn(process.execPath, [nodeScript()], {
     cwd: join(__dirname, '..', '..', '..'),
     // Bundled to a scratch directory: packages resolve from the project's node_modules.
     env: {
       ...process.env,
       NODE_PATH: join(__dirname, '..', '..', '..', 'node_modules'),
-      REDIS_URL: redisUrl,
+      ...(typeof redis === 'string' ? { REDIS_URL: redis } : { REDIS_CLUSTER_NODES: redis.join(',') }),
       KEY_PREFIX: keyPrefix,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

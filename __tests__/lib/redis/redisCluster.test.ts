@@ -1,8 +1,9 @@
 import { createClient } from 'redis';
 import { compareEventIds, parseEventId, splitStreamEventId } from '../../../lib/protocol/eventId';
 import { RecordingEventSource } from '../../support/eventSourceClient';
+import { RedisClusterRig } from '../../support/redisClusterRig';
 import { RedisServer } from '../../support/redisServer';
-import { type ClusterNode, killClusterNode, startClusterNode } from './clusterNodes';
+import { type ClusterNode, killClusterNode, type RedisTarget, startClusterNode } from './clusterNodes';
 import { pollUntil, settleWithin } from './settleWithin';
 
 interface Receipt {
@@ -23,8 +24,63 @@ interface StatsBody {
   };
 }
 
-describe('RedisBus across three server processes', () => {
-  let redis: RedisServer;
+/** The Redis the three processes share, started by the test. */
+interface RedisUnderTest {
+  target: RedisTarget;
+  /** Names of the connections open from clients whose name starts with `prefix`, on every Redis node. */
+  clientNames(prefix: string): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+/** Buckets of a bus on a cluster (the default), each with its own reader connection. */
+const BUCKETS = 8;
+
+async function oneRedis(): Promise<RedisUnderTest> {
+  const redis = await RedisServer.start();
+  return {
+    target: redis.url,
+    clientNames: (prefix) => clientNamesOn([redis.url], prefix),
+    dispose: () => redis.dispose(),
+  };
+}
+
+async function redisCluster(): Promise<RedisUnderTest> {
+  const rig = await RedisClusterRig.start();
+  return {
+    target: rig.rootNodes,
+    clientNames: async (prefix) => clientNamesOn(rig.rootNodes, prefix),
+    dispose: () => rig.dispose(),
+  };
+}
+
+async function clientNamesOn(urls: readonly string[], prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const url of urls) {
+    const admin = createClient({ url });
+    await admin.connect();
+    try {
+      for (const client of await admin.clientList()) if (client.name.startsWith(prefix)) names.push(client.name);
+    } finally {
+      admin.destroy();
+    }
+  }
+  return names.sort();
+}
+
+describe.each([
+  // On one Redis a process holds two connections: commands and blocking reads.
+  { backend: 'one Redis', start: oneRedis, connections: (id: string) => [`${id}:commands`, `${id}:reader`] },
+  // On a cluster: commands to each of the 3 masters, and one blocking reader per bucket.
+  {
+    backend: 'a Redis Cluster of 3 masters and 3 replicas',
+    start: redisCluster,
+    connections: (id: string) => [
+      ...Array.from({ length: 3 }, () => `${id}:commands`),
+      ...Array.from({ length: BUCKETS }, (_, bucket) => `${id}:reader:${bucket}`),
+    ],
+  },
+])('RedisBus across three server processes on $backend', ({ start, connections }) => {
+  let redis: RedisUnderTest;
   let nodes: ClusterNode[] = [];
   const clients: RecordingEventSource[] = [];
   const pick = (): ClusterNode => nodes[Math.floor(Math.random() * nodes.length)];
@@ -44,8 +100,8 @@ describe('RedisBus across three server processes', () => {
   }
 
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    nodes = await Promise.all([0, 1, 2].map(() => startClusterNode(redis.url, 'cluster-test:')));
+    redis = await start();
+    nodes = await Promise.all([0, 1, 2].map(() => startClusterNode(redis.target, 'cluster-test:')));
   });
 
   afterEach(() => {
@@ -57,19 +113,19 @@ describe('RedisBus across three server processes', () => {
     await redis.dispose();
   });
 
-  it('delivers 1,000 events published from random processes to 30 clients on 5 channels, each exactly once, in publish order', async () => {
-    const channels = ['c0', 'c1', 'c2', 'c3', 'c4'];
-    const listeners = Array.from({ length: 30 }, (_, i) => ({
-      channel: channels[i % 5],
-      client: listen(nodes[i % 3], channels[i % 5]),
-    }));
+  it('delivers 1,000 events published from random processes on 20 channels to 30 clients of two channels each, each exactly once, in publish order', async () => {
+    const channels = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    const listeners = Array.from({ length: 30 }, (_, i) => {
+      const mine = [channels[i % 20], channels[(i + 7) % 20]];
+      return { channels: mine, client: listen(nodes[i % 3], `?channels=${mine.join(',')}`) };
+    });
     await settleWithin(Promise.all(listeners.map(({ client }) => client.opened())), 10_000, '30 clients open');
 
-    // One sequential chain per channel fixes the publish order; the five chains run side by side.
+    // One sequential chain per channel fixes the publish order; the 20 chains run side by side.
     const published = await Promise.all(
       channels.map(async (channel) => {
         const receipts: { data: string; id: string }[] = [];
-        for (let n = 0; n < 200; n += 1) {
+        for (let n = 0; n < 50; n += 1) {
           const data = `${channel}:${n}`;
           receipts.push({ data, id: (await publish(pick(), channel, data)).id });
         }
@@ -77,17 +133,21 @@ describe('RedisBus across three server processes', () => {
       }),
     );
     await settleWithin(
-      Promise.all(listeners.map(({ client }) => client.received(200))),
+      Promise.all(listeners.map(({ client }) => client.received(100))),
       30_000,
-      'every client receives its 200 events',
+      'every client receives the 100 events of its two channels',
     );
 
     const byChannel = new Map(channels.map((channel, i) => [channel, published[i]]));
-    for (const { channel, client } of listeners) {
-      const expected = byChannel.get(channel)!;
-      expect(client.data()).toEqual(expected.map((event) => event.data));
-      // The ids every process put on the wire are the ids publish returned: one id space.
-      expect(client.events.map((event) => event.lastEventId)).toEqual(expected.map((event) => event.id));
+    for (const { channels: mine, client } of listeners) {
+      expect(client.events).toHaveLength(100);
+      for (const channel of mine) {
+        const expected = byChannel.get(channel)!;
+        const got = client.events.filter((event) => splitStreamEventId(event.lastEventId).channel === channel);
+        expect(got.map((event) => event.data)).toEqual(expected.map((event) => event.data));
+        // The ids every process put on the wire are the ids publish returned: one id space.
+        expect(got.map((event) => event.lastEventId)).toEqual(expected.map((event) => event.id));
+      }
     }
   });
 
@@ -114,9 +174,11 @@ describe('RedisBus across three server processes', () => {
     expect(moved.data('sse:gap')).toEqual([]);
   });
 
+  // The channels share a bucket on a cluster (`<group>.<name>`, see redisClusterNode.ts), as the
+  // README tells apps to do for channels one stream reads together.
   it('keeps one multi-channel stream exact while it moves between two processes, twice, with publishes from both racing its reconnects', async () => {
     const [a, b] = nodes;
-    const channels = ['mx', 'my', 'mz'];
+    const channels = ['m.x', 'm.y', 'm.z'];
     const published: { channel: string; data: string; id: string }[] = [];
     let sent = 0;
     /** Publishes `count` events round-robin over the channels from both processes at once. */
@@ -162,7 +224,7 @@ describe('RedisBus across three server processes', () => {
       10_000,
       'all 210 events after moving back to A',
     );
-    await publish(b, 'mx', 'live');
+    await publish(b, 'm.x', 'live');
     await settleWithin(
       third.until(() => received().at(-1)?.data === 'live'),
       10_000,
@@ -175,7 +237,7 @@ describe('RedisBus across three server processes', () => {
         .filter((event) => event.channel === channel)
         .sort((x, y) => compareEventIds(position(x.id), position(y.id)));
       const got = received().filter((event) => splitStreamEventId(event.lastEventId).channel === channel);
-      const tail = channel === 'mx' ? ['live'] : [];
+      const tail = channel === 'm.x' ? ['live'] : [];
       expect(got.map((event) => event.data)).toEqual([...expected.map((event) => event.data), ...tail]);
     }
     // Across channels too, the stream came in position order: one cursor was always enough.
@@ -223,29 +285,19 @@ describe('RedisBus across three server processes', () => {
     expect(fresh.connections).toBe(5);
   });
 
-  it('closes every Redis connection on broadcaster.close(), so each process exits on its own', async () => {
-    const admin = createClient({ url: redis.url });
-    await admin.connect();
+  it('holds the stated Redis connections per process, whatever its channels, and closes them all on broadcaster.close()', async () => {
     const busClients = async (): Promise<string[]> =>
-      (await admin.clientList())
-        .map((client) => client.name)
-        .filter((name) => nodes.some((node) => name.startsWith(`${node.processId}:`)));
-    try {
-      expect((await busClients()).sort()).toEqual(
-        nodes.flatMap((node) => [`${node.processId}:commands`, `${node.processId}:reader`]).sort(),
-      );
-      const watcher = listen(nodes[0], 'closing');
-      await watcher.opened();
-      await Promise.all(nodes.map((node) => node.post('/control/shutdown', {})));
-      const codes = await settleWithin(
-        Promise.all(nodes.map((node) => node.exited)),
-        15_000,
-        'every process exits without being killed',
-      );
-      expect(codes).toEqual([0, 0, 0]);
-      expect(await busClients()).toEqual([]);
-    } finally {
-      admin.destroy();
-    }
+      (await Promise.all(nodes.map((node) => redis.clientNames(`${node.processId}:`)))).flat().sort();
+    expect(await busClients()).toEqual(nodes.flatMap((node) => connections(node.processId)).sort());
+    const watcher = listen(nodes[0], 'closing');
+    await watcher.opened();
+    await Promise.all(nodes.map((node) => node.post('/control/shutdown', {})));
+    const codes = await settleWithin(
+      Promise.all(nodes.map((node) => node.exited)),
+      15_000,
+      'every process exits without being killed',
+    );
+    expect(codes).toEqual([0, 0, 0]);
+    expect(await busClients()).toEqual([]);
   });
 });

@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createClient } from 'redis';
+import { freePort, RedisServer } from './redisServer';
+
+const run = promisify(execFile);
+const REDIS_CLI = '/usr/bin/redis-cli';
+const SETTLE_TIMEOUT_MS = 30_000;
+const POLL_MS = 100;
+
+/** What a node says of itself and the cluster. */
+interface NodeView {
+  role: 'master' | 'slave';
+  state: string;
+  slotsOk: number;
+  knownNodes: number;
+}
+
+async function ask(port: number, args: readonly string[]): Promise<string> {
+  const { stdout } = await run(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 });
+  return stdout;
+}
+
+async function view(port: number): Promise<NodeView> {
+  const info = await ask(port, ['CLUSTER', 'INFO']);
+  const field = (name: string): string => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1] ?? '';
+  const role = /^role:(\S+)/m.exec(await ask(port, ['INFO', 'replication']))?.[1];
+  return {
+    role: role === 'master' ? 'master' : 'slave',
+    state: field('cluster_state'),
+    slotsOk: Number(field('cluster_slots_ok')),
+    knownNodes: Number(field('cluster_known_nodes')),
+  };
+}
+
+/**
+ * A Redis Cluster of the test's own on loopback: `masters` masters with one replica each, every
+ * `redis-server` on free ports (client and cluster bus), each proven to be our child before the
+ * cluster is made with `redis-cli --cluster create`. Never the machine's Redis.
+ */
+export class RedisClusterRig {
+  readonly nodes: readonly RedisServer[];
+
+  private constructor(nodes: RedisServer[]) {
+    this.nodes = nodes;
+  }
+
+  /** Starts the servers, creates the cluster, and resolves once every node sees every slot served. */
+  static async start(masters = 3): Promise<RedisClusterRig> {
+    const nodes: RedisServer[] = [];
+    const rig = new RedisClusterRig(nodes);
+    try {
+      const taken = new Set<number>();
+      for (let index = 0; index < masters * 2; index += 1) {
+        let busPort = await freePort();
+        while (taken.has(busPort)) busPort = await freePort();
+        taken.add(busPort);
+        const args = [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          '1000',
+          '--cluster-port',
+          String(busPort),
+          // The other shards keep answering while one fails over.
+          '--cluster-require-full-coverage',
+          'no',
+        ];
+        const node = await RedisServer.start({ args });
+        taken.add(node.port);
+        nodes.push(node);
+      }
+      const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
+      await run(REDIS_CLI, ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], {
+        timeout: 30_000,
+      });
+      await rig.settled();
+    } catch (error) {
+      await rig.dispose();
+      throw error;
+    }
+    return rig;
+  }
+
+  /** The nodes' URLs, for `RedisBus({ cluster: { rootNodes } })`. */
+  get rootNodes(): string[] {
+    return this.nodes.map((node) => node.url);
+  }
+
+  /** The running nodes that are masters now. */
+  async masters(): Promise<RedisServer[]> {
+    const running = await this.#running();
+    const roles = await Promise.all(running.map(async (node) => (await view(node.port)).role));
+    return running.filter((_, index) => roles[index] === 'master');
+  }
+
+  /** The master serving `key` now. */
+  async masterOf(key: string): Promise<RedisServer> {
+    const slot = Number(await ask(this.nodes[0].port, ['CLUSTER', 'KEYSLOT', key]));
+    for (const node of await this.masters()) {
+      const slots = await ask(node.port, ['CLUSTER', 'SHARDS']);
+      const mine = (await ask(node.port, ['CLUSTER', 'MYID'])).trim();
+      if (ownsSlot(slots, mine, slot)) return node;
+    }
+    throw new Error(`no master serves slot ${slot}`);
+  }
+
+  /**
+   * Stops `master` (its data is gone: persistence is off) and resolves once its replica has taken
+   * over and every running node sees every slot served again.
+   */
+  async killMaster(master: RedisServer): Promise<void> {
+    await master.stop();
+    await this.settled();
+  }
+
+  /** Resolves once every running node says the cluster is ok with all 16,384 slots served by masters. */
+  async settled(): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let last = '';
+    while (Date.now() < deadline) {
+      const running = await this.#running();
+      const views = await Promise.all(running.map((node) => view(node.port).catch(() => undefined)));
+      const masters = views.filter((seen) => seen?.role === 'master').length;
+      if (views.every((seen) => seen?.state === 'ok' && seen.slotsOk === 16_384) && masters >= this.nodes.length / 2)
+        return;
+      last = JSON.stringify(views);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new Error(`the cluster did not settle within ${SETTLE_TIMEOUT_MS} ms: ${last}`);
+  }
+
+  /** How many connections each running node has from clients named `<prefix>…`, by node port. */
+  async clientsNamed(prefix: string): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    for (const node of await this.#running()) {
+      const list = await ask(node.port, ['CLIENT', 'LIST']);
+      counts.set(node.port, list.split('\n').filter((line) => line.includes(` name=${prefix}`)).length);
+    }
+    return counts;
+  }
+
+  /** Stops every node and removes their directories. */
+  async dispose(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.dispose()));
+  }
+
+  async #running(): Promise<RedisServer[]> {
+    const alive = await Promise.all(
+      this.nodes.map(async (node) => {
+        const client = createClient({ url: node.url, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          await client.ping();
+          return true;
+        } catch {
+          return false;
+        } finally {
+          if (client.isOpen) client.destroy();
+        }
+      }),
+    );
+    return this.nodes.filter((_, index) => alive[index]);
+  }
+}
+
+/** Whether `CLUSTER SHARDS` output (redis-cli's flat text) gives node `id`'s shard the slot. */
+function ownsSlot(shards: string, id: string, slot: number): boolean {
+  // Each shard: "slots", then start/end pairs, then "nodes" with each node's fields; find the shard naming `id` as master.
+  const lines = shards.split('\n').map((line) => line.trim());
+  let ranges: number[] = [];
+  for (let index = 0; index < lines.length; index += 1) {
+    if (lines[index] === 'slots') {
+      ranges = [];
+      for (let next = index + 1; next < lines.length && /^\d+$/.test(lines[next]); next += 1)
+        ranges.push(Number(lines[next]));
+    }
+    if (lines[index] === 'id' && lines[index + 1] === id) {
+      for (let pair = 0; pair + 1 < ranges.length; pair += 2)
+        if (slot >= ranges[pair] && slot <= ranges[pair + 1]) return true;
+      return false;
+    }
+  }
+  return false;
+}
