@@ -33,6 +33,37 @@ async function view(port: number): Promise<NodeView> {
   };
 }
 
+/** Tries per node: another process can take a free port between our probe and the server's bind. */
+const START_ATTEMPTS = 3;
+
+/** One cluster-enabled node on free client and cluster-bus ports (none in `taken`, which it extends). */
+async function startNode(taken: Set<number>): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    let busPort = await freePort();
+    while (taken.has(busPort)) busPort = await freePort();
+    const args = [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      '1000',
+      '--cluster-port',
+      String(busPort),
+      // The other shards keep answering while one fails over.
+      '--cluster-require-full-coverage',
+      'no',
+    ];
+    try {
+      const node = await RedisServer.start({ args });
+      taken.add(busPort).add(node.port);
+      return node;
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
 /**
  * A Redis Cluster of the test's own on loopback: `masters` masters with one replica each, every
  * `redis-server` on free ports (client and cluster bus), each proven to be our child before the
@@ -51,27 +82,7 @@ export class RedisClusterRig {
     const rig = new RedisClusterRig(nodes);
     try {
       const taken = new Set<number>();
-      for (let index = 0; index < masters * 2; index += 1) {
-        let busPort = await freePort();
-        while (taken.has(busPort)) busPort = await freePort();
-        taken.add(busPort);
-        const args = [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          'nodes.conf',
-          '--cluster-node-timeout',
-          '1000',
-          '--cluster-port',
-          String(busPort),
-          // The other shards keep answering while one fails over.
-          '--cluster-require-full-coverage',
-          'no',
-        ];
-        const node = await RedisServer.start({ args });
-        taken.add(node.port);
-        nodes.push(node);
-      }
+      for (let index = 0; index < masters * 2; index += 1) nodes.push(await startNode(taken));
       const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
       await run(REDIS_CLI, ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], {
         timeout: 30_000,
@@ -108,12 +119,30 @@ export class RedisClusterRig {
   }
 
   /**
-   * Stops `master` (its data is gone: persistence is off) and resolves once its replica has taken
-   * over and every running node sees every slot served again.
+   * Kills `master` (SIGKILL: a crash; persistence is off, so its data is gone) and resolves once its
+   * replica has taken over and every running node sees every slot served again.
    */
   async killMaster(master: RedisServer): Promise<void> {
-    await master.stop();
+    await master.crash();
     await this.settled();
+  }
+
+  /**
+   * Starts a killed node again (proven ours, as at first): it rejoins the cluster as a replica of
+   * the master that took its place. Resolves once it has synced with that master.
+   */
+  async rejoin(node: RedisServer): Promise<void> {
+    await node.start();
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let replication = '';
+    while (Date.now() < deadline) {
+      replication = await ask(node.port, ['INFO', 'replication']);
+      if (/^role:slave/m.test(replication) && /^master_link_status:up/m.test(replication)) return this.settled();
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new Error(
+      `127.0.0.1:${node.port} did not rejoin as a synced replica within ${SETTLE_TIMEOUT_MS} ms:\n${replication}`,
+    );
   }
 
   /** Resolves once every running node says the cluster is ok with all 16,384 slots served by masters. */

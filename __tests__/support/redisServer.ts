@@ -140,6 +140,16 @@ export class RedisServer {
     this.#child = undefined;
   }
 
+  /** Kills the server without letting it shut down (a crash: nothing more reaches its replicas). */
+  async crash(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    this.#child = undefined;
+  }
+
   /** Freezes the server: connections stay open but nothing is answered. */
   pause(): void {
     this.#child?.kill('SIGSTOP');
