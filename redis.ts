@@ -9,4 +9,9 @@ export type { CommandGateState } from './lib/redis/commandGate';
 export type { RedisBusState } from './lib/redis/redisBus';
 export { RedisBus } from './lib/redis/redisBus';
 export { RedisBusError } from './lib/redis/redisBusError';
-export type { RedisBusClientOptions, RedisBusOptions } from './lib/redis/redisBusOptions';
+export type {
+  RedisBusClientOptions,
+  RedisBusClusterOptions,
+  RedisBusOptions,
+  RedisDurability,
+} from './lib/redis/redisBusOptions';
