@@ -113,29 +113,50 @@ describe.each([
     await redis.dispose();
   });
 
-  it('delivers 1,000 events published from random processes on 20 channels to 30 clients of two channels each, each exactly once, in publish order', async () => {
+  it('delivers 1,000 events published from random processes on 20 channels to 30 clients of two channels each, each exactly once, in publish order, and to one that moves from A to B mid-run', async () => {
     const channels = Array.from({ length: 20 }, (_, i) => `c${i}`);
     const listeners = Array.from({ length: 30 }, (_, i) => {
       const mine = [channels[i % 20], channels[(i + 7) % 20]];
       return { channels: mine, client: listen(nodes[i % 3], `?channels=${mine.join(',')}`) };
     });
-    await settleWithin(Promise.all(listeners.map(({ client }) => client.opened())), 10_000, '30 clients open');
+    const moverLegs = [listen(nodes[0], 'c3')];
+    await settleWithin(
+      Promise.all([...listeners, { client: moverLegs[0] }].map(({ client }) => client.opened())),
+      10_000,
+      '31 clients open',
+    );
+    // Halfway through c3's chain the mover leaves process A and comes back on B with its cursor.
+    const move = async (): Promise<void> => {
+      const [away] = moverLegs;
+      await away.received(1);
+      away.close();
+      const back = listen(nodes[1], 'c3', { 'Last-Event-ID': away.events.at(-1)!.lastEventId });
+      moverLegs.push(back);
+      await back.opened();
+    };
 
     // One sequential chain per channel fixes the publish order; the 20 chains run side by side.
+    let moved: Promise<void> = Promise.resolve();
     const published = await Promise.all(
       channels.map(async (channel) => {
         const receipts: { data: string; id: string }[] = [];
         for (let n = 0; n < 50; n += 1) {
           const data = `${channel}:${n}`;
           receipts.push({ data, id: (await publish(pick(), channel, data)).id });
+          if (channel === 'c3' && n === 24) moved = move();
         }
         return receipts;
       }),
     );
+    await settleWithin(moved, 10_000, 'the mover is back on process B');
+    const moverData = (): string[] => moverLegs.flatMap((leg) => leg.data());
     await settleWithin(
-      Promise.all(listeners.map(({ client }) => client.received(100))),
+      Promise.all([
+        ...listeners.map(({ client }) => client.received(100)),
+        moverLegs[1].until(() => moverData().length >= 50),
+      ]),
       30_000,
-      'every client receives the 100 events of its two channels',
+      'every client receives the 100 events of its two channels, the mover the 50 of c3',
     );
 
     const byChannel = new Map(channels.map((channel, i) => [channel, published[i]]));
@@ -149,6 +170,8 @@ describe.each([
         expect(got.map((event) => event.lastEventId)).toEqual(expected.map((event) => event.id));
       }
     }
+    expect(moverData()).toEqual(byChannel.get('c3')!.map((event) => event.data));
+    expect(moverLegs.flatMap((leg) => leg.data('sse:gap'))).toEqual([]);
   });
 
   it('replays exactly the missed events when a client moves from process A to process B with Last-Event-ID', async () => {
