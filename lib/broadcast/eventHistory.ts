@@ -64,6 +64,19 @@ interface Entry {
 }
 
 /**
+ * The event with a frame that owns its memory. Node cuts small Buffers out of shared 8 KiB pool
+ * blocks, and one kept slice keeps its whole block alive: a history of small frames taken among
+ * short-lived allocations would hold many times the bytes its bounds count.
+ */
+function ownsItsMemory(event: StoredEvent): StoredEvent {
+  const { frame } = event;
+  if (frame.byteOffset === 0 && frame.buffer.byteLength === frame.length) return event;
+  const own = Buffer.allocUnsafeSlow(frame.length);
+  frame.copy(own);
+  return { ...event, frame: own };
+}
+
+/**
  * One channel's recent events in a ring buffer, bounded by count, age and bytes. Their positions
  * come from the bus's one {@link BusPosition}, so they are increasing but not consecutive: the
  * history remembers the newest position it let go of, and answers "what came after this cursor?"
@@ -120,7 +133,8 @@ export class ChannelHistory {
   }
 
   /** Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}. */
-  append(event: StoredEvent, sequence: number, now = Date.now()): void {
+  append(stored: StoredEvent, sequence: number, now = Date.now()): void {
+    const event = ownsItsMemory(stored);
     this.#sequence = sequence;
     this.#appendedAt = now;
     if (this.#size === 0) {

@@ -1,4 +1,5 @@
 import { createBroadcaster, MemoryBus } from '../../../index';
+import { memoryAfterGc } from '../../support/heapAfterGc';
 
 const MiB = 1024 * 1024;
 
@@ -9,6 +10,25 @@ function held(broadcaster: ReturnType<typeof createBroadcaster>): { channels: un
 }
 
 describe('history bounds', () => {
+  it("holds about the bytes it counts: small events kept among short-lived Buffers do not pin Node's 8 KiB pool blocks", async () => {
+    const broadcaster = createBroadcaster();
+    const channels = 5000;
+    const before = memoryAfterGc();
+    let scratch = 0;
+    for (let i = 0; i < channels; i += 1) {
+      await broadcaster.publish(`small-${i}`, { data: `note ${i}` });
+      // What a server allocates between two publishes (request bodies, socket reads): short-lived,
+      // cut from the same pool as a small frame.
+      scratch += Buffer.from('r'.repeat(2000)).length;
+    }
+    const perChannel = (memoryAfterGc() - before) / channels;
+    expect(scratch).toBe(channels * 2000);
+    expect(held(broadcaster).channels).toBe(channels);
+    // A pinned block would cost 8 KiB a channel; the channel's own structures are a few hundred bytes.
+    expect(perChannel).toBeLessThan(2048);
+    await broadcaster.close();
+  });
+
   it('keeps one channel within its byte bound: 1,000 events of 1 MiB hold at most 4 MiB', async () => {
     const broadcaster = createBroadcaster({ maxBufferedBytes: 2 * MiB, maxEventBytes: 2 * MiB });
     const payload = 'x'.repeat(MiB);
