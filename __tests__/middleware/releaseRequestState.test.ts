@@ -1,4 +1,6 @@
+import { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import compression from 'compression';
 import type { Request, Response } from 'express';
 import type { CloseReason } from '../../lib/broadcast/eventStreamWriter';
 import { CLOSE_EVENT } from '../../lib/protocol/protocolEvents';
@@ -7,6 +9,13 @@ import { startTestServer, type TestServer } from '../support/testServer';
 
 /** Router state an open stream lets go of (see middleware/releaseRequestState.ts). */
 type RouterState = { next?: unknown; _parsedUrl?: unknown };
+
+/**
+ * How the app writes: untouched (pre-framed chunks straight to the socket), through a `res.write`
+ * wrapped by hand, or behind the real `compression()` middleware, which wraps `res.write` too and
+ * so sends the stream down the fallback path.
+ */
+type WritePath = 'socket' | 'wrapped' | 'compression';
 
 /**
  * Once a stream is open, the middleware drops the router state Express keeps on the request;
@@ -22,16 +31,17 @@ describe('an open stream releases Express router state', () => {
     await server.close();
   });
 
-  /** An app whose first middleware keeps each request, and optionally wraps `res.write` as compression does. */
-  async function start(options: { wrapWrite: boolean; maxBufferedBytes?: number }): Promise<void> {
+  /** An app whose first middleware keeps each request, behind `compression()` or a hand-wrapped `res.write` if asked. */
+  async function start(options: { path: WritePath; maxBufferedBytes?: number }): Promise<void> {
     server = await startTestServer<string>(
       { metadata: (req) => `user of ${req.params.channel}`, keepAlive: { intervalMs: 0 } },
       { maxBufferedBytes: options.maxBufferedBytes },
+      undefined,
       (app) => {
-        // Installed before sseMiddleware by moving it to the front of the router's stack.
+        if (options.path === 'compression') app.use(compression());
         app.use((req, res, next) => {
           seen.push({ req, res });
-          if (options.wrapWrite) {
+          if (options.path === 'wrapped') {
             const write = res.write;
             res.write = function wrappedWrite(this: Response, ...args: Parameters<typeof write>) {
               wrappedWrites += 1;
@@ -40,20 +50,18 @@ describe('an open stream releases Express router state', () => {
           }
           next();
         });
-        // Express 4 keeps its router as `_router` (its `router` getter throws); Express 5 as `router`.
-        const holder = app as unknown as { _router?: { stack: unknown[] }; router: { stack: unknown[] } };
-        const stack = (holder._router ?? holder.router).stack;
-        stack.unshift(stack.pop());
       },
     );
   }
 
-  it.each([
-    ['written straight to the socket', false],
-    ['written through a wrapped res.write (the fallback)', true],
-  ])('delivers and closes when %s', async (_name, wrapWrite) => {
-    await start({ wrapWrite });
-    const client = new RecordingEventSource(`${server.url}/sse/news?x=1`, [CLOSE_EVENT]);
+  it.each<[string, WritePath]>([
+    ['written straight to the socket', 'socket'],
+    ['written through a wrapped res.write (the fallback)', 'wrapped'],
+    ['behind compression() (the fallback: it wraps res.write)', 'compression'],
+  ])('delivers and closes when %s', async (_name, path) => {
+    await start({ path });
+    // Accepting gzip, as browsers do: compression() then decides by the response alone.
+    const client = new RecordingEventSource(`${server.url}/sse/news?x=1`, [CLOSE_EVENT], { 'Accept-Encoding': 'gzip' });
     try {
       await client.opened();
       const { req, res } = seen[0]!;
@@ -65,13 +73,16 @@ describe('an open stream releases Express router state', () => {
       expect(req.query.x).toBe('1');
       expect(res.locals).toBeDefined();
       expect(server.broadcaster.connections('news').map((info) => info.metadata)).toEqual(['user of news']);
+      // Only the untouched response keeps Node's own write, the condition of the direct path.
+      expect(res.write === ServerResponse.prototype.write).toBe(path === 'socket');
+      expect(res.getHeader('content-encoding')).toBeUndefined();
 
       const writesBefore = wrappedWrites;
       await server.broadcaster.publish('news', { data: 'one' });
       await server.broadcaster.publish('news', { data: 'two\nlines' });
       await client.received(2);
       expect(client.data()).toEqual(['one', 'two\nlines']);
-      expect(wrappedWrites - writesBefore).toBe(wrapWrite ? 2 : 0);
+      expect(wrappedWrites - writesBefore).toBe(path === 'wrapped' ? 2 : 0);
 
       const closed = new Promise<CloseReason>((resolve) =>
         server.broadcaster.once('disconnect', (_info, reason) => resolve(reason)),
@@ -85,17 +96,18 @@ describe('an open stream releases Express router state', () => {
     }
   });
 
-  it.each([
-    ['straight to the socket', false],
-    ['through a wrapped res.write', true],
-  ])('evicts a client that never reads, %s', async (_name, wrapWrite) => {
+  it.each<[string, WritePath]>([
+    ['straight to the socket', 'socket'],
+    ['through a wrapped res.write', 'wrapped'],
+    ['behind compression()', 'compression'],
+  ])('evicts a client that never reads, %s', async (_name, path) => {
     const cap = 256 * 1024;
-    await start({ wrapWrite, maxBufferedBytes: cap });
+    await start({ path, maxBufferedBytes: cap });
     const stalled = connect(Number(new URL(server.url).port), '127.0.0.1');
     stalled.on('error', () => {});
     try {
       const connected = new Promise<void>((resolve) => server.broadcaster.once('connect', () => resolve()));
-      stalled.write('GET /sse/feed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      stalled.write('GET /sse/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n');
       stalled.pause();
       await connected;
       expect((seen[0]!.req as RouterState).next).toBeUndefined();
@@ -103,9 +115,16 @@ describe('an open stream releases Express router state', () => {
         server.broadcaster.once('disconnect', (_info, reason) => resolve(reason)),
       );
       const payload = 'x'.repeat(64 * 1024);
-      for (let i = 0; i < 400 && server.broadcaster.stats().connections > 0; i += 1)
+      let mostBuffered = 0;
+      for (let i = 0; i < 400 && server.broadcaster.stats().connections > 0; i += 1) {
         await server.broadcaster.publish('feed', { data: payload });
+        for (const info of server.broadcaster.connections('feed'))
+          mostBuffered = Math.max(mostBuffered, info.bufferedBytes);
+      }
       expect(await evicted).toBe('evicted');
+      // Held to the cap before the eviction, whichever path the writes took.
+      expect(mostBuffered).toBeGreaterThan(0);
+      expect(mostBuffered).toBeLessThanOrEqual(cap);
       expect(server.broadcaster.stats().connections).toBe(0);
     } finally {
       stalled.destroy();

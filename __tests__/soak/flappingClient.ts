@@ -1,4 +1,5 @@
-import { RecordingEventSource } from '../support/eventSourceClient';
+import type { EventSource } from 'eventsource';
+import { openEventSource, whenOpen } from '../support/eventSourceClient';
 import { within } from './within';
 
 /** What a {@link FlappingClient} found. */
@@ -38,7 +39,7 @@ export class FlappingClient {
   #lastId: string | undefined;
   #lastSequence: number | undefined;
   #gapSinceLast = false;
-  #source: RecordingEventSource | undefined;
+  #source: EventSource | undefined;
   #waiters: { sequence: number; resolve: () => void }[] = [];
 
   /**
@@ -63,19 +64,15 @@ export class FlappingClient {
   async open(ms: number): Promise<void> {
     this.close();
     this.figures.sessions += 1;
-    const source = new RecordingEventSource(
-      this.#url,
-      ['sse:gap'],
-      this.#lastId === undefined ? {} : { 'Last-Event-ID': this.#lastId },
-    );
+    const source = openEventSource(this.#url, this.#lastId === undefined ? {} : { 'Last-Event-ID': this.#lastId });
     this.#source = source;
-    source.source.addEventListener('message', (event) => this.#onEvent(event.data, event.lastEventId));
-    source.source.addEventListener('sse:gap', () => {
+    source.addEventListener('message', (event) => this.#onEvent(event.data, event.lastEventId));
+    source.addEventListener('sse:gap', () => {
       this.figures.gaps += 1;
       if (!this.#inTrouble()) this.figures.unexpectedGaps += 1;
       this.#gapSinceLast = true;
     });
-    await within(source.opened(), ms);
+    await within(whenOpen(source), ms);
   }
 
   /** Resolves once `sequence` (or a later one) has arrived. */

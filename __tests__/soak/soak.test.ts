@@ -12,12 +12,17 @@ const STEADY_CHANNELS = 3;
 const CLIENTS_PER_CHANNEL = 3;
 const SAMPLE_EVERY_MS = 2000;
 /**
+ * A channel with no publish and no stream for this long loses its history (on Redis, its stream
+ * key expires). Short, so that the short-lived channels, each under a new name, expire all through
+ * the run; longer than the Redis freeze, so that the steady channels' keys outlive it.
+ */
+const IDLE_TTL_MS = 15_000;
+/**
  * The heap slope allowed, after GC, over the run after its first quarter (warm-up): 2 MiB a
- * minute for the 5-minute soak. What the workload may legitimately add over a run is bounded and
- * small (the short-lived channels' histories: at most 100 names × 100 events of ~20 bytes); a
- * leak of a few KB per stream, channel or reconnect shows as several MiB a minute. Over the 45 s
- * that the 60 s run samples, socket buffers in flight alone move the fit by about ±1.5 MiB/min,
- * so that run allows 4.
+ * minute for the 5-minute soak. Nothing the workload holds grows with the run: histories are
+ * capped per channel and the short-lived channels expire (`IDLE_TTL_MS`); a leak of a few KB per
+ * stream, channel or reconnect shows as several MiB a minute. Over the 45 s that the 60 s run
+ * samples, socket buffers in flight alone move the fit by about ±1.5 MiB/min, so that run allows 4.
  */
 const ALLOWED_SLOPE = (DURATION_MS >= 300_000 ? 2 : 4) * 1024 * 1024;
 /** After Redis is back, replays that were waiting for it may still end in a gap for this long. */
@@ -25,13 +30,24 @@ const TROUBLE_GRACE_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Reads `count` every 250 ms until it is 0, for at most `ms`; returns its last value. */
+async function awaitZero(count: () => number, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (let n = 0; count() > 0 && Date.now() < until && n < 10_000; n += 1) await sleep(250);
+  return count();
+}
+
+/** Channels whose history a broadcaster's bus holds (memory) or follows (Redis), from `stats()`. */
+function channelsHeld(server: TestServer<undefined>): number {
+  return server.broadcaster.stats().bus.channels as number;
+}
+
 function plan(server: TestServer<undefined>, inTrouble: () => boolean): SoakPlan {
   return {
     server,
     durationMs: DURATION_MS,
     steadyChannels: STEADY_CHANNELS,
     clientsPerChannel: CLIENTS_PER_CHANNEL,
-    shortChannelPool: 100,
     bigEventBytes: 160 * 1024,
     historySize: HISTORY_SIZE,
     inTrouble,
@@ -49,7 +65,7 @@ describe('soak', () => {
       const bus = new RedisBus({
         url: redis.url,
         keyPrefix: 'soak:',
-        history: { size: HISTORY_SIZE },
+        history: { size: HISTORY_SIZE, idleTtlMs: IDLE_TTL_MS },
         blockMs: 1000,
         // The soak shares a 2-core machine with other jobs: a healthy Redis can take seconds to be
         // heard, and a replay that times out ends in a gap, which this test counts against Redis trouble.
@@ -62,15 +78,17 @@ describe('soak', () => {
       const onRedis = await startTestServer<undefined>({ keepAlive: { intervalMs: 2000 } }, { bus });
       const inMemory = await startTestServer<undefined>(
         { keepAlive: { intervalMs: 2000 } },
-        { history: { size: HISTORY_SIZE } },
+        { history: { size: HISTORY_SIZE, idleTtlMs: IDLE_TTL_MS } },
       );
       const startedAt = Date.now();
       const samples: { atMs: number; bytes: number }[] = [];
+      let mostChannelsHeld = 0;
       let sampling = true;
       const sampler = (async () => {
         for (let n = 0; sampling && n < 10_000; n += 1) {
           await sleep(SAMPLE_EVERY_MS);
           const atMs = Date.now() - startedAt;
+          mostChannelsHeld = Math.max(mostChannelsHeld, channelsHeld(inMemory));
           if (sampling && atMs > DURATION_MS / 4) samples.push({ atMs, bytes: memoryAfterGc() });
         }
       })();
@@ -93,11 +111,18 @@ describe('soak', () => {
           runSoak(plan(inMemory, () => false)),
           runSoak(plan(onRedis, inTrouble)),
         ]);
+        sampling = false;
+        await sampler;
         const slope = slopePerMinute(samples);
+        // Every client is gone: each channel, steady or short-lived, expires once idle for IDLE_TTL_MS
+        // (the memory bus sweeps every IDLE_TTL_MS / 2), and the Redis bus follows none.
+        const heldInMemory = await awaitZero(() => channelsHeld(inMemory), 2 * IDLE_TTL_MS);
+        const followedOnRedis = await awaitZero(() => channelsHeld(onRedis), 10_000);
         const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
         console.log(
           `soak ${DURATION_MS / 1000} s (machine shared with other jobs): heap after GC ${mib(samples[0]?.bytes ?? 0)} -> ` +
-            `${mib(samples.at(-1)?.bytes ?? 0)} MiB, slope ${(slope / 1048576).toFixed(2)} MiB/min over ${samples.length} samples\n` +
+            `${mib(samples.at(-1)?.bytes ?? 0)} MiB, slope ${(slope / 1048576).toFixed(2)} MiB/min over ${samples.length} samples; ` +
+            `memory bus held at most ${mostChannelsHeld} channels, ${heldInMemory} once idle\n` +
             `memory bus: ${JSON.stringify(memory)}\nredis bus: ${JSON.stringify(redisRun)}, ` +
             `${errorsOutsideTrouble} bus errors outside Redis trouble`,
         );
@@ -116,6 +141,9 @@ describe('soak', () => {
         }
         expect(memory.gaps).toBe(0);
         expect(redisRun.unacknowledged).toBeGreaterThan(0);
+        expect(heldInMemory).toBe(0);
+        expect(inMemory.broadcaster.stats().bus.historyBytes).toBe(0);
+        expect(followedOnRedis).toBe(0);
         expect(samples.length).toBeGreaterThanOrEqual(3);
         expect(slope).toBeLessThan(ALLOWED_SLOPE);
       } finally {

@@ -7,9 +7,24 @@ export interface ReceivedEvent {
   lastEventId: string;
 }
 
+/** A real `eventsource` client whose requests carry `headers` too (e.g. `Last-Event-ID`). */
+export function openEventSource(url: string, headers: Record<string, string> = {}): EventSource {
+  return new EventSource(url, {
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+  });
+}
+
+/** Resolves once `source` is open (at once if it already is). */
+export function whenOpen(source: EventSource): Promise<void> {
+  if (source.readyState === EventSource.OPEN) return Promise.resolve();
+  return new Promise((resolve) => source.addEventListener('open', () => resolve(), { once: true }));
+}
+
 /**
  * A real `eventsource` client that records the named events it is told to listen to, and lets a
- * test await "n events received" or "opened" without sleeping.
+ * test await "n events received" or "opened" without sleeping. (A test that must not hold what it
+ * receives, such as the soak, uses {@link openEventSource} and counts.)
  */
 export class RecordingEventSource {
   readonly source: EventSource;
@@ -22,10 +37,7 @@ export class RecordingEventSource {
    * @param headers - extra request headers (e.g. `Last-Event-ID`).
    */
   constructor(url: string, types: string[] = [], headers: Record<string, string> = {}) {
-    this.source = new EventSource(url, {
-      fetch: (input, init) =>
-        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-    });
+    this.source = openEventSource(url, headers);
     for (const type of ['message', ...types]) {
       this.source.addEventListener(type, (event) => {
         this.events.push({ type, data: event.data, lastEventId: event.lastEventId });

@@ -15,14 +15,20 @@ export interface TestServer<M> {
   close(): Promise<void>;
 }
 
-/** Starts an app with `sseMiddleware` on 127.0.0.1 and an ephemeral port. */
+/**
+ * Starts an app with `sseMiddleware` on 127.0.0.1 and an ephemeral port.
+ * @param extend - adds routes and middleware after `sseMiddleware`.
+ * @param before - adds middleware in front of `sseMiddleware` (e.g. `compression()`).
+ */
 export async function startTestServer<M = undefined>(
   middleware: Partial<SseMiddlewareOptions<M>> = {},
   broadcasterOptions: BroadcasterOptions = {},
   extend?: (app: Express, broadcaster: Broadcaster<M>) => void,
+  before?: (app: Express) => void,
 ): Promise<TestServer<M>> {
   const broadcaster = createBroadcaster<M>(broadcasterOptions);
   const app = express();
+  before?.(app);
   app.use(sseMiddleware<M>({ ...middleware, broadcaster }));
   extend?.(app, broadcaster);
   const server = createServer(app);
