@@ -58,6 +58,7 @@ export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export { ChannelHistory } from './lib/broadcast/eventHistory';
 export type { CloseReason, EventStreamTarget, HeldFrame } from './lib/broadcast/eventStreamWriter';
+export type { FrameBatch } from './lib/broadcast/frameBatch';
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';

@@ -7,6 +7,7 @@ import { type EventData, serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
+import { deliverBatch } from './batchDelivery';
 import type { Bus, BusDelivery, ConnectionView, PublishReceipt, RecentEvent, ReplayResult } from './bus';
 import { assertChannelName } from './channelName';
 import { assertConnectionId, newConnectionId } from './connectionId';
@@ -165,6 +166,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     this.#bus = read.raw('bus') ?? new MemoryBus(history);
     this.#bus.attach({
       deliver: this.#deliver,
+      deliverBatch: (deliveries) => deliverBatch(this.#registry, deliveries),
       direct: this.#direct,
       stats: () => this.#registry.stats(),
       close: this.#closeHere,

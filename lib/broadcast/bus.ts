@@ -81,6 +81,12 @@ export interface BusHandlers {
   stats(): { connections: number; byChannel: Record<string, number> };
   /** A published event reached this process; returns how many connections it was written to. */
   deliver(delivery: BusDelivery): number;
+  /**
+   * Several published events reached this process at once (e.g. one read of a shared bus), in
+   * position order: each connection gets those it should receive in one write. Returns, per
+   * delivery, how many connections it was written to.
+   */
+  deliverBatch(deliveries: readonly BusDelivery[]): number[];
   /** A frame addressed to one connection reached this process; true when it was written here. */
   direct(connectionId: string, frame: Buffer): boolean;
   /** Ends a connection of this process after writing `frame`; true when it was here. */

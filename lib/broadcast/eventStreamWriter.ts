@@ -6,6 +6,7 @@
  */
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FrameBatch } from './frameBatch';
 
 /** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
 export interface EventStreamTarget {
@@ -135,6 +136,26 @@ export class EventStreamWriter {
     return this.#writeNow(frame, now);
   }
 
+  /**
+   * Writes every frame of `batch` as one write (a stream holding live frames for a replay holds
+   * each with its position, as {@link write} does). All or none: past `maxBufferedBytes` the
+   * stream is evicted and every frame of the batch counts as dropped. Returns false when nothing
+   * was written.
+   */
+  writeBatch(batch: FrameBatch, now = Date.now()): boolean {
+    const { frames } = batch;
+    if (frames.length === 1 || this.#held || this.#closed) {
+      for (let index = 0; index < frames.length; index += 1) {
+        const { frame, id } = frames[index]!;
+        if (this.write(frame, id, now)) continue;
+        this.droppedEvents += frames.length - index - 1;
+        return false;
+      }
+      return true;
+    }
+    return this.#writeNow(batch.joined, now, frames.length);
+  }
+
   /** Holds live frames back until {@link releaseHeld}, so a replay can go first. */
   holdLive(): void {
     this.#held ??= [];
@@ -195,16 +216,17 @@ export class EventStreamWriter {
     this.#target.end();
   }
 
-  #writeNow(frame: Buffer, now = Date.now()): boolean {
+  /** Writes `frame` (which holds `events` frames) unless that would pass `maxBufferedBytes`. */
+  #writeNow(frame: Buffer, now = Date.now(), events = 1): boolean {
     if (this.#closed) return false;
     const buffered = this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
-    if (buffered + frame.length > this.#maxBufferedBytes) return this.#evict();
-    this.#send(frame, now);
+    if (buffered + frame.length > this.#maxBufferedBytes) return this.#evict(events);
+    this.#send(frame, now, events);
     return true;
   }
 
   /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
-  #send(frame: Buffer, now: number): boolean {
+  #send(frame: Buffer, now: number, events = 1): boolean {
     const socket = this.#socket;
     let more: boolean;
     if (socket?.writable) {
@@ -217,14 +239,14 @@ export class EventStreamWriter {
     } else {
       more = this.#target.write(frame);
     }
-    this.eventsSent += 1;
+    this.eventsSent += events;
     this.bytesSent += frame.length;
     this.lastActivityAt = now;
     return more;
   }
 
-  #evict(): false {
-    this.droppedEvents += 1;
+  #evict(events = 1): false {
+    this.droppedEvents += events;
     this.#finish('evicted');
     this.#target.destroy();
     return false;

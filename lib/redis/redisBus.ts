@@ -1,5 +1,6 @@
 import type {
   Bus,
+  BusDelivery,
   BusHandlers,
   BusMessage,
   BusState,
@@ -111,6 +112,8 @@ export class RedisBus implements Bus {
   readonly #follows = new Map<string, Follow>();
   readonly #channelOfKey = new Map<string, string>();
   readonly #inFlight = new Map<string, InFlight>();
+  /** Channel entries of the read being handed over, delivered together when it ends. */
+  #arrived: BusDelivery[] = [];
   readonly #connected: Promise<void>;
   readonly #gate: CommandGate;
   #handlers: BusHandlers | undefined;
@@ -140,6 +143,7 @@ export class RedisBus implements Bus {
           blockMs: this.#options.blockMs,
           readCount: this.#options.readCount,
           onEntry: this.#onEntry,
+          onReadEnd: this.#onReadEnd,
           isPositioned: (key) => this.#channelOfKey.has(key),
           onError: this.#reportError,
         }),
@@ -456,13 +460,23 @@ export class RedisBus implements Bus {
       return;
     }
     const channel = this.#channelOfKey.get(key);
-    if (channel === undefined || !this.#handlers) return;
-    const delivered = this.#handlers.deliver(fromStreamEntry(channel, entry));
-    const inFlight = this.#inFlight.get(channel);
-    if (!inFlight) return;
-    inFlight.delivered.set(entry.id, delivered);
-    if (inFlight.delivered.size > RECENT_DELIVERIES)
-      inFlight.delivered.delete(inFlight.delivered.keys().next().value as string);
+    if (channel !== undefined) this.#arrived.push(fromStreamEntry(channel, entry));
+  };
+
+  /** Delivers the read's channel entries at once (one write per connection) and records their counts. */
+  readonly #onReadEnd = (): void => {
+    const deliveries = this.#arrived;
+    if (deliveries.length === 0) return;
+    this.#arrived = [];
+    if (!this.#handlers) return;
+    const counts = this.#handlers.deliverBatch(deliveries);
+    deliveries.forEach(({ channel, id }, index) => {
+      const inFlight = this.#inFlight.get(channel);
+      if (!inFlight) return;
+      inFlight.delivered.set(id, counts[index]);
+      if (inFlight.delivered.size > RECENT_DELIVERIES)
+        inFlight.delivered.delete(inFlight.delivered.keys().next().value as string);
+    });
   };
 
   #followStream(key: string, bucket: number): void {

@@ -73,7 +73,10 @@ export interface RedisBusOptions {
   maxPendingBytes?: number;
   /** How long one blocking read waits before it is reissued. Default 5000 ms. */
   blockMs?: number;
-  /** Entries read per stream per read. Default 100. */
+  /**
+   * Entries read per stream per read. Default 100. While reads come back full (a backlog) the
+   * count doubles, up to 10 times this, as long as a read's payloads stay under 512 K characters.
+   */
   readCount?: number;
   /** How often this process reports its stats (kept for 3 intervals). Default 5000 ms. */
   statsIntervalMs?: number;

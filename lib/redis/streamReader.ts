@@ -10,10 +10,15 @@ export type RedisConnection = ReturnType<typeof createClient>;
 export interface StreamReaderOptions {
   /** Longest a blocking read waits before it is reissued (ms). */
   blockMs: number;
-  /** Entries read per stream per read. */
+  /** Entries read per stream per read, when the reader is caught up (a backlog is read in larger reads). */
   readCount: number;
   /** Each new entry, in order per stream, exactly once per stream position. */
   onEntry(key: string, entry: StreamEntry): void;
+  /**
+   * The entries of one read (with those of its follow-up read) have all been handed to `onEntry`:
+   * the place to deliver them together. Called before the `passed` waiters of those entries resolve.
+   */
+  onReadEnd(): void;
   /**
    * Whether `key` is a channel stream, whose ids are bus-wide positions: entries of all such
    * streams are handed to `onEntry` in position order across streams, not only within each.
@@ -29,6 +34,10 @@ interface PassWaiter {
 }
 
 const RETRY_DELAY_MS = 500;
+/** A backlog grows reads up to this many times `readCount` entries per stream ... */
+const BACKLOG_READ_FACTOR = 10;
+/** ... while a read's payloads (`d`, in characters) stay within this, so a grown read stays small in memory. */
+const BACKLOG_READ_CHARS = 512 * 1024;
 
 /** True when stream id `a` comes after `b`. */
 function isAfter(a: string, b: string): boolean {
@@ -48,6 +57,10 @@ export class StreamReader {
   readonly #positions = new Map<string, string>();
   readonly #waiters = new Map<string, Set<PassWaiter>>();
   #loop: Promise<void> | undefined;
+  /** COUNT of the next read: `readCount`, doubled after each read some stream filled (a backlog). */
+  #count: number;
+  /** Positioned streams with entries read but not yet delivered (`onReadEnd` pending). */
+  readonly #undelivered = new Set<string>();
   #stopped = false;
   #interruptPause: (() => void) | undefined;
 
@@ -58,6 +71,7 @@ export class StreamReader {
   constructor(client: RedisConnection, options: StreamReaderOptions) {
     this.#client = client;
     this.#options = options;
+    this.#count = options.readCount;
   }
 
   /** Starts (or moves) reading `key` after `afterId`; takes effect with the next read. */
@@ -78,7 +92,7 @@ export class StreamReader {
   passed(key: string, id: string, timeoutMs: number): Promise<boolean> {
     const position = this.#positions.get(key);
     if (position === undefined || this.#stopped) return Promise.resolve(false);
-    if (!isAfter(id, position)) return Promise.resolve(true);
+    if (!isAfter(id, position) && !this.#undelivered.has(key)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiters = this.#waiters.get(key) ?? new Set<PassWaiter>();
       this.#waiters.set(key, waiters);
@@ -118,21 +132,62 @@ export class StreamReader {
         await this.#pause();
         continue;
       }
-      const streams = Array.from(this.#positions, ([key, id]) => ({ key, id }));
-      let reply: { name: string; messages: StreamEntry[] }[] | null;
+      let failure: unknown;
       try {
-        reply = await this.#client.xRead(streams, { BLOCK: this.#options.blockMs, COUNT: this.#options.readCount });
+        // A blocking read returns as soon as one entry arrives, often alone; a second read, at
+        // once, takes what arrived meanwhile, and the entries of both are delivered together.
+        if (await this.#read(this.#options.blockMs)) await this.#read(undefined);
       } catch (error) {
-        if (this.#stopped) return;
-        this.#options.onError(toError(error));
-        await this.#pause();
-        continue;
+        failure = error;
       }
-      if (reply) this.#accept(reply);
+      this.#deliverRead();
+      if (failure === undefined) continue;
+      if (this.#stopped) return;
+      this.#options.onError(toError(failure));
+      await this.#pause();
     }
   }
 
-  #accept(reply: { name: string; messages: StreamEntry[] }[]): void {
+  /** One `XREAD` (blocking for `blockMs`, if given) from every stream's position; true when it returned entries. */
+  async #read(blockMs: number | undefined): Promise<boolean> {
+    const streams = Array.from(this.#positions, ([key, id]) => ({ key, id }));
+    const count = this.#count;
+    const reply: { name: string; messages: StreamEntry[] }[] | null = await this.#client.xRead(
+      streams,
+      blockMs === undefined ? { COUNT: count } : { BLOCK: blockMs, COUNT: count },
+    );
+    this.#count = reply ? this.#nextCount(reply, count) : this.#options.readCount;
+    if (reply) this.#accept(reply, count);
+    return reply !== null && reply.length > 0;
+  }
+
+  /** Hands the read's entries over (`onReadEnd`), then resolves the waiters they passed. */
+  #deliverRead(): void {
+    if (this.#undelivered.size === 0) return;
+    try {
+      this.#options.onReadEnd();
+    } catch (error) {
+      this.#options.onError(toError(error));
+    }
+    const keys = [...this.#undelivered];
+    this.#undelivered.clear();
+    for (const key of keys) this.#settle(key, false);
+  }
+
+  /** Larger reads while a stream filled the last one (a backlog), within bounds; `readCount` once caught up. */
+  #nextCount(reply: { messages: StreamEntry[] }[], count: number): number {
+    let filled = false;
+    let chars = 0;
+    for (const { messages } of reply) {
+      if (messages.length >= count) filled = true;
+      for (const entry of messages) chars += entry.message.d?.length ?? 0;
+    }
+    const { readCount } = this.#options;
+    if (!filled || chars > BACKLOG_READ_CHARS) return readCount;
+    return chars * 2 <= BACKLOG_READ_CHARS ? Math.min(count * 2, readCount * BACKLOG_READ_FACTOR) : count;
+  }
+
+  #accept(reply: { name: string; messages: StreamEntry[] }[], count: number): void {
     const positioned: { key: string; entry: StreamEntry }[] = [];
     // One XREAD sees every stream at one instant, so positions in it are complete up to the
     // smallest last id of a stream cut short by COUNT: later entries wait for the next read.
@@ -146,20 +201,17 @@ export class StreamReader {
       }
       for (const entry of messages) positioned.push({ key, entry });
       const last = messages.at(-1);
-      if (last && messages.length >= this.#options.readCount && (horizon === undefined || isAfter(horizon, last.id)))
-        horizon = last.id;
+      if (last && messages.length >= count && (horizon === undefined || isAfter(horizon, last.id))) horizon = last.id;
     }
     if (positioned.length === 0) return;
     const ordered = positioned
       .map((item) => ({ ...item, position: parseEventId(item.entry.id) }))
       .sort((a, b) => (a.position && b.position ? compareEventIds(a.position, b.position) : 0));
-    const touched = new Set<string>();
     for (const { key, entry } of ordered) {
       if (horizon !== undefined && isAfter(entry.id, horizon)) break;
       this.#take(key, entry);
-      touched.add(key);
+      this.#undelivered.add(key);
     }
-    for (const key of touched) this.#settle(key, false);
   }
 
   /** Hands `entry` on, unless it is not new (unfollowed while the read was out, or re-followed from a later id). */

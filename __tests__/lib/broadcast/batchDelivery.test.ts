@@ -1,0 +1,95 @@
+import type { Bus, BusDelivery, BusHandlers } from '../../../lib/broadcast/bus';
+import { MemoryBus } from '../../../lib/broadcast/memoryBus';
+import { RecordingEventSource } from '../../support/eventSourceClient';
+import { SocketWrites } from '../../support/socketWrites';
+import { startTestServer, type TestServer } from '../../support/testServer';
+
+const CONNECTION_EVENT = 'sse:connection';
+
+/**
+ * A bus of the app's own that hands events over in batches (as a bus over a network would):
+ * history and ids from a MemoryBus, delivery held until `flush`, then one `deliverBatch`.
+ */
+class BatchingBus {
+  readonly inner = new MemoryBus();
+  readonly queued: BusDelivery[] = [];
+  #handlers: BusHandlers | undefined;
+
+  /** The bus to give the broadcaster. */
+  readonly bus: Bus = {
+    attach: (handlers) => {
+      this.#handlers = handlers;
+      this.inner.attach({
+        ...handlers,
+        deliver: (delivery) => {
+          this.queued.push(delivery);
+          return 0;
+        },
+      });
+    },
+    publish: (message) => this.inner.publish(message),
+    sendTo: (id, frame) => this.inner.sendTo(id, frame),
+    disconnect: () => this.inner.disconnect(),
+    lookup: () => this.inner.lookup(),
+    announce: () => this.inner.announce(),
+    recent: (channel, limit) => this.inner.recent(channel, limit),
+    replay: (channel, cursor) => this.inner.replay(channel, cursor),
+    position: () => this.inner.position(),
+    subscribe: (channel) => this.inner.subscribe(channel),
+    unsubscribe: (channel) => this.inner.unsubscribe(channel),
+    state: () => this.inner.state(),
+    close: () => this.inner.close(),
+  };
+
+  /** Delivers what was published since the last flush, as one batch; returns the counts per event. */
+  flush(): number[] {
+    return this.#handlers!.deliverBatch(this.queued.splice(0));
+  }
+}
+
+describe('BusHandlers.deliverBatch (for buses that deliver several events at once)', () => {
+  let server: TestServer<undefined>;
+  const clients: RecordingEventSource[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await server.close();
+  });
+
+  async function listen(url: string): Promise<{ client: RecordingEventSource; id: string }> {
+    const client = new RecordingEventSource(url, [CONNECTION_EVENT]);
+    clients.push(client);
+    await client.received(1, CONNECTION_EVENT);
+    return { client, id: client.data(CONNECTION_EVENT)[0] };
+  }
+
+  it('applies each event’s filter and exclude, writes each connection’s share in one write, and counts per event', async () => {
+    const batching = new BatchingBus();
+    server = await startTestServer({ keepAlive: { intervalMs: 60_000 } }, { bus: batching.bus });
+    const writes = new SocketWrites(server.server);
+    const first = await listen(`${server.url}/sse/a`);
+    const second = await listen(`${server.url}/sse/a`);
+    const both = await listen(`${server.url}/sse?channels=a,b`);
+    const everyone = [first, second, both];
+    const marks = everyone.map(({ id }) => writes.of(id).length);
+    const sentBefore = server.broadcaster.stats().eventsSent;
+
+    await server.broadcaster.publish('a', { data: 'a1' }, { filter: (connection) => connection.id !== first.id });
+    await server.broadcaster.publish('b', { data: 'b1' });
+    await server.broadcaster.publish('a', { data: 'a2' }, { exclude: second.id });
+    await server.broadcaster.publish('a', { data: 'a3' });
+    const counts = batching.flush();
+
+    const expected = [
+      ['a2', 'a3'],
+      ['a1', 'a3'],
+      ['a1', 'b1', 'a2', 'a3'],
+    ];
+    await Promise.all(everyone.map(({ client }, index) => client.received(expected[index].length)));
+    everyone.forEach(({ client, id }, index) => {
+      expect(client.data()).toEqual(expected[index]);
+      expect(writes.of(id).slice(marks[index])).toHaveLength(1);
+    });
+    expect(counts).toEqual([2, 1, 2, 3]);
+    expect(server.broadcaster.stats().eventsSent - sentBefore).toBe(8);
+  });
+});

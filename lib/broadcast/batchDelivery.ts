@@ -1,0 +1,82 @@
+/**
+ * Delivery of several events at once (what one read of a shared bus returns): each connection
+ * gets every event of the batch it should receive (its channels, `exclude` and `filter` applied),
+ * in the batch's order, each once, as one write. Connections that receive the same events share
+ * one {@link FrameBatch}, so the frames are joined once for all of them.
+ */
+import type { BusDelivery } from './bus';
+import type { ConnectionRegistry } from './connectionRegistry';
+import { FrameBatch } from './frameBatch';
+import type { SseConnection } from './sseConnection';
+
+/**
+ * The events a connection has collected so far, as a path: the previous step plus one event.
+ * Connections that collected the same events stand on the same step, because every step
+ * remembers the step it led to for the event being routed (events are routed one after another).
+ */
+class Route {
+  readonly #previous: Route | undefined;
+  readonly #index: number;
+  #nextIndex = -1;
+  #next: Route | undefined;
+
+  constructor(previous: Route | undefined, index: number) {
+    this.#previous = previous;
+    this.#index = index;
+  }
+
+  /** The step after this one for the event at `index` of the batch. */
+  extend(index: number): Route {
+    if (this.#nextIndex !== index) {
+      this.#nextIndex = index;
+      this.#next = new Route(this, index);
+    }
+    return this.#next!;
+  }
+
+  /** The indexes of the events collected, in order. */
+  indexes(): number[] {
+    const indexes: number[] = [];
+    for (let step: Route = this; step.#previous !== undefined; step = step.#previous) indexes.push(step.#index);
+    return indexes.reverse();
+  }
+}
+
+/**
+ * Writes `deliveries` (in position order) to the connections of `registry`, one write per
+ * connection. Returns, per delivery, how many connections it was written to.
+ */
+export function deliverBatch<M>(
+  registry: ConnectionRegistry<M>,
+  deliveries: readonly BusDelivery[],
+  now = Date.now(),
+): number[] {
+  const start = new Route(undefined, -1);
+  const routeOf = new Map<SseConnection<M>, Route>();
+  for (let index = 0; index < deliveries.length; index += 1) {
+    const { channel, exclude, filter } = deliveries[index]!;
+    const members = registry.inChannel(channel);
+    if (!members) continue;
+    for (const connection of members) {
+      if (exclude?.includes(connection.id)) continue;
+      if (filter && !filter(connection)) continue;
+      routeOf.set(connection, (routeOf.get(connection) ?? start).extend(index));
+    }
+  }
+  const recipients = new Map<Route, SseConnection<M>[]>();
+  for (const [connection, route] of routeOf) {
+    const connections = recipients.get(route);
+    if (connections) connections.push(connection);
+    else recipients.set(route, [connection]);
+  }
+  const counts = deliveries.map(() => 0);
+  for (const [route, connections] of recipients) {
+    const indexes = route.indexes();
+    const batch = new FrameBatch(indexes.map((index) => deliveries[index]!));
+    let written = 0;
+    // Grouped by route, so one socket chunk (built for the last Buffer written) serves the whole group.
+    for (const connection of connections) if (connection.writeBatch(batch, now)) written += 1;
+    for (const index of indexes) counts[index] += written;
+  }
+  return counts;
+}
