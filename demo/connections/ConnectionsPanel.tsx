@@ -102,10 +102,10 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
         <span safe>{`${stats.bus.kind}, ${stats.bus.connected ? 'connected' : 'disconnected'}`}</span>
       </p>
       {cluster && processId ? (
-        <p class="footnote" data-served-by={processId}>
-          {`${cluster.processes.length} processes · this page is served by `}
+        <p class="footnote">
+          <span safe>{`${cluster.processes.length} processes · this page is served by `}</span>
           <code safe>{processId}</code>
-          {`, which holds ${stats.connections} of the open streams; events and bytes are its own`}
+          <span safe>{`, which holds ${stats.connections} of the open streams; events and bytes are its own`}</span>
         </p>
       ) : (
         ''
