@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
-import { assertOwnRedis } from './redisOwnership';
+import { connect } from 'node:net';
+import { freePort } from '../demo/cluster/freePort';
+import { assertOwnRedis } from '../demo/cluster/redisOwnership';
 
 /** A Redis started for the run. */
 export interface BenchRedis {
@@ -9,19 +10,6 @@ export interface BenchRedis {
 }
 
 const START_TIMEOUT_MS = 10_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /**
  * Starts a throw-away `redis-server` on 127.0.0.1 (no persistence), pinned to `cpu` when given,

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { type Bus, createBroadcaster, sseMiddleware } from '../index';
 import { BoardItems } from './board/BoardViews';
+import type { Board } from './board/boardNotes';
 import { boardRoutes } from './board/boardRoutes';
 import { BoardStore } from './board/boardStore';
 import { type ControlTimings, controlRoutes } from './controls/controlRoutes';
@@ -10,6 +11,7 @@ import { sendSnapshotOnConnect } from './dashboardSnapshot';
 import { connectJobPipeline } from './jobs/jobPipeline';
 import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
+import type { JobStore } from './jobs/jobStore';
 import { pageRoutes } from './page/pageRoutes';
 import { refuseCrossSite } from './security/crossSiteGuard';
 import { securityHeaders } from './security/securityHeaders';
@@ -26,8 +28,16 @@ export interface DemoAppOptions {
   devMode?: boolean;
   /** Bus of the broadcaster (see `createDemoBus`). Default: in memory. */
   bus?: Bus;
-  /** The shared board; pass one to keep it across app restarts. Default: a new, empty board. */
-  board?: BoardStore;
+  /**
+   * The shared board; pass one to keep it across app restarts, or a `RedisBoardStore` to share it
+   * between processes. Default: a new, empty board in this process.
+   */
+  board?: Board;
+  /**
+   * Where jobs are listed, capped and cancelled, over this process's runner: a `RedisJobStore`
+   * shares them between processes (see `createSharedState`). Default: the runner alone.
+   */
+  jobStore?: (runner: JobRunner) => JobStore & { stop(): void };
   /** How often running jobs advance, in ms. Default 200. */
   jobTickMs?: number;
   /** How often the live figures are pushed, in ms. Default 1000. */
@@ -44,10 +54,30 @@ export interface DemoAppOptions {
 export interface DemoApp {
   app: Express;
   broadcaster: DemoBroadcaster;
-  board: BoardStore;
+  board: Board;
+  /** This process's job runner (with a shared job store, the jobs started here). */
   jobs: JobRunner;
   /** Stops the app's timers and listeners (the broadcaster is closed by whoever serves it). */
   stop(): void;
+}
+
+/** How often a process with shared jobs looks for its streams on jobs that ended in another process, in ms. */
+const ENDED_ELSEWHERE_CHECK_MS = 1000;
+/** Publishes of one board change before giving up on catching up with changes made meanwhile. */
+const BOARD_PUBLISH_ATTEMPTS = 5;
+
+/**
+ * Publishes the board as it is now. With processes changing one shared board, a publish can
+ * overtake the publish of a later change and leave pages on an older board: when the board
+ * changed while this one was published, it is published again, so the last publish on the
+ * channel always carries the latest board.
+ */
+async function publishLatestBoard(board: Board, feed: DashboardFeed, origin: readonly string[]): Promise<void> {
+  for (let attempt = 0; attempt < BOARD_PUBLISH_ATTEMPTS; attempt += 1) {
+    const { version, items } = await board.snapshot();
+    await feed.publish(() => <BoardItems items={items} oob />, origin);
+    if ((await board.version()) === version) return;
+  }
 }
 
 /** Builds the demo dashboard: pages, the SSE routes and every live feature. */
@@ -57,7 +87,8 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
     options.bus ? { bus: options.bus } : { history: { size: 300 } },
   );
   const board = options.board ?? new BoardStore();
-  const jobs = new JobRunner({ tickMs: options.jobTickMs });
+  const runner = new JobRunner({ tickMs: options.jobTickMs });
+  const jobs = options.jobStore?.(runner) ?? runner;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const feed = new DashboardFeed(broadcaster, {
     heartbeatTimeoutMs: keepAliveMs * 3,
@@ -69,17 +100,23 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
 
   // The tab that made the change got the board in its response: everyone else gets it live.
   const onBoardChange = (origin: readonly string[]): void => {
-    void feed
-      .publish(() => <BoardItems items={board.items()} oob />, origin)
-      .catch((error: unknown) => console.error('demo: publishing the board failed', error));
+    publishLatestBoard(board, feed, origin).catch((error: unknown) =>
+      console.error('demo: publishing the board failed', error),
+    );
   };
   board.on('change', onBoardChange);
   const stoppers = [
     () => board.off('change', onBoardChange),
-    connectJobPipeline({ runner: jobs, broadcaster, feed }),
-    sendSnapshotOnConnect({ broadcaster, feed, board, runner: jobs, sampler }),
+    connectJobPipeline({
+      jobs,
+      broadcaster,
+      feed,
+      endedElsewhereCheckMs: jobs === runner ? undefined : ENDED_ELSEWHERE_CHECK_MS,
+    }),
+    sendSnapshotOnConnect({ broadcaster, feed, board, jobs, sampler }),
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
+    () => runner.stop(),
     () => sampler.stop(),
     () => metrics.stop(),
   ];
@@ -106,7 +143,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
     app,
     broadcaster,
     board,
-    jobs,
+    jobs: runner,
     stop() {
       for (const stop of stoppers.splice(0)) stop();
     },

@@ -1,7 +1,8 @@
 import type { Bus } from '../index';
+import { demoKeyPrefix, withinRedisStartup } from './sharedState';
 
-/** How long the demo waits for Redis at start-up before giving up with a clear message. */
-const REDIS_START_TIMEOUT_MS = 10_000;
+/** How often each demo process reports its connection counts: the connections panel shows every process's. */
+const STATS_INTERVAL_MS = 1000;
 
 /**
  * The bus the demo runs on: in memory, or the Redis bus when `REDIS_URL` is set (keys under
@@ -12,21 +13,16 @@ const REDIS_START_TIMEOUT_MS = 10_000;
 export async function createDemoBus(env: NodeJS.ProcessEnv = process.env): Promise<Bus | undefined> {
   if (!env.REDIS_URL) return undefined;
   const { RedisBus } = await import('../redis');
-  const bus = new RedisBus({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'sse-demo:' });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Redis at ${env.REDIS_URL} did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`)),
-      REDIS_START_TIMEOUT_MS,
-    );
+  const bus = new RedisBus({
+    url: env.REDIS_URL,
+    keyPrefix: demoKeyPrefix(env),
+    statsIntervalMs: STATS_INTERVAL_MS,
   });
   try {
-    await Promise.race([bus.ready(), timeout]);
+    await withinRedisStartup(bus.ready(), env.REDIS_URL);
   } catch (error) {
     await bus.close();
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
   return bus;
 }

@@ -1,9 +1,9 @@
 import type { Broadcaster, ConnectionInfo } from '../index';
 import { BoardItems } from './board/BoardViews';
-import type { BoardStore } from './board/boardStore';
-import { DashboardFeed } from './dashboardFeed';
+import type { Board } from './board/boardNotes';
+import { DashboardFeed, type Dialect } from './dashboardFeed';
 import { JobList } from './jobs/JobViews';
-import type { JobRunner } from './jobs/jobRunner';
+import type { JobStore } from './jobs/jobStore';
 import type { StreamMetadata } from './streamMetadata';
 import { liveFigures } from './system/systemPublisher';
 import type { SystemSampler } from './system/systemSampler';
@@ -12,8 +12,8 @@ import type { SystemSampler } from './system/systemSampler';
 export interface SnapshotOptions {
   broadcaster: Broadcaster<StreamMetadata>;
   feed: DashboardFeed;
-  board: BoardStore;
-  runner: JobRunner;
+  board: Board;
+  jobs: JobStore;
   sampler: SystemSampler;
 }
 
@@ -24,20 +24,23 @@ export interface SnapshotOptions {
  * the board and figures only: replacing its job list would cut the job streams it just opened.
  * Returns a function that stops it.
  */
-export function sendSnapshotOnConnect({ broadcaster, feed, board, runner, sampler }: SnapshotOptions): () => void {
-  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
-    const dialect = DashboardFeed.dialectOf(connection.channel);
-    if (!dialect) return;
+export function sendSnapshotOnConnect({ broadcaster, feed, board, jobs, sampler }: SnapshotOptions): () => void {
+  const send = async (connection: ConnectionInfo<StreamMetadata>, dialect: Dialect): Promise<void> => {
+    const resumed = connection.metadata.resumed;
+    const [{ items }, list] = await Promise.all([board.snapshot(), resumed ? jobs.list() : []]);
     const snapshot = (
       <>
-        <BoardItems items={board.items()} oob />
-        {connection.metadata.resumed ? <JobList jobs={runner.list()} context={feed.contextFor(dialect)} oob /> : ''}
+        <BoardItems items={items} oob />
+        {resumed ? <JobList jobs={list} context={feed.contextFor(dialect)} oob /> : ''}
         {liveFigures(sampler, broadcaster)}
       </>
     );
-    void broadcaster
-      .sendTo(connection.id, { data: snapshot })
-      .catch((error: unknown) => console.error('demo: sending the snapshot failed', error));
+    await broadcaster.sendTo(connection.id, { data: snapshot });
+  };
+  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
+    const dialect = DashboardFeed.dialectOf(connection.channel);
+    if (!dialect) return;
+    send(connection, dialect).catch((error: unknown) => console.error('demo: sending the snapshot failed', error));
   };
   broadcaster.on('connect', onConnect);
   return () => broadcaster.off('connect', onConnect);

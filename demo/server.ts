@@ -1,16 +1,28 @@
 import { installShutdownHandler } from '../index';
 import { createDemoBus } from './createDemoBus';
 import { readDemoConfig } from './demoConfig';
+import { createSharedState } from './sharedState';
 import { startDemoServer } from './startDemoServer';
 
-/** `npm start`: the dashboard on PORT/HOST, shut down gracefully on Ctrl-C or SIGTERM. */
+/**
+ * `npm start`: the dashboard on PORT/HOST, shut down gracefully on Ctrl-C or SIGTERM. With
+ * `REDIS_URL`, on the Redis bus with the board and jobs in Redis, so several processes (see
+ * `cluster.ts`) show the same.
+ */
 async function main(): Promise<void> {
   const config = readDemoConfig();
   const bus = await createDemoBus();
-  const running = await startDemoServer({ ...config, bus });
+  const shared = await createSharedState();
+  const running = await startDemoServer({
+    ...config,
+    bus,
+    board: shared?.board,
+    jobStore: shared?.jobStore,
+  });
   installShutdownHandler(running.server, running.demo.broadcaster, {
     onClosed: () => {
       running.demo.stop();
+      void shared?.close().catch(() => undefined);
       console.log('express-htmx-sse demo: stopped');
     },
   });

@@ -4,23 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 import { BoardStore } from '../../demo/board/boardStore';
 import type { Dialect } from '../../demo/dashboardFeed';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../demo/startDemoServer';
-import { STATE_DOM_EVENT } from '../../index';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { launchChromium } from '../lib/browser/support/chromium';
 import { settleWithin } from '../lib/redis/settleWithin';
-import { OutageWindow, openWatchedPage, type WatchedPage, waitForExpression } from './watchedPage';
+import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitForExpression } from './watchedPage';
 
 const EVENT_WAIT = { timeout: 10_000 };
-
-/** Records every monitor state change of the page as `connectionId:state`, in order. */
-const RECORD_STATES = `
-  window.__states = [];
-  document.addEventListener('${STATE_DOM_EVENT}', (event) => {
-    window.__states.push(event.detail.connectionId + ':' + event.detail.state);
-  }, true);
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective));
-`;
 
 async function statesOf(page: Page, connectionId: string): Promise<string[]> {
   const all = (await page.evaluate('window.__states')) as string[];

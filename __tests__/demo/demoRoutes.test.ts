@@ -63,16 +63,16 @@ describe('demo routes', () => {
     const { app, board } = make();
     const added = await request(app).post('/board/items').type('form').send({ text: '  Buy milk ' }).expect(200);
     expect(parse(added.text).querySelector('form')?.getAttribute('hx-post')).toBe('/board/items');
-    const [note] = board.items();
+    const [note] = (await board.snapshot()).items;
     expect(note.text).toBe('Buy milk');
     // The tab that asked gets the new board out of band (the broadcast leaves it out).
     expect(parse(added.text).querySelector('#board-items[hx-swap-oob] .note-text')?.text).toBe('Buy milk');
     const toggled = await request(app).post(`/board/items/${note.id}/toggle`).expect(200);
     expect(parse(toggled.text).querySelector('#board-items .note')?.getAttribute('data-done')).toBe('true');
-    expect(board.items()[0].done).toBe(true);
+    expect((await board.snapshot()).items[0].done).toBe(true);
     const cleared = await request(app).post('/board/clear-done').expect(200);
     expect(parse(cleared.text).querySelectorAll('#board-items .note')).toHaveLength(0);
-    expect(board.items()).toEqual([]);
+    expect((await board.snapshot()).items).toEqual([]);
     expect((await request(app).post('/board/items').type('form').send({ text: '   ' }).expect(400)).body.error).toMatch(
       /1-120 characters/,
     );

@@ -25,8 +25,8 @@ describe('demo security', () => {
   });
 
   /** Every state-changing route, with a body where it needs one, against a demo with a note and a running job. */
-  function stateChanges(demo: DemoApp): { path: string; form?: Record<string, string> }[] {
-    const note = demo.board.add('existing note');
+  async function stateChanges(demo: DemoApp): Promise<{ path: string; form?: Record<string, string> }[]> {
+    const note = await demo.board.add('existing note');
     const job = demo.jobs.start('existing job', 60_000);
     return [
       { path: '/board/items', form: { text: 'planted' } },
@@ -47,8 +47,8 @@ describe('demo security', () => {
     'refuses a POST with %s to each state-changing route with 403 and changes nothing',
     async (_name, headers, reason) => {
       const demo = make();
-      const routes = stateChanges(demo);
-      const board = JSON.stringify(demo.board.items());
+      const routes = await stateChanges(demo);
+      const board = JSON.stringify((await demo.board.snapshot()).items);
       const jobsOf = (): string[] => demo.jobs.list().map((job) => `${job.id} ${job.name} ${job.status}`);
       const jobs = jobsOf();
       for (const { path, form } of routes) {
@@ -62,7 +62,7 @@ describe('demo security', () => {
         expect(res.body.error).toMatch(new RegExp(`^cross-site POST ${path.replace(/[/]/g, '\\/')} refused: `));
         expect(res.body.error).toMatch(reason);
       }
-      expect(JSON.stringify(demo.board.items())).toBe(board);
+      expect(JSON.stringify((await demo.board.snapshot()).items)).toBe(board);
       expect(jobsOf()).toEqual(jobs);
       // Streams were not paused (a pause refuses every /sse request).
       await request(demo.app).get('/sse/_stats').expect(200);
@@ -71,7 +71,7 @@ describe('demo security', () => {
 
   it('accepts the same POSTs from a page of its own', async () => {
     const demo = make({ controls: { pauseMs: 50 } });
-    const routes = stateChanges(demo);
+    const routes = await stateChanges(demo);
     for (const { path, form } of routes) {
       const res = await request(demo.app)
         .post(path)
@@ -80,7 +80,7 @@ describe('demo security', () => {
         .send(form ?? {});
       expect([200, 204]).toContain(res.status);
     }
-    expect(demo.board.items().map((item) => item.text)).toContain('planted');
+    expect((await demo.board.snapshot()).items.map((item) => item.text)).toContain('planted');
     expect(demo.jobs.list().map((job) => job.name)).toContain('planted');
     expect(demo.jobs.list().find((job) => job.name === 'existing job')?.status).toBe('cancelled');
   });

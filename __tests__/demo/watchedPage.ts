@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { STATE_DOM_EVENT } from '../../index';
 
 /** Something that went wrong in a page: a console error, an uncaught exception or a failed request. */
 export interface PageProblem {
@@ -55,3 +56,16 @@ export async function waitForExpression(page: Page, expression: string, timeoutM
   }
   throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
 }
+
+/**
+ * An init script: records every monitor state change of the page as `connectionId:state`, in order
+ * (`window.__states`), and every Content Security Policy violation (`window.__violations`).
+ */
+export const RECORD_STATES = `
+  window.__states = [];
+  document.addEventListener('${STATE_DOM_EVENT}', (event) => {
+    window.__states.push(event.detail.connectionId + ':' + event.detail.state);
+  }, true);
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective));
+`;

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleNodeProgram as bundleInto } from '../../demo/cluster/bundleNodeProgram';
 
 /**
  * Bundles a TypeScript program for a child process into a scratch directory (dependencies stay in
@@ -10,15 +10,5 @@ import { buildSync } from 'esbuild';
  */
 export function bundleNodeProgram(source: string): string {
   const name = basename(source).replace(/\.tsx?$/, '');
-  const outfile = join(mkdtempSync(join(tmpdir(), `${name}-`)), `${name}.js`);
-  buildSync({
-    entryPoints: [source],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return outfile;
+  return bundleInto(source, join(mkdtempSync(join(tmpdir(), `${name}-`)), `${name}.js`));
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createClient } from 'redis';
-import { redisProcessId } from '../../bench/redisOwnership';
+import { redisProcessId } from '../../demo/cluster/redisOwnership';
 import { RedisServer } from './redisServer';
 
 /** A tiny TCP server that answers every RESP command as a Redis would, as process `pid`. */

@@ -1,4 +1,4 @@
-import { BOARD_TEXT_LIMIT, type BoardItem } from './boardStore';
+import { BOARD_TEXT_LIMIT, type BoardItem } from './boardNotes';
 
 /** Id of the element the board's notes are swapped into. */
 export const BOARD_ITEMS_ID = 'board-items';

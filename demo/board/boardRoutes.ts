@@ -1,38 +1,40 @@
 import express, { type Router } from 'express';
 import { requestConnectionIds } from '../../index';
 import { BoardForm, BoardItems } from './BoardViews';
-import type { BoardStore } from './boardStore';
+import type { Board } from './boardNotes';
 
 /**
  * Routes of the shared board: add a note, toggle one, clear the done ones. Each answers the tab
  * that asked with the new board (out of band) and leaves that tab out of the broadcast of the
  * change (`requestConnectionIds`: the page's `SSE-Connection-Id` header).
  */
-export function boardRoutes(board: BoardStore): Router {
+export function boardRoutes(board: Board): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const current = async (): Promise<string> => BoardItems({ items: (await board.snapshot()).items, oob: true });
 
-  router.post('/board/items', form, (req, res) => {
+  router.post('/board/items', form, async (req, res) => {
     try {
-      board.add(String(req.body?.text ?? ''), requestConnectionIds(req));
+      await board.add(String(req.body?.text ?? ''), requestConnectionIds(req));
     } catch (error) {
-      res.status(400).json({ error: (error as Error).message });
+      if (!(error instanceof TypeError)) throw error;
+      res.status(400).json({ error: error.message });
       return;
     }
-    res.type('html').send(`${BoardForm()}${BoardItems({ items: board.items(), oob: true })}`);
+    res.type('html').send(`${BoardForm()}${await current()}`);
   });
 
-  router.post('/board/items/:id/toggle', (req, res) => {
-    if (!board.toggle(req.params.id, requestConnectionIds(req))) {
+  router.post('/board/items/:id/toggle', async (req, res) => {
+    if (!(await board.toggle(req.params.id, requestConnectionIds(req)))) {
       res.status(404).json({ error: `no note ${JSON.stringify(req.params.id)}` });
       return;
     }
-    res.type('html').send(BoardItems({ items: board.items(), oob: true }) as string);
+    res.type('html').send(await current());
   });
 
-  router.post('/board/clear-done', (req, res) => {
-    board.clearDone(requestConnectionIds(req));
-    res.type('html').send(BoardItems({ items: board.items(), oob: true }) as string);
+  router.post('/board/clear-done', async (req, res) => {
+    await board.clearDone(requestConnectionIds(req));
+    res.type('html').send(await current());
   });
 
   return router;

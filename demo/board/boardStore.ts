@@ -1,29 +1,35 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-
-/** One note on the shared board. */
-export interface BoardItem {
-  id: string;
-  text: string;
-  done: boolean;
-  createdAt: number;
-}
-
-/** Longest note text accepted. */
-export const BOARD_TEXT_LIMIT = 120;
-/** Notes kept; adding beyond it drops the oldest. */
-export const BOARD_SIZE_LIMIT = 50;
+import {
+  type Board,
+  type BoardItem,
+  type BoardSnapshot,
+  newNote,
+  withNote,
+  withoutDone,
+  withToggled,
+} from './boardNotes';
 
 /**
- * The shared board's state. It lives outside the app (like a database would), so a restarted
- * server, or one written to while the server was down, still has it.
+ * The shared board's state in this process. It lives outside the app (like a database would), so
+ * a restarted server, or one written to while the server was down, still has it.
  */
-export class BoardStore extends EventEmitter<{ change: [origin: readonly string[]] }> {
-  #items: BoardItem[] = [];
+export class BoardStore extends EventEmitter<{ change: [origin: readonly string[]] }> implements Board {
+  #items: readonly BoardItem[] = [];
+  #version = 0;
 
   /** The notes, oldest first. */
   items(): readonly BoardItem[] {
     return this.#items;
+  }
+
+  /** {@inheritDoc Board.snapshot} */
+  snapshot(): BoardSnapshot {
+    return { version: this.#version, items: this.#items };
+  }
+
+  /** {@inheritDoc Board.version} */
+  version(): number {
+    return this.#version;
   }
 
   /**
@@ -31,31 +37,30 @@ export class BoardStore extends EventEmitter<{ change: [origin: readonly string[
    * the tab that made the change (it updates itself), passed on with the `change` event.
    */
   add(text: string, origin: readonly string[] = []): BoardItem {
-    const trimmed = typeof text === 'string' ? text.trim() : '';
-    if (trimmed === '' || trimmed.length > BOARD_TEXT_LIMIT) {
-      throw new TypeError(`a note needs 1-${BOARD_TEXT_LIMIT} characters, got ${JSON.stringify(text)}`);
-    }
-    const item: BoardItem = { id: randomUUID().slice(0, 8), text: trimmed, done: false, createdAt: Date.now() };
-    this.#items = [...this.#items, item].slice(-BOARD_SIZE_LIMIT);
-    this.emit('change', origin);
+    const item = newNote(text);
+    this.#change(withNote(this.#items, item), origin);
     return item;
   }
 
   /** Flips a note between open and done. Returns false when there is no such note. */
   toggle(id: string, origin: readonly string[] = []): boolean {
-    const item = this.#items.find((candidate) => candidate.id === id);
-    if (!item) return false;
-    item.done = !item.done;
-    this.emit('change', origin);
+    const items = withToggled(this.#items, id);
+    if (!items) return false;
+    this.#change(items, origin);
     return true;
   }
 
   /** Removes the done notes; returns how many. */
   clearDone(origin: readonly string[] = []): number {
-    const before = this.#items.length;
-    this.#items = this.#items.filter((item) => !item.done);
-    const removed = before - this.#items.length;
-    if (removed > 0) this.emit('change', origin);
+    const items = withoutDone(this.#items);
+    const removed = this.#items.length - items.length;
+    if (removed > 0) this.#change(items, origin);
     return removed;
+  }
+
+  #change(items: readonly BoardItem[], origin: readonly string[]): void {
+    this.#items = items;
+    this.#version += 1;
+    this.emit('change', origin);
   }
 }

@@ -1,4 +1,5 @@
 import type { BroadcasterStats } from '../../index';
+import type { ClusterStats } from '../../redis';
 
 /** Id of the element the connection statistics are swapped into. */
 export const CONNECTIONS_PANEL_ID = 'connections-panel';
@@ -9,6 +10,20 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/**
+ * Every process's counts when the demo runs on the Redis bus (as of its last stats interval), or
+ * `undefined` in memory, where this process is the whole demo.
+ */
+function clusterOf(stats: BroadcasterStats): ClusterStats | undefined {
+  const cluster = stats.bus.cluster;
+  return typeof cluster === 'object' && cluster !== null ? (cluster as ClusterStats) : undefined;
+}
+
+/** This process's name on the Redis bus, if it has one. */
+function processIdOf(stats: BroadcasterStats): string | undefined {
+  return typeof stats.bus.processId === 'string' ? stats.bus.processId : undefined;
+}
+
 /** Props of {@link ConnectionsPanel}. */
 export interface ConnectionsPanelProps {
   stats: BroadcasterStats;
@@ -16,15 +31,26 @@ export interface ConnectionsPanelProps {
   oob?: boolean;
 }
 
-/** The registry's live counts: open streams by channel, traffic, and how streams ended. */
+/**
+ * The registry's live counts: open streams by channel, traffic, and how streams ended. On the
+ * Redis bus the open streams are every process's (the process serving this page is named), the
+ * traffic this process's.
+ */
 export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps): JSX.Element {
-  const channels = Object.entries(stats.byChannel).sort(([a], [b]) => a.localeCompare(b));
+  const cluster = clusterOf(stats);
+  const processId = processIdOf(stats);
+  const channels = Object.entries(cluster?.byChannel ?? stats.byChannel).sort(([a], [b]) => a.localeCompare(b));
   return (
-    <div id={CONNECTIONS_PANEL_ID} hx-swap-oob={oob ? 'true' : undefined}>
+    <div
+      id={CONNECTIONS_PANEL_ID}
+      hx-swap-oob={oob ? 'true' : undefined}
+      data-process={processId}
+      data-processes={cluster ? String(cluster.processes.length) : undefined}
+    >
       <dl class="figures">
         <div>
-          <dt>Open</dt>
-          <dd data-stat="open">{stats.connections}</dd>
+          <dt>{cluster ? 'Open, all processes' : 'Open'}</dt>
+          <dd data-stat="open">{cluster ? cluster.connections : stats.connections}</dd>
         </div>
         <div>
           <dt>Events sent</dt>
@@ -75,6 +101,15 @@ export function ConnectionsPanel({ stats, oob = false }: ConnectionsPanelProps):
         {stats.published} · bus{' '}
         <span safe>{`${stats.bus.kind}, ${stats.bus.connected ? 'connected' : 'disconnected'}`}</span>
       </p>
+      {cluster && processId ? (
+        <p class="footnote">
+          <span safe>{`${cluster.processes.length} processes · this page is served by `}</span>
+          <code safe>{processId}</code>
+          <span safe>{`, which holds ${stats.connections} of the open streams; events and bytes are its own`}</span>
+        </p>
+      ) : (
+        ''
+      )}
     </div>
   );
 }

@@ -9,13 +9,20 @@ import {
 import type { DashboardFeed } from '../dashboardFeed';
 import type { DemoBroadcaster, StreamMetadata } from '../streamMetadata';
 import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
-import type { Job, JobEvent, JobRunner } from './jobRunner';
+import type { Job, JobEvent } from './jobRunner';
+import type { JobStore } from './jobStore';
 
 /** What {@link connectJobPipeline} needs. */
 export interface JobPipelineOptions {
-  runner: JobRunner;
+  jobs: JobStore;
   broadcaster: DemoBroadcaster;
   feed: DashboardFeed;
+  /**
+   * With jobs shared by several processes (each runs its own), how often this process looks for
+   * its streams on jobs that ended in another process, to end them too (`closeChannel` reaches
+   * this process's streams only). Default: never (every job runs here).
+   */
+  endedElsewhereCheckMs?: number;
 }
 
 /** The updater that turns job events into the fragments of the job's row. */
@@ -39,7 +46,7 @@ function jobUpdater(): ElementUpdater<Job> {
  * is published, the job's streams get a close event that tells them not to come back.
  * Returns a function that disconnects it.
  */
-export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOptions): () => void {
+export function connectJobPipeline({ jobs, broadcaster, feed, endedElsewhereCheckMs }: JobPipelineOptions): () => void {
   const dispatcher = new EventDispatcher<Job>();
   const updater = jobUpdater();
   const disconnectUpdates = connectPipeline({
@@ -71,33 +78,41 @@ export function connectJobPipeline({ runner, broadcaster, feed }: JobPipelineOpt
       .catch((error: unknown) => console.error(`demo: ${event.type} of job ${event.job.id} failed`, error));
   };
 
-  // A stream that arrives after its job ended (or for a job this server never ran) gets the
-  // final state and the job's channel is closed at once, so no page waits forever on a finished
-  // job. The stream may be a browser's shared one carrying other channels: the final state goes
-  // out on the job's channel (as an event of that channel), and the close names the channel.
-  const endLateJob = (channel: string): void => {
-    const job = runner.get(channel.slice('job-'.length));
+  // A stream that arrives after its job ended (or for a job no process runs) gets the final state
+  // and the job's channel is closed at once, so no page waits forever on a finished job. The
+  // stream may be a browser's shared one carrying other channels: the final state goes out on the
+  // job's channel (as an event of that channel), and the close names the channel.
+  const endLateJob = async (channel: string): Promise<void> => {
+    const job = await jobs.get(channel.slice('job-'.length));
     if (job?.status === 'running') return;
-    const final = job
-      ? updater.render(`job:${job.status}`, job).then((data) => broadcaster.publish(channel, { data }))
-      : Promise.resolve();
-    final
-      .then(() => {
-        // After a macrotask, so a history replay to this stream has been written before the close.
-        setImmediate(() =>
-          broadcaster.closeChannel(channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }),
-        );
-      })
-      .catch((error: unknown) => console.error(`demo: ending the stream of ${channel} failed`, error));
+    // Published here, so it is written to this process's streams after whatever the job's own
+    // process published before it (one order per channel).
+    if (job) await broadcaster.publish(channel, { data: await updater.render(`job:${job.status}`, job) });
+    // After a macrotask, so a history replay to this stream has been written before the close.
+    setImmediate(() =>
+      broadcaster.closeChannel(channel, { reconnect: false, reason: job ? `job ${job.status}` : 'unknown job' }),
+    );
+  };
+  const endQuietly = (channel: string): void => {
+    endLateJob(channel).catch((error: unknown) => console.error(`demo: ending the stream of ${channel} failed`, error));
   };
   const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
-    for (const channel of connection.channels) if (channel.startsWith('job-')) endLateJob(channel);
+    for (const channel of connection.channels) if (channel.startsWith('job-')) endQuietly(channel);
   };
+  const endedElsewhere =
+    endedElsewhereCheckMs === undefined
+      ? undefined
+      : setInterval(() => {
+          const channels = new Set(broadcaster.connections().flatMap((connection) => connection.channels));
+          for (const channel of channels) if (channel.startsWith('job-')) endQuietly(channel);
+        }, endedElsewhereCheckMs);
+  endedElsewhere?.unref();
 
-  runner.on('job', onJob);
+  jobs.on('job', onJob);
   broadcaster.on('connect', onConnect);
   return () => {
-    runner.off('job', onJob);
+    clearInterval(endedElsewhere);
+    jobs.off('job', onJob);
     broadcaster.off('connect', onConnect);
     disconnectUpdates();
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { JobStore } from './jobStore';
 
 /** Where a job is in its life. */
 export type JobStatus = 'running' | 'completed' | 'cancelled';
@@ -35,16 +36,44 @@ export interface JobRunnerOptions {
   maxRunning?: number;
 }
 
+/** Jobs running at once and jobs kept, by default. */
+export const JOB_LIMITS = { maxRunning: 10, keep: 20 } as const;
+
 /** Job names: 1-60 characters. */
 export const JOB_NAME_LIMIT = 60;
 /** Job durations accepted, in ms. */
 export const JOB_DURATION_RANGE = { min: 100, max: 600_000 } as const;
 
+/** A new running job. Throws a `TypeError` for a bad name (1-60 characters) or duration. */
+export function createJob(name: string, durationMs: number): Job {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed === '' || trimmed.length > JOB_NAME_LIMIT)
+    throw new TypeError(`a job name needs 1-${JOB_NAME_LIMIT} characters, got ${JSON.stringify(name)}`);
+  if (!Number.isFinite(durationMs) || durationMs < JOB_DURATION_RANGE.min || durationMs > JOB_DURATION_RANGE.max) {
+    throw new TypeError(
+      `a job duration must be ${JOB_DURATION_RANGE.min}-${JOB_DURATION_RANGE.max} ms, got ${durationMs}`,
+    );
+  }
+  return {
+    id: randomUUID().slice(0, 8),
+    name: trimmed,
+    durationMs: Math.round(durationMs),
+    progress: 0,
+    status: 'running',
+    startedAt: Date.now(),
+  };
+}
+
+/** The error of a start refused because `maxRunning` jobs already run (a limit, not bad input). */
+export function tooManyRunning(maxRunning: number): RangeError {
+  return new RangeError(`at most ${maxRunning} jobs run at once: wait for one to end, or cancel one`);
+}
+
 /**
  * Runs simulated jobs: each advances with the clock until its duration has passed, and reports
  * every change as a {@link JobEvent}. One unref'd timer per running job.
  */
-export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
+export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> implements JobStore {
   readonly #jobs = new Map<string, Job>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #tickMs: number;
@@ -55,8 +84,8 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
   constructor(options: JobRunnerOptions = {}) {
     super();
     this.#tickMs = options.tickMs ?? 200;
-    this.#keep = options.keep ?? 20;
-    this.#maxRunning = options.maxRunning ?? 10;
+    this.#keep = options.keep ?? JOB_LIMITS.keep;
+    this.#maxRunning = options.maxRunning ?? JOB_LIMITS.maxRunning;
     if (!Number.isSafeInteger(this.#tickMs) || this.#tickMs < 1)
       throw new TypeError(`tickMs must be a positive integer, got ${options.tickMs}`);
   }
@@ -66,24 +95,15 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
    * `maxRunning` jobs already run.
    */
   start(name: string, durationMs: number): Job {
-    const trimmed = typeof name === 'string' ? name.trim() : '';
-    if (trimmed === '' || trimmed.length > JOB_NAME_LIMIT)
-      throw new TypeError(`a job name needs 1-${JOB_NAME_LIMIT} characters, got ${JSON.stringify(name)}`);
-    if (!Number.isFinite(durationMs) || durationMs < JOB_DURATION_RANGE.min || durationMs > JOB_DURATION_RANGE.max) {
-      throw new TypeError(
-        `a job duration must be ${JOB_DURATION_RANGE.min}-${JOB_DURATION_RANGE.max} ms, got ${durationMs}`,
-      );
-    }
-    if (this.#timers.size >= this.#maxRunning)
-      throw new RangeError(`at most ${this.#maxRunning} jobs run at once: wait for one to end, or cancel one`);
-    const job: Job = {
-      id: randomUUID().slice(0, 8),
-      name: trimmed,
-      durationMs: Math.round(durationMs),
-      progress: 0,
-      status: 'running',
-      startedAt: Date.now(),
-    };
+    return this.run(createJob(name, durationMs));
+  }
+
+  /**
+   * Runs a job made by {@link createJob} (a store that admits jobs itself starts them here).
+   * Throws a `RangeError` when `maxRunning` jobs already run in this runner.
+   */
+  run(job: Job): Job {
+    if (this.#timers.size >= this.#maxRunning) throw tooManyRunning(this.#maxRunning);
     this.#jobs.set(job.id, job);
     this.#forgetOldest();
     const timer = setInterval(() => this.#advance(job), this.#tickMs);
@@ -108,6 +128,16 @@ export class JobRunner extends EventEmitter<{ job: [event: JobEvent] }> {
   /** Every kept job, newest first. */
   list(): Job[] {
     return [...this.#jobs.values()].reverse();
+  }
+
+  /**
+   * Stops running job `id` and forgets it, without a report: its end was decided elsewhere (a
+   * shared store where another process cancelled it).
+   */
+  halt(id: string): void {
+    clearInterval(this.#timers.get(id));
+    this.#timers.delete(id);
+    this.#jobs.delete(id);
   }
 
   /** Stops every timer (jobs stay as they are). */

@@ -1,7 +1,7 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { BroadcasterStats } from '../../index';
 import { BoardForm, BoardItems } from '../board/BoardViews';
-import type { BoardItem } from '../board/boardStore';
+import type { BoardItem } from '../board/boardNotes';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { ControlsCard } from '../controls/ControlsCard';
 import { DashboardFeed, DIALECTS, type Dialect } from '../dashboardFeed';

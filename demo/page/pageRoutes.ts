@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
-import type { BoardStore } from '../board/boardStore';
+import type { Board } from '../board/boardNotes';
 import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
-import type { JobRunner } from '../jobs/jobRunner';
+import type { JobStore } from '../jobs/jobStore';
 import type { DemoBroadcaster } from '../streamMetadata';
 import type { SystemSampler } from '../system/systemSampler';
 import { DashboardPage } from './DashboardPage';
@@ -13,8 +13,8 @@ export interface PageRouteOptions {
   devMode: boolean;
   feed: DashboardFeed;
   sampler: SystemSampler;
-  board: BoardStore;
-  jobs: JobRunner;
+  board: Board;
+  jobs: JobStore;
   broadcaster: DemoBroadcaster;
 }
 
@@ -31,12 +31,13 @@ export function pageRoutes(options: PageRouteOptions): Router {
         .json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
       return;
     }
+    const [jobs, board] = await Promise.all([options.jobs.list(), options.board.snapshot()]);
     const html = await DashboardPage({
       context: options.feed.contextFor(dialect),
       devMode: options.devMode,
       samples: options.sampler.samples(),
-      jobs: options.jobs.list(),
-      board: options.board.items(),
+      jobs,
+      board: board.items,
       stats: options.broadcaster.stats(),
       nonce: res.locals.cspNonce,
     });
