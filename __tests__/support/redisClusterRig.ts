@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createClient } from 'redis';
-import { freePort, RedisServer } from './redisServer';
+import { freePort } from '../../demo/cluster/freePort';
+import { RedisServer } from './redisServer';
 
 const run = promisify(execFile);
 const REDIS_CLI = '/usr/bin/redis-cli';

@@ -1,28 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../demo/cluster/freePort';
 import { assertOwnRedis } from '../../demo/cluster/redisOwnership';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
-
-/** A free loopback port (never 6379, the machine's own Redis). */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port !== 6379 && port > 0) return port;
-  }
-  throw new Error('no free loopback port found for redis-server');
-}
 
 /** Where a {@link RedisServer} listens; tests of the helper itself set these. */
 export interface RedisServerPlace {
