@@ -247,4 +247,29 @@ describe('RedisBus failure behaviour', () => {
       /RedisBus history: option "size" must be an integer >= 1, got 0/,
     );
   });
+
+  it('rejects bad cluster and durability options with a TypeError naming the value, before connecting', () => {
+    const rootNodes = ['redis://127.0.0.1:7000'];
+    expect(() => new RedisBus({ url: 'redis://127.0.0.1:7000', cluster: { rootNodes } })).toThrow(
+      /RedisBus: option "cluster" must be absent when url is given/,
+    );
+    expect(() => new RedisBus({ cluster: { rootNodes: [] } })).toThrow(
+      /option "cluster.rootNodes" must be a non-empty array of redis:\/\/ or rediss:\/\/ URLs, got/,
+    );
+    expect(() => new RedisBus({ cluster: { rootNodes: ['http://127.0.0.1:7000'] } })).toThrow(TypeError);
+    expect(() => new RedisBus({ cluster: { rootNodes, buckets: 0 } })).toThrow(
+      new TypeError('RedisBus cluster: option "buckets" must be an integer from 1 to 256, got 0'),
+    );
+    expect(() => new RedisBus({ cluster: { rootNodes, bucketKey: 'room' as never } })).toThrow(
+      /option "bucketKey" must be a function, got "room"/,
+    );
+    // A brace in the prefix would move every key's hash tag.
+    expect(() => new RedisBus({ cluster: { rootNodes }, keyPrefix: 'app{1}:' })).toThrow(
+      /without whitespace or braces/,
+    );
+    expect(() => new RedisBus({ durability: 'all' as never })).toThrow(
+      /option "durability" must be one of "primary", "replicated", got "all"/,
+    );
+    expect(() => new RedisBus({ replicas: 0 })).toThrow(/option "replicas" must be an integer from 1 to 64, got 0/);
+  });
 });
