@@ -108,15 +108,23 @@ export class RedisClusterRig {
     return running.filter((_, index) => roles[index] === 'master');
   }
 
-  /** The master serving `key` now. */
+  /**
+   * The master serving `key` now, as the first running node's `CLUSTER NODES` says (asked again,
+   * bounded, while a failover is still being agreed on).
+   */
   async masterOf(key: string): Promise<RedisServer> {
     const slot = Number(await ask(this.nodes[0].port, ['CLUSTER', 'KEYSLOT', key]));
-    for (const node of await this.masters()) {
-      const slots = await ask(node.port, ['CLUSTER', 'SHARDS']);
-      const mine = (await ask(node.port, ['CLUSTER', 'MYID'])).trim();
-      if (ownsSlot(slots, mine, slot)) return node;
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let table = '';
+    while (Date.now() < deadline) {
+      const [seen] = await this.#running();
+      table = await ask(seen.port, ['CLUSTER', 'NODES']);
+      const port = masterPortOfSlot(table, slot);
+      const node = this.nodes.find((candidate) => candidate.port === port);
+      if (node) return node;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw new Error(`no master serves slot ${slot}`);
+    throw new Error(`no master serves slot ${slot}:\n${table}`);
   }
 
   /**
@@ -197,22 +205,19 @@ export class RedisClusterRig {
   }
 }
 
-/** Whether `CLUSTER SHARDS` output (redis-cli's flat text) gives node `id`'s shard the slot. */
-function ownsSlot(shards: string, id: string, slot: number): boolean {
-  // Each shard: "slots", then start/end pairs, then "nodes" with each node's fields; find the shard naming `id` as master.
-  const lines = shards.split('\n').map((line) => line.trim());
-  let ranges: number[] = [];
-  for (let index = 0; index < lines.length; index += 1) {
-    if (lines[index] === 'slots') {
-      ranges = [];
-      for (let next = index + 1; next < lines.length && /^\d+$/.test(lines[next]); next += 1)
-        ranges.push(Number(lines[next]));
-    }
-    if (lines[index] === 'id' && lines[index + 1] === id) {
-      for (let pair = 0; pair + 1 < ranges.length; pair += 2)
-        if (slot >= ranges[pair] && slot <= ranges[pair + 1]) return true;
-      return false;
-    }
+/**
+ * The port of the healthy master that `CLUSTER NODES` (one node per line: id, `ip:port@busport`,
+ * flags, master id, ping, pong, epoch, link state, slot ranges) gives `slot`.
+ */
+function masterPortOfSlot(table: string, slot: number): number | undefined {
+  for (const line of table.split('\n')) {
+    const [, address, flags, , , , , link, ...ranges] = line.trim().split(' ');
+    if (!address || !flags?.split(',').includes('master') || flags.includes('fail') || link !== 'connected') continue;
+    const owns = ranges.some((range) => {
+      const [low, high = low] = range.split('-').map(Number);
+      return slot >= low && slot <= high;
+    });
+    if (owns) return Number(address.split('@')[0].split(':')[1]);
   }
-  return false;
+  return undefined;
 }

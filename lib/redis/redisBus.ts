@@ -112,8 +112,8 @@ export class RedisBus implements Bus {
   readonly #follows = new Map<string, Follow>();
   readonly #channelOfKey = new Map<string, string>();
   readonly #inFlight = new Map<string, InFlight>();
-  /** Channel entries of the read being handed over, delivered together when it ends. */
-  #arrived: BusDelivery[] = [];
+  /** Per bucket, the channel entries of the read being handed over, delivered together when it ends. */
+  readonly #arrived: BusDelivery[][];
   readonly #connected: Promise<void>;
   readonly #gate: CommandGate;
   #handlers: BusHandlers | undefined;
@@ -137,13 +137,14 @@ export class RedisBus implements Bus {
     this.#waitForReplicas = connections.waitForReplicas;
     for (const client of [this.#commands, ...this.#readerClients]) this.#countReconnects(client);
     this.#commands.on('ready', this.#startPendingFollows);
+    this.#arrived = this.#readerClients.map(() => []);
     this.#readers = this.#readerClients.map(
-      (client) =>
+      (client, bucket) =>
         new StreamReader(client, {
           blockMs: this.#options.blockMs,
           readCount: this.#options.readCount,
-          onEntry: this.#onEntry,
-          onReadEnd: this.#onReadEnd,
+          onEntry: (key, entry) => this.#onEntry(key, entry, bucket),
+          onReadEnd: () => this.#onReadEnd(bucket),
           isPositioned: (key) => this.#channelOfKey.has(key),
           onError: this.#reportError,
         }),
@@ -450,7 +451,7 @@ export class RedisBus implements Bus {
     await this.#readers[follow.bucket].passed(key, id, this.#options.commandTimeoutMs);
   }
 
-  readonly #onEntry = (key: string, entry: StreamEntry): void => {
+  #onEntry(key: string, entry: StreamEntry, bucket: number): void {
     if (this.#inboxes.has(key)) {
       if (entry.message.t === 'answer') this.#direct.onAnswer(entry);
       return;
@@ -460,14 +461,14 @@ export class RedisBus implements Bus {
       return;
     }
     const channel = this.#channelOfKey.get(key);
-    if (channel !== undefined) this.#arrived.push(fromStreamEntry(channel, entry));
-  };
+    if (channel !== undefined) this.#arrived[bucket].push(fromStreamEntry(channel, entry));
+  }
 
-  /** Delivers the read's channel entries at once (one write per connection) and records their counts. */
-  readonly #onReadEnd = (): void => {
-    const deliveries = this.#arrived;
+  /** Delivers a bucket read's channel entries at once (one write per connection) and records their counts. */
+  #onReadEnd(bucket: number): void {
+    const deliveries = this.#arrived[bucket];
     if (deliveries.length === 0) return;
-    this.#arrived = [];
+    this.#arrived[bucket] = [];
     if (!this.#handlers) return;
     const counts = this.#handlers.deliverBatch(deliveries);
     deliveries.forEach(({ channel, id }, index) => {
@@ -477,7 +478,7 @@ export class RedisBus implements Bus {
       if (inFlight.delivered.size > RECENT_DELIVERIES)
         inFlight.delivered.delete(inFlight.delivered.keys().next().value as string);
     });
-  };
+  }
 
   #followStream(key: string, bucket: number): void {
     if (this.#follows.has(key)) return;
@@ -487,8 +488,19 @@ export class RedisBus implements Bus {
     });
     const follow: Follow = { bucket, started: false, starting: false, whenStarted, markStarted };
     this.#follows.set(key, follow);
-    // Before the first connection, the commands connection's `ready` starts it.
+    // Before the first connection, connecting starts it; a cluster client can also be between topologies.
     if (this.#commands.isReady) void this.#startFollow(key, follow);
+    else this.#retryFollow(key, follow);
+  }
+
+  /** Starts following `key` a moment from now, once the commands connection is ready, unless it is no longer wanted. */
+  #retryFollow(key: string, follow: Follow): void {
+    const retry = setTimeout(() => {
+      if (this.#closed || this.#follows.get(key) !== follow || follow.started || follow.starting) return;
+      if (this.#commands.isReady) void this.#startFollow(key, follow);
+      else this.#retryFollow(key, follow);
+    }, FOLLOW_RETRY_MS);
+    retry.unref();
   }
 
   /** Finds the stream's newest id, then has the reader follow it from there and wakes the reader. */
@@ -504,12 +516,8 @@ export class RedisBus implements Bus {
       this.#wakeReader(follow.bucket);
     } catch (error) {
       this.#reportError(error);
-      // On one Redis its 'ready' starts it again; a cluster can fail over without one.
-      const retry = setTimeout(() => {
-        if (!this.#closed && this.#follows.get(key) === follow && !follow.started && !follow.starting)
-          void this.#startFollow(key, follow);
-      }, FOLLOW_RETRY_MS);
-      retry.unref();
+      // Until it is followed, the channel's events reach no connection of this process.
+      this.#retryFollow(key, follow);
     } finally {
       follow.starting = false;
     }

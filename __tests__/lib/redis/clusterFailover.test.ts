@@ -6,8 +6,8 @@ import { settleWithin } from './settleWithin';
 
 const CHANNELS = ['f0', 'f1', 'f2', 'f3'];
 /** Events acknowledged before the kill, and after the cluster has settled again. */
-const BEFORE_KILL = 120;
-const AFTER_SETTLE = 120;
+const BEFORE_KILL = 60;
+const AFTER_SETTLE = 60;
 /** Publishes per channel at most, and the longest the publishing may take. */
 const MAX_PER_CHANNEL = 2000;
 const RUN_TIMEOUT_MS = 60_000;
@@ -121,11 +121,17 @@ async function failoverRun(durability: 'primary' | 'replicated'): Promise<Failov
   }
 }
 
-/** Where a client's view breaks the publish order of a channel (n not ascending: a repeat or a swap). */
-function orderBreaks(view: ClientView): string[] {
+/**
+ * Where a client's view breaks the publish order of a channel's acknowledged events (n not
+ * ascending: a repeat or a swap). A publish that was not acknowledged may still be stored, later
+ * than the ones after it (node-redis sends a command again on the master that took over), so only
+ * acknowledged events are ordered.
+ */
+function orderBreaks(run: FailoverRun, view: ClientView): string[] {
+  const acknowledged = new Set(run.acknowledged.map((event) => event.data));
   const last = new Map<string, number>();
   const breaks: string[] = [];
-  for (const data of received(view)) {
+  for (const data of received(view).filter((item) => acknowledged.has(item))) {
     const [channel, n] = data.split(':');
     const previous = last.get(channel) ?? -1;
     if (previous >= Number(n)) breaks.push(`${data} after ${channel}:${previous}`);
@@ -142,7 +148,7 @@ describe('RedisBus on a Redis Cluster whose master fails over under publish load
     );
     for (const view of run.clients) {
       expect(missing(run, view).map((event) => event.data)).toEqual([]);
-      expect(orderBreaks(view)).toEqual([]);
+      expect(orderBreaks(run, view)).toEqual([]);
       expect(gaps(view)).toEqual([]);
     }
     // The switch happened mid-run: events were acknowledged on both sides of it.
@@ -161,6 +167,6 @@ describe('RedisBus on a Redis Cluster whose master fails over under publish load
       expect(event.acknowledgedAt).toBeLessThanOrEqual(run.killedAt);
       expect(run.killedAt - event.acknowledgedAt).toBeLessThan(REPLICATION_LAG_BOUND_MS);
     }
-    for (const view of run.clients) expect(orderBreaks(view)).toEqual([]);
+    for (const view of run.clients) expect(orderBreaks(run, view)).toEqual([]);
   }, 180_000);
 });

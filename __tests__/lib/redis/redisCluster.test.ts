@@ -229,14 +229,14 @@ describe.each([
     const first = leg(a);
     await first.opened();
     await batch(60);
-    await settleWithin(first.received(60), 10_000, 'the first 60 events on process A');
+    await settleWithin(first.received(60), 30_000, 'the first 60 events on process A');
     first.close();
     await batch(60); // missed while away
     const second = leg(b, lastId());
     await batch(60); // racing the replay on process B
     await settleWithin(
       second.until(() => received().length >= 180),
-      10_000,
+      30_000,
       '180 events after moving to B',
     );
     second.close();
@@ -244,13 +244,13 @@ describe.each([
     const third = leg(a, lastId());
     await settleWithin(
       third.until(() => received().length >= 210),
-      10_000,
+      30_000,
       'all 210 events after moving back to A',
     );
     await publish(b, 'm.x', 'live');
     await settleWithin(
       third.until(() => received().at(-1)?.data === 'live'),
-      10_000,
+      30_000,
       'a live event last',
     );
 
