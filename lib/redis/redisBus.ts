@@ -265,6 +265,10 @@ export class RedisBus implements Bus {
   /** {@inheritDoc Bus.replay} */
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
+    // Read history only once live delivery follows the stream: an event appended between this read
+    // and a later start of the follow would be neither replayed nor delivered live.
+    const follow = this.#follows.get(key);
+    if (follow) await within(follow.whenStarted, this.#options.commandTimeoutMs);
     const found = await this.#run(`history of ${channel}`, (client) =>
       entriesAfter(client, this.#positionOf(this.#keys.bucketOf(channel)), key, lastEventId, this.#options.idleTtlMs),
     );
