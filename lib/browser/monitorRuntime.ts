@@ -21,6 +21,8 @@ const RETIRED_CURSOR_LIMIT = 100;
 
 interface Entry {
   monitor: ConnectionSupervisor;
+  /** On the browser's shared stream: its id names every tab's stream, so requests leave it out. */
+  shared: boolean;
   htmx2?: Htmx2Binding;
   /** For an htmx 2 element on the shared stream: opens its EventSources there. */
   openThrough?: EventSourceOpener;
@@ -34,7 +36,11 @@ export interface MonitorApi {
   reconnect(connectionId: string): boolean;
   /** The id the server gave the connection's current stream (the server's `connection(id)`), once known. */
   streamIdOf(connectionId: string): string | undefined;
-  /** The stream ids of every monitored connection of the page: what htmx requests send as `SSE-Connection-Id`. */
+  /**
+   * The stream ids of the page's monitored connections on streams of their own: what htmx
+   * requests send as `SSE-Connection-Id`. A connection on the browser's shared stream is left
+   * out: that stream carries every tab, so excluding it would hide the change from all of them.
+   */
   streamIds(): string[];
 }
 
@@ -86,7 +92,8 @@ export class MonitorRuntime implements MonitorApi {
 
   streamIds(): string[] {
     const ids: string[] = [];
-    for (const { monitor } of this.#entries.values()) if (monitor.streamId) ids.push(monitor.streamId);
+    for (const { monitor, shared } of this.#entries.values())
+      if (monitor.streamId && !shared) ids.push(monitor.streamId);
     return ids;
   }
 
@@ -117,9 +124,9 @@ export class MonitorRuntime implements MonitorApi {
     if (!config) return undefined;
     const monitor = new ConnectionSupervisor(element, config);
     monitor.lastEventId = this.#cursorOf(connectionId);
-    const entry: Entry = { monitor };
     const htmx4Url = htmx4ConnectUrl(element);
     const shared = sharedStreamFor(element, htmx4Url ?? element.getAttribute('sse-connect') ?? '');
+    const entry: Entry = { monitor, shared: shared !== undefined };
     if (htmx4Url) {
       monitor.start(new Htmx4Binding(element, monitor, shared && sharedFetchOf(shared, config.heartbeatTimeoutMs)));
     } else {

@@ -1,5 +1,5 @@
 import { splitStreamEventId } from '../../protocol/eventId';
-import { CLOSE_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
 import type { StreamFrame } from './eventStreamParser';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
 import { RecentFrames } from './recentFrames';
@@ -68,6 +68,8 @@ export class StreamHub {
   readonly #recent = new RecentFrames(RECENT_EVENTS);
   /** Channels the server closed on the current stream: it ends next, for those channels only. */
   readonly #closedChannels = new Set<string>();
+  /** The current stream's `sse:connection` event (its id on the server), for subscriptions that join later. */
+  #identity: StreamFrame | undefined;
 
   /**
    * @param prefix - the middleware's mount path, e.g. `/sse`.
@@ -113,6 +115,8 @@ export class StreamHub {
     if (!this.#stream || silent || !this.#covers(subscription)) this.#queueReopen();
     else if (this.#head) {
       this.#markOpen([subscription]);
+      const identity = this.#identity;
+      if (identity) this.#emit({ kind: 'event', keys: [key], type: identity.type, data: identity.data, id: '' });
       this.#catchUp(subscription);
     }
   }
@@ -186,6 +190,7 @@ export class StreamHub {
     this.#opening = '';
     this.#recent.reset('');
     this.#closedChannels.clear();
+    this.#identity = undefined;
     this.#channels = this.#union();
     if (this.#channels.size === 0) return;
     let cursor = '';
@@ -220,6 +225,7 @@ export class StreamHub {
       return;
     }
     this.#head = laterPosition(this.#head, position);
+    if (frame.type === CONNECTION_EVENT && !frame.id) this.#identity = frame;
     if (frame.type === CLOSE_EVENT && channel !== undefined) {
       // The stream no longer carries it: a later subscription to it needs a new stream.
       this.#closedChannels.add(channel);
@@ -274,6 +280,7 @@ export class StreamHub {
     this.close();
     this.#channels = new Set();
     this.#head = '';
+    this.#identity = undefined;
     this.#recent.reset('');
     if (keys.length > 0) this.#emit({ kind: 'dropped', keys, reason });
   }

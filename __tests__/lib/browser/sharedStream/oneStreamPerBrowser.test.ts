@@ -180,18 +180,65 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, url, channel, 2);
       const marks = tabs.map((tab) => tab.statesOf(channel).length);
-      // Both tabs come back on one stream that then goes silent.
-      fixture.server.silenceNextStream(channel);
+      // The tabs come back on streams that go silent, until each tab has timed out on one.
+      const lift = fixture.server.silenceStreams(channel);
       await fixture.server.stop();
       await fixture.server.restart();
+      const lost: RecordedState[] = [];
       for (const [index, tab] of tabs.entries()) {
-        const after = (state: RecordedState): number => tab.statesOf(channel).indexOf(state) + 1;
         const back = await tab.waitForState(channel, (state) => state.state === 'connected', marks[index]);
-        const lost = await tab.waitForState(channel, (state) => state.state === 'reconnecting', after(back));
-        await tab.waitForState(channel, (state) => state.state === 'connected', after(lost));
+        const after = tab.statesOf(channel).indexOf(back) + 1;
+        lost.push(await tab.waitForState(channel, (state) => state.state === 'reconnecting', after));
+      }
+      lift();
+      for (const [index, tab] of tabs.entries()) {
+        const after = tab.statesOf(channel).indexOf(lost[index]) + 1;
+        await tab.waitForState(channel, (state) => state.state === 'connected', after);
       }
       for (const items of await itemsAfterEnd(tabs, channel, channel)) expect(items).toEqual(['end']);
-      expect(openStreamsOf(channel)).toHaveLength(1);
+      // The silent streams it replaced are closed (the server may hear of the last one a little later).
+      await fixture.server.waitForRequests(() => openStreamsOf(channel).length === 1);
+    });
+
+    it("tells every tab the shared stream's id, and leaves it out of SSE-Connection-Id so no tab excludes the others", async () => {
+      const shared = `identity-shared-${dialect}`;
+      const own = `identity-own-${dialect}`;
+      const config = { heartbeatTimeoutMs: 0 };
+      const url = fixture.server.addPage({
+        dialect,
+        sharedStream: true,
+        connections: [
+          { id: shared, channel: shared, config },
+          { id: own, channel: own, config, sharedStream: false },
+        ],
+      });
+      const profile = await fixture.newProfile();
+      // The second and third tabs join a stream already open: they never saw its opening events.
+      const tabs = await openConnectedTabs(profile, url, shared, 3);
+      const ids: string[] = [];
+      const owned: unknown[] = [];
+      for (const tab of tabs) {
+        await tab.waitForState(own, (state) => state.state === 'connected');
+        // The page's API: each id once the stream told it, and what htmx requests send.
+        const handle = await tab.page.waitForFunction(`(() => {
+          const monitor = window.sseMonitor;
+          const sharedStream = monitor?.streamIdOf(${JSON.stringify(shared)});
+          const ownStream = monitor?.streamIdOf(${JSON.stringify(own)});
+          return sharedStream && ownStream ? { sharedStream, ownStream, header: monitor.streamIds() } : undefined;
+        })()`);
+        const { sharedStream, ownStream, header } = (await handle.jsonValue()) as {
+          sharedStream: string;
+          ownStream: string;
+          header: string[];
+        };
+        ids.push(sharedStream);
+        owned.push(ownStream);
+        expect(header).toEqual([ownStream]);
+        expect(await tab.page.getAttribute(`#sse-element-${shared}`, 'data-sse-stream-id')).toBe(sharedStream);
+      }
+      expect(new Set(ids).size).toBe(1);
+      expect(new Set(owned).size).toBe(3);
+      expect((await fixture.server.broadcaster.connection(ids[0]))?.channels).toEqual([shared]);
     });
 
     it('gives an element its own stream when its page or the element turns sharing off', async () => {

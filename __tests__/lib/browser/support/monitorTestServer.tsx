@@ -94,6 +94,8 @@ export class MonitorTestServer {
   readonly #app = express();
   readonly #pages: TestPageSpec[] = [];
   readonly #silenced = new Set<string>();
+  /** Channels whose every new stream is silenced, until the test lifts it. */
+  readonly #silencedUntilLifted = new Set<string>();
   readonly #held = new Map<string, Promise<void>>();
   #server: Server;
   #port = 0;
@@ -142,7 +144,7 @@ export class MonitorTestServer {
         this.#held.delete(channel);
         return void held.then(() => next());
       }
-      if (this.#silenced.delete(channel)) {
+      if (this.#silenced.delete(channel) || this.#silencedUntilLifted.has(channel)) {
         // Headers and the first frames are out; from now on the socket holds everything back.
         setImmediate(() => req.socket.cork());
       }
@@ -203,6 +205,12 @@ export class MonitorTestServer {
   /** The next stream on `channel` gets its headers, then nothing more while the socket stays open. */
   silenceNextStream(channel: string): void {
     this.#silenced.add(channel);
+  }
+
+  /** Every stream opened on `channel` from now on is silenced as {@link silenceNextStream}, until the returned function is called. */
+  silenceStreams(channel: string): () => void {
+    this.#silencedUntilLifted.add(channel);
+    return () => void this.#silencedUntilLifted.delete(channel);
   }
 
   /** The next stream request on `channel` is recorded, then waits until the returned function is called. */
