@@ -5,9 +5,9 @@ import type { Board } from './boardNotes';
 
 /**
  * Routes of the shared board: add a note, toggle one, clear the done ones. Each answers the tab
- * that asked with the new board (out of band) and leaves that tab's own streams out of the
- * broadcast of the change (`requestConnectionIds`: the page's `SSE-Connection-Id` header). A tab
- * on the browser's shared stream sends none, and gets the broadcast too: the swap is idempotent.
+ * that asked with the new board (out of band) and leaves that tab out of the broadcast of the
+ * change (`requestConnectionIds`: the page's `SSE-Connection-Id` header; on the browser's shared
+ * stream it names this tab of it, so the other tabs still get the change).
  */
 export function boardRoutes(board: Board): Router {
   const router = express.Router();

@@ -8,6 +8,7 @@ import type { BusDelivery } from './bus';
 import type { ConnectionRegistry } from './connectionRegistry';
 import { FrameBatch } from './frameBatch';
 import type { SseConnection } from './sseConnection';
+import { tabSkipsOf } from './tabSkips';
 
 /**
  * The events a connection has collected so far, as a path: the previous step plus one event.
@@ -44,7 +45,8 @@ class Route {
 
 /**
  * Writes `deliveries` (in position order) to the connections of `registry`, one write per
- * connection. Returns, per delivery, how many connections it was written to.
+ * connection. Returns, per delivery, how many connections it was written to. A connection whose
+ * tabs an `exclude` names (see `tabSkipsOf`) gets its own copy of that event, marked to skip them.
  */
 export function deliverBatch<M>(
   registry: ConnectionRegistry<M>,
@@ -53,14 +55,27 @@ export function deliverBatch<M>(
 ): number[] {
   const start = new Route(undefined, -1);
   const routeOf = new Map<SseConnection<M>, Route>();
+  /** The deliveries plus the tab-marked copies, made on the first copy needed. */
+  let frames: BusDelivery[] | undefined;
+  /** For each copy's index in `frames`, the index of the delivery it copies. */
+  const copyOf = new Map<number, number>();
   for (let index = 0; index < deliveries.length; index += 1) {
-    const { channel, exclude, filter } = deliveries[index]!;
+    const delivery = deliveries[index]!;
+    const { channel, exclude, filter } = delivery;
     const members = registry.inChannel(channel);
     if (!members) continue;
+    const skips = exclude && tabSkipsOf(exclude);
     for (const connection of members) {
       if (exclude?.includes(connection.id)) continue;
       if (filter && !filter(connection)) continue;
-      routeOf.set(connection, (routeOf.get(connection) ?? start).extend(index));
+      let step = index;
+      const skip = skips?.get(connection.id);
+      if (skip) {
+        frames ??= [...deliveries];
+        step = frames.push({ ...delivery, frame: Buffer.concat([skip, delivery.frame]) }) - 1;
+        copyOf.set(step, index);
+      }
+      routeOf.set(connection, (routeOf.get(connection) ?? start).extend(step));
     }
   }
   const recipients = new Map<Route, SseConnection<M>[]>();
@@ -69,14 +84,15 @@ export function deliverBatch<M>(
     if (connections) connections.push(connection);
     else recipients.set(route, [connection]);
   }
+  const source = frames ?? deliveries;
   const counts = deliveries.map(() => 0);
   for (const [route, connections] of recipients) {
     const indexes = route.indexes();
-    const batch = new FrameBatch(indexes.map((index) => deliveries[index]!));
+    const batch = new FrameBatch(indexes.map((index) => source[index]!));
     let written = 0;
     // Grouped by route, so one socket chunk (built for the last Buffer written) serves the whole group.
     for (const connection of connections) if (connection.writeBatch(batch, now)) written += 1;
-    for (const index of indexes) counts[index] += written;
+    for (const index of indexes) counts[copyOf.get(index) ?? index] += written;
   }
   return counts;
 }

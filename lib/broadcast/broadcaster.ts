@@ -21,6 +21,7 @@ import { type PublishHook, PublishHooks } from './publishHooks';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
 import { startStream } from './streamReplay';
+import { tabSkipsOf } from './tabSkips';
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -48,7 +49,11 @@ export interface PublishMessage {
 
 /** Who, among a channel's connections, receives an event. */
 export interface PublishOptions<M> {
-  /** Connection id(s) that must not receive it (e.g. the one whose action caused it). */
+  /**
+   * Connection id(s) that must not receive it (e.g. the one whose action caused it). An entry
+   * `<connection id>/<tab id>` (what `requestConnectionIds` reads for a browser's shared stream)
+   * leaves out only that tab: the stream still gets the event, marked for its hub to skip the tab.
+   */
   exclude?: string | readonly string[];
   /** Receives only connections for which this returns true (this process only; see `Bus`). */
   filter?: (connection: ConnectionView<M>) => boolean;
@@ -391,12 +396,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const members = this.#registry.inChannel(delivery.channel);
     if (!members) return 0;
     const { frame, id, exclude, filter } = delivery;
+    const skips = exclude && tabSkipsOf(exclude);
     const now = Date.now();
     let written = 0;
     for (const connection of members) {
       if (exclude?.includes(connection.id)) continue;
       if (filter && !filter(connection)) continue;
-      if (connection.write(frame, id, now)) written += 1;
+      const skip = skips?.get(connection.id);
+      if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now)) written += 1;
     }
     return written;
   };

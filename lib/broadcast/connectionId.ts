@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { splitTabExclusion } from '../protocol/tabExclusion';
 import { describeValue } from '../validation/describeValue';
 
 /**
@@ -11,6 +12,13 @@ export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** True when `id` is a valid connection id (see {@link CONNECTION_ID_PATTERN}). */
 export function isConnectionId(id: unknown): id is string {
   return typeof id === 'string' && CONNECTION_ID_PATTERN.test(id);
+}
+
+/** True when `value` names one tab of a shared stream: `<connection id>/<tab id>` (see `lib/protocol/tabExclusion.ts`). */
+export function isTabExclusion(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const tab = splitTabExclusion(value);
+  return tab !== undefined && isConnectionId(tab.connectionId);
 }
 
 /** Throws a `TypeError` naming the value unless it is a valid connection id. */

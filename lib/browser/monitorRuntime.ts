@@ -1,4 +1,5 @@
 import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
+import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
 import { Htmx2Binding } from './htmx2Binding';
@@ -21,8 +22,8 @@ const RETIRED_CURSOR_LIMIT = 100;
 
 interface Entry {
   monitor: ConnectionSupervisor;
-  /** On the browser's shared stream: its id names every tab's stream, so requests leave it out. */
-  shared: boolean;
+  /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
+  tab?: string;
   htmx2?: Htmx2Binding;
   /** For an htmx 2 element on the shared stream: opens its EventSources there. */
   openThrough?: EventSourceOpener;
@@ -37,9 +38,9 @@ export interface MonitorApi {
   /** The id the server gave the connection's current stream (the server's `connection(id)`), once known. */
   streamIdOf(connectionId: string): string | undefined;
   /**
-   * The stream ids of the page's monitored connections on streams of their own: what htmx
-   * requests send as `SSE-Connection-Id`. A connection on the browser's shared stream is left
-   * out: that stream carries every tab, so excluding it would hide the change from all of them.
+   * What htmx requests send as `SSE-Connection-Id`: the stream id of each monitored connection
+   * of the page, and for one on the browser's shared stream `<stream id>/<tab id>`, this tab of
+   * it (excluding the whole stream would leave out every tab of the browser).
    */
   streamIds(): string[];
 }
@@ -92,8 +93,12 @@ export class MonitorRuntime implements MonitorApi {
 
   streamIds(): string[] {
     const ids: string[] = [];
-    for (const { monitor, shared } of this.#entries.values())
-      if (monitor.streamId && !shared) ids.push(monitor.streamId);
+    for (const { monitor, tab } of this.#entries.values()) {
+      const id = monitor.streamId;
+      if (!id) continue;
+      const named = tab === undefined ? id : tabExclusion(id, tab);
+      if (!ids.includes(named)) ids.push(named);
+    }
     return ids;
   }
 
@@ -126,7 +131,7 @@ export class MonitorRuntime implements MonitorApi {
     monitor.lastEventId = this.#cursorOf(connectionId);
     const htmx4Url = htmx4ConnectUrl(element);
     const shared = sharedStreamFor(element, htmx4Url ?? element.getAttribute('sse-connect') ?? '');
-    const entry: Entry = { monitor, shared: shared !== undefined };
+    const entry: Entry = { monitor, tab: shared?.client.tabId };
     if (htmx4Url) {
       monitor.start(new Htmx4Binding(element, monitor, shared && sharedFetchOf(shared, config.heartbeatTimeoutMs)));
     } else {

@@ -92,4 +92,36 @@ describe('BusHandlers.deliverBatch (for buses that deliver several events at onc
     expect(counts).toEqual([2, 1, 2, 3]);
     expect(server.broadcaster.stats().eventsSent - sentBefore).toBe(8);
   });
+
+  it.each([
+    ['one event at a time (deliver)', false],
+    ['a batch (deliverBatch)', true],
+  ])(
+    'marks an event for the tabs an exclude names by tab (`<id>/<tab id>`), on their stream only, in %s',
+    async (_path, batched) => {
+      const batching = new BatchingBus();
+      server = await startTestServer({ keepAlive: { intervalMs: 60_000 } }, batched ? { bus: batching.bus } : {});
+      const writes = new SocketWrites(server.server);
+      const shared = await listen(`${server.url}/sse/a`);
+      const other = await listen(`${server.url}/sse/a`);
+      const marks = [shared, other].map(({ id }) => writes.of(id).length);
+
+      const exclude = [`${shared.id}/tab-1`, `${shared.id}/tab-2`, `${other.id}/bad tab`, 'not an id!/tab-3'];
+      const published = server.broadcaster.publish('a', { data: 'change' }, { exclude });
+      await published;
+      await server.broadcaster.publish('a', { data: 'for all' });
+      if (batched) expect(batching.flush()).toEqual([2, 2]);
+
+      // Both streams get both events: a client that is not a hub ignores the comments.
+      await Promise.all([shared.client.received(2), other.client.received(2)]);
+      expect(shared.client.data()).toEqual(['change', 'for all']);
+      expect(other.client.data()).toEqual(['change', 'for all']);
+      const sharedBytes = Buffer.concat(writes.of(shared.id).slice(marks[0])).toString();
+      const otherBytes = Buffer.concat(writes.of(other.id).slice(marks[1])).toString();
+      const { id } = await published;
+      expect(sharedBytes).toContain(`:sse-skip-tab tab-1\n:sse-skip-tab tab-2\nid: ${id}\ndata: change\n\n`);
+      expect(sharedBytes.match(/sse-skip-tab/g)).toHaveLength(2);
+      expect(otherBytes).not.toContain('sse-skip-tab');
+    },
+  );
 });

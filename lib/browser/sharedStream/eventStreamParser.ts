@@ -1,4 +1,5 @@
 import { CURSOR_EVENT } from '../../protocol/protocolEvents';
+import { SKIP_TAB_COMMENT } from '../../protocol/tabExclusion';
 
 /**
  * One parsed block of an event stream. `id` is the id field of this block only ('' when it had
@@ -13,20 +14,25 @@ export interface StreamFrame {
   type: string;
   data: string;
   id: string;
+  /** Tabs this event is not for (`:sse-skip-tab <tab id>` comments in its block), if any. */
+  skipTabs?: string[];
 }
+
+const SKIP_TAB_PREFIX = `:${SKIP_TAB_COMMENT} `;
 
 const LINE = /\r\n|\r|\n/;
 
 /**
  * An incremental parser of the `text/event-stream` format (WHATWG HTML, "Server-sent events"):
- * text goes in as it arrives, whole frames come out. Comments and `retry:` are ignored; the
- * reader that feeds it owns reconnecting.
+ * text goes in as it arrives, whole frames come out. Comments and `retry:` are ignored, but for
+ * the server's `:sse-skip-tab` marks; the reader that feeds it owns reconnecting.
  */
 export class EventStreamParser {
   #buffer = '';
   #type = '';
   #data: string[] = [];
   #id: string | undefined;
+  #skipTabs: string[] | undefined;
   #afterCr = false;
 
   /** Parses `text` (any split of the stream) and returns the frames it completed. */
@@ -47,7 +53,13 @@ export class EventStreamParser {
 
   #line(line: string): StreamFrame | undefined {
     if (line === '') return this.#dispatch();
-    if (line.startsWith(':')) return undefined;
+    if (line.startsWith(':')) {
+      if (line.startsWith(SKIP_TAB_PREFIX)) {
+        this.#skipTabs ??= [];
+        this.#skipTabs.push(line.slice(SKIP_TAB_PREFIX.length));
+      }
+      return undefined;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
@@ -63,6 +75,8 @@ export class EventStreamParser {
     const hasData = this.#data.length > 0;
     const hadId = this.#id !== undefined;
     const frame: StreamFrame = { kind: 'event', type: this.#type || 'message', data: this.#data.join('\n'), id };
+    if (this.#skipTabs) frame.skipTabs = this.#skipTabs;
+    this.#skipTabs = undefined;
     this.#type = '';
     this.#data = [];
     this.#id = undefined;

@@ -24,7 +24,8 @@ function newTabId(): string {
 export class SharedStreamClient {
   /** The middleware's mount path. */
   readonly prefix: string;
-  readonly #tabId = newTabId();
+  /** This tab among the browser's tabs: what names it in `SSE-Connection-Id` (`<stream id>/<tab id>`). */
+  readonly tabId = newTabId();
   readonly #subscriptions = new Map<string, TabSubscription>();
   /** Nothing reaches a hub before this tab's presence lock is held. */
   readonly #present: Promise<void>;
@@ -34,17 +35,17 @@ export class SharedStreamClient {
   /** @param prefix - the middleware's mount path, e.g. `/sse`. */
   constructor(prefix: string) {
     this.prefix = prefix;
-    this.#present = holdTabPresence(this.#tabId);
+    this.#present = holdTabPresence(this.tabId);
     const script = `${prefix === '/' ? '' : prefix}/_assets/${ASSET_FILES.sharedStreamWorker}`;
     this.#transport =
       connectSharedWorker(script, this.#receive, () => this.#fallBack()) ?? new LeaderRelay(prefix, this.#receive);
-    this.#post({ kind: 'hello', tabId: this.#tabId });
+    this.#post({ kind: 'hello', tabId: this.tabId });
   }
 
   /** Subscribes to the request's channels after its cursor. */
   subscribe(request: SubscriptionRequest, listener: SubscriptionListener): SharedSubscription {
     this.#next += 1;
-    const subscription = new TabSubscription(`${this.#tabId}:${this.#next}`, request, listener);
+    const subscription = new TabSubscription(`${this.tabId}:${this.#next}`, request, listener);
     this.#subscriptions.set(subscription.key, subscription);
     this.#post({ kind: 'subscribe', key: subscription.key, ...request });
     return {

@@ -36,6 +36,11 @@ function channelInData(data: string): string | undefined {
   }
 }
 
+/** Whether the server marked `frame` as not for the tab of subscription `key` (the tab that made the change). */
+function skips(frame: StreamFrame, key: string): boolean {
+  return frame.skipTabs?.includes(tabOfKey(key)) === true;
+}
+
 function sameChannels(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((channel) => b.has(channel));
 }
@@ -148,6 +153,7 @@ export class StreamHub {
   #catchUp(subscription: HubSubscription): void {
     for (const frame of this.#recent.since(subscription.resume, subscription.channels)) {
       subscription.resume = laterPosition(subscription.resume, positionOf(frame.id));
+      if (skips(frame, subscription.key)) continue;
       this.#emit({ kind: 'event', keys: [subscription.key], type: frame.type, data: frame.data, id: frame.id });
     }
   }
@@ -239,7 +245,7 @@ export class StreamHub {
       const mine = channel === undefined || subscription.channels.has(channel);
       // Live events come in position order: one on any channel means the others have nothing older.
       if (position && (mine || live)) subscription.resume = laterPosition(subscription.resume, position);
-      if (mine) keys.push(subscription.key);
+      if (mine && !skips(frame, subscription.key)) keys.push(subscription.key);
     }
     if (keys.length > 0) this.#emit({ kind: 'event', keys, type: frame.type, data: frame.data, id: frame.id });
   }

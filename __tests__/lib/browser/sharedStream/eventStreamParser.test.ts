@@ -22,4 +22,15 @@ describe('EventStreamParser', () => {
     }
     expect(whole.map((frame) => frame.data)).toEqual(['one', 'two', 'three']);
   });
+
+  it('reads the tabs an event is not for from its :sse-skip-tab comments, for that event only', () => {
+    const parser = new EventStreamParser();
+    const frames = parser.push(
+      ':sse-skip-tab t1\n:sse-skip-tab t2\nid: a/1-1\ndata: change\n\n: keep-alive\nid: a/1-2\ndata: next\n\n',
+    );
+    expect(frames).toEqual([
+      { kind: 'event', type: 'message', data: 'change', id: 'a/1-1', skipTabs: ['t1', 't2'] },
+      { kind: 'event', type: 'message', data: 'next', id: 'a/1-2' },
+    ]);
+  });
 });

@@ -200,9 +200,9 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       await fixture.server.waitForRequests(() => openStreamsOf(channel).length === 1);
     });
 
-    it("tells every tab the shared stream's id, and leaves it out of SSE-Connection-Id so no tab excludes the others", async () => {
-      const shared = `identity-shared-${dialect}`;
-      const own = `identity-own-${dialect}`;
+    it('leaves only the tab that made a change out of its broadcast, not the other tabs on the stream', async () => {
+      const shared = `exclude-shared-${dialect}`;
+      const own = `exclude-own-${dialect}`;
       const config = { heartbeatTimeoutMs: 0 };
       const url = fixture.server.addPage({
         dialect,
@@ -215,11 +215,11 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       const profile = await fixture.newProfile();
       // The second and third tabs join a stream already open: they never saw its opening events.
       const tabs = await openConnectedTabs(profile, url, shared, 3);
-      const ids: string[] = [];
-      const owned: unknown[] = [];
+      const headers: string[][] = [];
+      const sharedIds = new Set<string>();
       for (const tab of tabs) {
         await tab.waitForState(own, (state) => state.state === 'connected');
-        // The page's API: each id once the stream told it, and what htmx requests send.
+        // What the tab's htmx requests send as SSE-Connection-Id, once both streams told their ids.
         const handle = await tab.page.waitForFunction(`(() => {
           const monitor = window.sseMonitor;
           const sharedStream = monitor?.streamIdOf(${JSON.stringify(shared)});
@@ -231,14 +231,24 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
           ownStream: string;
           header: string[];
         };
-        ids.push(sharedStream);
-        owned.push(ownStream);
-        expect(header).toEqual([ownStream]);
+        sharedIds.add(sharedStream);
         expect(await tab.page.getAttribute(`#sse-element-${shared}`, 'data-sse-stream-id')).toBe(sharedStream);
+        expect(header).toHaveLength(2);
+        expect(header).toContain(ownStream);
+        expect(header.find((id) => id !== ownStream)).toMatch(new RegExp(`^${sharedStream}/[A-Za-z0-9_.-]+$`));
+        headers.push(header);
       }
-      expect(new Set(ids).size).toBe(1);
-      expect(new Set(owned).size).toBe(3);
-      expect((await fixture.server.broadcaster.connection(ids[0]))?.channels).toEqual([shared]);
+      expect(sharedIds.size).toBe(1);
+      expect(new Set(headers.map((header) => header.join())).size).toBe(3);
+
+      // Tab 2 made a change: the route publishes it with `exclude: requestConnectionIds(req)`.
+      await fixture.server.broadcaster.publish(shared, { data: '<p class="item">change</p>' }, { exclude: headers[1] });
+      await fixture.server.publishItem(shared, 'for all');
+      for (const [index, tab] of tabs.entries()) {
+        await tab.page.locator(`#sse-element-${shared} .item`, { hasText: 'for all' }).waitFor();
+        expect(await tab.items(`#sse-element-${shared}`)).toEqual(index === 1 ? ['for all'] : ['change', 'for all']);
+      }
+      expect(openStreamsOf(shared)).toHaveLength(1);
     });
 
     it('gives an element its own stream when its page or the element turns sharing off', async () => {
