@@ -103,7 +103,13 @@ export function registerSseMetrics<M>(broadcaster: Broadcaster<M>, options: SseM
     },
   });
   totalCounter(registry, named('events_published_total'), 'Events published.', stats, (s) => s.published);
-  totalCounter(registry, named('events_delivered_total'), 'Events written to streams.', stats, (s) => s.eventsSent);
+  totalCounter(
+    registry,
+    named('events_delivered_total'),
+    'Frames written to streams (events, replays, gaps, notices, opening frames, heartbeats, closes).',
+    stats,
+    (s) => s.eventsSent,
+  );
   totalCounter(
     registry,
     named('events_dropped_total'),
