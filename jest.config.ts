@@ -1,7 +1,12 @@
 import type { Config } from 'jest';
 
+/**
+ * ts-jest compiles each file on its own (`tsconfig.jest.json`: `isolatedModules`), without a type
+ * check: `npm run typecheck` checks types before the suites run, and a clean clone compiles every
+ * file about twice as fast this way.
+ */
 const transform: Config['transform'] = {
-  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
 
 /**
