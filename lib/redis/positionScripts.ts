@@ -46,14 +46,17 @@ end
 
 /**
  * KEYS: position hash, channel stream. ARGV: clocked, MAXLEN, age cutoff in ms or '', TTL in ms,
- * then field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position just
- * before this entry is noted with the time (fields `mark_at`/`mark_n`, the previous note in
- * `prev_at`/`prev_n`): every later event is newer than the note. A replay of an expired stream goes by it.
+ * then field/value pairs. The stream key's TTL is set again; at most every TTL / 2 the position of
+ * the bucket's previous entry is noted with the time (fields `mark_at`/`mark_n`, the previous note
+ * in `prev_at`/`prev_n`): every later event is newer than the note, and none before it is. A replay
+ * of an expired stream goes by it. (Not this entry's position minus one: a clocked position jumps
+ * to the clock, past cursors that `position()` handed out during a quiet spell before it.)
  */
 const APPEND = `${PREAMBLE}
+local previous = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
 local n
 if clocked then
-  n = fmt(math.max(tonumber(redis.call('HGET', KEYS[1], 'n') or '0') + 1, nowUs()))
+  n = fmt(math.max(previous + 1, nowUs()))
   redis.call('HSET', KEYS[1], 'n', n)
 else
   n = fmt(redis.call('HINCRBY', KEYS[1], 'n', 1))
@@ -66,7 +69,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 local now = nowMs()
 local mark = redis.call('HMGET', KEYS[1], 'mark_at', 'mark_n')
 if now - tonumber(mark[1] or '0') >= tonumber(ARGV[4]) / 2 then
-  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', fmt(tonumber(n) - 1))
+  redis.call('HSET', KEYS[1], 'prev_at', mark[1] or '0', 'prev_n', mark[2] or '0', 'mark_at', now, 'mark_n', fmt(previous))
 end
 if ARGV[3] ~= '' then
   local cutoff = tonumber(ARGV[3])

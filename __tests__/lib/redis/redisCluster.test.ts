@@ -1,5 +1,7 @@
 import { createClient } from 'redis';
+import { createBroadcaster } from '../../../lib/broadcast/broadcaster';
 import { compareEventIds, parseEventId, splitStreamEventId } from '../../../lib/protocol/eventId';
+import { RedisBus } from '../../../redis';
 import { RecordingEventSource } from '../../support/eventSourceClient';
 import { RedisClusterRig } from '../../support/redisClusterRig';
 import { RedisServer } from '../../support/redisServer';
@@ -268,6 +270,33 @@ describe.each([
     for (let i = 1; i < positions.length; i += 1)
       expect(compareEventIds(positions[i - 1], positions[i])).toBeLessThan(0);
     expect(legs.flatMap((client) => client.data('sse:gap'))).toEqual([]);
+  });
+
+  it('resumes a recent cursor on a channel with no history without a gap, after its bucket woke from a quiet spell', async () => {
+    const idleTtlMs = 2000;
+    const target = redis.target;
+    const bus = new RedisBus({
+      ...(typeof target === 'string'
+        ? { url: target }
+        : { cluster: { rootNodes: [...target], bucketKey: (channel: string) => channel.split('.')[0] } }),
+      keyPrefix: 'quiet-test:',
+      history: { idleTtlMs },
+    });
+    const broadcaster = createBroadcaster({ bus });
+    try {
+      await bus.ready();
+      await broadcaster.publish('q.busy', { data: 'before the quiet spell' });
+      // Longer than the TTL: the bucket's next publish notes where its positions stood, and that
+      // note alone (the one before is older than a TTL) vouches for cursors on expired streams.
+      await new Promise((resolve) => setTimeout(resolve, idleTtlMs + 300));
+      const cursor = await broadcaster.cursor();
+      await broadcaster.publish('q.busy', { data: 'after it' });
+      // 'q.fresh' (same bucket) never had an event: nothing after the cursor, and nothing lost.
+      expect(await broadcaster.history('q.fresh', { since: cursor })).toEqual({ kind: 'events', events: [] });
+      expect((await broadcaster.history('q.busy', { since: cursor })).kind).toBe('events');
+    } finally {
+      await broadcaster.close();
+    }
   });
 
   it('sends to a connection held by another process, and aggregates every process connections in stats', async () => {
