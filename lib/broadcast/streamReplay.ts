@@ -5,8 +5,7 @@
  * exactly the events of its channels after its starting position, in position order, none twice.
  */
 import { compareEventIds, cursorPosition, formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
-import { GAP_EVENT, type GapEventData } from '../protocol/protocolEvents';
-import { encodeCursor, encodeEvent } from '../protocol/wireFormat';
+import { encodeCursor, encodeGap } from '../protocol/wireFormat';
 import type { Bus, ReplayResult } from './bus';
 import type { HeldFrame } from './eventStreamWriter';
 
@@ -39,8 +38,7 @@ function gapFrames(channels: readonly string[], lastEventId: string, results: re
     if (result.kind !== 'gap') return;
     const channel = channels[index];
     const latestId = result.latestId === undefined ? null : formatStreamEventId(channel, result.latestId);
-    const gap: GapEventData = { channel, lastEventId, latestId };
-    frames.push({ frame: encodeEvent({ event: GAP_EVENT, data: JSON.stringify(gap) }) });
+    frames.push({ frame: encodeGap({ channel, lastEventId, latestId }) });
   });
   return frames;
 }

@@ -6,7 +6,11 @@
 /** Sent when the server ends a stream: data `{ reconnect, after?, reason? }` as JSON. */
 export const CLOSE_EVENT = 'sse:close';
 
-/** Sent on (re)connect, per channel, when the client's cursor is older than that channel's history window. */
+/**
+ * Sent on (re)connect, per channel, when the client's cursor is older than that channel's history
+ * window; and on an open stream when a shared bus lost the channel's history after the last event
+ * it delivered (a Redis restarted empty), before the next event.
+ */
 export const GAP_EVENT = 'sse:gap';
 
 /**
@@ -46,7 +50,10 @@ export interface CloseEventData {
 export interface GapEventData {
   /** The channel whose events after the cursor are no longer all in history. */
   channel: string;
-  /** The cursor the client came back with (empty when it had none usable). */
+  /**
+   * The cursor the client came back with (empty when it had none usable); on an open stream, the
+   * channel's last event delivered before the history was lost.
+   */
   lastEventId: string;
   /** The channel's newest event id (`<channel>/<position>`), or null when it has none. */
   latestId: string | null;

@@ -3,7 +3,7 @@
  * its frame. Encoding happens once per event; the resulting Buffer is written to every client.
  */
 import { assertRetry, assertSingleLineField } from './fieldValidation';
-import { CURSOR_EVENT } from './protocolEvents';
+import { CURSOR_EVENT, GAP_EVENT, type GapEventData } from './protocolEvents';
 
 /** One event ready for the wire: `data` is already text (see `serializeData`). */
 export interface EncodableEvent {
@@ -70,4 +70,12 @@ export function encodeRetry(milliseconds: number): Buffer {
 export function encodeCursor(position: string): Buffer {
   assertSingleLineField('id', position);
   return Buffer.from(`event: ${CURSOR_EVENT}\nid: ${position}\ndata:\n\n`, 'utf8');
+}
+
+/**
+ * Encodes a channel's gap event (see {@link GAP_EVENT}): no `id:`, so the client's cursor stays
+ * where it was and a reconnect from it is told of the gap again.
+ */
+export function encodeGap(gap: GapEventData): Buffer {
+  return encodeEvent({ event: GAP_EVENT, data: JSON.stringify(gap) });
 }

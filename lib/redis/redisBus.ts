@@ -12,12 +12,13 @@ import type {
 import { debugLog } from '../broadcast/debugLog';
 import type { ConnectionInfo } from '../broadcast/sseConnection';
 import { toError } from '../errors/toError';
-import { formatStreamEventId } from '../protocol/eventId';
+import { formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { describeValue } from '../validation/describeValue';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import type { RunCommand } from './commandDeadline';
 import { CommandGate, type CommandGateState } from './commandGate';
 import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
+import { lostHistoryGap } from './lostHistory';
 import { appendAtNextPosition, currentPosition, entriesAfter, type PositionSource } from './positionScripts';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
@@ -137,13 +138,14 @@ export class RedisBus implements Bus {
     this.#waitForReplicas = connections.waitForReplicas;
     for (const client of [this.#commands, ...this.#readerClients]) this.#countReconnects(client);
     this.#commands.on('ready', this.#startPendingFollows);
+    this.#commands.on('ready', this.#noticeLostHistory);
     this.#arrived = this.#readerClients.map(() => []);
     this.#readers = this.#readerClients.map(
       (client, bucket) =>
         new StreamReader(client, {
           blockMs: this.#options.blockMs,
           readCount: this.#options.readCount,
-          onEntry: (key, entry) => this.#onEntry(key, entry, bucket),
+          onEntry: (key, entry, previousId) => this.#onEntry(key, entry, previousId, bucket),
           onReadEnd: () => this.#onReadEnd(bucket),
           isPositioned: (key) => this.#channelOfKey.has(key),
           onError: this.#reportError,
@@ -455,7 +457,7 @@ export class RedisBus implements Bus {
     await this.#readers[follow.bucket].passed(key, id, this.#options.commandTimeoutMs);
   }
 
-  #onEntry(key: string, entry: StreamEntry, bucket: number): void {
+  #onEntry(key: string, entry: StreamEntry, previousId: string, bucket: number): void {
     if (this.#inboxes.has(key)) {
       if (entry.message.t === 'answer') this.#direct.onAnswer(entry);
       return;
@@ -465,7 +467,11 @@ export class RedisBus implements Bus {
       return;
     }
     const channel = this.#channelOfKey.get(key);
-    if (channel !== undefined) this.#arrived[bucket].push(fromStreamEntry(channel, entry));
+    if (channel === undefined) return;
+    // Redis lost its data since the previous entry: what it stored after that may never be read.
+    const gap = lostHistoryGap(channel, previousId, entry.id);
+    if (gap) this.#arrived[bucket].push(gap);
+    this.#arrived[bucket].push(fromStreamEntry(channel, entry));
   }
 
   /** Delivers a bucket read's channel entries at once (one write per connection) and records their counts. */
@@ -530,6 +536,31 @@ export class RedisBus implements Bus {
   readonly #startPendingFollows = (): void => {
     for (const [key, follow] of this.#follows)
       if (!follow.started && !follow.starting) void this.#startFollow(key, follow);
+  };
+
+  /**
+   * Once the command connection is (back) up on one Redis: if Redis lost its data meanwhile (its
+   * position counter has a new epoch), the followed channels' streams get their gap event now and
+   * their live feed goes on from the new epoch's start. Without this the gap waits for a channel's
+   * next event, which a publish waiting for the delivery of its lost entry holds back for
+   * `commandTimeoutMs`. (Positions on a cluster are clocked, of epoch 0: they never change epoch.)
+   */
+  readonly #noticeLostHistory = (): void => {
+    if (this.#clustered || this.#channelOfKey.size === 0) return;
+    this.#run('read the position', (client) => currentPosition(client, this.#positionOf(0))).then((position) => {
+      const epoch = parseEventId(position)?.epoch;
+      if (epoch === undefined) return;
+      const reader = this.#readers[0];
+      const gaps: BusDelivery[] = [];
+      for (const [key, channel] of this.#channelOfKey) {
+        const previousId = reader.positionOf(key);
+        const gap = previousId === undefined ? undefined : lostHistoryGap(channel, previousId, formatEventId(epoch, 0));
+        if (!gap) continue;
+        reader.skipTo(key, gap.id);
+        gaps.push(gap);
+      }
+      if (gaps.length > 0) this.#handlers?.deliverBatch(gaps);
+    }, this.#reportError);
   };
 
   /** Ends a bucket reader's blocking read so its next read includes newly followed streams. */

@@ -12,8 +12,8 @@ export interface StreamReaderOptions {
   blockMs: number;
   /** Entries read per stream per read, when the reader is caught up (a backlog is read in larger reads). */
   readCount: number;
-  /** Each new entry, in order per stream, exactly once per stream position. */
-  onEntry(key: string, entry: StreamEntry): void;
+  /** Each new entry, in order per stream, exactly once per stream position; `previousId` is the id it was read after. */
+  onEntry(key: string, entry: StreamEntry, previousId: string): void;
   /**
    * The entries of one read (with those of its follow-up read) have all been handed to `onEntry`:
    * the place to deliver them together. Called before the `passed` waiters of those entries resolve.
@@ -77,6 +77,21 @@ export class StreamReader {
   /** Starts (or moves) reading `key` after `afterId`; takes effect with the next read. */
   follow(key: string, afterId: string): void {
     this.#positions.set(key, afterId);
+  }
+
+  /** The id `key` is read after, if it is followed. */
+  positionOf(key: string): string | undefined {
+    return this.#positions.get(key);
+  }
+
+  /**
+   * Moves `key` on to `id` without reading what lies between: it is gone (Redis lost its data).
+   * Its `passed` waiters for ids up to `id` resolve, as there is nothing left of them to deliver.
+   */
+  skipTo(key: string, id: string): void {
+    if (!this.#positions.has(key)) return;
+    this.#positions.set(key, id);
+    this.#settle(key, false);
   }
 
   /** Stops reading `key`. */
@@ -220,7 +235,7 @@ export class StreamReader {
     if (position === undefined || !isAfter(entry.id, position)) return;
     this.#positions.set(key, entry.id);
     try {
-      this.#options.onEntry(key, entry);
+      this.#options.onEntry(key, entry, position);
     } catch (error) {
       this.#options.onError(toError(error));
     }
