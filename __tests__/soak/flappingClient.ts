@@ -1,4 +1,5 @@
 import type { EventSource } from 'eventsource';
+import type { GapEventData } from '../../lib/protocol/protocolEvents';
 import { openEventSource, whenOpen } from '../support/eventSourceClient';
 import { within } from './within';
 
@@ -14,9 +15,12 @@ export interface FlappingFigures {
   misordered: number;
   /** `sse:gap` events received. */
   gaps: number;
-  /** Those of them received while the bus was not in trouble (see `inTrouble`). */
+  /** Those of them that `expectedGap` did not account for. */
   unexpectedGaps: number;
 }
+
+/** Whether a client whose newest sequence is `lastSequence` should have been sent `gap`. */
+export type ExpectedGap = (gap: GapEventData, lastSequence: number | undefined) => boolean;
 
 /** The data of soak event `sequence` on `channel`. */
 export function soakData(channel: string, sequence: number): string {
@@ -35,7 +39,7 @@ export class FlappingClient {
   readonly #url: string;
   readonly #channel: string;
   readonly #unacknowledged: ReadonlySet<number>;
-  readonly #inTrouble: () => boolean;
+  readonly #expectedGap: ExpectedGap;
   #lastId: string | undefined;
   #lastSequence: number | undefined;
   #gapSinceLast = false;
@@ -46,13 +50,13 @@ export class FlappingClient {
    * @param url - the stream URL of `channel`.
    * @param channel - the channel, for reading sequence numbers out of the data.
    * @param unacknowledged - sequences whose publish failed (kept up to date by the publisher).
-   * @param inTrouble - true while history may rightly be unreadable or gone (Redis frozen or restarted).
+   * @param expectedGap - whether a gap event is one the run accounts for (history rightly unreadable or gone).
    */
-  constructor(url: string, channel: string, unacknowledged: ReadonlySet<number>, inTrouble: () => boolean) {
+  constructor(url: string, channel: string, unacknowledged: ReadonlySet<number>, expectedGap: ExpectedGap) {
     this.#url = url;
     this.#channel = channel;
     this.#unacknowledged = unacknowledged;
-    this.#inTrouble = inTrouble;
+    this.#expectedGap = expectedGap;
   }
 
   /** The newest sequence received, if any. */
@@ -67,9 +71,10 @@ export class FlappingClient {
     const source = openEventSource(this.#url, this.#lastId === undefined ? {} : { 'Last-Event-ID': this.#lastId });
     this.#source = source;
     source.addEventListener('message', (event) => this.#onEvent(event.data, event.lastEventId));
-    source.addEventListener('sse:gap', () => {
+    source.addEventListener('sse:gap', (event) => {
       this.figures.gaps += 1;
-      if (!this.#inTrouble()) this.figures.unexpectedGaps += 1;
+      if (!this.#expectedGap(JSON.parse(event.data) as GapEventData, this.#lastSequence))
+        this.figures.unexpectedGaps += 1;
       this.#gapSinceLast = true;
     });
     await within(whenOpen(source), ms);

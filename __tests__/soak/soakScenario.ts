@@ -1,3 +1,4 @@
+import type { GapEventData } from '../../lib/protocol/protocolEvents';
 import { openEventSource, RecordingEventSource } from '../support/eventSourceClient';
 import type { TestServer } from '../support/testServer';
 import { FlappingClient, type FlappingFigures, soakData } from './flappingClient';
@@ -39,6 +40,11 @@ export interface SoakFigures extends FlappingFigures {
   oversized: { requested: number; completed: number; evicted: number; gap: number; unanswered: number };
 }
 
+/** The epoch of a stream event id (`<channel>/<epoch>-<n>`). */
+function epochOf(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1).split('-')[0];
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min));
 
@@ -59,12 +65,21 @@ export async function runSoak(plan: SoakPlan): Promise<SoakFigures> {
 
   const steady = Array.from({ length: plan.steadyChannels }, (_, index) => {
     const channel = `steady-${index}`;
-    const unacknowledged = new Set<number>();
-    const clients = Array.from(
-      { length: plan.clientsPerChannel },
-      () => new FlappingClient(`${server.url}/sse/${channel}`, channel, unacknowledged, plan.inTrouble),
-    );
-    return { channel, unacknowledged, clients, sequence: 0 };
+    const target = { channel, unacknowledged: new Set<number>(), clients: [] as FlappingClient[], sequence: 0 };
+    /**
+     * A gap is expected while the bus is in trouble; after a restart empty (the client's cursor
+     * is of the Redis that was lost: another epoch than the channel's newest id); or when more
+     * events than history holds were published since the client's last one.
+     */
+    const expectedGap = (gap: GapEventData, lastSequence: number | undefined): boolean =>
+      plan.inTrouble() ||
+      (gap.lastEventId !== '' && gap.latestId !== null && epochOf(gap.lastEventId) !== epochOf(gap.latestId)) ||
+      (lastSequence !== undefined && target.sequence - lastSequence >= plan.historySize);
+    for (let n = 0; n < plan.clientsPerChannel; n += 1)
+      target.clients.push(
+        new FlappingClient(`${server.url}/sse/${channel}`, channel, target.unacknowledged, expectedGap),
+      );
+    return target;
   });
 
   /** Forgets the failed publishes every client of the channel is past: no client asks about them again. */
