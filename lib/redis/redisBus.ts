@@ -268,9 +268,13 @@ export class RedisBus implements Bus {
   async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
     // Read history only once live delivery follows the stream: an event appended between this read
-    // and a later start of the follow would be neither replayed nor delivered live.
+    // and a later start of the follow would be neither replayed nor delivered live. A follow that
+    // has not started within commandTimeoutMs leaves that window open, so the answer is a gap.
     const follow = this.#follows.get(key);
-    if (follow) await within(follow.whenStarted, this.#options.commandTimeoutMs);
+    if (follow && !follow.started) {
+      await within(follow.whenStarted, this.#options.commandTimeoutMs);
+      if (!follow.started) return { kind: 'gap', latestId: undefined };
+    }
     const found = await this.#run(`history of ${channel}`, (client) =>
       entriesAfter(client, this.#positionOf(this.#keys.bucketOf(channel)), key, lastEventId, this.#options.idleTtlMs),
     );

@@ -219,6 +219,49 @@ describe('RedisBus failure behaviour', () => {
     });
   });
 
+  it('sends a gap, not a replay it cannot vouch for, while live delivery cannot follow the channel', async () => {
+    // A Redis user that may not run XREVRANGE on channel streams: the bus cannot start following
+    // them (its direct-message inbox it can), while publish and history reads still work.
+    await admin.sendCommand([
+      'ACL',
+      'SETUSER',
+      'nofollow',
+      'on',
+      '>nofollow',
+      '~*',
+      '&*',
+      '+@all',
+      '-xrevrange',
+      '(~*direct +xrevrange)',
+    ]);
+    const { server: writer } = await startServer();
+    const ids: string[] = [];
+    for (const data of ['one', 'two', 'three']) ids.push((await writer.broadcaster.publish('unfollowed', { data })).id);
+    // The writer's key prefix: the reader reads the same channel.
+    const bus = new RedisBus({
+      url: redis.url.replace('redis://', 'redis://nofollow:nofollow@'),
+      keyPrefix: `failures-${prefixCount}:`,
+      commandTimeoutMs: 1000,
+      blockMs: 1000,
+      onError: () => undefined,
+    });
+    await bus.ready();
+    const reader = await startTestServer<undefined>({ keepAlive: { intervalMs: 15_000 } }, { bus });
+    try {
+      const resumed = listen(`${reader.url}/sse/unfollowed`, { 'Last-Event-ID': ids[0] });
+      await settleWithin(resumed.received(1, 'sse:gap'), 10_000, 'the gap event');
+      expect(JSON.parse(resumed.data('sse:gap')[0])).toEqual({
+        channel: 'unfollowed',
+        lastEventId: ids[0],
+        latestId: null,
+      });
+      expect(resumed.data()).toEqual([]);
+    } finally {
+      await reader.close();
+      await admin.sendCommand(['ACL', 'DELUSER', 'nofollow']);
+    }
+  });
+
   it('keeps every key under its prefix', async () => {
     const { server } = await startServer();
     await server.broadcaster.publish('prefixed', { data: 'x' });
