@@ -219,6 +219,9 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   async publish(channel: string, message: PublishMessage, options: PublishOptions<M> = {}): Promise<PublishResult> {
     if (this.#closed) throw new Error('broadcaster is closed');
     assertChannelName(channel);
+    const read = new OptionReader<PublishOptions<M>>('publish', options);
+    const exclude = excludedIds(read);
+    const filter = read.optionalFunction('filter') as ((connection: ConnectionView) => boolean) | undefined;
     if (message === null || typeof message !== 'object')
       throw new TypeError(`publish message must be { event?, data }, got ${describeValue(message)}`);
     if (this.#hooks.size > 0) {
@@ -231,19 +234,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
     assertEventSize(channel, message.event, data, this.#maxEventBytes);
-    const exclude =
-      options.exclude === undefined
-        ? undefined
-        : typeof options.exclude === 'string'
-          ? [options.exclude]
-          : options.exclude;
-    const receipt = await this.#bus.publish({
-      channel,
-      event: message.event,
-      data,
-      exclude,
-      filter: options.filter as ((connection: ConnectionView) => boolean) | undefined,
-    });
+    const receipt = await this.#bus.publish({ channel, event: message.event, data, exclude, filter });
     this.#published += 1;
     if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
     return { ...receipt, dropped: false };
@@ -467,6 +458,15 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       () => connection.close(undefined, 'server'),
     );
   }
+}
+
+/** `exclude` of publish options as a list: a string, or an array of strings. @throws TypeError naming the value. */
+function excludedIds<M>(read: OptionReader<PublishOptions<M>>): readonly string[] | undefined {
+  const exclude = read.raw('exclude');
+  if (exclude === undefined) return undefined;
+  if (typeof exclude === 'string') return [exclude];
+  if (Array.isArray(exclude) && exclude.every((id) => typeof id === 'string')) return exclude;
+  throw read.error('exclude', 'a connection id or an array of them', exclude);
 }
 
 /** Creates a {@link Broadcaster}: the registry of open streams plus publishing through a bus. */

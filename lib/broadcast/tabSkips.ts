@@ -10,7 +10,8 @@ import { isConnectionId } from './connectionId';
 export function tabSkipsOf(exclude: readonly string[]): Map<string, Buffer> | undefined {
   let lines: Map<string, string> | undefined;
   for (const entry of exclude) {
-    if (!entry.includes(TAB_SEPARATOR)) continue;
+    // Entries from another process (read back from Redis) are checked again: a bad one is no tab.
+    if (typeof entry !== 'string' || !entry.includes(TAB_SEPARATOR)) continue;
     const tab = splitTabExclusion(entry);
     if (!tab || !isConnectionId(tab.connectionId)) continue;
     lines ??= new Map();

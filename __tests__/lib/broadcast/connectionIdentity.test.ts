@@ -236,7 +236,7 @@ describe.each([
 });
 
 describe('broadcaster API checks', () => {
-  it('refuses a bad connection id, a bad recent limit and a hook that is not a function, naming the value', async () => {
+  it('refuses a bad connection id, a bad recent limit, a hook that is not a function and bad publish options, naming the value', async () => {
     const broadcaster = createBroadcaster();
     const app = express();
     app.use(sseMiddleware({ broadcaster }));
@@ -246,6 +246,12 @@ describe('broadcaster API checks', () => {
       'recent: option "limit" must be an integer from 1 to 10000, got 0',
     );
     expect(() => broadcaster.use('nope' as never)).toThrow('publish hook must be a function, got "nope"');
+    await expect(broadcaster.publish('feed', { data: 'x' }, { exclude: [42] as never })).rejects.toThrow(
+      'publish: option "exclude" must be a connection id or an array of them, got [42]',
+    );
+    await expect(broadcaster.publish('feed', { data: 'x' }, { filter: 'me' as never })).rejects.toThrow(TypeError);
+    await expect(broadcaster.publish('feed', { data: 'x' }, null as never)).rejects.toThrow(TypeError);
+    expect((await broadcaster.recent('feed')).length).toBe(0);
     await broadcaster.close();
   });
 });
