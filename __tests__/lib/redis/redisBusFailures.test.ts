@@ -3,7 +3,7 @@ import { RedisBus, RedisBusError } from '../../../redis';
 import { RecordingEventSource } from '../../support/eventSourceClient';
 import { RedisServer } from '../../support/redisServer';
 import { startTestServer, type TestServer } from '../../support/testServer';
-import { pollUntil, settleWithin } from './settleWithin';
+import { pollUntil, publishWhenAccepted, settleWithin } from './settleWithin';
 
 type Admin = ReturnType<typeof createClient>;
 
@@ -149,14 +149,7 @@ describe('RedisBus failure behaviour', () => {
     expect(client.source.readyState).toBe(client.source.OPEN);
 
     await redis.start();
-    await pollUntil(
-      () =>
-        server.broadcaster.publish('outage', { data: 'after' }).then(
-          () => true,
-          () => undefined,
-        ),
-      'a publish once Redis is back',
-    );
+    await publishWhenAccepted(server.broadcaster, 'outage', 'after', 'a publish once Redis is back');
     await settleWithin(
       client.until(() => client.data().includes('after')),
       10_000,

@@ -3,7 +3,7 @@ import { RecordingEventSource } from '../../support/eventSourceClient';
 import { RedisProxy } from '../../support/redisProxy';
 import { RedisServer } from '../../support/redisServer';
 import { startTestServer } from '../../support/testServer';
-import { pollUntil, settleWithin } from './settleWithin';
+import { publishWhenAccepted, settleWithin } from './settleWithin';
 
 describe('RedisBus when Redis restarts empty', () => {
   it('sends an open stream a gap event for an acknowledged publish its live feed never read', async () => {
@@ -26,14 +26,7 @@ describe('RedisBus when Redis restarts empty', () => {
       await redis.start();
       // Told as soon as the bus is back on the new Redis, not at the channel's next event.
       await settleWithin(client.received(1, 'sse:gap'), 10_000, 'the gap event');
-      await pollUntil(
-        () =>
-          server.broadcaster.publish('news', { data: 'three' }).then(
-            () => true,
-            () => undefined,
-          ),
-        'a publish once Redis is back',
-      );
+      await publishWhenAccepted(server.broadcaster, 'news', 'three', 'a publish once Redis is back');
       await settleWithin(
         client.until(() => client.data().includes('three')),
         10_000,

@@ -19,3 +19,25 @@ export async function pollUntil<T>(
   }
   throw new Error(`${what}: still not true after ${attempts} checks`);
 }
+
+/** What {@link publishWhenAccepted} needs of a broadcaster. */
+interface Publisher {
+  publish(channel: string, message: { data: string }): Promise<unknown>;
+}
+
+/** Publishes `data` on `channel` again every 100 ms (at most 100 times) until one publish is accepted (e.g. Redis is back). */
+export async function publishWhenAccepted(
+  broadcaster: Publisher,
+  channel: string,
+  data: string,
+  what: string,
+): Promise<void> {
+  await pollUntil(
+    () =>
+      broadcaster.publish(channel, { data }).then(
+        () => true,
+        () => undefined,
+      ),
+    what,
+  );
+}

@@ -3,7 +3,7 @@ import { RecordingEventSource } from '../../support/eventSourceClient';
 import { memoryAfterGc } from '../../support/heapAfterGc';
 import { RedisServer } from '../../support/redisServer';
 import { startTestServer, type TestServer } from '../../support/testServer';
-import { pollUntil, settleWithin } from './settleWithin';
+import { pollUntil, publishWhenAccepted, settleWithin } from './settleWithin';
 
 const PAUSE_MS = 15_000;
 const PUBLISHES_PER_TURN = 8;
@@ -118,14 +118,7 @@ describe('RedisBus with a stalled Redis', () => {
     await pollUntil(async () => (bus.state().degraded ? undefined : true), 'healthy again after resume');
     publishing = false;
     await settleWithin(publishing_, 30_000, 'the publishing stops');
-    await pollUntil(
-      () =>
-        running.broadcaster.publish('load', { data: 'marker' }).then(
-          () => true,
-          () => undefined,
-        ),
-      'a publish after the resume',
-    );
+    await publishWhenAccepted(running.broadcaster, 'load', 'marker', 'a publish after the resume');
     await settleWithin(
       client.until(() => client?.data().includes('marker') === true),
       30_000,
