@@ -1,6 +1,7 @@
 import type { Dialect } from '../../../../components/dialect';
 import type { RecordedState, WatchedPage } from '../support/chromium';
 import { type BrowserProfile, useMonitorBrowser } from '../support/monitorBrowserFixture';
+import type { PageConnection } from '../support/monitorTestServer';
 
 /** Run before any page script: the browser then has no SharedWorker (as Chrome on Android). */
 const WITHOUT_SHARED_WORKER = 'delete window.SharedWorker;';
@@ -57,17 +58,17 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
     fixture.server.openRequests().filter((request) => request.channels.includes(channel));
 
   describe.each<Dialect>(['htmx2', 'htmx4'])('%s', (dialect) => {
+    /** A page of the dialect whose connections are on the browser's shared stream; returns its URL. */
+    const sharedPage = (connections: PageConnection[]): string =>
+      fixture.server.addPage({ dialect, sharedStream: true, connections });
+
     describe.each(MODES)('through %s', (_mode, initScript) => {
       const tag = `${dialect}-${initScript ? 'leader' : 'worker'}`;
 
       it('gives 8 tabs one stream, and every tab left shows all 200 events once, in order, while 4 close', async () => {
         const channel = `tabs-${tag}`;
         const id = channel;
-        const url = fixture.server.addPage({
-          dialect,
-          sharedStream: true,
-          connections: [{ id, channel, config: { heartbeatTimeoutMs: 0 } }],
-        });
+        const url = sharedPage([{ id, channel, config: { heartbeatTimeoutMs: 0 } }]);
         const profile = await fixture.newProfile(initScript);
         const tabs = await openConnectedTabs(profile, url, id, 8);
         expect(openStreamsOf(channel)).toHaveLength(1);
@@ -108,19 +109,11 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       const channel = `union-base-${dialect}`;
       const job = `union-job-${dialect}`;
       const config = { heartbeatTimeoutMs: 0 };
-      const basePage = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [{ id: channel, channel, config }],
-      });
-      const jobPage = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [
-          { id: channel, channel, config },
-          { id: job, channel: job, config },
-        ],
-      });
+      const basePage = sharedPage([{ id: channel, channel, config }]);
+      const jobPage = sharedPage([
+        { id: channel, channel, config },
+        { id: job, channel: job, config },
+      ]);
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, basePage, channel, 2);
       for (let n = 1; n <= 30; n += 1) await fixture.server.publishItem(channel, String(n));
@@ -146,11 +139,7 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
     it('resumes every tab from its last event after the server was down', async () => {
       const channel = `shared-restart-${dialect}`;
       const config = { reconnectDelayMs: 100, jitter: 0.1, maxReconnectAttempts: 40, heartbeatTimeoutMs: 0 };
-      const url = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [{ id: channel, channel, config }],
-      });
+      const url = sharedPage([{ id: channel, channel, config }]);
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, url, channel, 3);
       for (const text of ['1', '2']) await fixture.server.publishItem(channel, text);
@@ -172,11 +161,7 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
     it('replaces a stream gone silent once its elements time out, as each would replace its own', async () => {
       const channel = `shared-silent-${dialect}`;
       const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 400, maxReconnectAttempts: 40 };
-      const url = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [{ id: channel, channel, config }],
-      });
+      const url = sharedPage([{ id: channel, channel, config }]);
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, url, channel, 2);
       const marks = tabs.map((tab) => tab.statesOf(channel).length);
@@ -204,14 +189,10 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       const shared = `exclude-shared-${dialect}`;
       const own = `exclude-own-${dialect}`;
       const config = { heartbeatTimeoutMs: 0 };
-      const url = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [
-          { id: shared, channel: shared, config },
-          { id: own, channel: own, config, sharedStream: false },
-        ],
-      });
+      const url = sharedPage([
+        { id: shared, channel: shared, config },
+        { id: own, channel: own, config, sharedStream: false },
+      ]);
       const profile = await fixture.newProfile();
       // The second and third tabs join a stream already open: they never saw its opening events.
       const tabs = await openConnectedTabs(profile, url, shared, 3);
@@ -256,14 +237,10 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
       const own = `sharing-off-${dialect}`;
       const appOff = `sharing-app-off-${dialect}`;
       const config = { heartbeatTimeoutMs: 0 };
-      const mixed = fixture.server.addPage({
-        dialect,
-        sharedStream: true,
-        connections: [
-          { id: shared, channel: shared, config },
-          { id: own, channel: own, config, sharedStream: false },
-        ],
-      });
+      const mixed = sharedPage([
+        { id: shared, channel: shared, config },
+        { id: own, channel: own, config, sharedStream: false },
+      ]);
       const off = fixture.server.addPage({
         dialect,
         sharedStream: false,
