@@ -20,6 +20,8 @@ const config: Config = {
   // Suites that measure the heap (stalled Redis, channel expiry, soak) need a worker that earlier
   // suites left nothing in: a worker past this size after a suite (the 100k and soak suites) is replaced.
   workerIdleMemoryLimit: '500MB',
+  // ... and those suites start first, each in a fresh worker (scripts/testSequencer.js).
+  testSequencer: '<rootDir>/scripts/testSequencer.js',
   projects: [
     {
       displayName: 'express5',
