@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { splitTabExclusion } from '../protocol/tabExclusion';
+import { splitTabExclusion, type TabExclusion } from '../protocol/tabExclusion';
 import { describeValue } from '../validation/describeValue';
 
 /**
@@ -14,11 +14,19 @@ export function isConnectionId(id: unknown): id is string {
   return typeof id === 'string' && CONNECTION_ID_PATTERN.test(id);
 }
 
-/** True when `value` names one tab of a shared stream: `<connection id>/<tab id>` (see `lib/protocol/tabExclusion.ts`). */
-export function isTabExclusion(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
+/**
+ * The parts of `value` when it names one tab of a shared stream: `<connection id>/<tab id>`, both
+ * valid (see `lib/protocol/tabExclusion.ts`); else undefined.
+ */
+export function tabExclusionOf(value: unknown): TabExclusion | undefined {
+  if (typeof value !== 'string') return undefined;
   const tab = splitTabExclusion(value);
-  return tab !== undefined && isConnectionId(tab.connectionId);
+  return tab && isConnectionId(tab.connectionId) ? tab : undefined;
+}
+
+/** True when `value` names one tab of a shared stream (see {@link tabExclusionOf}). */
+export function isTabExclusion(value: unknown): value is string {
+  return tabExclusionOf(value) !== undefined;
 }
 
 /** Throws a `TypeError` naming the value unless it is a valid connection id. */

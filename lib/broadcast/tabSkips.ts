@@ -1,5 +1,5 @@
-import { SKIP_TAB_COMMENT, splitTabExclusion, TAB_SEPARATOR } from '../protocol/tabExclusion';
-import { isConnectionId } from './connectionId';
+import { SKIP_TAB_COMMENT, TAB_SEPARATOR } from '../protocol/tabExclusion';
+import { tabExclusionOf } from './connectionId';
 
 /**
  * For each connection that `exclude` names by tab (`<connection id>/<tab id>`, see
@@ -12,8 +12,8 @@ export function tabSkipsOf(exclude: readonly string[]): Map<string, Buffer> | un
   for (const entry of exclude) {
     // Entries from another process (read back from Redis) are checked again: a bad one is no tab.
     if (typeof entry !== 'string' || !entry.includes(TAB_SEPARATOR)) continue;
-    const tab = splitTabExclusion(entry);
-    if (!tab || !isConnectionId(tab.connectionId)) continue;
+    const tab = tabExclusionOf(entry);
+    if (!tab) continue;
     lines ??= new Map();
     lines.set(tab.connectionId, `${lines.get(tab.connectionId) ?? ''}:${SKIP_TAB_COMMENT} ${tab.tabId}\n`);
   }
