@@ -54,6 +54,18 @@ async function startNode(taken: Set<number>): Promise<RedisServer> {
       // The other shards keep answering while one fails over.
       '--cluster-require-full-coverage',
       'no',
+      // A replica's first sync starts at once. By default a master waits 5 s for more replicas
+      // before it streams its data, and a replica that has never synced may not stand for election
+      // ("Disconnected from master for longer than allowed"): a master killed in those 5 s left its
+      // slots without a master for good (issue 27).
+      '--repl-diskless-sync-delay',
+      '0',
+      // A synced replica stands for election however long its master has been gone: under CPU load an
+      // election can fail and be retried at growing intervals past the default allowance (node timeout
+      // × 10 + 10 s). The rig only kills a master whose replica is synced (killMaster), so this never
+      // promotes a replica without the master's data.
+      '--cluster-replica-validity-factor',
+      '0',
     ];
     try {
       const node = await RedisServer.start({ args });
@@ -89,6 +101,7 @@ export class RedisClusterRig {
         timeout: 30_000,
       });
       await rig.settled();
+      for (const master of await rig.masters()) await rig.replicaSynced(master);
     } catch (error) {
       await rig.dispose();
       throw error;
@@ -124,14 +137,33 @@ export class RedisClusterRig {
       if (node) return node;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw new Error(`no master serves slot ${slot}:\n${table}`);
+    throw new Error(`no master serves slot ${slot}:\n${table}\n${this.logTails()}`);
   }
 
   /**
-   * Kills `master` (SIGKILL: a crash; persistence is off, so its data is gone) and resolves once its
-   * replica has taken over and every running node sees every slot served again.
+   * Waits until `master` has a replica whose link is up and synced (`INFO replication` on the master
+   * names it `state=online`): a replica that has never synced cannot take over.
+   */
+  async replicaSynced(master: RedisServer): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let replication = '';
+    while (Date.now() < deadline) {
+      replication = await ask(master.port, ['INFO', 'replication']);
+      if (/^slave\d+:.*state=online/m.test(replication)) return;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new Error(
+      `127.0.0.1:${master.port} had no synced replica within ${SETTLE_TIMEOUT_MS} ms:\n${replication}\n${this.logTails()}`,
+    );
+  }
+
+  /**
+   * Kills `master` (SIGKILL: a crash; persistence is off, so its data is gone) once its replica is
+   * synced, and resolves once that replica has taken over by a real election (no `CLUSTER FAILOVER`
+   * is sent) and every running node sees every slot served again.
    */
   async killMaster(master: RedisServer): Promise<void> {
+    await this.replicaSynced(master);
     await master.crash();
     await this.settled();
   }
@@ -150,13 +182,16 @@ export class RedisClusterRig {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     throw new Error(
-      `127.0.0.1:${node.port} did not rejoin as a synced replica within ${SETTLE_TIMEOUT_MS} ms:\n${replication}`,
+      `127.0.0.1:${node.port} did not rejoin as a synced replica within ${SETTLE_TIMEOUT_MS} ms:\n${replication}\n${this.logTails()}`,
     );
   }
 
-  /** Resolves once every running node says the cluster is ok with all 16,384 slots served by masters. */
-  async settled(): Promise<void> {
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  /**
+   * Resolves once every running node says the cluster is ok with all 16,384 slots served by masters;
+   * past `timeoutMs` it fails with what the nodes said and the tail of each node's log.
+   */
+  async settled(timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
       const running = await this.#running();
@@ -167,7 +202,12 @@ export class RedisClusterRig {
       last = JSON.stringify(views);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw new Error(`the cluster did not settle within ${SETTLE_TIMEOUT_MS} ms: ${last}`);
+    throw new Error(`the cluster did not settle within ${timeoutMs} ms: ${last}\n${this.logTails()}`);
+  }
+
+  /** Each node's port, role as last seen, and the tail of its log: what a rig failure prints. */
+  logTails(lines = 30): string {
+    return this.nodes.map((node) => `--- 127.0.0.1:${node.port} ---\n${node.logTail(lines)}`).join('\n');
   }
 
   /** How many connections each running node has from clients named `<prefix>…`, by node port. */

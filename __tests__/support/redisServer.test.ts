@@ -58,4 +58,18 @@ describe('RedisServer (the tests own Redis)', () => {
       await redis.dispose();
     }
   });
+
+  it('keeps its log across a crash and a restart, with a marker at each start and exit', async () => {
+    const redis = await RedisServer.start();
+    try {
+      await redis.crash();
+      await redis.start();
+      const tail = redis.logTail(400);
+      expect(tail.match(/--- redis-server started \(pid \d+\) ---/g)).toHaveLength(2);
+      expect(tail).toMatch(/--- redis-server \(pid \d+\) exited: SIGKILL ---/);
+      expect(tail.match(/Ready to accept connections/g)).toHaveLength(2);
+    } finally {
+      await redis.dispose();
+    }
+  });
 });

@@ -7,6 +7,8 @@ import { assertOwnRedis } from '../../demo/cluster/redisOwnership';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
+/** Lines of the server's own log kept for {@link RedisServer.logTail} (across restarts). */
+const LOG_LINES_KEPT = 400;
 
 /** Where a {@link RedisServer} listens; tests of the helper itself set these. */
 export interface RedisServerPlace {
@@ -30,6 +32,7 @@ export class RedisServer {
   readonly #bindAddress: string;
   readonly #args: readonly string[];
   readonly #dir: string;
+  readonly #log: string[] = [];
   #child: ChildProcess | undefined;
 
   private constructor(port: number, bindAddress: string, args: readonly string[]) {
@@ -80,6 +83,9 @@ export class RedisServer {
     ];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
+    this.#keep(`--- redis-server started (pid ${child.pid}) ---`);
+    child.stdout?.on('data', (chunk: Buffer) => this.#keep(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => this.#keep(chunk.toString()));
     return new Promise((resolve, reject) => {
       let output = '';
       const timer = setTimeout(
@@ -91,7 +97,6 @@ export class RedisServer {
         if (output.includes('Ready to accept connections')) {
           clearTimeout(timer);
           child.stdout?.off('data', onData);
-          child.stdout?.resume();
           assertOwnRedis(this.port, child.pid).then(resolve, fail);
         }
       };
@@ -105,7 +110,8 @@ export class RedisServer {
       child.stderr?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
       });
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
+        this.#keep(`--- redis-server (pid ${child.pid}) exited: ${signal ?? code} ---`);
         if (this.#child === child) this.#child = undefined;
         if (!output.includes('Ready to accept connections'))
           fail(new Error(`redis-server exited with ${code}:\n${output}`));
@@ -144,9 +150,49 @@ export class RedisServer {
     this.#child?.kill('SIGCONT');
   }
 
+  /**
+   * The last `lines` lines the server logged (stdout and stderr, across its restarts, with a marker
+   * at each start and exit): what a failing test prints to say what the server saw.
+   */
+  logTail(lines = 40): string {
+    return compactRepeats(this.#log).slice(-lines).join('\n');
+  }
+
+  #keep(text: string): void {
+    for (const line of text.split('\n')) if (line.trim() !== '') this.#log.push(line);
+    if (this.#log.length > LOG_LINES_KEPT) this.#log.splice(0, this.#log.length - LOG_LINES_KEPT);
+  }
+
   /** Stops the server and removes its scratch directory. */
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** A Redis log line's text without its `pid:role date time` prefix. */
+const LOG_PREFIX = /^\d+:[A-Z] \d{2} \w{3} \d{4} [\d:.]+ /;
+
+/**
+ * The log with runs of repeated messages (a replica retrying its master every second) folded into
+ * their first occurrence and one `… repeated` line, so that a tail still reaches the lines before them.
+ */
+function compactRepeats(log: readonly string[]): string[] {
+  const out: string[] = [];
+  const recent: string[] = [];
+  let repeats = 0;
+  for (const line of log) {
+    const message = line.replace(LOG_PREFIX, '');
+    if (recent.includes(message)) {
+      repeats += 1;
+      continue;
+    }
+    if (repeats > 0) out.push(`  … ${repeats} repeated lines`);
+    repeats = 0;
+    out.push(line);
+    recent.push(message);
+    if (recent.length > 4) recent.shift();
+  }
+  if (repeats > 0) out.push(`  … ${repeats} repeated lines (to the end)`);
+  return out;
 }

@@ -95,6 +95,9 @@ async function failoverRun(durability: 'primary' | 'replicated'): Promise<Failov
       for (let n = 0; run.acknowledged.length < BEFORE_KILL && n < RUN_TIMEOUT_MS / 10; n += 1)
         await new Promise((resolve) => setTimeout(resolve, 10));
       const master = await rig.masterOf(new RedisKeys(prefix, 8, (channel) => channel.split('.')[0]).stream('f0'));
+      // A real failover: SIGKILL, then the replica's own election. The rig kills only once that
+      // replica is synced (one killed during its first sync never stood: issue 27), and sets
+      // cluster-replica-validity-factor 0 so that elections retried under CPU load stay eligible.
       run.killedAt = Date.now();
       await rig.killMaster(master);
       await rig.rejoin(master);
