@@ -162,7 +162,22 @@ describe('closing one channel of a multi-channel stream', () => {
       await server.broadcaster.publish('news', { data: 'still here' });
       await shared.received(1);
       expect(shared.data()).toEqual(['still here']);
-      expect(server.broadcaster.connections()).toEqual([expect.objectContaining({ channels: ['news'] })]);
+      // `channel` (the first channel) follows: it no longer names the channel the stream left.
+      expect(server.broadcaster.connections()).toEqual([
+        expect.objectContaining({ channel: 'news', channels: ['news'] }),
+      ]);
+      const seenByFilter: string[] = [];
+      await server.broadcaster.publish(
+        'news',
+        { data: 'filtered' },
+        {
+          filter: (connection) => {
+            seenByFilter.push(connection.channel);
+            return true;
+          },
+        },
+      );
+      expect(seenByFilter).toEqual(['news']);
       expect(server.broadcaster.stats().byChannel).toEqual({ news: 1 });
     } finally {
       shared.close();

@@ -363,7 +363,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
         connection.close(frame, 'server');
         continue;
       }
-      connection.channels = connection.channels.filter((name) => name !== channel);
+      connection.leave(channel);
       if (this.#registry.leave(connection, channel)) this.#bus.unsubscribe(channel);
       channelFrame ??= encodeCloseFrame(options, false, channel);
       connection.write(channelFrame);

@@ -38,10 +38,7 @@ export interface ConnectionInfo<M = unknown> {
 export class SseConnection<M = unknown> extends EventStreamWriter {
   /** Connection id, unique in the broadcaster. */
   readonly id: string;
-  /** The first of {@link channels} (a single-channel stream's only one). */
-  readonly channel: string;
-  /** Every channel it listens to (fewer once `closeChannel` took one off a multi-channel stream). */
-  channels: readonly string[];
+  #channels: readonly string[];
   /** App data taken from the request (user id, …). */
   readonly metadata: M;
   readonly #onClose: SseConnectionOptions<M>['onClose'];
@@ -54,11 +51,25 @@ export class SseConnection<M = unknown> extends EventStreamWriter {
   constructor(target: EventStreamTarget, options: SseConnectionOptions<M>) {
     super(target, options.maxBufferedBytes);
     this.id = options.id;
-    this.channels = options.channels;
-    this.channel = options.channels[0];
+    this.#channels = options.channels;
     this.metadata = options.metadata;
     this.#onClose = options.onClose;
     this.#whenClosed = options.whenClosed;
+  }
+
+  /** Every channel it listens to (fewer once {@link leave} took one off a multi-channel stream). */
+  get channels(): readonly string[] {
+    return this.#channels;
+  }
+
+  /** The first of {@link channels} now (a single-channel stream's only one). */
+  get channel(): string {
+    return this.#channels[0];
+  }
+
+  /** Stops listening to `channel` (`closeChannel` on a stream of several): {@link channels} and {@link channel} follow. */
+  leave(channel: string): void {
+    this.#channels = this.#channels.filter((name) => name !== channel);
   }
 
   /** A snapshot for stats and filters. */
