@@ -133,37 +133,46 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         );
       }
     }
+    // Again: the server may have begun to shut down while `authorize` ran. From here to `connect`
+    // nothing awaits, so no shutdown comes between.
+    if (broadcaster.closed) return sendJsonError(res, 503, 'server is shutting down', retryAfter);
     // HEAD learns what a GET would open with, and holds nothing.
     if (req.method === 'HEAD') return void res.writeHead(200, eventStreamHeaders(req)).end();
     if (open >= maxConnections) return sendJsonError(res, 503, 'too many open streams on this server', retryAfter);
     const key = clientKey(req);
     if (!perClient.acquire(key)) return sendJsonError(res, 429, 'too many open streams from this client', retryAfter);
-    if (req.socket.destroyed) return perClient.release(key);
-    let metadata: M;
-    let id: string | undefined;
-    try {
-      metadata = metadataOf ? metadataOf(req) : (undefined as M);
-      id = connectionIdOf?.(req);
-    } catch (error) {
-      perClient.release(key);
-      throw error;
-    }
-    if (id !== undefined && !isConnectionId(id)) {
-      perClient.release(key);
-      return sendJsonError(
-        res,
-        400,
-        `invalid connection id ${JSON.stringify(id)}: must match ${CONNECTION_ID_PATTERN}`,
-      );
-    }
     open += 1;
-    openEventStream(req, res, opening);
-    const onClose = (closed: SseConnection<M>): void => {
+    // Both slots are given back exactly once, on whichever path the request leaves by.
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
       open -= 1;
       perClient.release(key);
-      keepAlive.delete(closed);
     };
-    const connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
+    let connection: SseConnection<M>;
+    try {
+      if (req.socket.destroyed) return release();
+      const metadata = metadataOf ? metadataOf(req) : (undefined as M);
+      const id = connectionIdOf?.(req);
+      if (id !== undefined && !isConnectionId(id)) {
+        release();
+        return sendJsonError(
+          res,
+          400,
+          `invalid connection id ${JSON.stringify(id)}: must match ${CONNECTION_ID_PATTERN}`,
+        );
+      }
+      openEventStream(req, res, opening);
+      const onClose = (closed: SseConnection<M>): void => {
+        release();
+        keepAlive.delete(closed);
+      };
+      connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
+    } catch (error) {
+      release();
+      throw error;
+    }
     if (connection.isOpen) keepAlive.add(connection);
     releaseRequestState(req);
   };
