@@ -17,7 +17,9 @@ describe('RedisClusterRig (the tests own Redis Cluster)', () => {
     const rig = await RedisClusterRig.start();
     try {
       const [master] = await rig.masters();
-      const replica = rig.nodes.find((node) => node.logTail(400).includes(`Connecting to MASTER 127.0.0.1:${master.port}`));
+      const replica = rig.nodes.find((node) =>
+        node.logTail(400).includes(`Connecting to MASTER 127.0.0.1:${master.port}`),
+      );
       expect(replica).toBeDefined();
       await replica!.crash();
       await master.crash();
