@@ -7,8 +7,8 @@
 import type { BusDelivery } from './bus';
 import type { ConnectionRegistry } from './connectionRegistry';
 import { FrameBatch } from './frameBatch';
+import { forEachRecipient } from './recipients';
 import type { SseConnection } from './sseConnection';
-import { tabSkipsOf } from './tabSkips';
 
 /**
  * The events a connection has collected so far, as a path: the previous step plus one event.
@@ -61,22 +61,15 @@ export function deliverBatch<M>(
   const copyOf = new Map<number, number>();
   for (let index = 0; index < deliveries.length; index += 1) {
     const delivery = deliveries[index]!;
-    const { channel, exclude, filter } = delivery;
-    const members = registry.inChannel(channel);
-    if (!members) continue;
-    const skips = exclude && tabSkipsOf(exclude);
-    for (const connection of members) {
-      if (exclude?.includes(connection.id)) continue;
-      if (filter && !filter(connection)) continue;
+    forEachRecipient(registry, delivery, (connection, skip) => {
       let step = index;
-      const skip = skips?.get(connection.id);
       if (skip) {
         frames ??= [...deliveries];
         step = frames.push({ ...delivery, frame: Buffer.concat([skip, delivery.frame]) }) - 1;
         copyOf.set(step, index);
       }
       routeOf.set(connection, (routeOf.get(connection) ?? start).extend(step));
-    }
+    });
   }
   const recipients = new Map<Route, SseConnection<M>[]>();
   for (const [connection, route] of routeOf) {

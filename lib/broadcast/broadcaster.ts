@@ -18,10 +18,10 @@ import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
 import { type PublishHook, PublishHooks } from './publishHooks';
+import { forEachRecipient } from './recipients';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
 import { startStream } from './streamReplay';
-import { tabSkipsOf } from './tabSkips';
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -384,18 +384,12 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   }
 
   readonly #deliver = (delivery: BusDelivery): number => {
-    const members = this.#registry.inChannel(delivery.channel);
-    if (!members) return 0;
-    const { frame, id, exclude, filter } = delivery;
-    const skips = exclude && tabSkipsOf(exclude);
+    const { frame, id } = delivery;
     const now = Date.now();
     let written = 0;
-    for (const connection of members) {
-      if (exclude?.includes(connection.id)) continue;
-      if (filter && !filter(connection)) continue;
-      const skip = skips?.get(connection.id);
+    forEachRecipient(this.#registry, delivery, (connection, skip) => {
       if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now)) written += 1;
-    }
+    });
     return written;
   };
 
