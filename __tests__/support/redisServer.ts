@@ -6,7 +6,7 @@ import { freePort } from '../../demo/cluster/freePort';
 import { assertOwnRedis } from '../../demo/cluster/redisOwnership';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 30_000;
 /** Lines of the server's own log kept for {@link RedisServer.logTail} (across restarts). */
 const LOG_LINES_KEPT = 400;
 
