@@ -7,6 +7,10 @@ import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitFor
 
 const CHANNEL = 'dashboard-htmx2';
 const EVENT_WAIT = { timeout: 10_000 };
+/** A page load through the balancer: generous for a loaded 2-core machine. */
+const NAVIGATION_WAIT = { timeout: 30_000 };
+/** Lines of the cluster's output a failed start shows. */
+const LOG_TAIL_LINES = 60;
 /** Loads of one tab before the test gives up spreading it to a process no other tab uses. */
 const SPREAD_ATTEMPTS = 6;
 
@@ -71,7 +75,7 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
       const before = await streamsTotalling(tabs.length);
       const watched = await openWatchedPage(browser, outage);
       await watched.page.addInitScript(RECORD_STATES);
-      await watched.page.goto(`${cluster.url}/`);
+      await watched.page.goto(`${cluster.url}/`, NAVIGATION_WAIT);
       await watched.page.waitForSelector('#sse-status-dashboard[data-sse-state="connected"]', EVENT_WAIT);
       const after = await streamsTotalling(tabs.length + 1);
       const processId = [...after].find(([id, count]) => count > (before.get(id) ?? 0))?.[0];
@@ -83,14 +87,33 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
     throw new Error(`no tab landed on a process of its own in ${SPREAD_ATTEMPTS} loads`);
   }
 
+  /** Fails as `work` does, with the tail of every child's output (Redis, the demo processes, nginx) added. */
+  async function showingClusterLog<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- the cluster's last output ---\n${log.slice(-LOG_TAIL_LINES).join('\n')}`);
+    }
+  }
+
+  // Longer than its bounds: Redis (30 s to start, 30 s to prove it ours), the demo processes
+  // (30 s), then nginx (30 s); Chromium (30 s) starts beside them.
   beforeAll(async () => {
     buildClientAssets();
-    [cluster, browser] = await Promise.all([
-      startDemoCluster({ port: 0, log: (line) => log.push(line) }),
+    // Both settle before the hook ends, so that afterAll stops whichever started when the other failed.
+    const [started, launched] = await Promise.allSettled([
+      showingClusterLog(startDemoCluster({ port: 0, log: (line) => log.push(line) })),
       launchChromium(),
     ]);
-    for (let count = 0; count < 3; count += 1) tabs.push(await openTabOnNewProcess());
-  }, 50_000);
+    if (started.status === 'fulfilled') cluster = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
+  }, 150_000);
+
+  // Each tab: a page load (30 s) and its stream counted (10 s each side of it), usually at the first try.
+  beforeAll(async () => {
+    for (let count = 0; count < 3; count += 1) tabs.push(await showingClusterLog(openTabOnNewProcess()));
+  }, 150_000);
 
   afterAll(async () => {
     try {
