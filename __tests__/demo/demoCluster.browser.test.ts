@@ -1,14 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { type DemoCluster, startDemoCluster } from '../../demo/cluster/demoCluster';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
-import { launchChromium } from '../lib/browser/support/chromium';
+import { launchChromium, PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 import { pollUntil } from '../lib/redis/settleWithin';
 import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitForExpression } from './watchedPage';
 
 const CHANNEL = 'dashboard-htmx2';
 const EVENT_WAIT = { timeout: 10_000 };
-/** A page load through the balancer: generous for a loaded 2-core machine. */
-const NAVIGATION_WAIT = { timeout: 30_000 };
 /** Lines of the cluster's output a failed start shows. */
 const LOG_TAIL_LINES = 60;
 /** Loads of one tab before the test gives up spreading it to a process no other tab uses. */
@@ -75,7 +73,7 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
       const before = await streamsTotalling(tabs.length);
       const watched = await openWatchedPage(browser, outage);
       await watched.page.addInitScript(RECORD_STATES);
-      await watched.page.goto(`${cluster.url}/`, NAVIGATION_WAIT);
+      await watched.page.goto(`${cluster.url}/`, { timeout: PAGE_LOAD_TIMEOUT_MS });
       await watched.page.waitForSelector('#sse-status-dashboard[data-sse-state="connected"]', EVENT_WAIT);
       const after = await streamsTotalling(tabs.length + 1);
       const processId = [...after].find(([id, count]) => count > (before.get(id) ?? 0))?.[0];
@@ -97,7 +95,7 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
   }
 
   // Longer than its bounds: Redis (30 s to start, 30 s to prove it ours), the demo processes
-  // (30 s), then nginx (30 s); Chromium (30 s) starts beside them.
+  // (30 s), then nginx (30 s); Chromium starts beside them.
   beforeAll(async () => {
     buildClientAssets();
     // Both settle before the hook ends, so that afterAll stops whichever started when the other failed.
@@ -110,10 +108,13 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
     for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
   }, 150_000);
 
-  // Each tab: a page load (30 s) and its stream counted (10 s each side of it), usually at the first try.
-  beforeAll(async () => {
-    for (let count = 0; count < 3; count += 1) tabs.push(await showingClusterLog(openTabOnNewProcess()));
-  }, 150_000);
+  // Each tab: a page load, its connection and its stream counted before and after (10 s each), usually at the first try.
+  beforeAll(
+    async () => {
+      for (let count = 0; count < 3; count += 1) tabs.push(await showingClusterLog(openTabOnNewProcess()));
+    },
+    3 * (PAGE_LOAD_TIMEOUT_MS + 3 * EVENT_WAIT.timeout),
+  );
 
   afterAll(async () => {
     try {
