@@ -6,7 +6,7 @@ import { BoardStore } from '../../demo/board/boardStore';
 import type { Dialect } from '../../demo/dashboardFeed';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../demo/startDemoServer';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
-import { launchChromium } from '../lib/browser/support/chromium';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, launchChromium, PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 import { settleWithin } from '../lib/redis/settleWithin';
 import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitForExpression } from './watchedPage';
 
@@ -77,18 +77,22 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
   async function open(): Promise<WatchedPage> {
     const watched = await openWatchedPage(browser, outage);
     await watched.page.addInitScript(RECORD_STATES);
-    await watched.page.goto(`${running.url}/?dialect=${dialect}`);
+    await watched.page.goto(`${running.url}/?dialect=${dialect}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
     await waitForState(watched.page, 'dashboard', 'connected');
     return watched;
   }
 
-  beforeAll(async () => {
-    buildClientAssets();
-    browser = await launchChromium();
-    running = await startDemoServer({ ...options, port: 0 });
-    a = await open();
-    b = await open();
-  });
+  // Longer than its bounds: Chromium's start, then two pages each loaded and connected, and a margin for the rest.
+  beforeAll(
+    async () => {
+      buildClientAssets();
+      browser = await launchChromium();
+      running = await startDemoServer({ ...options, port: 0 });
+      a = await open();
+      b = await open();
+    },
+    CHROMIUM_LAUNCH_TIMEOUT_MS + 2 * (PAGE_LOAD_TIMEOUT_MS + EVENT_WAIT.timeout) + 30_000,
+  );
 
   afterAll(async () => {
     await running?.close({ reconnectAfterMs: 60_000 });
@@ -204,56 +208,61 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
   );
 
   if (dialect === 'htmx2') {
-    it('takes the README screenshot of a busy dashboard', async () => {
-      outage.phase = 'screenshot';
-      // Tidy the board the earlier tests filled, as another writer would.
-      for (const item of board.items()) if (!item.done) board.toggle(item.id);
-      board.clearDone();
-      await a.page
-        .locator('.note')
-        .first()
-        .waitFor({ state: 'detached', ...EVENT_WAIT });
-      for (const text of [
-        'Ship the live dashboard',
-        'Write the release notes',
-        'Open a second tab and watch this list',
-      ]) {
-        await addNote(a.page, text);
-        await waitForNote(a.page, text);
-      }
-      await a.page.click('.note[data-done="false"] .note-toggle');
-      await a.page.fill('#jobs input[name="name"]', 'Resize images');
-      await a.page.fill('#jobs input[name="duration"]', '0.5');
-      await a.page.click('#jobs button[type="submit"]');
-      await a.page.waitForSelector('.job [data-status="completed"]', EVENT_WAIT);
-      await a.page.fill('#jobs input[name="name"]', 'Nightly export');
-      await a.page.fill('#jobs input[name="duration"]', String(LONG_JOB_SECONDS));
-      await a.page.click('#jobs button[type="submit"]');
-      const nightly = a.page.locator('.job', { hasText: 'Nightly export' });
-      await nightly.waitFor(EVENT_WAIT);
-      const nightlyId = await nightly.getAttribute('data-job');
-      // A fresh tab shows the state as anyone opening the demo would see it.
-      const fresh = await openWatchedPage(browser, outage);
-      try {
-        await fresh.page.addInitScript(RECORD_STATES);
-        await fresh.page.goto(`${running.url}/?dialect=${dialect}`);
-        await waitForState(fresh.page, 'dashboard', 'connected');
-        await waitForState(fresh.page, `job-${nightlyId}`, 'connected');
-        await waitForExpression(
-          fresh.page,
-          `Number(document.querySelector('#job-progress-${nightlyId}')?.getAttribute('aria-valuenow')) >= 35`,
-          LONG_JOB_SECONDS * 1000,
-        );
-        await mkdir(dirname(SCREENSHOT_PATH), { recursive: true });
-        await fresh.page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
-        expect((await stat(SCREENSHOT_PATH)).size).toBeGreaterThan(10_000);
-        expect(fresh.problems).toEqual([]);
-      } finally {
-        await fresh.context.close();
-      }
-      await a.page.click(`#job-actions-${nightlyId} button`);
-      await a.page.waitForSelector(`#job-status-${nightlyId}[data-status="cancelled"]`, EVENT_WAIT);
-    });
+    it(
+      'takes the README screenshot of a busy dashboard',
+      async () => {
+        outage.phase = 'screenshot';
+        // Tidy the board the earlier tests filled, as another writer would.
+        for (const item of board.items()) if (!item.done) board.toggle(item.id);
+        board.clearDone();
+        await a.page
+          .locator('.note')
+          .first()
+          .waitFor({ state: 'detached', ...EVENT_WAIT });
+        for (const text of [
+          'Ship the live dashboard',
+          'Write the release notes',
+          'Open a second tab and watch this list',
+        ]) {
+          await addNote(a.page, text);
+          await waitForNote(a.page, text);
+        }
+        await a.page.click('.note[data-done="false"] .note-toggle');
+        await a.page.fill('#jobs input[name="name"]', 'Resize images');
+        await a.page.fill('#jobs input[name="duration"]', '0.5');
+        await a.page.click('#jobs button[type="submit"]');
+        await a.page.waitForSelector('.job [data-status="completed"]', EVENT_WAIT);
+        await a.page.fill('#jobs input[name="name"]', 'Nightly export');
+        await a.page.fill('#jobs input[name="duration"]', String(LONG_JOB_SECONDS));
+        await a.page.click('#jobs button[type="submit"]');
+        const nightly = a.page.locator('.job', { hasText: 'Nightly export' });
+        await nightly.waitFor(EVENT_WAIT);
+        const nightlyId = await nightly.getAttribute('data-job');
+        // A fresh tab shows the state as anyone opening the demo would see it.
+        const fresh = await openWatchedPage(browser, outage);
+        try {
+          await fresh.page.addInitScript(RECORD_STATES);
+          await fresh.page.goto(`${running.url}/?dialect=${dialect}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
+          await waitForState(fresh.page, 'dashboard', 'connected');
+          await waitForState(fresh.page, `job-${nightlyId}`, 'connected');
+          await waitForExpression(
+            fresh.page,
+            `Number(document.querySelector('#job-progress-${nightlyId}')?.getAttribute('aria-valuenow')) >= 35`,
+            LONG_JOB_SECONDS * 1000,
+          );
+          await mkdir(dirname(SCREENSHOT_PATH), { recursive: true });
+          await fresh.page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+          expect((await stat(SCREENSHOT_PATH)).size).toBeGreaterThan(10_000);
+          expect(fresh.problems).toEqual([]);
+        } finally {
+          await fresh.context.close();
+        }
+        await a.page.click(`#job-actions-${nightlyId} button`);
+        await a.page.waitForSelector(`#job-status-${nightlyId}[data-status="cancelled"]`, EVENT_WAIT);
+        // Longer than its bounds: a page load, the long job's progress, and six waits for an event.
+      },
+      PAGE_LOAD_TIMEOUT_MS + LONG_JOB_SECONDS * 1000 + 6 * EVENT_WAIT.timeout + 10_000,
+    );
   }
 
   it('runs under the nonce Content Security Policy it is sent, with no violation in either page', async () => {

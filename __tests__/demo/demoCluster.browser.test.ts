@@ -1,12 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { type DemoCluster, startDemoCluster } from '../../demo/cluster/demoCluster';
 import { buildClientAssets } from '../lib/browser/support/buildClient';
-import { launchChromium } from '../lib/browser/support/chromium';
+import { launchChromium, PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 import { pollUntil } from '../lib/redis/settleWithin';
 import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitForExpression } from './watchedPage';
 
 const CHANNEL = 'dashboard-htmx2';
 const EVENT_WAIT = { timeout: 10_000 };
+/** Lines of the cluster's output a failed start shows. */
+const LOG_TAIL_LINES = 60;
 /** Loads of one tab before the test gives up spreading it to a process no other tab uses. */
 const SPREAD_ATTEMPTS = 6;
 
@@ -71,7 +73,7 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
       const before = await streamsTotalling(tabs.length);
       const watched = await openWatchedPage(browser, outage);
       await watched.page.addInitScript(RECORD_STATES);
-      await watched.page.goto(`${cluster.url}/`);
+      await watched.page.goto(`${cluster.url}/`, { timeout: PAGE_LOAD_TIMEOUT_MS });
       await watched.page.waitForSelector('#sse-status-dashboard[data-sse-state="connected"]', EVENT_WAIT);
       const after = await streamsTotalling(tabs.length + 1);
       const processId = [...after].find(([id, count]) => count > (before.get(id) ?? 0))?.[0];
@@ -83,14 +85,36 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
     throw new Error(`no tab landed on a process of its own in ${SPREAD_ATTEMPTS} loads`);
   }
 
+  /** Fails as `work` does, with the tail of every child's output (Redis, the demo processes, nginx) added. */
+  async function showingClusterLog<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- the cluster's last output ---\n${log.slice(-LOG_TAIL_LINES).join('\n')}`);
+    }
+  }
+
+  // Longer than its bounds: Redis (30 s to start, 30 s to prove it ours), the demo processes
+  // (30 s), then nginx (30 s); Chromium starts beside them.
   beforeAll(async () => {
     buildClientAssets();
-    [cluster, browser] = await Promise.all([
-      startDemoCluster({ port: 0, log: (line) => log.push(line) }),
+    // Both settle before the hook ends, so that afterAll stops whichever started when the other failed.
+    const [started, launched] = await Promise.allSettled([
+      showingClusterLog(startDemoCluster({ port: 0, log: (line) => log.push(line) })),
       launchChromium(),
     ]);
-    for (let count = 0; count < 3; count += 1) tabs.push(await openTabOnNewProcess());
-  }, 50_000);
+    if (started.status === 'fulfilled') cluster = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
+  }, 150_000);
+
+  // Each tab: a page load, its connection and its stream counted before and after (10 s each), usually at the first try.
+  beforeAll(
+    async () => {
+      for (let count = 0; count < 3; count += 1) tabs.push(await showingClusterLog(openTabOnNewProcess()));
+    },
+    3 * (PAGE_LOAD_TIMEOUT_MS + 3 * EVENT_WAIT.timeout),
+  );
 
   afterAll(async () => {
     try {

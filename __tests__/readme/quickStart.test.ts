@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { openTestStream } from '../../testing';
+import { ChildOutput } from '../support/childOutput';
 import { readmeBlocks } from './readmeBlocks';
 
 const root = join(__dirname, '..', '..');
@@ -17,22 +18,6 @@ function freePort(): Promise<number> {
       const { port } = probe.address() as { port: number };
       probe.close(() => resolve(port));
     });
-  });
-}
-
-/** Resolves with the first stdout line of `child` that matches `pattern`; rejects if it exits first. */
-function lineMatching(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (text: string) => {
-      output += text;
-      const line = output.split('\n').find((candidate) => pattern.test(candidate));
-      if (line) resolve(line);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the Quick start exited (${code}) before printing ${pattern}:\n${output}`)),
-    );
   });
 }
 
@@ -61,10 +46,11 @@ describe('the README Quick start, run as written', () => {
     child = spawn(process.execPath, [join(scratch, 'quickStart.js')], {
       cwd: scratch,
       env: { ...process.env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (exitCode) => resolve(exitCode)));
-    expect(await lineMatching(child, /listening on/)).toContain(`http://127.0.0.1:${port}/`);
+    const [listening] = await new ChildOutput(child, 'the Quick start').line(/listening on .*/);
+    expect(listening).toContain(`http://127.0.0.1:${port}/`);
 
     const base = `http://127.0.0.1:${port}`;
     const stream = await openTestStream(`${base}/sse/notes`);

@@ -70,6 +70,11 @@ export class ClusterChild {
     return this.#ended !== undefined;
   }
 
+  /** Its last lines of output (stdout and stderr, at most 40): what a failed start prints to say why. */
+  lastOutput(): string {
+    return this.#lines.join('\n');
+  }
+
   /**
    * Resolves with the first line of its output (already seen or to come) matching `pattern`;
    * rejects, with its last output, when it ends first or `timeoutMs` pass.
@@ -83,7 +88,7 @@ export class ClusterChild {
       const fail = (why: string): void => {
         clearTimeout(timer);
         this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
-        reject(new Error(`${this.name} ${why}; its last output:\n${this.#lines.join('\n')}`));
+        reject(new Error(`${this.name} ${why}; its last output:\n${this.lastOutput()}`));
       };
       const timer = setTimeout(() => fail(`printed no line matching ${pattern} within ${timeoutMs} ms`), timeoutMs);
       const entry = {

@@ -5,7 +5,8 @@ import { ClusterChild, describeExit } from './clusterChild';
 import { nginxConfig } from './nginxConfig';
 
 const NGINX = '/usr/sbin/nginx';
-const START_TIMEOUT_MS = 10_000;
+/** Generous: on a loaded 2-core machine a process start can take many seconds. */
+const START_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
 
 /** The nginx in front of the demo processes. */
@@ -53,7 +54,10 @@ export async function startNginxBalancer(options: {
   const deadline = Date.now() + START_TIMEOUT_MS;
   try {
     for (;;) {
-      if (child.ended) throw new Error(`nginx ended (${describeExit(await child.exited)}) before it answered`);
+      if (child.ended)
+        throw new Error(
+          `nginx ended (${describeExit(await child.exited)}) before it answered; its last output:\n${child.lastOutput()}`,
+        );
       const answer = await balancerToken(port);
       if (answer === token) break;
       if (answer !== undefined)
@@ -61,7 +65,9 @@ export async function startNginxBalancer(options: {
           `the server on 127.0.0.1:${port} is not the nginx started for this cluster: refusing to use it`,
         );
       if (Date.now() > deadline)
-        throw new Error(`nginx did not answer on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms`);
+        throw new Error(
+          `nginx did not answer on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms; its last output:\n${child.lastOutput()}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } catch (error) {

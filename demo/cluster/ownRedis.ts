@@ -4,7 +4,8 @@ import { freePort } from './freePort';
 import { assertOwnRedis } from './redisOwnership';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
-const START_TIMEOUT_MS = 10_000;
+/** Generous: on a loaded 2-core machine a process start can take many seconds. */
+const START_TIMEOUT_MS = 30_000;
 
 /** A `redis-server` the cluster started for itself. */
 export interface OwnRedis {

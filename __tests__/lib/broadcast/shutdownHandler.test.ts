@@ -3,23 +3,22 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { CLOSE_EVENT, CONNECTION_EVENT, CURSOR_EVENT } from '../../../lib/protocol/protocolEvents';
+import { ChildOutput } from '../../support/childOutput';
 
 const CLIENTS = 200;
 
-/** Starts the child app and resolves with its port. */
-function startChild(): Promise<{ child: ChildProcess; port: number }> {
+/** Starts the child app and resolves with its port once it listens (failing with its output if it does not). */
+async function startChild(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'support', 'shutdownChild.ts')],
     {
       cwd: join(__dirname, '..', '..', '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, port: JSON.parse(chunk.toString()).port }));
-  });
+  const [, port] = await new ChildOutput(child, 'the shutdown child').line(/^\{"port":(\d+)\}$/);
+  return { child, port: Number(port) };
 }
 
 /** Opens a stream; `registered` settles on its first bytes, `events` once the server ends it. */

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { bundleNodeProgram } from '../../support/bundleNodeProgram';
+import { ChildOutput } from '../../support/childOutput';
 
 const NODE_SOURCE = join(__dirname, '..', '..', 'support', 'redisClusterNode.ts');
-const START_TIMEOUT_MS = 30_000;
 let bundled: string | undefined;
 
 /** Bundles the node program once per test file (dependencies stay in node_modules). */
@@ -55,7 +55,7 @@ export type RedisTarget = string | readonly string[];
  * Starts a cluster node process on `redis` and resolves once it listens. `env` adds to its
  * environment (e.g. `DURABILITY=replicated`).
  */
-export function startClusterNode(
+export async function startClusterNode(
   redis: RedisTarget,
   keyPrefix: string,
   env: Record<string, string> = {},
@@ -73,29 +73,14 @@ export function startClusterNode(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cluster node did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{"port"'));
-      if (!line) return;
-      clearTimeout(timer);
-      const { port, processId } = JSON.parse(line) as { port: number; processId: string };
-      const url = `http://127.0.0.1:${port}`;
-      resolve({ child, processId, exited, ...controlClient(url) });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`cluster node exited with ${code} before listening:\n${output}`));
-    });
-  });
+  try {
+    const [line] = await new ChildOutput(child, 'the cluster node').line(/^\{"port".*\}$/);
+    const { port, processId } = JSON.parse(line) as { port: number; processId: string };
+    return { child, processId, exited, ...controlClient(`http://127.0.0.1:${port}`) };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 /** Stops a node that is still running (test clean-up). */

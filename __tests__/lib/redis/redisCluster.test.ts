@@ -101,10 +101,12 @@ describe.each([
     return client;
   }
 
+  // Longer than its bounds: a Redis Cluster's start (six Redis starts of 10 s, 30 s to create,
+  // 30 s to settle, 30 s per replica to sync), then the app processes (30 s).
   beforeAll(async () => {
     redis = await start();
     nodes = await Promise.all([0, 1, 2].map(() => startClusterNode(redis.target, 'cluster-test:')));
-  });
+  }, 300_000);
 
   afterEach(() => {
     for (const client of clients.splice(0)) client.close();

@@ -47,5 +47,6 @@ describe('RedisBus when Redis restarts empty', () => {
       await proxy.close();
       await redis.dispose();
     }
-  });
+    // Longer than its bounds: two Redis starts (10 s each), the waits for events (30 s) and the publish once Redis is back (30 s).
+  }, 120_000);
 });

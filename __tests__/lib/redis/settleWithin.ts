@@ -25,19 +25,31 @@ interface Publisher {
   publish(channel: string, message: { data: string }): Promise<unknown>;
 }
 
-/** Publishes `data` on `channel` again every 100 ms (at most 100 times) until one publish is accepted (e.g. Redis is back). */
+/**
+ * Publishes `data` on `channel` again every 100 ms, for at most 30 s (a loaded machine), until one
+ * publish is accepted (e.g. Redis is back); past that it fails with the last publish's error.
+ */
 export async function publishWhenAccepted(
   broadcaster: Publisher,
   channel: string,
   data: string,
   what: string,
 ): Promise<void> {
-  await pollUntil(
-    () =>
-      broadcaster.publish(channel, { data }).then(
-        () => true,
-        () => undefined,
-      ),
-    what,
-  );
+  let lastError: unknown;
+  try {
+    await pollUntil(
+      () =>
+        broadcaster.publish(channel, { data }).then(
+          () => true,
+          (error: unknown) => {
+            lastError = error;
+            return undefined;
+          },
+        ),
+      what,
+      300,
+    );
+  } catch (error) {
+    throw new Error(`${String(error)}; the last publish failed with: ${String(lastError)}`);
+  }
 }

@@ -13,11 +13,20 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * How long Chromium gets to start: generous for a loaded 2-core machine. Past it, Playwright's
+ * error carries the browser's own output (its call log), which says why.
+ */
+export const CHROMIUM_LAUNCH_TIMEOUT_MS = 30_000;
+
+/** How long a suite waits for a page load (`page.goto`) at most: Playwright's default, named so hooks can add it up. */
+export const PAGE_LOAD_TIMEOUT_MS = 30_000;
+
 /** Launches the system Chromium; a missing binary fails the suite (it never skips). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install the Debian chromium package (scripts/ensure-system-deps.js does)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: CHROMIUM_LAUNCH_TIMEOUT_MS });
 }
 
 /** One monitor state change as the page saw it, with the page's clock. */
