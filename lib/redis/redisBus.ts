@@ -1,3 +1,4 @@
+import { withDeadline } from '../async/deadline';
 import type {
   Bus,
   BusDelivery,
@@ -73,15 +74,8 @@ const FOLLOW_RETRY_MS = 500;
 
 /** Resolves when `promise` settles or `ms` have passed, whichever is first. */
 function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    promise.then(done, done);
-  });
+  const done = (): void => undefined;
+  return withDeadline(promise, ms, () => new Error(`not settled within ${ms} ms`)).then(done, done);
 }
 
 /**
