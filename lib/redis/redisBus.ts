@@ -5,6 +5,7 @@ import type {
   BusHandlers,
   BusMessage,
   BusState,
+  DisconnectKind,
   PublishReceipt,
   RecentEvent,
   ReplayResult,
@@ -157,6 +158,7 @@ export class RedisBus implements Bus {
       run: this.#run,
       keys: this.#keys,
       processId,
+      reader: this.#readers[0],
       timeoutMs: this.#options.commandTimeoutMs,
       liveWindowMs: this.#reporter.ttlMs,
       answerLocally: this.#answerLocally,
@@ -229,9 +231,9 @@ export class RedisBus implements Bus {
     return (await this.#direct.request('write', connectionId, frame)) !== undefined;
   }
 
-  /** {@link Bus.disconnect}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
-  async disconnect(connectionId: string, frame: Buffer): Promise<boolean> {
-    return (await this.#direct.request('close', connectionId, frame)) !== undefined;
+  /** {@link Bus.disconnect}, here: answered by the holder within `commandTimeoutMs`; replacements in request-stream order (`pendingReplacements.ts`), no clock. */
+  async disconnect(connectionId: string, frame: Buffer, kind: DisconnectKind = 'close'): Promise<boolean> {
+    return (await this.#direct.request(kind, connectionId, frame)) !== undefined;
   }
 
   /** {@link Bus.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
