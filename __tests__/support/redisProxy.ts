@@ -6,7 +6,8 @@ interface ProxiedConnection {
   upstream: Socket;
   /** The start of what the client sent, where `CLIENT SETNAME` / `HELLO … SETNAME` names it. */
   sent: string;
-  held: boolean;
+  /** Replies held back while the connection is held, in order; undefined while replies pass. */
+  held: Buffer[] | undefined;
 }
 
 /** What a client sends before it is named is small; more than this is not searched. */
@@ -14,9 +15,10 @@ const NAME_WINDOW_CHARS = 4096;
 
 /**
  * A loopback TCP proxy in front of a Redis that can hold back Redis's replies to one named
- * connection, as a network that stalls one socket does: Redis runs the commands, the client never
- * hears the answers. When Redis goes away, every client connection through the proxy is cut and
- * what was held is dropped, as it would be in flight; clients that connect again pass freely.
+ * connection, as a network that stalls one socket does: Redis runs the commands, the client does
+ * not hear the answers until they are released (in order, as a late network delivers them). When
+ * Redis goes away, every client connection through the proxy is cut and what was held is dropped,
+ * as it would be in flight; clients that connect again pass freely.
  */
 export class RedisProxy {
   readonly #server: Server;
@@ -42,14 +44,20 @@ export class RedisProxy {
 
   /** From now on, the open connections that named themselves `name` receive nothing; returns how many. */
   holdReplies(name: string): number {
-    const named = `$${Buffer.byteLength(name)}\r\n${name}\r\n`;
-    let held = 0;
-    for (const connection of this.#connections)
-      if (connection.sent.includes(named)) {
-        connection.held = true;
-        held += 1;
-      }
-    return held;
+    const named = this.#named(name);
+    for (const connection of named) connection.held ??= [];
+    return named.length;
+  }
+
+  /** Hands the connections named `name` what was held back, in order, and lets replies pass again; returns how many. */
+  releaseReplies(name: string): number {
+    const named = this.#named(name);
+    for (const connection of named) {
+      const held = connection.held ?? [];
+      connection.held = undefined;
+      for (const chunk of held) connection.client.write(chunk);
+    }
+    return named.length;
   }
 
   /** Cuts every connection and stops listening. */
@@ -61,9 +69,15 @@ export class RedisProxy {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** The open connections that named themselves `name` (`CLIENT SETNAME` / `HELLO … SETNAME`). */
+  #named(name: string): ProxiedConnection[] {
+    const named = `$${Buffer.byteLength(name)}\r\n${name}\r\n`;
+    return [...this.#connections].filter((connection) => connection.sent.includes(named));
+  }
+
   #pipe(client: Socket, redisPort: number): void {
     const upstream = connect(redisPort, '127.0.0.1');
-    const connection: ProxiedConnection = { client, upstream, sent: '', held: false };
+    const connection: ProxiedConnection = { client, upstream, sent: '', held: undefined };
     this.#connections.add(connection);
     const cut = (): void => {
       this.#connections.delete(connection);
@@ -75,7 +89,8 @@ export class RedisProxy {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!connection.held) client.write(chunk);
+      if (connection.held) connection.held.push(chunk);
+      else client.write(chunk);
     });
     for (const socket of [client, upstream]) {
       socket.on('error', cut);

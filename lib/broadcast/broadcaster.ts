@@ -419,11 +419,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return encodeEvent({ event, data: typeof pending === 'string' ? pending : await pending });
   }
 
-  /** Ends a stream that holds `id` here and, on a shared bus, in other processes: the new one replaces it. */
+  /**
+   * Ends a stream that holds `id` here and, on a shared bus, in other processes: the new one
+   * replaces it. Elsewhere only a stream opened before this one ends (see `DisconnectKind`).
+   */
   #replaceDuplicate(id: string): void {
     const frame = encodeCloseFrame({ reconnect: false, reason: 'replaced' }, false);
     this.#closeHere(id, frame);
-    this.#bus.disconnect(id, frame).catch((error: unknown) => {
+    this.#bus.disconnect(id, frame, 'replace').catch((error: unknown) => {
       if (debugLog.enabled)
         debugLog('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
     });

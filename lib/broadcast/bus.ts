@@ -97,6 +97,16 @@ export interface BusHandlers {
   announce(frame: Buffer): number;
 }
 
+/**
+ * Why other processes are asked to end a connection:
+ * - `'close'`: the app ends the connection it names (`broadcaster.disconnect`), whichever stream
+ *   holds the id;
+ * - `'replace'`: this process has just opened a stream with that id (an app-chosen id), so only
+ *   streams opened before it end. A process that reads the request late never ends a stream
+ *   opened there after the asking one (the client's newer stream).
+ */
+export type DisconnectKind = 'close' | 'replace';
+
 /** The bus's view of its own health, shown in stats. */
 export interface BusState {
   /** Implementation name, e.g. `memory` or `redis`. */
@@ -117,9 +127,11 @@ export interface Bus {
   sendTo(connectionId: string, frame: Buffer): Promise<boolean>;
   /**
    * Ends the connection `connectionId` with `frame` (a close event) in every other process that
-   * holds it (the broadcaster has already looked in its own); true if one was found.
+   * holds it (the broadcaster has already looked in its own); true if one was found and ended.
+   * With `kind` `'replace'` only a stream opened before the asking one ends: each bus defines that
+   * order the same way in every process (see {@link DisconnectKind}). Default `'close'`.
    */
-  disconnect(connectionId: string, frame: Buffer): Promise<boolean>;
+  disconnect(connectionId: string, frame: Buffer, kind?: DisconnectKind): Promise<boolean>;
   /** A snapshot of the connection `connectionId` held by another process, or undefined. */
   lookup(connectionId: string): Promise<ConnectionInfo | undefined>;
   /** Writes a notice to every connection of every other process; resolves once it is sent. */

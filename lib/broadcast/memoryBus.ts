@@ -60,7 +60,11 @@ export class MemoryBus implements Bus {
     return this.#handlers?.direct(connectionId, frame) ?? false;
   }
 
-  /** One process: there is no other process to disconnect in. */
+  /**
+   * One process: there is no other process to disconnect in. A replacement follows the rule of
+   * {@link Bus.disconnect} here too: the broadcaster ends the stream holding the id before it
+   * registers the new one, so only an older stream is ever ended.
+   */
   async disconnect(): Promise<boolean> {
     return false;
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RunCommand } from './commandDeadline';
+import { PendingReplacements } from './pendingReplacements';
 import type { RedisKeys } from './redisKeys';
 import type { StreamEntry } from './streamEntry';
-import type { RedisConnection } from './streamReader';
+import type { RedisConnection, StreamReader } from './streamReader';
 
 /** Entries kept in the shared request stream and in each inbox (both are read live, not replayed). */
 const DIRECT_STREAM_LENGTH = 1000;
@@ -30,14 +31,15 @@ export function appendToInbox(
 
 /**
  * What a request asks of the process holding a connection: write a frame to it, end it after
- * a close frame, or describe it. The holder answers with text (`'1'`, or the connection's info as
- * JSON); a process without the connection answers nothing.
+ * a close frame (`close`: whichever stream holds the id; `replace`: only a stream opened before
+ * the sender's, see {@link PendingReplacements}), or describe it. The holder answers with text
+ * (`'1'`, or the connection's info as JSON); a process without the connection answers nothing.
  */
-export type DirectKind = 'write' | 'close' | 'info';
+export type DirectKind = 'write' | 'close' | 'replace' | 'info';
 
 /** Field `k` of a request entry, per kind; `n` marks a notice to every connection. */
-const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', info: 'i' };
-const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', i: 'info' };
+const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', replace: 'r', info: 'i' };
+const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', r: 'replace', i: 'info' };
 const NOTICE_FIELD = 'n';
 
 /** What a {@link DirectMessages} needs from its bus. */
@@ -45,6 +47,8 @@ export interface DirectMessagesOptions {
   run: RunCommand<RedisConnection>;
   keys: RedisKeys;
   processId: string;
+  /** The reader that follows the request stream (`keys.direct`). */
+  reader: Pick<StreamReader, 'positionOf' | 'passed'>;
   /** How long to wait for the holder's answer before resolving false. */
   timeoutMs: number;
   /** Reports newer than this many ms mark a process as live (it will answer). */
@@ -68,10 +72,13 @@ interface PendingSend {
  * process reads; each live process answers in the sender's inbox (the holder with its answer,
  * the others with nothing), so the sender resolves on the first answer and with undefined as
  * soon as every live process has said "not here". Notices go on the same stream, unanswered.
+ * A `replace` request ends only a stream opened before the sender's: the stream's order decides
+ * (see {@link PendingReplacements}), never a clock.
  */
 export class DirectMessages {
   readonly #options: DirectMessagesOptions;
   readonly #pending = new Map<string, PendingSend>();
+  readonly #replacements = new PendingReplacements();
 
   /** @param options - the bus's runner, keys, identity and local delivery. */
   constructor(options: DirectMessagesOptions) {
@@ -96,8 +103,10 @@ export class DirectMessages {
         },
       };
     });
-    // Registered before the request leaves: an answer can arrive before the command's reply.
+    // Registered before the request leaves: an answer can arrive before the command's reply, and
+    // the reader can read a request older than this one.
     this.#pending.set(requestId, pending);
+    if (kind === 'replace') this.#replacements.add(connectionId, requestId);
     let replies: unknown[];
     try {
       replies = await this.#options.run(`sendTo ${connectionId}`, (client) =>
@@ -114,8 +123,10 @@ export class DirectMessages {
       );
     } catch (error) {
       pending.finish(undefined);
+      this.#replacements.settle(connectionId, requestId);
       throw error;
     }
+    if (kind === 'replace') void this.#settleOnceRead(connectionId, requestId, String(replies[1]));
     pending.peers = new Set((replies[0] as string[]).filter((id) => id !== processId));
     this.#check(pending);
     return result;
@@ -137,14 +148,21 @@ export class DirectMessages {
   /** A request read from the shared stream: act on it if the connection is here, and answer. */
   onRequest(entry: StreamEntry): void {
     const { k, c: connectionId, f: payload = '', r: requestId, o: origin } = entry.message;
-    if (origin === undefined || origin === this.#options.processId) return;
+    if (origin === undefined) return;
     if (k === NOTICE_FIELD) {
-      this.#options.announceLocally(Buffer.from(payload, 'utf8'));
+      if (origin !== this.#options.processId) this.#options.announceLocally(Buffer.from(payload, 'utf8'));
       return;
     }
     const kind = KIND_OF_FIELD[k ?? 'w'];
     if (kind === undefined || connectionId === undefined || requestId === undefined) return;
-    const answer = this.#options.answerLocally(kind, connectionId, Buffer.from(payload, 'utf8'));
+    if (origin === this.#options.processId) {
+      // Read back: every replace request for this id read from now on names a newer stream.
+      if (kind === 'replace') this.#replacements.settle(connectionId, requestId);
+      return;
+    }
+    // Appended before this process's own request for the id: it names an older stream than the one here.
+    const older = kind === 'replace' && this.#replacements.has(connectionId);
+    const answer = older ? undefined : this.#options.answerLocally(kind, connectionId, Buffer.from(payload, 'utf8'));
     const { keys, processId } = this.#options;
     const fields: Record<string, string> = { t: 'answer', r: requestId, p: processId };
     if (answer !== undefined) fields.a = answer;
@@ -165,6 +183,21 @@ export class DirectMessages {
   /** Resolves every pending request as unanswered (the bus is closing). */
   stop(): void {
     for (const pending of [...this.#pending.values()]) pending.finish(undefined);
+    this.#replacements.clear();
+  }
+
+  /**
+   * Settles a replace request once the reader is past it, should it pass it unseen (trimmed away,
+   * or a follow that started after it); the reader normally settles it on reading it back. However
+   * late the reader is, the request stays pending until then: a late reader never ends the newer
+   * stream here (at worst, past an unseen request, it leaves an older one open).
+   */
+  async #settleOnceRead(connectionId: string, requestId: string, entryId: string): Promise<void> {
+    const { reader, keys, timeoutMs } = this.#options;
+    let passed = false;
+    while (!passed && this.#replacements.holds(connectionId, requestId) && reader.positionOf(keys.direct) !== undefined)
+      passed = await reader.passed(keys.direct, entryId, timeoutMs);
+    this.#replacements.settle(connectionId, requestId);
   }
 
   #check(pending: PendingSend): void {

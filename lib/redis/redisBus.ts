@@ -1,9 +1,11 @@
+import { withDeadline } from '../async/deadline';
 import type {
   Bus,
   BusDelivery,
   BusHandlers,
   BusMessage,
   BusState,
+  DisconnectKind,
   PublishReceipt,
   RecentEvent,
   ReplayResult,
@@ -20,6 +22,7 @@ import { CommandGate, type CommandGateState } from './commandGate';
 import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
 import { lostHistoryGap } from './lostHistory';
 import { appendAtNextPosition, currentPosition, entriesAfter, type PositionSource } from './positionScripts';
+import { ReconnectCounter } from './reconnectCounter';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
 import { createRedisConnections } from './redisConnections';
@@ -33,7 +36,7 @@ export interface RedisBusState extends BusState, CommandGateState {
   /** This process's name in Redis. */
   processId: string;
   keyPrefix: string;
-  /** The connection for commands (publish, history, stats). */
+  /** The connection for commands (publish, history, stats), and with `durability: 'replicated'` the one for publishes: 'ready' when both are. */
   commands: 'ready' | 'connecting';
   /** The connections for blocking reads (live delivery): 'ready' when every bucket's is. */
   reader: 'ready' | 'connecting';
@@ -73,15 +76,8 @@ const FOLLOW_RETRY_MS = 500;
 
 /** Resolves when `promise` settles or `ms` have passed, whichever is first. */
 function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    promise.then(done, done);
-  });
+  const done = (): void => undefined;
+  return withDeadline(promise, ms, () => new Error(`not settled within ${ms} ms`)).then(done, done);
 }
 
 /**
@@ -91,7 +87,8 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
  * so `Last-Event-ID` replay works on any process, and it is the live feed every process reads
  * with a blocking `XREAD` loop. Per process, whatever the number of clients and channels: on one
  * Redis two connections (commands, blocking reads); on a cluster one per master for commands and
- * one per bucket for blocking reads (see `redisConnections.ts`).
+ * one per bucket for blocking reads; with `durability: 'replicated'`, publishes and their replica
+ * waits on connections of their own, so no other command waits for replicas (see `redisConnections.ts`).
  *
  * When Redis is unreachable, `publish` rejects (at once when the client knows it is offline,
  * else after `commandTimeoutMs`). A Redis that is connected but stalled keeps what was sent to it
@@ -103,7 +100,9 @@ export class RedisBus implements Bus {
   readonly #options: ResolvedRedisBusOptions;
   readonly #keys: RedisKeys;
   readonly #commands: RedisConnection;
+  readonly #publisher: RedisConnection;
   readonly #readerClients: readonly RedisConnection[];
+  readonly #clients: readonly RedisConnection[];
   readonly #readers: readonly StreamReader[];
   readonly #inboxes: ReadonlySet<string>;
   readonly #clustered: boolean;
@@ -121,7 +120,7 @@ export class RedisBus implements Bus {
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #wakeQueued = new Set<number>();
-  #reconnects = 0;
+  readonly #reconnects: ReconnectCounter;
   #lastError: string | null = null;
 
   /** @param options - where Redis is, key prefix, history limits, timeouts (see {@link RedisBusOptions}). */
@@ -134,9 +133,14 @@ export class RedisBus implements Bus {
     const connections = createRedisConnections(this.#options, this.#keys.buckets);
     this.#clustered = connections.clustered;
     this.#commands = connections.commands;
+    this.#publisher = connections.publisher;
     this.#readerClients = connections.readers;
+    this.#clients = connections.all;
     this.#waitForReplicas = connections.waitForReplicas;
-    for (const client of [this.#commands, ...this.#readerClients]) this.#countReconnects(client);
+    this.#run = this.#runOn(this.#commands);
+    this.#runPublish = this.#runOn(this.#publisher);
+    this.#reconnects = new ReconnectCounter(this.#clustered, this.#reportError);
+    for (const client of this.#clients) this.#reconnects.watch(client);
     this.#commands.on('ready', this.#startPendingFollows);
     this.#commands.on('ready', this.#noticeLostHistory);
     this.#arrived = this.#readerClients.map(() => []);
@@ -163,6 +167,7 @@ export class RedisBus implements Bus {
       run: this.#run,
       keys: this.#keys,
       processId,
+      reader: this.#readers[0],
       timeoutMs: this.#options.commandTimeoutMs,
       liveWindowMs: this.#reporter.ttlMs,
       answerLocally: this.#answerLocally,
@@ -177,7 +182,7 @@ export class RedisBus implements Bus {
     this.#connected.catch(() => undefined);
   }
 
-  /** This process's name in Redis (client names `<processId>:commands`, `<processId>:reader[:<bucket>]`). */
+  /** This process's name in Redis (client names `<processId>:commands`, `<processId>:reader[:<bucket>]`, `<processId>:publisher`). */
   get processId(): string {
     return this.#options.processId;
   }
@@ -217,7 +222,7 @@ export class RedisBus implements Bus {
     this.#inFlight.set(message.channel, inFlight);
     inFlight.publishes += 1;
     try {
-      const id = await this.#run(
+      const id = await this.#runPublish(
         `publish to ${message.channel}`,
         (client) => this.#append(client, message.channel, toStreamFields(message)),
         Buffer.byteLength(message.data),
@@ -235,9 +240,9 @@ export class RedisBus implements Bus {
     return (await this.#direct.request('write', connectionId, frame)) !== undefined;
   }
 
-  /** {@link Bus.disconnect}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
-  async disconnect(connectionId: string, frame: Buffer): Promise<boolean> {
-    return (await this.#direct.request('close', connectionId, frame)) !== undefined;
+  /** {@link Bus.disconnect}, here: answered by the holder within `commandTimeoutMs`; replacements in request-stream order (`pendingReplacements.ts`), no clock. */
+  async disconnect(connectionId: string, frame: Buffer, kind: DisconnectKind = 'close'): Promise<boolean> {
+    return (await this.#direct.request(kind, connectionId, frame)) !== undefined;
   }
 
   /** {@link Bus.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
@@ -319,14 +324,14 @@ export class RedisBus implements Bus {
   state(): RedisBusState {
     return {
       kind: 'redis',
-      connected: !this.#closed && this.#commands.isReady && this.#readersReady(),
+      connected: !this.#closed && this.#commandsReady() && this.#readersReady(),
       processId: this.#options.processId,
       keyPrefix: this.#keys.prefix,
-      commands: this.#commands.isReady ? 'ready' : 'connecting',
+      commands: this.#commandsReady() ? 'ready' : 'connecting',
       reader: this.#readersReady() ? 'ready' : 'connecting',
       buckets: this.#keys.buckets,
       channels: this.#channelOfKey.size,
-      reconnects: this.#reconnects,
+      reconnects: this.#reconnects.count,
       lastError: this.#lastError,
       cluster: this.#reporter.latest ?? null,
       ...this.#gate.state(),
@@ -340,36 +345,19 @@ export class RedisBus implements Bus {
   }
 
   async #connect(): Promise<void> {
-    await Promise.all([this.#commands, ...this.#readerClients].map((client) => client.connect()));
+    await Promise.all(this.#clients.map((client) => client.connect()));
     for (const reader of this.#readers) reader.start();
     this.#reporter.start();
     // A cluster client says nothing when it is ready: start what waited for the first connection here.
     this.#startPendingFollows();
   }
 
-  #readersReady(): boolean {
-    return this.#readerClients.every((client) => client.isReady);
+  #commandsReady(): boolean {
+    return this.#commands.isReady && this.#publisher.isReady;
   }
 
-  /** Counts a connection's returns after a loss (on a cluster, of each node's connection). */
-  #countReconnects(client: RedisConnection): void {
-    client.on('error', this.#reportError);
-    if (this.#clustered) {
-      // The cluster client reports its node connections' errors as 'node-error'; 'error' only for itself.
-      client.on('node-error', this.#reportError);
-      const seen = new Set<string>();
-      client.on('node-ready', (node: { host?: string; port?: number }) => {
-        const address = `${node?.host}:${node?.port}`;
-        if (seen.has(address)) this.#reconnects += 1;
-        seen.add(address);
-      });
-      return;
-    }
-    let wasReady = false;
-    client.on('ready', () => {
-      if (wasReady) this.#reconnects += 1;
-      wasReady = true;
-    });
+  #readersReady(): boolean {
+    return this.#readerClients.every((client) => client.isReady);
   }
 
   /** Where the positions of a bucket's events come from. */
@@ -384,17 +372,24 @@ export class RedisBus implements Bus {
     this.#direct.stop();
     for (const reader of this.#readers) reader.stop();
     for (const follow of this.#follows.values()) follow.markStarted();
-    for (const client of [this.#commands, ...this.#readerClients]) if (client.isOpen) client.destroy();
+    for (const client of this.#clients) if (client.isOpen) client.destroy();
     await Promise.all(this.#readers.map((reader) => reader.finished()));
     await this.#connected.catch(() => undefined);
   }
 
-  readonly #run: RunCommand<RedisConnection> = (operation, work, bytes = 0) => {
-    if (this.#closed) return Promise.reject(new RedisBusError(`${operation}: the bus is closed`));
-    if (!this.#commands.isReady)
-      return Promise.reject(new RedisBusError(`${operation}: Redis is unreachable (not connected)`));
-    return this.#gate.run(operation, bytes, () => work(this.#commands));
-  };
+  /** Commands on the commands connection, and publishes on the publisher's (the same one unless 'replicated'). */
+  readonly #run: RunCommand<RedisConnection>;
+  readonly #runPublish: RunCommand<RedisConnection>;
+
+  /** Runs commands on `client` through the bus's one gate (its caps count every connection's commands). */
+  #runOn(client: RedisConnection): RunCommand<RedisConnection> {
+    return (operation, work, bytes = 0) => {
+      if (this.#closed) return Promise.reject(new RedisBusError(`${operation}: the bus is closed`));
+      if (!client.isReady)
+        return Promise.reject(new RedisBusError(`${operation}: Redis is unreachable (not connected)`));
+      return this.#gate.run(operation, bytes, () => work(client));
+    };
+  }
 
   readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {
     const handlers = this.#handlers;

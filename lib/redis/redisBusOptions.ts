@@ -44,7 +44,10 @@ export interface RedisBusOptions {
    * `'primary'` (default): `publish` resolves once the Redis that owns the channel has stored the
    * event; a failover within the replication lag can lose it. `'replicated'`: it resolves only once
    * `replicas` replicas have it too (`WAIT`), and rejects with a `RedisBusError` when they do not
-   * within `commandTimeoutMs` (the event may still have been stored and delivered).
+   * within `commandTimeoutMs` (the event may still have been stored and delivered). Publishes and
+   * their waits then go on a connection of their own (one more per process, per master on a
+   * cluster): replays, `position()`, direct messages and stats never wait for replicas, while
+   * publishes wait behind one another's replica wait.
    */
   durability?: RedisDurability;
   /** Replicas that must have an event for `durability: 'replicated'`. Default 1. */
