@@ -46,6 +46,7 @@ export type {
   BusMessage,
   BusState,
   ConnectionView,
+  DisconnectKind,
   PublishReceipt,
   RecentEvent,
   ReplayResult,

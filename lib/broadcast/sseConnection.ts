@@ -67,7 +67,7 @@ export class SseConnection<M = unknown> extends EventStreamWriter {
     return this.#channels[0];
   }
 
-  /** Stops listening to `channel` (`closeChannel` on a stream of several): {@link channels} and {@link channel} follow. */
+  /** Stops listening to `channel` (`closeChannel` on a stream of several): `channels` and the first channel follow. */
   leave(channel: string): void {
     this.#channels = this.#channels.filter((name) => name !== channel);
   }
