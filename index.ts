@@ -39,30 +39,34 @@ export type {
 } from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
-export type {
-  Bus,
-  BusDelivery,
-  BusHandlers,
-  BusMessage,
-  BusState,
-  ConnectionView,
-  DisconnectKind,
-  PublishReceipt,
-  RecentEvent,
-  ReplayResult,
-  StoredEvent,
-} from './lib/broadcast/bus';
+export type { Bus, BusState, Inbound } from './lib/broadcast/bus';
 export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
 export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export { ChannelHistory } from './lib/broadcast/eventHistory';
+export type {
+  BusDelivery,
+  BusMessage,
+  ConnectionView,
+  EventLog,
+  PublishReceipt,
+  RecentEvent,
+  ReplayResult,
+  StoredEvent,
+} from './lib/broadcast/eventLog';
 export type { CloseReason, EventStreamTarget, HeldFrame } from './lib/broadcast/eventStreamWriter';
 export type { FrameBatch } from './lib/broadcast/frameBatch';
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
+export type {
+  DisconnectKind,
+  ProcessAnswers,
+  ProcessMessage,
+  ProcessMessages,
+} from './lib/broadcast/processMessages';
 export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';

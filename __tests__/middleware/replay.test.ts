@@ -1,8 +1,8 @@
-import type { Bus } from '../../lib/broadcast/bus';
 import { MemoryBus } from '../../lib/broadcast/memoryBus';
 import { GAP_EVENT } from '../../lib/protocol/protocolEvents';
 import { RecordingEventSource } from '../support/eventSourceClient';
 import { startTestServer, type TestServer } from '../support/testServer';
+import { wrappedBus } from '../support/wrappedBus';
 
 describe('replay from Last-Event-ID', () => {
   let server: TestServer<undefined>;
@@ -98,24 +98,12 @@ describe('replay from Last-Event-ID', () => {
     });
     // Every stream reads history as it opens; only the resuming one's read is held at the gate.
     let gated = false;
-    const slowHistory: Bus = {
-      attach: (handlers) => inner.attach(handlers),
-      publish: (message) => inner.publish(message),
-      sendTo: (id, frame) => inner.sendTo(id, frame),
-      disconnect: () => inner.disconnect(),
-      lookup: () => inner.lookup(),
-      announce: () => inner.announce(),
-      recent: (channel, limit) => inner.recent(channel, limit),
-      replay: async (channel, cursor) => {
+    const slowHistory = wrappedBus(inner, (inbound) => inbound, {
+      read: async (channel, cursor) => {
         if (gated) await gate;
-        return inner.replay(channel, cursor);
+        return inner.log.read(channel, cursor);
       },
-      position: () => inner.position(),
-      subscribe: () => {},
-      unsubscribe: () => {},
-      state: () => inner.state(),
-      close: () => inner.close(),
-    };
+    });
     await server.close();
     server = await startTestServer({}, { bus: slowHistory });
     const cursor = await firstVisit();

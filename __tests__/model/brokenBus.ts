@@ -1,5 +1,7 @@
-import type { Bus, BusDelivery, BusHandlers } from '../../lib/broadcast/bus';
+import type { Bus, Inbound } from '../../lib/broadcast/bus';
+import type { BusDelivery } from '../../lib/broadcast/eventLog';
 import { MemoryBus } from '../../lib/broadcast/memoryBus';
+import { wrappedBus } from '../support/wrappedBus';
 
 /** How a {@link brokenBus} breaks its log. */
 export type Breakage = 'drop' | 'reorder';
@@ -11,30 +13,24 @@ export type Breakage = 'drop' | 'reorder';
  * the next event of the same channel.
  */
 export function brokenBus(breakage: Breakage): Bus {
-  const bus = new MemoryBus();
   let seen = 0;
   let held: BusDelivery | undefined;
-  const broken = (handlers: BusHandlers): BusHandlers => ({
-    ...handlers,
-    deliver: (delivery) => {
-      seen += 1;
-      if (seen === 3) {
-        if (breakage === 'reorder') held = delivery;
-        return 0;
-      }
-      const written = handlers.deliver(delivery);
-      if (held && held.channel === delivery.channel) {
-        handlers.deliver(held);
-        held = undefined;
-      }
-      return written;
-    },
+  const broken = (inbound: Inbound): Inbound => ({
+    ...inbound,
+    events: (deliveries) =>
+      deliveries.map((delivery) => {
+        seen += 1;
+        if (seen === 3) {
+          if (breakage === 'reorder') held = delivery;
+          return 0;
+        }
+        const [written] = inbound.events([delivery]);
+        if (held && held.channel === delivery.channel) {
+          inbound.events([held]);
+          held = undefined;
+        }
+        return written!;
+      }),
   });
-  return new Proxy(bus, {
-    get(target, property) {
-      if (property === 'attach') return (handlers: BusHandlers) => target.attach(broken(handlers));
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return wrappedBus(new MemoryBus(), broken);
 }

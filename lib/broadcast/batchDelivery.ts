@@ -4,8 +4,9 @@
  * in the batch's order, each once, as one write. Connections that receive the same events share
  * one {@link FrameBatch}, so the frames are joined once for all of them.
  */
-import type { BusDelivery } from './bus';
+
 import type { ConnectionRegistry } from './connectionRegistry';
+import type { BusDelivery } from './eventLog';
 import { FrameBatch } from './frameBatch';
 import { forEachRecipient } from './recipients';
 import type { SseConnection } from './sseConnection';

@@ -8,15 +8,17 @@ import { encodeEvent } from '../protocol/wireFormat';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 import { deliverBatch } from './batchDelivery';
-import type { Bus, BusDelivery, ConnectionView, PublishReceipt, RecentEvent, ReplayResult } from './bus';
+import type { Bus, Inbound } from './bus';
 import { assertChannelName } from './channelName';
 import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry, type RegistryStats } from './connectionRegistry';
 import { debugLog } from './debugLog';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
+import type { BusDelivery, ConnectionView, PublishReceipt, RecentEvent, ReplayResult } from './eventLog';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
+import type { ProcessAnswers, ProcessMessage } from './processMessages';
 import { type PublishHook, PublishHooks } from './publishHooks';
 import { forEachRecipient } from './recipients';
 import { type ConnectionInfo, SseConnection } from './sseConnection';
@@ -169,15 +171,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     );
     const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
     this.#bus = read.raw('bus') ?? new MemoryBus(history);
-    this.#bus.attach({
-      deliver: this.#deliver,
-      deliverBatch: (deliveries) => deliverBatch(this.#registry, deliveries),
-      direct: this.#direct,
-      stats: () => this.#registry.stats(),
-      close: this.#closeHere,
-      describe: (connectionId) => this.#registry.get(connectionId)?.info(),
-      announce: this.#announceHere,
-    });
+    this.#bus.attach(this.#inbound);
   }
 
   /** Whether {@link close} has been called. */
@@ -206,7 +200,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       onClose: this.#onConnectionClose,
       whenClosed: options.onClose,
     });
-    for (const channel of this.#registry.add(connection)) this.#bus.subscribe(channel);
+    for (const channel of this.#registry.add(connection)) this.#bus.log.follow(channel);
     this.#startInto(connection, options.lastEventId);
     this.emit('connect', connection.info());
     return connection;
@@ -234,7 +228,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
     assertEventSize(channel, message.event, data, this.#maxEventBytes);
-    const receipt = await this.#bus.publish({ channel, event: message.event, data, exclude, filter });
+    const receipt = await this.#bus.log.append({ channel, event: message.event, data, exclude, filter });
     this.#published += 1;
     if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
     return { ...receipt, dropped: false };
@@ -258,7 +252,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (this.#closed) throw new Error('broadcaster is closed');
     const frame = await this.#encodeDirect(message, NOTICE_EVENT);
     const written = this.#announceHere(frame);
-    await this.#bus.announce(frame);
+    await this.#bus.messages.announce(frame);
     return written;
   }
 
@@ -267,7 +261,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     assertConnectionId(id);
     const here = this.#registry.get(id);
     if (here) return here.info();
-    return (await this.#bus.lookup(id)) as ConnectionInfo<M> | undefined;
+    return (await this.#bus.messages.lookup(id)) as ConnectionInfo<M> | undefined;
   }
 
   /**
@@ -278,7 +272,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     assertConnectionId(id);
     const frame = encodeCloseFrame(options, false);
     if (this.#closeHere(id, frame)) return true;
-    return this.#bus.disconnect(id, frame);
+    return this.#bus.messages.disconnect(id, frame);
   }
 
   /**
@@ -288,7 +282,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   recent(channel: string, options: { limit?: number } = {}): Promise<RecentEvent[]> {
     assertChannelName(channel);
     const limit = new OptionReader<{ limit?: number }>('recent', options).integer('limit', 50, { min: 1, max: 10_000 });
-    return this.#bus.recent(channel, limit);
+    return this.#bus.log.recent(channel, limit);
   }
 
   /**
@@ -300,7 +294,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       throw new TypeError(`connectionId must be a non-empty string, got ${describeValue(connectionId)}`);
     const frame = await this.#encodeDirect(message, undefined);
     if (this.#direct(connectionId, frame)) return true;
-    return this.#bus.sendTo(connectionId, frame);
+    return this.#bus.messages.sendTo(connectionId, frame);
   }
 
   /**
@@ -309,7 +303,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    * published before its stream opens are replayed; `createSseComponents({ broadcaster })` does so.
    */
   cursor(): Promise<string> {
-    return this.#bus.position();
+    return this.#bus.log.position();
   }
 
   /** Snapshots of the open connections of this process, optionally of one channel. */
@@ -330,7 +324,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   history(channel: string, options: { since: string }): Promise<ReplayResult> {
     assertChannelName(channel);
     const position = cursorPosition(options.since);
-    return this.#bus.replay(channel, position ? formatEventId(position.epoch, position.sequence) : options.since);
+    return this.#bus.log.read(channel, position ? formatEventId(position.epoch, position.sequence) : options.since);
   }
 
   /**
@@ -364,7 +358,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
         continue;
       }
       connection.leave(channel);
-      if (this.#registry.leave(connection, channel)) this.#bus.unsubscribe(channel);
+      if (this.#registry.leave(connection, channel)) this.#bus.log.unfollow(channel);
       channelFrame ??= encodeCloseFrame(options, false, channel);
       connection.write(channelFrame);
     }
@@ -392,6 +386,31 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     });
     return written;
   };
+
+  /** The one path back from the bus (see {@link Inbound}). */
+  readonly #inbound: Inbound = {
+    events: (deliveries) =>
+      // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
+      deliveries.length === 1 ? [this.#deliver(deliveries[0]!)] : deliverBatch(this.#registry, deliveries),
+    message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
+      this.#answer(message) as ProcessAnswers[T['kind']],
+  };
+
+  /** Acts on a message from another process (see {@link ProcessMessage}). */
+  #answer(message: ProcessMessage): ProcessAnswers[ProcessMessage['kind']] {
+    switch (message.kind) {
+      case 'write':
+        return this.#direct(message.connectionId, message.frame);
+      case 'close':
+        return this.#closeHere(message.connectionId, message.frame);
+      case 'describe':
+        return this.#registry.get(message.connectionId)?.info();
+      case 'notice':
+        return this.#announceHere(message.frame);
+      case 'count':
+        return this.#registry.stats();
+    }
+  }
 
   readonly #direct = (connectionId: string, frame: Buffer): boolean => {
     return this.#registry.get(connectionId)?.write(frame) ?? false;
@@ -426,14 +445,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #replaceDuplicate(id: string): void {
     const frame = encodeCloseFrame({ reconnect: false, reason: 'replaced' }, false);
     this.#closeHere(id, frame);
-    this.#bus.disconnect(id, frame, 'replace').catch((error: unknown) => {
+    this.#bus.messages.disconnect(id, frame, 'replace').catch((error: unknown) => {
       if (debugLog.enabled)
         debugLog('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
     });
   }
 
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
-    for (const channel of this.#registry.remove(connection, reason)) this.#bus.unsubscribe(channel);
+    for (const channel of this.#registry.remove(connection, reason)) this.#bus.log.unfollow(channel);
     this.emit('disconnect', connection.info(), reason);
   };
 
@@ -441,7 +460,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
     const identity = { frame: encodeEvent({ event: CONNECTION_EVENT, data: connection.id }) };
-    startStream(this.#bus, connection.channels, lastEventId).then(
+    startStream(this.#bus.log, connection.channels, lastEventId).then(
       (start) => {
         connection.releaseHeld((held) => {
           // Right after the opening cursor (the merge's first frame): the stream's first event.

@@ -1,7 +1,7 @@
 import { compareEventIds, formatEventId, parseEventId } from '../protocol/eventId';
 import { OptionReader } from '../validation/optionReader';
-import type { ReplayResult, StoredEvent } from './bus';
 import type { BusPosition } from './busPosition';
+import type { ReplayResult, StoredEvent } from './eventLog';
 
 /** Limits of history: per channel, for the whole bus, and how long an idle channel is kept. */
 export interface EventHistoryOptions {

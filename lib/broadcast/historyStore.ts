@@ -5,9 +5,9 @@
  * `idleTtlMs` and nobody listens to is dropped with everything kept for it.
  */
 import { parseEventId } from '../protocol/eventId';
-import type { ReplayResult, StoredEvent } from './bus';
 import type { BusPosition } from './busPosition';
 import { ChannelHistory, type HistoryLimits } from './eventHistory';
+import type { ReplayResult, StoredEvent } from './eventLog';
 
 /** What the history of a bus holds, for stats. */
 export interface HistoryHeld {

@@ -2,8 +2,9 @@
  * Who receives one delivery: the one loop over a channel's connections that both delivery paths
  * (one event, `broadcaster.ts`; several at once, `batchDelivery.ts`) share.
  */
-import type { BusDelivery } from './bus';
+
 import type { ConnectionRegistry } from './connectionRegistry';
+import type { BusDelivery } from './eventLog';
 import type { SseConnection } from './sseConnection';
 import { tabSkipsOf } from './tabSkips';
 

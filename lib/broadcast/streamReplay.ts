@@ -6,7 +6,7 @@
  */
 import { compareEventIds, cursorPosition, formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { encodeCursor, encodeGap } from '../protocol/wireFormat';
-import type { Bus, ReplayResult } from './bus';
+import type { EventLog, ReplayResult } from './eventLog';
 import type { HeldFrame } from './eventStreamWriter';
 
 /** How a stream starts, once its history has been read. */
@@ -23,11 +23,11 @@ export interface StreamStart {
   readonly gaps: number;
 }
 
-function replayAll(bus: Bus, channels: readonly string[], cursor: string): Promise<ReplayResult[]> {
+function replayAll(log: EventLog, channels: readonly string[], cursor: string): Promise<ReplayResult[]> {
   return Promise.all(
     channels.map((channel) =>
       // A channel whose history cannot be read gets a gap: the client resyncs instead of waiting.
-      bus.replay(channel, cursor).catch((): ReplayResult => ({ kind: 'gap', latestId: undefined })),
+      log.read(channel, cursor).catch((): ReplayResult => ({ kind: 'gap', latestId: undefined })),
     ),
   );
 }
@@ -45,24 +45,24 @@ function gapFrames(channels: readonly string[], lastEventId: string, results: re
 
 /**
  * Reads where a stream on `channels` starts: the client's cursor when some channel can resume from
- * it, else the bus's current position; then each channel's events after it, or its gap event.
+ * it, else the log's current position; then each channel's events after it, or its gap event.
  */
 export async function startStream(
-  bus: Bus,
+  log: EventLog,
   channels: readonly string[],
   cursor: string | undefined,
 ): Promise<StreamStart> {
   const parsed = cursorPosition(cursor);
   const asked = parsed ? formatEventId(parsed.epoch, parsed.sequence) : cursor;
-  const resumed = asked === undefined ? undefined : await replayAll(bus, channels, asked);
+  const resumed = asked === undefined ? undefined : await replayAll(log, channels, asked);
   const gaps = resumed ? gapFrames(channels, cursor ?? '', resumed) : [];
   let start = asked;
   let results = resumed;
   if (!parsed || !resumed?.some((result) => result.kind === 'events')) {
     // Nothing to resume from: start now. Reading from there still matters on a shared bus,
     // whose live feed of a newly followed channel may begin later than this position.
-    start = await bus.position();
-    results = await replayAll(bus, channels, start);
+    start = await log.position();
+    results = await replayAll(log, channels, start);
     if (!resumed) gaps.push(...gapFrames(channels, '', results));
   }
   const after = parseEventId(start);

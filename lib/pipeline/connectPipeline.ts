@@ -3,8 +3,8 @@
  * published to a channel, e.g. every `job:progress` becomes a progress-bar fragment on `job-{id}`.
  */
 import type { Broadcaster } from '../broadcast/broadcaster';
-import type { PublishReceipt } from '../broadcast/bus';
 import { assertChannelName } from '../broadcast/channelName';
+import type { PublishReceipt } from '../broadcast/eventLog';
 import { SINGLE_LINE } from '../protocol/fieldValidation';
 import { OptionReader } from '../validation/optionReader';
 import type { ElementUpdater } from './elementUpdater';

@@ -9,7 +9,7 @@
  * was missed cannot be known, since the Redis that had them is gone, so the gap is sent whenever
  * the epoch changes.
  */
-import type { BusDelivery } from '../broadcast/bus';
+import type { BusDelivery } from '../broadcast/eventLog';
 import { formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { GAP_EVENT, type GapEventData } from '../protocol/protocolEvents';
 import { encodeGap } from '../protocol/wireFormat';

@@ -1,17 +1,16 @@
 import { withDeadline } from '../async/deadline';
+import type { Bus, BusState, Inbound } from '../broadcast/bus';
+import { debugLog } from '../broadcast/debugLog';
 import type {
-  Bus,
   BusDelivery,
-  BusHandlers,
   BusMessage,
-  BusState,
-  DisconnectKind,
+  EventLog,
   PublishReceipt,
   RecentEvent,
   ReplayResult,
   StoredEvent,
-} from '../broadcast/bus';
-import { debugLog } from '../broadcast/debugLog';
+} from '../broadcast/eventLog';
+import type { DisconnectKind, ProcessMessages } from '../broadcast/processMessages';
 import type { ConnectionInfo } from '../broadcast/sseConnection';
 import { toError } from '../errors/toError';
 import { formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
@@ -116,7 +115,7 @@ export class RedisBus implements Bus {
   readonly #arrived: BusDelivery[][];
   readonly #connected: Promise<void>;
   readonly #gate: CommandGate;
-  #handlers: BusHandlers | undefined;
+  #inbound: Inbound | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #wakeQueued = new Set<number>();
@@ -171,7 +170,7 @@ export class RedisBus implements Bus {
       timeoutMs: this.#options.commandTimeoutMs,
       liveWindowMs: this.#reporter.ttlMs,
       answerLocally: this.#answerLocally,
-      announceLocally: (frame) => this.#handlers?.announce(frame),
+      announceLocally: (frame) => this.#inbound?.message({ kind: 'notice', frame }),
       onError: this.#reportError,
     });
     this.#readers.forEach((reader, bucket) => {
@@ -193,11 +192,29 @@ export class RedisBus implements Bus {
     await this.#follows.get(this.#keys.direct)?.whenStarted;
   }
 
+  /** {@inheritDoc Bus.log} */
+  readonly log: EventLog = {
+    append: (message) => this.#publish(message),
+    read: (channel, after) => this.#replay(channel, after),
+    recent: (channel, limit) => this.#recent(channel, limit),
+    position: () => this.#position(),
+    follow: (channel) => this.#subscribe(channel),
+    unfollow: (channel) => this.#unsubscribe(channel),
+  };
+
+  /** {@inheritDoc Bus.messages} */
+  readonly messages: ProcessMessages = {
+    sendTo: (connectionId, frame) => this.#sendTo(connectionId, frame),
+    disconnect: (connectionId, frame, kind) => this.#disconnect(connectionId, frame, kind),
+    lookup: (connectionId) => this.#lookup(connectionId),
+    announce: (frame) => this.#direct.announce(frame),
+  };
+
   /** {@inheritDoc Bus.attach} */
-  attach(handlers: BusHandlers): void {
-    this.#handlers = handlers;
+  attach(inbound: Inbound): void {
+    this.#inbound = inbound;
     // The owning broadcaster's counts are what this process reports for cluster stats.
-    this.#reporter.setSource(handlers);
+    this.#reporter.setSource({ stats: () => inbound.message({ kind: 'count' }) });
   }
 
   /** Reads every live process's report from Redis now. */
@@ -206,12 +223,12 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * {@link Bus.publish}, here: resolves once Redis has stored the event (with `durability: 'replicated'`, once
+   * {@link EventLog.append}, here: resolves once Redis has stored the event (with `durability: 'replicated'`, once
    * `replicas` replicas have it too) and, when this process has connections on the channel, once
    * it has been written to them. Rejects with a {@link RedisBusError} when Redis is unreachable,
    * slower than `commandTimeoutMs` or short of replicas, and with a `TypeError` for a `filter`.
    */
-  async publish(message: BusMessage): Promise<PublishReceipt> {
+  async #publish(message: BusMessage): Promise<PublishReceipt> {
     if (message.filter !== undefined) {
       throw new TypeError(
         `RedisBus cannot send a publish filter (${describeValue(message.filter)}) to other processes (channel ${JSON.stringify(message.channel)}): use exclude, or a channel per audience`,
@@ -235,29 +252,28 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** {@link Bus.sendTo}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
-  async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
+  /** {@link ProcessMessages.sendTo}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async #sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
     return (await this.#direct.request('write', connectionId, frame)) !== undefined;
   }
 
-  /** {@link Bus.disconnect}, here: answered by the holder within `commandTimeoutMs`; replacements in request-stream order (`pendingReplacements.ts`), no clock. */
-  async disconnect(connectionId: string, frame: Buffer, kind: DisconnectKind = 'close'): Promise<boolean> {
+  /** {@link ProcessMessages.disconnect}, here: answered by the holder within `commandTimeoutMs`; replacements in request-stream order (`pendingReplacements.ts`), no clock. */
+  async #disconnect(connectionId: string, frame: Buffer, kind: DisconnectKind = 'close'): Promise<boolean> {
     return (await this.#direct.request(kind, connectionId, frame)) !== undefined;
   }
 
-  /** {@link Bus.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
-  async lookup(connectionId: string): Promise<ConnectionInfo | undefined> {
+  /** {@link ProcessMessages.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  async #lookup(connectionId: string): Promise<ConnectionInfo | undefined> {
     const answer = await this.#direct.request('info', connectionId, Buffer.alloc(0));
     return answer === undefined ? undefined : (JSON.parse(answer) as ConnectionInfo);
   }
 
-  /** {@inheritDoc Bus.announce} */
   announce(frame: Buffer): Promise<void> {
     return this.#direct.announce(frame);
   }
 
-  /** {@link Bus.recent}, here: read from the channel's stream; `publishedAt` is each entry's `t`. */
-  async recent(channel: string, limit: number): Promise<RecentEvent[]> {
+  /** {@link EventLog.recent}, here: read from the channel's stream; `publishedAt` is each entry's `t`. */
+  async #recent(channel: string, limit: number): Promise<RecentEvent[]> {
     const entries = await this.#run(`recent of ${channel}`, (client) =>
       client.xRevRange(this.#keys.stream(channel), '+', '-', { COUNT: limit }),
     );
@@ -269,8 +285,8 @@ export class RedisBus implements Bus {
     }));
   }
 
-  /** {@inheritDoc Bus.replay} */
-  async replay(channel: string, lastEventId: string): Promise<ReplayResult> {
+  /** {@link EventLog.read}, here. */
+  async #replay(channel: string, lastEventId: string): Promise<ReplayResult> {
     const key = this.#keys.stream(channel);
     // Read history only once live delivery follows the stream: an event appended between this read
     // and a later start of the follow would be neither replayed nor delivered live. A follow that
@@ -296,22 +312,22 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * {@link Bus.position}, here: on one Redis the bus-wide counter; on a cluster the clock of bucket 0's master, which
+   * {@link EventLog.position}, here: on one Redis the bus-wide counter; on a cluster the clock of bucket 0's master, which
    * every bucket's next position is at or after.
    */
-  position(): Promise<string> {
+  #position(): Promise<string> {
     return this.#run('read the position', (client) => currentPosition(client, this.#positionOf(0)));
   }
 
-  /** {@link Bus.subscribe}, here: starts reading the channel's stream from its newest entry. */
-  subscribe(channel: string): void {
+  /** {@link EventLog.follow}, here: starts reading the channel's stream from its newest entry. */
+  #subscribe(channel: string): void {
     const key = this.#keys.stream(channel);
     this.#channelOfKey.set(key, channel);
     this.#followStream(key, this.#keys.bucketOf(channel));
   }
 
-  /** {@inheritDoc Bus.unsubscribe} */
-  unsubscribe(channel: string): void {
+  /** {@link EventLog.unfollow}, here. */
+  #unsubscribe(channel: string): void {
     const key = this.#keys.stream(channel);
     this.#channelOfKey.delete(key);
     const follow = this.#follows.get(key);
@@ -392,13 +408,13 @@ export class RedisBus implements Bus {
   }
 
   readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {
-    const handlers = this.#handlers;
-    if (!handlers) return undefined;
+    const inbound = this.#inbound;
+    if (!inbound) return undefined;
     if (kind === 'info') {
-      const info = handlers.describe(connectionId);
+      const info = inbound.message({ kind: 'describe', connectionId });
       return info === undefined ? undefined : JSON.stringify(info);
     }
-    const done = kind === 'write' ? handlers.direct(connectionId, payload) : handlers.close(connectionId, payload);
+    const done = inbound.message({ kind: kind === 'write' ? 'write' : 'close', connectionId, frame: payload });
     return done ? '1' : undefined;
   };
 
@@ -478,8 +494,8 @@ export class RedisBus implements Bus {
     const deliveries = this.#arrived[bucket];
     if (deliveries.length === 0) return;
     this.#arrived[bucket] = [];
-    if (!this.#handlers) return;
-    const counts = this.#handlers.deliverBatch(deliveries);
+    if (!this.#inbound) return;
+    const counts = this.#inbound.events(deliveries);
     deliveries.forEach(({ channel, id }, index) => {
       const inFlight = this.#inFlight.get(channel);
       if (!inFlight) return;
@@ -558,7 +574,7 @@ export class RedisBus implements Bus {
         reader.skipTo(key, gap.id);
         gaps.push(gap);
       }
-      if (gaps.length > 0) this.#handlers?.deliverBatch(gaps);
+      if (gaps.length > 0) this.#inbound?.events(gaps);
     }, this.#reportError);
   };
 

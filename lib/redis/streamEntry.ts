@@ -1,4 +1,4 @@
-import type { BusDelivery, BusMessage } from '../broadcast/bus';
+import type { BusDelivery, BusMessage } from '../broadcast/eventLog';
 import { formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
 

@@ -1,53 +1,41 @@
-import type { Bus, BusDelivery, BusHandlers } from '../../../lib/broadcast/bus';
+import type { Bus, Inbound } from '../../../lib/broadcast/bus';
+import type { BusDelivery } from '../../../lib/broadcast/eventLog';
 import { MemoryBus } from '../../../lib/broadcast/memoryBus';
 import { RecordingEventSource } from '../../support/eventSourceClient';
 import { SocketWrites } from '../../support/socketWrites';
 import { startTestServer, type TestServer } from '../../support/testServer';
+import { wrappedBus } from '../../support/wrappedBus';
 
 const CONNECTION_EVENT = 'sse:connection';
 
 /**
  * A bus of the app's own that hands events over in batches (as a bus over a network would):
- * history and ids from a MemoryBus, delivery held until `flush`, then one `deliverBatch`.
+ * history and ids from a MemoryBus, delivery held until `flush`, then one `Inbound.events` call.
  */
 class BatchingBus {
   readonly inner = new MemoryBus();
   readonly queued: BusDelivery[] = [];
-  #handlers: BusHandlers | undefined;
+  #inbound: Inbound | undefined;
 
   /** The bus to give the broadcaster. */
-  readonly bus: Bus = {
-    attach: (handlers) => {
-      this.#handlers = handlers;
-      this.inner.attach({
-        ...handlers,
-        deliver: (delivery) => {
-          this.queued.push(delivery);
-          return 0;
-        },
-      });
-    },
-    publish: (message) => this.inner.publish(message),
-    sendTo: (id, frame) => this.inner.sendTo(id, frame),
-    disconnect: () => this.inner.disconnect(),
-    lookup: () => this.inner.lookup(),
-    announce: () => this.inner.announce(),
-    recent: (channel, limit) => this.inner.recent(channel, limit),
-    replay: (channel, cursor) => this.inner.replay(channel, cursor),
-    position: () => this.inner.position(),
-    subscribe: (channel) => this.inner.subscribe(channel),
-    unsubscribe: (channel) => this.inner.unsubscribe(channel),
-    state: () => this.inner.state(),
-    close: () => this.inner.close(),
-  };
+  readonly bus: Bus = wrappedBus(this.inner, (inbound) => {
+    this.#inbound = inbound;
+    return {
+      ...inbound,
+      events: (deliveries) => {
+        this.queued.push(...deliveries);
+        return deliveries.map(() => 0);
+      },
+    };
+  });
 
   /** Delivers what was published since the last flush, as one batch; returns the counts per event. */
   flush(): number[] {
-    return this.#handlers!.deliverBatch(this.queued.splice(0));
+    return this.#inbound!.events(this.queued.splice(0));
   }
 }
 
-describe('BusHandlers.deliverBatch (for buses that deliver several events at once)', () => {
+describe('Inbound.events with several events at once (for buses that deliver several events at once)', () => {
   let server: TestServer<undefined>;
   const clients: RecordingEventSource[] = [];
   afterEach(async () => {
