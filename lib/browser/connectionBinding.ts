@@ -2,6 +2,7 @@
  * The seam between the dialect-neutral monitor and one htmx dialect: a binding turns the
  * dialect's events into {@link ConnectionSignals} and carries out the monitor's decisions.
  */
+import type { StreamEnd } from './streamEnd';
 
 /** What a binding reports to its monitor. */
 export interface ConnectionSignals {
@@ -14,7 +15,7 @@ export interface ConnectionSignals {
   /** One of the library's protocol events (`sse:close`, `sse:gap`) arrived with its data. */
   protocolEvent(name: string, data: string): void;
   /** The connection failed or ended without being asked to. */
-  dropped(reason: string): void;
+  dropped(end: StreamEnd): void;
   /** The app's own close event ended the connection (`sse-close` / `hx-sse:close`). */
   closedByApp(): void;
 }

@@ -11,6 +11,7 @@ import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEv
 import { delayAfterServerClose, reconnectDelay } from './backoff';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { showState } from './statusIndicator';
+import { lostEnd, type StreamEnd } from './streamEnd';
 
 /** How long a stream may stay open after the server's close event before the page drops it. */
 const SERVER_CLOSE_GRACE_MS = 2000;
@@ -126,7 +127,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
     }
   }
 
-  dropped(reason: string): void {
+  dropped(end: StreamEnd): void {
     if (this.state === 'closed') {
       this.#clearLinger();
       this.#binding?.disconnect();
@@ -134,7 +135,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
     }
     if (this.#paused || this.#reconnectTimer !== undefined) return;
     if (this.state !== 'connected' && this.state !== 'connecting' && this.state !== 'reconnecting') return;
-    this.#log(`connection lost: ${reason}`);
+    this.#log(`connection lost: ${end.reason}`);
     this.#clearHeartbeat();
     this.#binding?.disconnect();
     this.#scheduleReconnect();
@@ -225,7 +226,8 @@ export class ConnectionSupervisor implements ConnectionSignals {
   #armHeartbeat(): void {
     this.#clearHeartbeat();
     const timeout = this.config.heartbeatTimeoutMs;
-    if (timeout > 0) this.#heartbeatTimer = setTimeout(() => this.dropped(`no heartbeat for ${timeout} ms`), timeout);
+    if (timeout > 0)
+      this.#heartbeatTimer = setTimeout(() => this.dropped(lostEnd(`no heartbeat for ${timeout} ms`)), timeout);
   }
 
   #clearHeartbeat(): void {

@@ -1,6 +1,7 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import type { ManagedEventSource, SourceController } from './managedEventSource';
+import { lostEnd } from './streamEnd';
 
 /**
  * The URL with the resume cursor as `lastEventId` query parameter: a new EventSource sends no
@@ -64,7 +65,7 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
   }
 
   failed(reason: string): void {
-    this.#signals.dropped(reason);
+    this.#signals.dropped(lostEnd(reason));
   }
 
   closedByOwner(): void {

@@ -1,6 +1,7 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { MonitoredStream } from './monitoredStream';
+import { lostEnd, refusedEnd } from './streamEnd';
 
 /** The part of htmx 4's global the binding uses. */
 interface Htmx4Global {
@@ -90,7 +91,7 @@ export class Htmx4Binding implements ConnectionBinding {
     const url = htmx4ConnectUrl(this.#element);
     const htmx = (window as { htmx?: Htmx4Global }).htmx;
     if (!url || !htmx) {
-      this.#signals.dropped('htmx 4 is not loaded');
+      this.#signals.dropped(lostEnd('htmx 4 is not loaded'));
       return;
     }
     htmx
@@ -151,18 +152,18 @@ export class Htmx4Binding implements ConnectionBinding {
     try {
       response = await fetchFunction(input, init);
     } catch {
-      this.#signals.dropped('unreachable');
+      this.#signals.dropped(lostEnd('unreachable'));
       return noContent();
     }
     if (!isEventStream(response)) {
       response.body?.cancel().catch(() => undefined);
-      this.#signals.dropped(`HTTP ${response.status}`);
+      this.#signals.dropped(refusedEnd(response.status));
       return noContent();
     }
     const stream: MonitoredStream = new MonitoredStream(response.body as ReadableStream<Uint8Array>, (reason) => {
       if (this.#stream !== stream) return;
       this.#stream = undefined;
-      this.#signals.dropped(reason);
+      this.#signals.dropped(lostEnd(reason));
     });
     this.disconnect();
     this.#stream = stream;
@@ -217,7 +218,7 @@ export class Htmx4Binding implements ConnectionBinding {
     if (this.#stream) {
       // A connection that ended without its stream noticing (e.g. hx-sse's own cancel).
       this.#stream = undefined;
-      this.#signals.dropped(`closed (${reason ?? 'unknown'})`);
+      this.#signals.dropped(lostEnd(`closed (${reason ?? 'unknown'})`));
     }
   };
 }

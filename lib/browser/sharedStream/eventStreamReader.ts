@@ -1,3 +1,4 @@
+import { lostEnd, refusedEnd, type StreamEnd } from '../streamEnd';
 import { EventStreamParser, type StreamFrame } from './eventStreamParser';
 
 /** What an {@link EventStreamReader} reports. */
@@ -6,8 +7,8 @@ export interface StreamReaderEvents {
   opened(): void;
   /** A frame arrived. */
   frame(frame: StreamFrame): void;
-  /** The stream is over: refused (`HTTP 403`), unreachable, or ended. Called once, never after `close()`. */
-  ended(reason: string): void;
+  /** The stream is over: refused (with its status), unreachable, or ended. Called once, never after `close()`. */
+  ended(end: StreamEnd): void;
 }
 
 /**
@@ -27,7 +28,9 @@ export class EventStreamReader {
    */
   constructor(url: string, cursor: string, events: StreamReaderEvents) {
     this.#events = events;
-    this.#read(url, cursor).catch((error: unknown) => this.#end(error instanceof Error ? error.message : 'failed'));
+    this.#read(url, cursor).catch((error: unknown) =>
+      this.#end(lostEnd(error instanceof Error ? error.message : 'failed')),
+    );
   }
 
   /** Stops reading; no further report. */
@@ -48,7 +51,7 @@ export class EventStreamReader {
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || !response.body || !type.includes('text/event-stream')) {
       response.body?.cancel().catch(() => undefined);
-      return this.#end(`HTTP ${response.status}`);
+      return this.#end(refusedEnd(response.status));
     }
     if (this.#over) return;
     this.#events.opened();
@@ -56,7 +59,7 @@ export class EventStreamReader {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     for (;;) {
       const chunk = await reader.read();
-      if (chunk.done) return this.#end('stream ended');
+      if (chunk.done) return this.#end(lostEnd('stream ended'));
       for (const frame of parser.push(chunk.value)) {
         if (this.#over) return;
         this.#events.frame(frame);
@@ -64,9 +67,9 @@ export class EventStreamReader {
     }
   }
 
-  #end(reason: string): void {
+  #end(end: StreamEnd): void {
     if (this.#over) return;
     this.#over = true;
-    this.#events.ended(reason);
+    this.#events.ended(end);
   }
 }

@@ -39,8 +39,8 @@ export class SharedEventSource extends EventTarget {
       event: (type, data, id) => {
         this.dispatchEvent(new MessageEvent(type, { data, lastEventId: id }));
       },
-      dropped: (reason) => {
-        this.readyState = reason.startsWith('HTTP ') ? CLOSED : CONNECTING;
+      dropped: (end) => {
+        this.readyState = end.status === undefined ? CONNECTING : CLOSED;
         this.#fire(new Event('error'), this.onerror);
       },
     });

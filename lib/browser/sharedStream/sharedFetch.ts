@@ -4,8 +4,6 @@ import { streamTargetOf } from './streamTarget';
 /** A `fetch` for htmx 4's `hx-sse`. */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-const REFUSED = /^HTTP (\d{3})$/;
-
 /** An event as htmx 4's parser reads it again (the server's fields hold no line breaks but in data). */
 function frameOf(type: string, data: string, id: string): string {
   const event = type === 'message' ? '' : `event: ${type}\n`;
@@ -64,11 +62,10 @@ export function sharedFetch(client: SharedStreamClient, silenceMs: number, fallb
             if (ended) return;
             body?.enqueue(encoder.encode(frameOf(type, data, id)));
           },
-          dropped: (reason) => {
+          dropped: (streamEnd) => {
             end();
-            const refused = REFUSED.exec(reason);
-            if (refused) resolve(new Response(null, { status: Number(refused[1]) }));
-            else reject(new TypeError(`shared stream: ${reason}`));
+            if (streamEnd.status !== undefined) resolve(new Response(null, { status: streamEnd.status }));
+            else reject(new TypeError(`shared stream: ${streamEnd.reason}`));
           },
         },
       );

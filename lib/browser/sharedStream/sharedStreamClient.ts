@@ -80,7 +80,7 @@ export class SharedStreamClient {
       else if (message.kind === 'event') subscription.event(message.type, message.data, message.id);
       else {
         this.#subscriptions.delete(key);
-        subscription.dropped(message.reason);
+        subscription.dropped(message.end);
       }
     }
   };

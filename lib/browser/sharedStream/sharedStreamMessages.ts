@@ -3,6 +3,7 @@
  * leader tab in the fallback). Every subscription has a key `<tabId>:<n>`, so a hub can tell which
  * tab holds it and a relay can route by key without knowing the tabs.
  */
+import type { StreamEnd } from '../streamEnd';
 
 /** A tab announces itself (to the worker, which then learns when the tab goes away). */
 export interface HelloMessage {
@@ -67,7 +68,8 @@ export interface EventMessage {
 export interface DroppedMessage {
   kind: 'dropped';
   keys: string[];
-  reason: string;
+  /** Why (a refusal carries its status). */
+  end: StreamEnd;
 }
 
 /** What a hub sends to the tabs. */

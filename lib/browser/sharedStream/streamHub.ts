@@ -1,5 +1,6 @@
 import { splitStreamEventId } from '../../protocol/eventId';
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
+import { isClientRefusal, type StreamEnd } from '../streamEnd';
 import type { StreamFrame } from './eventStreamParser';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
 import { RecentFrames } from './recentFrames';
@@ -210,8 +211,8 @@ export class StreamHub {
       frame: (frame) => {
         if (this.#stream === stream) this.#frame(frame);
       },
-      ended: (reason) => {
-        if (this.#stream === stream) this.#ended(reason);
+      ended: (end) => {
+        if (this.#stream === stream) this.#ended(end);
       },
     });
     this.#stream = stream;
@@ -266,19 +267,19 @@ export class StreamHub {
     this.#emit({ kind: 'open', keys: subscriptions.map(({ key }) => key), cursor: this.#head });
   }
 
-  #ended(reason: string): void {
+  #ended(end: StreamEnd): void {
     const all = [...this.#subscriptions.values()];
     const newcomers = all.filter((subscription) => !subscription.open);
     // The server ended the stream for some channels (closed them), or refused it for what the
     // newcomers asked: only those subscriptions end, the others go on on a new stream.
     const closed = this.#closedChannels.size > 0;
-    const refused = reason.startsWith('HTTP 4') && newcomers.length > 0;
+    const refused = isClientRefusal(end) && newcomers.length > 0;
     const ending = closed
       ? all.filter(({ channels }) => [...channels].some((channel) => this.#closedChannels.has(channel)))
       : newcomers;
     if ((closed || refused) && ending.length < all.length) {
       for (const { key } of ending) this.#subscriptions.delete(key);
-      if (ending.length > 0) this.#emit({ kind: 'dropped', keys: ending.map(({ key }) => key), reason });
+      if (ending.length > 0) this.#emit({ kind: 'dropped', keys: ending.map(({ key }) => key), end });
       this.#queueReopen();
       return;
     }
@@ -288,6 +289,6 @@ export class StreamHub {
     this.#head = '';
     this.#identity = undefined;
     this.#recent.reset('');
-    if (keys.length > 0) this.#emit({ kind: 'dropped', keys, reason });
+    if (keys.length > 0) this.#emit({ kind: 'dropped', keys, end });
   }
 }

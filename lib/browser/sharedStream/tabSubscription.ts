@@ -1,4 +1,5 @@
 import { splitStreamEventId } from '../../protocol/eventId';
+import type { StreamEnd } from '../streamEnd';
 import type { SubscriptionRequest } from './sharedStreamMessages';
 import { isAfter, laterPosition, positionOf } from './streamPosition';
 
@@ -9,7 +10,7 @@ export interface SubscriptionListener {
   /** An event of one of its channels (or one for every channel, such as a heartbeat). */
   event(type: string, data: string, id: string): void;
   /** The shared stream failed or ended; the subscription is over. */
-  dropped(reason: string): void;
+  dropped(end: StreamEnd): void;
 }
 
 /**
@@ -69,7 +70,7 @@ export class TabSubscription {
   }
 
   /** The stream is gone. */
-  dropped(reason: string): void {
-    this.#listener.dropped(reason);
+  dropped(end: StreamEnd): void {
+    this.#listener.dropped(end);
   }
 }

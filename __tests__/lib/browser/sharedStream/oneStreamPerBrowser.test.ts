@@ -1,7 +1,7 @@
 import type { Dialect } from '../../../../components/dialect';
 import type { RecordedState, WatchedPage } from '../support/chromium';
 import { type BrowserProfile, useMonitorBrowser } from '../support/monitorBrowserFixture';
-import type { PageConnection } from '../support/monitorTestServer';
+import { FORBIDDEN_PREFIX, type PageConnection } from '../support/monitorTestServer';
 
 /** Run before any page script: the browser then has no SharedWorker (as Chrome on Android). */
 const WITHOUT_SHARED_WORKER = 'delete window.SharedWorker;';
@@ -230,6 +230,29 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
         expect(await tab.items(`#sse-element-${shared}`)).toEqual(index === 1 ? ['for all'] : ['change', 'for all']);
       }
       expect(openStreamsOf(shared)).toHaveLength(1);
+    });
+
+    it('ends only the element whose channel the server refuses (its status reaches the dialect), while the stream goes on for the others', async () => {
+      const open = `refusal-open-${dialect}`;
+      const refused = `${FORBIDDEN_PREFIX}${dialect}`;
+      const config = { heartbeatTimeoutMs: 0, reconnectDelayMs: 50, jitter: 0, maxReconnectAttempts: 2 };
+      const profile = await fixture.newProfile();
+      const [first] = await openConnectedTabs(profile, sharedPage([{ id: open, channel: open, config }]), open, 1);
+      const second = await profile.openTab(
+        sharedPage([
+          { id: open, channel: open, config },
+          { id: refused, channel: refused, config },
+        ]),
+      );
+      // Refused with 403 each time it asks: it gives up after its attempts (state error), as a private stream would.
+      const gaveUp = await second.waitForState(refused, (state) => state.state === 'error');
+      expect(gaveUp.attempt).toBe(2);
+      await second.waitForState(open, (state) => state.state === 'connected');
+      for (const items of await itemsAfterEnd([first, second], open, open)) expect(items).toContain('end');
+      expect(first.statesOf(open).map((state) => state.state)).toEqual(['connecting', 'connected']);
+      expect(
+        fixture.server.requests.filter((request) => request.channels.includes(refused)).length,
+      ).toBeGreaterThanOrEqual(3);
     });
 
     it('gives an element its own stream when its page or the element turns sharing off', async () => {

@@ -88,6 +88,9 @@ function TestPage({ spec, broadcaster }: { spec: TestPageSpec; broadcaster: Broa
  * records every stream request and can be stopped and restarted on the same port while keeping
  * its broadcaster (and so its history).
  */
+/** Channels with this prefix are refused by the server's `authorize` (HTTP 403). */
+export const FORBIDDEN_PREFIX = 'forbidden-';
+
 export class MonitorTestServer {
   readonly broadcaster: Broadcaster<undefined>;
   readonly requests: StreamRequest[] = [];
@@ -150,7 +153,14 @@ export class MonitorTestServer {
       }
       next();
     });
-    this.#app.use(sseMiddleware({ broadcaster: this.broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
+    this.#app.use(
+      sseMiddleware({
+        broadcaster: this.broadcaster,
+        keepAlive: { intervalMs: keepAliveMs },
+        // A channel named `forbidden-…` is refused (403), as an app's authorize would.
+        authorize: (_req, channel) => !channel.startsWith(FORBIDDEN_PREFIX),
+      }),
+    );
     this.#server = createServer(this.#app);
   }
 
