@@ -17,9 +17,8 @@ export interface ConnectionCounterProps {
 }
 
 /**
- * A live count of open streams (the reference library's connection counter and its stats poller),
- * read from the middleware's `{prefix}/_stats/count`: so it shows a number only where the
- * middleware's `stats` option allows it (elsewhere the request fails and the element stays empty).
+ * A live count of open streams, polled by htmx from the middleware's `{prefix}/_stats/count`: so
+ * it shows a number only where the middleware's `stats` option allows it (elsewhere the request fails and the element stays empty).
  * On a Redis bus it counts every process. htmx attributes only: the same markup for both dialects.
  * @throws TypeError naming any invalid prop.
  */

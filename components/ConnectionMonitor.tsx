@@ -18,8 +18,8 @@ export interface ConnectionMonitorProps extends ConnectionStatusProps {
 
 /**
  * A status indicator that the page's monitor runtime (`monitor.js`, see `<SseHead>`) drives for
- * the element whose `data-sse-connection` is `connectionId` (the reference library's
- * `SSEConnectionMonitor`). The config travels as JSON data in `data-sse-monitor`; no script is
+ * the element whose `data-sse-connection` is `connectionId`: its state (connecting, connected,
+ * reconnecting, error, closed) as text and styles, with reconnects and heartbeat checks. The config travels as JSON data in `data-sse-monitor`; no script is
  * rendered per connection.
  * @throws TypeError naming any invalid prop or option.
  */

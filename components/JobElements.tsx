@@ -1,7 +1,7 @@
 /**
- * Per-job progress and status elements (the reference library's `sse_progress_element` and
- * `sse_status_element`). They render the initial state in the page and, with `oob`, the update
- * sent over SSE: the same component, so the page and its updates never drift apart. Place them
+ * Per-job progress and status elements: a progress bar with its percentage and a status label.
+ * They render the initial state in the page and, with `oob`, the update sent over SSE: the same
+ * component, so the page and its updates never drift apart. Place them
  * inside an element connected to the job's channel ({@link jobChannel}).
  */
 import type { PropsWithChildren } from '@kitajs/html';

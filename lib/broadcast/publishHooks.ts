@@ -8,7 +8,7 @@ export interface HookedMessage extends PublishMessage {
 }
 
 /**
- * Runs before an event is validated and encoded (the reference library's `on_broadcast`). Return
+ * Runs before an event is validated and encoded, on every publish of this process. Return
  * nothing to let it through as it is, a message to publish that instead, or `null` to drop it.
  * May be async. A hook that throws (or rejects) makes `publish` reject with its error, and nothing
  * is published.
