@@ -41,7 +41,8 @@ export type {
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
 export type { Bus, BusState, Inbound } from './lib/broadcast/bus';
 export { BusPosition } from './lib/broadcast/busPosition';
-export { assertChannelName, CHANNEL_NAME_PATTERN, isChannelName } from './lib/broadcast/channelName';
+export { assertChannelName, isChannelName } from './lib/broadcast/channelName';
+export { CHANNEL_NAME_PATTERN } from './lib/protocol/channelNamePattern';
 export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';

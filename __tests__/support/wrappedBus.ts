@@ -19,6 +19,7 @@ export function wrappedBus(inner: Bus, wrap: (inbound: Inbound) => Inbound, log:
 /** The log's methods bound to it, so they can be spread into another object. */
 function bindAll(log: EventLog): EventLog {
   return {
+    ordered: log.ordered,
     append: (message) => log.append(message),
     read: (channel, after) => log.read(channel, after),
     recent: (channel, limit) => log.recent(channel, limit),

@@ -378,11 +378,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   }
 
   readonly #deliver = (delivery: BusDelivery): number => {
-    const { frame, id } = delivery;
+    const { frame, id, channel } = delivery;
     const now = Date.now();
     let written = 0;
     forEachRecipient(this.#registry, delivery, (connection, skip) => {
-      if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now)) written += 1;
+      if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel)) written += 1;
     });
     return written;
   };
@@ -460,8 +460,10 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   #startInto(connection: SseConnection<M>, lastEventId: string | undefined): void {
     connection.holdLive();
     const identity = { frame: encodeEvent({ event: CONNECTION_EVENT, data: connection.id }) };
-    startStream(this.#bus.log, connection.channels, lastEventId).then(
+    const { log } = this.#bus;
+    startStream(log, connection.channels, lastEventId, !log.ordered).then(
       (start) => {
+        if (start.positions) connection.trackPositions(start.positions);
         connection.releaseHeld((held) => {
           // Right after the opening cursor (the merge's first frame): the stream's first event.
           const frames = start.merge(held);

@@ -91,6 +91,13 @@ export type ReplayResult =
  */
 export interface EventLog {
   /**
+   * True when live delivery hands over the events of different channels in position order (one
+   * partition: the memory log, one Redis). False when it may not (a Redis Cluster reads its buckets
+   * apart): a stream of several channels then carries a cursor per channel (`channelCursor.ts`),
+   * so that it resumes exactly.
+   */
+  readonly ordered: boolean;
+  /**
    * Assigns the event a position, stores it in its channel's history and hands it to every process
    * that follows the channel (this one included). Resolves once the backend accepted it (with its
    * durability); rejects when it did not, and then the event may still have been stored (a reply

@@ -6,6 +6,9 @@
  */
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { formatChannelCursor } from '../protocol/channelCursor';
+import { compareEventIds, parseEventId } from '../protocol/eventId';
+import { encodeCursor } from '../protocol/wireFormat';
 import type { FrameBatch } from './frameBatch';
 
 /** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
@@ -20,10 +23,11 @@ export interface EventStreamTarget {
   off(event: 'close' | 'drain', listener: () => void): unknown;
 }
 
-/** A frame held back during a replay, with its position when it is an event's. */
+/** A frame held back during a replay, with its position and channel when it is an event's. */
 export interface HeldFrame {
   frame: Buffer;
   id?: string;
+  channel?: string;
 }
 
 /** A frame waiting to be written: replayed, or live and held behind the replay. */
@@ -94,6 +98,10 @@ export class EventStreamWriter {
   #heldBytes = 0;
   /** What the paced replay waits on for `drain`. */
   #drainSource: EventStreamTarget | Socket | undefined;
+  /** Each channel's last position written, for a stream that carries a cursor per channel (see {@link trackPositions}). */
+  #positions: Map<string, string> | undefined;
+  /** A cursor event is due at the end of this tick. */
+  #cursorDue = false;
 
   /**
    * @param target - the response to write to (headers already sent).
@@ -119,10 +127,11 @@ export class EventStreamWriter {
 
   /**
    * Writes one frame. Returns false when it was not written (closed, or evicted because the
-   * client is not reading). `id` lets frames held during a replay be de-duplicated; `now` lets
-   * a fan-out read the clock once for all its recipients.
+   * client is not reading). `id` (an event's position) and `channel` let frames held during a
+   * replay be de-duplicated and a cursor per channel move on; `now` lets a fan-out read the clock
+   * once for all its recipients.
    */
-  write(frame: Buffer, id?: string, now = Date.now()): boolean {
+  write(frame: Buffer, id?: string, now = Date.now(), channel?: string): boolean {
     if (this.#closed) {
       this.droppedEvents += 1;
       return false;
@@ -130,10 +139,21 @@ export class EventStreamWriter {
     if (this.#held) {
       this.#heldBytes += frame.length;
       if (this.#heldBytes > this.#maxBufferedBytes) return this.#evict();
-      this.#held.push({ frame, id, live: true });
+      this.#held.push({ frame, id, channel, live: true });
       return true;
     }
-    return this.#writeNow(frame, now);
+    if (!this.#writeNow(frame, now)) return false;
+    if (this.#positions) this.#advance(channel, id);
+    return true;
+  }
+
+  /**
+   * From now on the stream carries a cursor per channel: after each tick in which it wrote events,
+   * a cursor event (`sse:cursor`) whose id names every channel's last position written, starting
+   * from `start` (see `channelCursor.ts`).
+   */
+  trackPositions(start: Map<string, string>): void {
+    this.#positions = start;
   }
 
   /**
@@ -146,14 +166,16 @@ export class EventStreamWriter {
     const { frames } = batch;
     if (frames.length === 1 || this.#held || this.#closed) {
       for (let index = 0; index < frames.length; index += 1) {
-        const { frame, id } = frames[index]!;
-        if (this.write(frame, id, now)) continue;
+        const { frame, id, channel } = frames[index]!;
+        if (this.write(frame, id, now, channel)) continue;
         this.droppedEvents += frames.length - index - 1;
         return false;
       }
       return true;
     }
-    return this.#writeNow(batch.joined, now, frames.length);
+    if (!this.#writeNow(batch.joined, now, frames.length)) return false;
+    if (this.#positions) for (const { id, channel } of frames) this.#advance(channel, id);
+    return true;
   }
 
   /** Holds live frames back until {@link releaseHeld}, so a replay can go first. */
@@ -173,7 +195,7 @@ export class EventStreamWriter {
     const held = (this.#held ?? []) as QueuedFrame[];
     const live = new Set<HeldFrame>(held);
     const queue: (QueuedFrame | undefined)[] = merge(held).map((event) =>
-      live.has(event) ? (event as QueuedFrame) : { frame: event.frame, id: event.id, live: false },
+      live.has(event) ? (event as QueuedFrame) : { ...event, live: false },
     );
     this.#heldBytes = 0;
     for (const event of queue) if (event?.live) this.#heldBytes += event.frame.length;
@@ -191,7 +213,9 @@ export class EventStreamWriter {
       queue[this.#next] = undefined;
       this.#next += 1;
       if (event.live) this.#heldBytes -= event.frame.length;
-      if (!this.#send(event.frame, Date.now())) {
+      const more = this.#send(event.frame, Date.now());
+      if (this.#positions) this.#advance(event.channel, event.id);
+      if (!more) {
         this.#drainSource = this.#socket ?? this.#target;
         this.#drainSource.on('drain', this.#writeHeld);
         return;
@@ -244,6 +268,24 @@ export class EventStreamWriter {
     this.lastActivityAt = now;
     return more;
   }
+
+  /** `channel` was written up to `id`: a cursor event follows at the end of the tick. */
+  #advance(channel: string | undefined, id: string | undefined): void {
+    const positions = this.#positions!;
+    if (channel === undefined || id === undefined || !positions.has(channel)) return;
+    const position = parseEventId(id);
+    const last = parseEventId(positions.get(channel));
+    if (!position || (last && compareEventIds(position, last) <= 0)) return;
+    positions.set(channel, id);
+    if (this.#cursorDue) return;
+    this.#cursorDue = true;
+    process.nextTick(this.#writeCursor);
+  }
+
+  readonly #writeCursor = (): void => {
+    this.#cursorDue = false;
+    if (this.#positions) this.#writeNow(encodeCursor(formatChannelCursor(this.#positions)), Date.now(), 0);
+  };
 
   #evict(events = 1): false {
     this.droppedEvents += events;

@@ -14,6 +14,8 @@ import { HistoryStore } from './historyStore';
  * gap live; `read` answers a gap for a cursor older than what history holds or from another start.
  */
 export class MemoryLog implements EventLog {
+  /** One position for every channel, delivered as appended: always in order. */
+  readonly ordered = true;
   readonly #position = new BusPosition();
   readonly #histories: HistoryStore;
   readonly #inbound: () => Inbound | undefined;

@@ -177,6 +177,16 @@ export class RedisBus implements Bus {
       reader.follow(this.#keys.inbox(processId, bucket), '0-0');
     });
     this.#followStream(this.#keys.direct, 0);
+    this.log = {
+      // Each bucket of a cluster is read apart: channels of different buckets arrive in no common order.
+      ordered: this.#keys.buckets <= 1,
+      append: (message) => this.#publish(message),
+      read: (channel, after) => this.#replay(channel, after),
+      recent: (channel, limit) => this.#recent(channel, limit),
+      position: () => this.#position(),
+      follow: (channel) => this.#subscribe(channel),
+      unfollow: (channel) => this.#unsubscribe(channel),
+    };
     this.#connected = this.#connect();
     this.#connected.catch(() => undefined);
   }
@@ -193,14 +203,7 @@ export class RedisBus implements Bus {
   }
 
   /** {@inheritDoc Bus.log} */
-  readonly log: EventLog = {
-    append: (message) => this.#publish(message),
-    read: (channel, after) => this.#replay(channel, after),
-    recent: (channel, limit) => this.#recent(channel, limit),
-    position: () => this.#position(),
-    follow: (channel) => this.#subscribe(channel),
-    unfollow: (channel) => this.#unsubscribe(channel),
-  };
+  readonly log: EventLog;
 
   /** {@inheritDoc Bus.messages} */
   readonly messages: ProcessMessages = {

@@ -62,11 +62,21 @@ describe('connection write paths', () => {
     try {
       const stream = session.request({ ':path': '/' });
       const events: EventSourceMessage[] = [];
-      const parser = createParser({ onEvent: (event) => events.push(event) });
+      let started: () => void = () => {};
+      const whenStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const parser = createParser({
+        onEvent: (event) => {
+          events.push(event);
+          if (event.event === 'sse:connection') started();
+        },
+      });
       stream.setEncoding('utf8');
       const ended = new Promise<void>((resolve) => stream.on('end', resolve));
       stream.on('data', (chunk: string) => parser.feed(chunk));
-      await new Promise<void>((resolve) => broadcaster.once('connect', () => resolve()));
+      // The stream has started (cursor and identity out): what is published now is written, not held.
+      await whenStarted;
       const first = await broadcaster.publish('news', { data: 'a\r\nb' });
       await broadcaster.publish('news', { event: 'named', data: { n: 1 } });
       await broadcaster.close({ reconnect: false });
