@@ -142,6 +142,7 @@ export class EventStreamWriter {
       this.#held.push({ frame, id, channel, live: true });
       return true;
     }
+    if (this.#positions && this.#written(channel, id)) return true;
     if (!this.#writeNow(frame, now)) return false;
     if (this.#positions) this.#advance(channel, id);
     return true;
@@ -150,7 +151,9 @@ export class EventStreamWriter {
   /**
    * From now on the stream carries a cursor per channel: after each tick in which it wrote events,
    * a cursor event (`sse:cursor`) whose id names every channel's last position written, starting
-   * from `start` (see `channelCursor.ts`).
+   * from `start` (see `channelCursor.ts`). An event at or before its channel's position is one the
+   * stream already carried (live delivery that arrives after the replay read it): it is not
+   * written again.
    */
   trackPositions(start: Map<string, string>): void {
     this.#positions = start;
@@ -164,7 +167,7 @@ export class EventStreamWriter {
    */
   writeBatch(batch: FrameBatch, now = Date.now()): boolean {
     const { frames } = batch;
-    if (frames.length === 1 || this.#held || this.#closed) {
+    if (frames.length === 1 || this.#held || this.#closed || this.#positions) {
       for (let index = 0; index < frames.length; index += 1) {
         const { frame, id, channel } = frames[index]!;
         if (this.write(frame, id, now, channel)) continue;
@@ -173,9 +176,7 @@ export class EventStreamWriter {
       }
       return true;
     }
-    if (!this.#writeNow(batch.joined, now, frames.length)) return false;
-    if (this.#positions) for (const { id, channel } of frames) this.#advance(channel, id);
-    return true;
+    return this.#writeNow(batch.joined, now, frames.length);
   }
 
   /** Holds live frames back until {@link releaseHeld}, so a replay can go first. */
@@ -213,6 +214,7 @@ export class EventStreamWriter {
       queue[this.#next] = undefined;
       this.#next += 1;
       if (event.live) this.#heldBytes -= event.frame.length;
+      if (this.#positions && this.#written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
       if (this.#positions) this.#advance(event.channel, event.id);
       if (!more) {
@@ -269,13 +271,18 @@ export class EventStreamWriter {
     return more;
   }
 
+  /** Whether the event `id` of `channel` is at or before what the stream has carried of that channel. */
+  #written(channel: string | undefined, id: string | undefined): boolean {
+    if (channel === undefined || id === undefined) return false;
+    const position = parseEventId(id);
+    const last = parseEventId(this.#positions!.get(channel));
+    return position !== undefined && last !== undefined && compareEventIds(position, last) <= 0;
+  }
+
   /** `channel` was written up to `id`: a cursor event follows at the end of the tick. */
   #advance(channel: string | undefined, id: string | undefined): void {
     const positions = this.#positions!;
-    if (channel === undefined || id === undefined || !positions.has(channel)) return;
-    const position = parseEventId(id);
-    const last = parseEventId(positions.get(channel));
-    if (!position || (last && compareEventIds(position, last) <= 0)) return;
+    if (channel === undefined || id === undefined || !positions.has(channel) || !parseEventId(id)) return;
     positions.set(channel, id);
     if (this.#cursorDue) return;
     this.#cursorDue = true;

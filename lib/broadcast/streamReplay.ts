@@ -138,7 +138,10 @@ export async function startStream(
       }
       const events = [...byPosition.values()]
         .map((frame) => ({ frame, position: parseEventId(frame.id), after: parseEventId(afterOf.get(frame.channel!)) }))
-        .filter(({ position, after }) => position !== undefined && after !== undefined && compareEventIds(position, after) > 0)
+        .filter(
+          ({ position, after }) =>
+            position !== undefined && after !== undefined && compareEventIds(position, after) > 0,
+        )
         .sort((a, b) => compareEventIds(a.position!, b.position!))
         .map(({ frame }) => frame);
       return [{ frame: encodeCursor(opening) }, ...gaps, ...events, ...unordered];
