@@ -1,9 +1,10 @@
 /**
  * The load generator's view of one event stream: a spec-following SSE parser (CR, LF and CRLF
  * line ends, multi-line `data`, comments, `id`, `event`) plus a checker that every numbered event
- * arrived exactly once and in order. Servers name their events differently (`7`, `1732-7`), so
- * the sequence number is the integer after the last `-` of the id.
+ * arrived exactly once and in order. Servers name their events differently (`7`, or ours
+ * `<channel>/<position>`), so the sequence number is the position's sequence, else the id as a number.
  */
+import { cursorPosition } from '../lib/protocol/eventId';
 
 /** One dispatched event that carried an `id` field in its own frame. */
 export interface NumberedEvent {
@@ -39,13 +40,13 @@ export interface StreamCheckerOptions {
   onEvent?: (event: NumberedEvent) => void;
   /**
    * Reads the sequence from the event instead of its id, for servers whose ids are not
-   * consecutive (Redis stream ids are `<ms>-<n>`).
+   * do not number the plan's events (the Redis bus's positions come from a counter in Redis).
    */
   sequenceOf?: (id: string, data: string) => number;
 }
 
 function sequenceInId(id: string): number {
-  return Number(id.slice(id.lastIndexOf('-') + 1));
+  return cursorPosition(id)?.sequence ?? Number(id);
 }
 
 const EXAMPLES_KEPT = 5;

@@ -56,7 +56,7 @@ describe('every stream opens with the current cursor', () => {
     expect(frames.slice(3).map((frame) => frame.split('\n').find((line) => line.startsWith('data: ')))).toEqual(
       sent.map((data) => `data: ${data}`),
     );
-    expect(frames.slice(3).every((frame) => /^id: feed\/\d+-\d+$/m.test(frame))).toBe(true);
+    expect(frames.slice(3).every((frame) => /^id: feed\/[0-9a-zA-Z]+\.[0-9a-zA-Z]+$/m.test(frame))).toBe(true);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { cursorPosition } from '../../lib/protocol/eventId';
 import type { GapEventData } from '../../lib/protocol/protocolEvents';
 import { openEventSource, RecordingEventSource } from '../support/eventSourceClient';
 import type { TestServer } from '../support/testServer';
@@ -40,9 +41,9 @@ export interface SoakFigures extends FlappingFigures {
   oversized: { requested: number; completed: number; evicted: number; gap: number; unanswered: number };
 }
 
-/** The epoch of a stream event id (`<channel>/<epoch>-<n>`). */
-function epochOf(id: string): string {
-  return id.slice(id.lastIndexOf('/') + 1).split('-')[0];
+/** The epoch of a stream event id (`<channel>/<position>`). */
+function epochOf(id: string): number | undefined {
+  return cursorPosition(id)?.epoch;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@ import type { BenchServerFactory } from './benchServer';
 /**
  * This library scaled out: `oursServer.ts` with the Redis bus (`BENCH_REDIS_URL`, a Redis the
  * orchestrator started), so every event goes to Redis and back before it is written. History and
- * ids are Redis's (a stream per channel, `<ms>-<n>` ids).
+ * ids are Redis's (a stream per channel, positions counted in Redis).
  */
 export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection }) => {
   const url = process.env.BENCH_REDIS_URL;

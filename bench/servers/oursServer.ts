@@ -5,7 +5,7 @@ import type { BenchServerFactory } from './benchServer';
 
 /**
  * This library as its README shows it: an Express 5 app with `sseMiddleware` and a broadcaster
- * on the in-memory bus, with its defaults on (history of 1000 per channel, `<channel>/<epoch>-<n>` ids,
+ * on the in-memory bus, with its defaults on (history of 1000 per channel, `<channel>/<position>` ids,
  * per-connection write accounting and the 1 MiB slow-client cap).
  */
 export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection, channels }) => {

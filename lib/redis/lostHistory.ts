@@ -13,15 +13,16 @@ import type { BusDelivery } from '../broadcast/eventLog';
 import { formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { GAP_EVENT, type GapEventData } from '../protocol/protocolEvents';
 import { encodeGap } from '../protocol/wireFormat';
+import { positionOfEntry } from './entryIds';
 
 /**
  * The gap event to deliver on `channel` between `previousId`, the last id its live feed read, and
- * `nextId`, or undefined when both are of one epoch. `nextId` is the first entry read in the new
- * epoch, or the epoch's start (`<epoch>-0`) when the new epoch is noticed before any entry (the
+ * `nextId` (entry ids or positions), or undefined when both are of one epoch. `nextId` is the first
+ * entry read in the new epoch, or the epoch's start (sequence 0) when the new epoch is noticed before any entry (the
  * gap's `latestId` is then null). The gap's position is the new epoch's 0, before every event of
  * that epoch: a stream that holds live events behind its replay orders it with them, and one that
  * starts in the new epoch drops it (its replay already answered for the old one). Epoch 0 is never
- * left: it is a feed that followed an empty stream (`0-0`), or a cluster's clocked positions.
+ * left: it is a feed that followed an empty stream (entry id `0-0`), or a cluster's clocked positions.
  */
 export function lostHistoryGap(channel: string, previousId: string, nextId: string): BusDelivery | undefined {
   const previous = parseEventId(previousId);
@@ -29,8 +30,8 @@ export function lostHistoryGap(channel: string, previousId: string, nextId: stri
   if (!previous || !next || previous.epoch === 0 || previous.epoch === next.epoch) return undefined;
   const gap: GapEventData = {
     channel,
-    lastEventId: formatStreamEventId(channel, previousId),
-    latestId: next.sequence === 0 ? null : formatStreamEventId(channel, nextId),
+    lastEventId: formatStreamEventId(channel, positionOfEntry(previousId)),
+    latestId: next.sequence === 0 ? null : formatStreamEventId(channel, positionOfEntry(nextId)),
   };
   return {
     channel,

@@ -1,6 +1,7 @@
 /**
- * The Lua scripts that make Redis positions ordered. A position is `<epoch>-<n>`, in one of two
- * ways:
+ * The Lua scripts that make Redis positions ordered. A position is an epoch and an `n`, stored as
+ * the stream entry id `<epoch>-<n>` and handed out in the base-62 form of SSE ids (`entryIds.ts`
+ * converts both ways), in one of two ways:
  * - **Counted** (one Redis): `n` comes from one counter for the whole bus, and `epoch` is the Redis
  *   clock when that counter was created, so positions from before a loss of Redis's data are
  *   recognisably foreign (as the memory bus's are after a restart). Ids from every process and
@@ -16,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compareEventIds, parseEventId } from '../protocol/eventId';
+import { entryIdOf, positionOfEntry } from './entryIds';
 import type { StreamEntry } from './streamEntry';
 import type { RedisConnection } from './streamReader';
 
@@ -167,7 +169,7 @@ export interface AppendRequest {
   fields: Record<string, string>;
 }
 
-/** Appends an entry at the next position of its bucket and returns that position. */
+/** Appends an entry at the next position of its bucket and returns that position (base-62 form). */
 export async function appendAtNextPosition(client: RedisConnection, request: AppendRequest): Promise<string> {
   const args = [
     clockArg(request.position),
@@ -176,15 +178,17 @@ export async function appendAtNextPosition(client: RedisConnection, request: App
     String(request.ttlMs),
   ];
   for (const [field, value] of Object.entries(request.fields)) args.push(field, value);
-  return String(await runScript(client, APPEND, APPEND_SHA, [request.position.key, request.streamKey], args));
+  return positionOfEntry(
+    String(await runScript(client, APPEND, APPEND_SHA, [request.position.key, request.streamKey], args)),
+  );
 }
 
-/** The bucket's newest position (counted: `<epoch>-0` before the first event; clocked: never behind the clock). */
+/** The bucket's newest position (counted: the epoch's 0 before the first event; clocked: never behind the clock). */
 export async function currentPosition(client: RedisConnection, position: PositionSource): Promise<string> {
-  return String(await runScript(client, POSITION, POSITION_SHA, [position.key], [clockArg(position)]));
+  return positionOfEntry(String(await runScript(client, POSITION, POSITION_SHA, [position.key], [clockArg(position)])));
 }
 
-/** What a channel's stream says about a cursor. */
+/** What a channel's stream says about a cursor: its entries (with their Redis entry ids), or a gap with the newest position. */
 export type StreamReplay = { kind: 'events'; entries: StreamEntry[] } | { kind: 'gap'; latestId: string | undefined };
 
 type RawEntry = [string, string[]];
@@ -207,7 +211,7 @@ export async function entriesAfter(
   ttlMs: number,
 ): Promise<StreamReplay> {
   const parsed = parseEventId(cursor);
-  const asked = parsed ? `${parsed.epoch}-${parsed.sequence}` : '';
+  const asked = entryIdOf(cursor) ?? '';
   const reply = (await runScript(
     client,
     REPLAY,
@@ -216,7 +220,7 @@ export async function entriesAfter(
     [clockArg(source), asked, String(ttlMs)],
   )) as [string, string, string, RawEntry[]];
   const [position, last, deleted, entries] = reply;
-  const latestId = last === '0-0' ? undefined : String(last);
+  const latestId = last === '0-0' ? undefined : positionOfEntry(String(last));
   const newest = parseEventId(String(position));
   const trimmed = parseEventId(String(deleted));
   if (

@@ -19,6 +19,7 @@ import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import type { RunCommand } from './commandDeadline';
 import { CommandGate, type CommandGateState } from './commandGate';
 import { appendToInbox, type DirectKind, DirectMessages } from './directMessages';
+import { positionOfEntry } from './entryIds';
 import { lostHistoryGap } from './lostHistory';
 import { appendAtNextPosition, currentPosition, entriesAfter, type PositionSource } from './positionScripts';
 import { ReconnectCounter } from './reconnectCounter';
@@ -81,8 +82,8 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 
 /**
  * A {@link Bus} shared by every process connected to one Redis or one Redis Cluster. Each channel
- * is a Redis stream: its entry ids are the positions in SSE ids, `<epoch>-<n>` (see
- * `positionScripts.ts`), it is the channel's history (approximate `MAXLEN`, optional age limit),
+ * is a Redis stream: its entry ids, `<epoch>-<n>`, are the positions in SSE ids (in base 62, see
+ * `positionScripts.ts` and `entryIds.ts`), it is the channel's history (approximate `MAXLEN`, optional age limit),
  * so `Last-Event-ID` replay works on any process, and it is the live feed every process reads
  * with a blocking `XREAD` loop. Per process, whatever the number of clients and channels: on one
  * Redis two connections (commands, blocking reads); on a cluster one per master for commands and
@@ -281,7 +282,7 @@ export class RedisBus implements Bus {
       client.xRevRange(this.#keys.stream(channel), '+', '-', { COUNT: limit }),
     );
     return (entries ?? []).reverse().map(({ id, message }) => ({
-      id: formatStreamEventId(channel, id),
+      id: formatStreamEventId(channel, positionOfEntry(id)),
       event: message.e,
       data: message.d ?? '',
       publishedAt: Number(message.t),

@@ -1,6 +1,7 @@
 import type { BusDelivery, BusMessage } from '../broadcast/eventLog';
 import { formatStreamEventId } from '../protocol/eventId';
 import { encodeEvent } from '../protocol/wireFormat';
+import { positionOfEntry } from './entryIds';
 
 /** One stream entry as node-redis returns it. */
 export interface StreamEntry {
@@ -19,10 +20,11 @@ export function toStreamFields(message: BusMessage): Record<string, string> {
   return fields;
 }
 
-/** An entry of `channel`'s stream as a delivery: its stream id is the position, `<channel>/<position>` the SSE id. */
+/** An entry of `channel`'s stream as a delivery: its entry id names the position, `<channel>/<position>` the SSE id. */
 export function fromStreamEntry(channel: string, entry: StreamEntry): BusDelivery {
   const { d: data = '', e: event, x } = entry.message;
   const exclude = x === undefined ? undefined : (JSON.parse(x) as string[]);
-  const frame = encodeEvent({ event, data, id: formatStreamEventId(channel, entry.id) });
-  return { channel, event, data, exclude, id: entry.id, frame };
+  const id = positionOfEntry(entry.id);
+  const frame = encodeEvent({ event, data, id: formatStreamEventId(channel, id) });
+  return { channel, event, data, exclude, id, frame };
 }

@@ -1,6 +1,7 @@
 import type { createClient } from 'redis';
 import { toError } from '../errors/toError';
-import { compareEventIds, parseEventId } from '../protocol/eventId';
+import { compareEventIds, isPositionAfter, parseEventId } from '../protocol/eventId';
+import { entryIdOf } from './entryIds';
 import type { StreamEntry } from './streamEntry';
 
 /** A node-redis client as `createClient` makes it. */
@@ -39,13 +40,6 @@ const BACKLOG_READ_FACTOR = 10;
 /** ... while a read's payloads (`d`, in characters) stay within this, so a grown read stays small in memory. */
 const BACKLOG_READ_CHARS = 512 * 1024;
 
-/** True when stream id `a` comes after `b`. */
-function isAfter(a: string, b: string): boolean {
-  const left = parseEventId(a);
-  const right = parseEventId(b);
-  return left !== undefined && right !== undefined && compareEventIds(left, right) > 0;
-}
-
 /**
  * One blocking `XREAD` loop over every followed stream, on one dedicated connection. It remembers
  * the last id it delivered per stream, so after any connection loss it resumes exactly there:
@@ -74,23 +68,27 @@ export class StreamReader {
     this.#count = options.readCount;
   }
 
-  /** Starts (or moves) reading `key` after `afterId`; takes effect with the next read. */
+  /**
+   * Starts (or moves) reading `key` after `afterId`, an entry id or a position (kept as the entry
+   * id `XREAD` takes); takes effect with the next read.
+   */
   follow(key: string, afterId: string): void {
-    this.#positions.set(key, afterId);
+    this.#positions.set(key, entryIdOf(afterId) ?? afterId);
   }
 
-  /** The id `key` is read after, if it is followed. */
+  /** The entry id `key` is read after, if it is followed. */
   positionOf(key: string): string | undefined {
     return this.#positions.get(key);
   }
 
   /**
-   * Moves `key` on to `id` without reading what lies between: it is gone (Redis lost its data).
-   * Its `passed` waiters for ids up to `id` resolve, as there is nothing left of them to deliver.
+   * Moves `key` on to `id` (an entry id or a position) without reading what lies between: it is
+   * gone (Redis lost its data). Its `passed` waiters for ids up to `id` resolve, as there is
+   * nothing left of them to deliver.
    */
   skipTo(key: string, id: string): void {
     if (!this.#positions.has(key)) return;
-    this.#positions.set(key, id);
+    this.#positions.set(key, entryIdOf(id) ?? id);
     this.#settle(key, false);
   }
 
@@ -101,13 +99,13 @@ export class StreamReader {
   }
 
   /**
-   * Resolves true once every entry of `key` up to `id` has been delivered, false when that does
+   * Resolves true once every entry of `key` up to `id` (an entry id or a position) has been delivered, false when that does
    * not happen within `timeoutMs` (or the stream is not followed).
    */
   passed(key: string, id: string, timeoutMs: number): Promise<boolean> {
     const position = this.#positions.get(key);
     if (position === undefined || this.#stopped) return Promise.resolve(false);
-    if (!isAfter(id, position) && !this.#undelivered.has(key)) return Promise.resolve(true);
+    if (!isPositionAfter(id, position) && !this.#undelivered.has(key)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiters = this.#waiters.get(key) ?? new Set<PassWaiter>();
       this.#waiters.set(key, waiters);
@@ -216,14 +214,15 @@ export class StreamReader {
       }
       for (const entry of messages) positioned.push({ key, entry });
       const last = messages.at(-1);
-      if (last && messages.length >= count && (horizon === undefined || isAfter(horizon, last.id))) horizon = last.id;
+      if (last && messages.length >= count && (horizon === undefined || isPositionAfter(horizon, last.id)))
+        horizon = last.id;
     }
     if (positioned.length === 0) return;
     const ordered = positioned
       .map((item) => ({ ...item, position: parseEventId(item.entry.id) }))
       .sort((a, b) => (a.position && b.position ? compareEventIds(a.position, b.position) : 0));
     for (const { key, entry } of ordered) {
-      if (horizon !== undefined && isAfter(entry.id, horizon)) break;
+      if (horizon !== undefined && isPositionAfter(entry.id, horizon)) break;
       this.#take(key, entry);
       this.#undelivered.add(key);
     }
@@ -232,7 +231,7 @@ export class StreamReader {
   /** Hands `entry` on, unless it is not new (unfollowed while the read was out, or re-followed from a later id). */
   #take(key: string, entry: StreamEntry): void {
     const position = this.#positions.get(key);
-    if (position === undefined || !isAfter(entry.id, position)) return;
+    if (position === undefined || !isPositionAfter(entry.id, position)) return;
     this.#positions.set(key, entry.id);
     try {
       this.#options.onEntry(key, entry, position);
@@ -248,7 +247,7 @@ export class StreamReader {
     const position = this.#positions.get(key);
     for (const waiter of [...waiters]) {
       if (all || position === undefined) waiter.resolve(false);
-      else if (!isAfter(waiter.id, position)) waiter.resolve(true);
+      else if (!isPositionAfter(waiter.id, position)) waiter.resolve(true);
     }
   }
 

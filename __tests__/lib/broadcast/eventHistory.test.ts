@@ -1,13 +1,16 @@
 import { BusPosition } from '../../../lib/broadcast/busPosition';
 import { ChannelHistory } from '../../../lib/broadcast/eventHistory';
+import { formatEventId } from '../../../lib/protocol/eventId';
 
 const EPOCH = 1_700_000_000_000;
+/** The id of the event at `sequence`. */
+const at = (sequence: number): string => formatEventId(EPOCH, sequence);
 
 /** Appends `count` events at the bus's next positions, at t = 1000, 1001, … */
 function append(history: ChannelHistory, position: BusPosition, count: number, from = 1000): void {
   for (let i = 0; i < count; i += 1) {
     const sequence = position.advance();
-    const id = `${EPOCH}-${sequence}`;
+    const id = at(sequence);
     history.append({ id, frame: Buffer.from(id) }, sequence, from + i);
   }
 }
@@ -25,9 +28,9 @@ const ids = (result: ReturnType<ChannelHistory['since']>): string[] =>
 describe('ChannelHistory', () => {
   it('replays everything after a cursor', () => {
     const history = filled(5);
-    expect(history.latestId()).toBe(`${EPOCH}-5`);
-    expect(ids(history.since(`${EPOCH}-2`, 1005))).toEqual([`${EPOCH}-3`, `${EPOCH}-4`, `${EPOCH}-5`]);
-    expect(ids(history.since(`${EPOCH}-5`, 1005))).toEqual([]);
+    expect(history.latestId()).toBe(at(5));
+    expect(ids(history.since(at(2), 1005))).toEqual([at(3), at(4), at(5)]);
+    expect(ids(history.since(at(5), 1005))).toEqual([]);
   });
 
   it('resumes exactly from any bus position, those of other channels included', () => {
@@ -38,36 +41,36 @@ describe('ChannelHistory', () => {
     append(sport, position, 3); // 3, 4, 5
     append(news, position, 1); // 6
     // Positions 3 to 5 are sport's: news has nothing between them, and has lost nothing.
-    expect(ids(news.since(`${EPOCH}-4`, 1010))).toEqual([`${EPOCH}-6`]);
-    expect(ids(news.since(`${EPOCH}-0`, 1010))).toEqual([`${EPOCH}-1`, `${EPOCH}-2`, `${EPOCH}-6`]);
-    expect(ids(sport.since(`${EPOCH}-6`, 1010))).toEqual([]);
+    expect(ids(news.since(at(4), 1010))).toEqual([at(6)]);
+    expect(ids(news.since(at(0), 1010))).toEqual([at(1), at(2), at(6)]);
+    expect(ids(sport.since(at(6), 1010))).toEqual([]);
     append(news, position, 1); // 7 pushes out 1
-    expect(news.since(`${EPOCH}-0`, 1010)).toEqual({ kind: 'gap', latestId: `${EPOCH}-7` });
-    expect(ids(news.since(`${EPOCH}-1`, 1010))).toEqual([`${EPOCH}-2`, `${EPOCH}-6`, `${EPOCH}-7`]);
+    expect(news.since(at(0), 1010)).toEqual({ kind: 'gap', latestId: at(7) });
+    expect(ids(news.since(at(1), 1010))).toEqual([at(2), at(6), at(7)]);
   });
 
   it('keeps only the newest `size` events and reports older cursors as a gap', () => {
     const history = filled(10, { size: 3 });
-    expect(ids(history.since(`${EPOCH}-7`, 1010))).toEqual([`${EPOCH}-8`, `${EPOCH}-9`, `${EPOCH}-10`]);
-    expect(history.since(`${EPOCH}-6`, 1010)).toEqual({ kind: 'gap', latestId: `${EPOCH}-10` });
+    expect(ids(history.since(at(7), 1010))).toEqual([at(8), at(9), at(10)]);
+    expect(history.since(at(6), 1010)).toEqual({ kind: 'gap', latestId: at(10) });
   });
 
   it('keeps nothing with size 0, so any cursor before the newest event is a gap', () => {
     const history = filled(2, { size: 0 });
-    expect(history.since(`${EPOCH}-1`, 1002).kind).toBe('gap');
-    expect(ids(history.since(`${EPOCH}-2`, 1002))).toEqual([]);
+    expect(history.since(at(1), 1002).kind).toBe('gap');
+    expect(ids(history.since(at(2), 1002))).toEqual([]);
   });
 
   it('drops events older than maxAgeMs', () => {
     const history = filled(4, { maxAgeMs: 10 });
     // Appended at t=1000..1003; at t=1012 the two older than 10 ms (1000, 1001) are gone.
-    expect(ids(history.since(`${EPOCH}-2`, 1012))).toEqual([`${EPOCH}-3`, `${EPOCH}-4`]);
-    expect(ids(history.since(`${EPOCH}-1`, 1012))).toEqual(['gap']);
+    expect(ids(history.since(at(2), 1012))).toEqual([at(3), at(4)]);
+    expect(ids(history.since(at(1), 1012))).toEqual(['gap']);
   });
 
   it('treats garbage, foreign epochs and future cursors as a gap, never an error', () => {
     const history = filled(3);
-    for (const cursor of ['', 'abc', '-1', `${EPOCH + 1}-1`, `${EPOCH}-99`, '1e9-1', `${'9'.repeat(40)}-1`]) {
+    for (const cursor of ['', 'abc', '-1', `${EPOCH + 1}-1`, at(99), '1e9-1', `${'9'.repeat(40)}-1`]) {
       expect(history.since(cursor, 1003).kind).toBe('gap');
     }
   });

@@ -86,7 +86,7 @@ describe('connection write paths', () => {
         ['sse:cursor', '', expect.any(String)],
         ['sse:connection', expect.any(String), undefined],
         [undefined, 'a\nb', first.id],
-        ['named', '{"n":1}', expect.stringMatching(/-2$/)],
+        ['named', '{"n":1}', expect.stringMatching(/\.2$/)],
         ['sse:close', '{"reconnect":false}', undefined],
       ]);
     } finally {

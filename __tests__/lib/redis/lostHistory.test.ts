@@ -1,10 +1,15 @@
+import { formatEventId } from '../../../lib/protocol/eventId';
 import { lostHistoryGap } from '../../../lib/redis/lostHistory';
 
 describe('lostHistoryGap', () => {
-  it("is a gap event at the new epoch's start when the live feed goes on in another epoch", () => {
+  it("is a gap event at the new epoch's start when the live feed goes on in another epoch, its ids as SSE ids carry them", () => {
     const gap = lostHistoryGap('news', '1700000000000-41', '1700000099000-3');
-    expect(gap).toMatchObject({ channel: 'news', event: 'sse:gap', id: '1700000099000-0' });
-    const data = { channel: 'news', lastEventId: 'news/1700000000000-41', latestId: 'news/1700000099000-3' };
+    expect(gap).toMatchObject({ channel: 'news', event: 'sse:gap', id: formatEventId(1700000099000, 0) });
+    const data = {
+      channel: 'news',
+      lastEventId: `news/${formatEventId(1700000000000, 41)}`,
+      latestId: `news/${formatEventId(1700000099000, 3)}`,
+    };
     expect(JSON.parse(gap!.data)).toEqual(data);
     // No id: line, so the client's cursor stays on the last event it had.
     expect(gap!.frame.toString()).toBe(`event: sse:gap\ndata: ${JSON.stringify(data)}\n\n`);

@@ -3,6 +3,7 @@ import { createBroadcaster } from '../../../lib/broadcast/broadcaster';
 import { compareEventIds, parseEventId, splitStreamEventId } from '../../../lib/protocol/eventId';
 import { RedisBus } from '../../../redis';
 import { RecordingEventSource } from '../../support/eventSourceClient';
+import { firstIdLine } from '../../support/idLine';
 import { RedisClusterRig } from '../../support/redisClusterRig';
 import { RedisServer } from '../../support/redisServer';
 import { type ClusterNode, killClusterNode, type RedisTarget, startClusterNode } from './clusterNodes';
@@ -272,6 +273,13 @@ describe.each([
     for (let i = 1; i < positions.length; i += 1)
       expect(compareEventIds(positions[i - 1], positions[i])).toBeLessThan(0);
     expect(legs.flatMap((client) => client.data('sse:gap'))).toEqual([]);
+  });
+
+  it('keeps an event id line on channel `news` within 24 bytes, newline included (issue 21)', async () => {
+    const node = pick();
+    const line = await firstIdLine(`${node.url}/sse/news`, 'news', () => publish(pick(), 'news', 'x'));
+    expect(line.toString()).toMatch(/^id: news\/[0-9a-zA-Z]+\.[0-9a-zA-Z]+\n$/);
+    expect(line.length).toBeLessThanOrEqual(24);
   });
 
   it('resumes a recent cursor on a channel with no history without a gap, after its bucket woke from a quiet spell', async () => {

@@ -1,4 +1,4 @@
-import { compareEventIds, parseEventId, splitStreamEventId } from '../../protocol/eventId';
+import { isPositionAfter, parseEventId, splitStreamEventId } from '../../protocol/eventId';
 
 /**
  * The position part of a cursor or stream event id (`<channel>/<position>` or a bare position),
@@ -16,8 +16,5 @@ export function laterPosition(a: string, b: string): string {
 
 /** Whether position `a` comes after position `b` ('' comes before every position). */
 export function isAfter(a: string, b: string): boolean {
-  const parsedA = parseEventId(a);
-  if (!parsedA) return false;
-  const parsedB = parseEventId(b);
-  return !parsedB || compareEventIds(parsedA, parsedB) > 0;
+  return parseEventId(b) === undefined ? parseEventId(a) !== undefined : isPositionAfter(a, b);
 }
