@@ -1,6 +1,10 @@
 import { EventSource } from 'eventsource';
 import type { Inbound } from '../../../lib/broadcast/bus';
 import type { BusDelivery } from '../../../lib/broadcast/eventLog';
+import { EventStreamReader } from '../../../lib/browser/sharedStream/eventStreamReader';
+import type { HubMessage } from '../../../lib/browser/sharedStream/sharedStreamMessages';
+import { StreamHub } from '../../../lib/browser/sharedStream/streamHub';
+import { TabSubscription } from '../../../lib/browser/sharedStream/tabSubscription';
 import { CURSOR_EVENT, GAP_EVENT } from '../../../lib/protocol/protocolEvents';
 import { RedisKeys } from '../../../lib/redis/redisKeys';
 import { RedisBus } from '../../../redis';
@@ -156,6 +160,123 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
     for (const channel of channels) {
       const order = received.filter((data) => data.startsWith(`${channel}:`)).map((data) => Number(data.split(':')[1]));
       expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  }, 180_000);
+
+  it(`ends with every acknowledged event once, in per-channel order, and no gap, through the shared-stream hub's runtime under Node (${MOVES} moves)`, async () => {
+    let attempt = 0;
+    let current = 0;
+    const cursors: string[] = [];
+    const received = new Map<string, string[]>(channels.map((channel) => [channel, []]));
+    const gaps: string[] = [];
+    let notify = (): void => {};
+    const subscriptions = new Map<string, TabSubscription>();
+    let keys = 0;
+    // One element per channel in one tab, each resubscribing from its own position when the stream drops (as the monitor does).
+    const subscribe = (channel: string, cursor: string): void => {
+      const key = `tab:${(keys += 1)}`;
+      const subscription: TabSubscription = new TabSubscription(
+        key,
+        { channels: [channel], cursor, silenceMs: 0 },
+        {
+          opened: () => notify(),
+          event: (type, data) => {
+            if (type === 'message') received.get(channel)!.push(data);
+            if (type === GAP_EVENT) gaps.push(data);
+            notify();
+          },
+          dropped: () => {
+            subscriptions.delete(key);
+            setImmediate(() => subscribe(channel, subscription.request.cursor));
+          },
+        },
+      );
+      subscriptions.set(key, subscription);
+      hub.handle({ kind: 'subscribe', key, ...subscription.request });
+    };
+    const hub = new StreamHub(
+      '/sse',
+      (message: HubMessage) => {
+        if (message.kind === 'ready' || message.kind === 'leader') return;
+        for (const key of message.keys) {
+          const subscription = subscriptions.get(key);
+          if (message.kind === 'open') subscription?.opened(message.cursor);
+          else if (message.kind === 'event') subscription?.event(message.type, message.data, message.id);
+          else {
+            subscriptions.delete(key);
+            subscription?.dropped(message.end);
+          }
+        }
+      },
+      // Each stream the hub opens goes to the next process: a move.
+      (url, cursor, events) => {
+        current = attempt % PROCESSES;
+        attempt += 1;
+        cursors.push(cursor);
+        return new EventStreamReader(`${servers[current]!.url}${url}`, cursor, events);
+      },
+    );
+    const until = (check: () => boolean, ms: number, what: string): Promise<void> =>
+      settleWithin(
+        new Promise<void>((resolve) => {
+          const previous = notify;
+          notify = () => {
+            previous();
+            if (check()) resolve();
+          };
+          if (check()) resolve();
+        }),
+        ms,
+        what,
+      );
+    const count = (): number => [...received.values()].reduce((sum, list) => sum + list.length, 0);
+    for (const channel of channels) subscribe(channel, '');
+    await until(
+      () => subscriptions.size === channels.length && servers[0]!.broadcaster.connections().length > 0,
+      10_000,
+      'the hub opens',
+    );
+    await until(() => servers[0]!.broadcaster.connections().length > 0, 10_000, 'the stream starts');
+
+    const acknowledged: string[] = [];
+    let publishing = true;
+    const startedAt = Date.now();
+    const publisher = (async () => {
+      for (let n = 0; publishing && n < MAX_EVENTS && Date.now() - startedAt < RUN_MS; n += 1) {
+        const channel = channels[n % channels.length]!;
+        const data = `${channel}:${n}`;
+        await servers[(n * 5) % PROCESSES]!.broadcaster.publish(channel, { data });
+        acknowledged.push(data);
+      }
+    })();
+    try {
+      for (let move = 1; move <= MOVES; move += 1) {
+        const seen = count();
+        await until(() => count() >= seen + 5, 10_000, `events before move ${move}`);
+        for (const connection of servers[current]!.broadcaster.connections())
+          servers[current]!.broadcaster.closeConnection(connection.id, { reconnect: true });
+        await until(() => attempt > move, 10_000, `reconnect ${move}`);
+      }
+    } finally {
+      publishing = false;
+      await publisher;
+    }
+    const all = (): string[] => [...received.values()].flat();
+    await until(
+      () => acknowledged.every((data) => all().includes(data)),
+      CATCH_UP_MS,
+      'every acknowledged event',
+    ).catch(() => undefined);
+    hub.close();
+
+    expect(attempt).toBeGreaterThan(MOVES);
+    expect(gaps).toEqual([]);
+    expect(acknowledged.filter((data) => !all().includes(data))).toEqual([]);
+    expect(all().filter((data, index) => all().indexOf(data) !== index)).toEqual([]);
+    for (const [channel, list] of received) {
+      const order = list.map((data) => Number(data.split(':')[1]));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(list.every((data) => data.startsWith(`${channel}:`))).toBe(true);
     }
   }, 180_000);
 });
