@@ -1,9 +1,7 @@
 /**
- * The {@link Inbound} a broadcaster hands its bus: whatever comes back is acted on in this
- * process's registry. Live events go to the connections that should receive them (one event: the
- * plain loop; several: `batchDelivery.ts`, one write per connection); a message of another process
- * is answered here (see {@link ProcessMessage}). The broadcaster's own `sendTo`, `disconnect` and
- * `announce` look in this process through the same helpers before they ask the bus.
+ * The {@link Inbound} a broadcaster hands its bus, acting on this process's registry: live events
+ * to the connections that should get them, and the messages of other processes answered. The
+ * broadcaster's `sendTo`, `disconnect` and `announce` look here first through the same helpers.
  */
 import { deliverBatch } from './batchDelivery';
 import type { Inbound } from './bus';

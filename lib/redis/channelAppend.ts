@@ -13,19 +13,14 @@ export interface ChannelAppendOptions
   keys: RedisKeys;
   /** True on a Redis Cluster: positions are clocked per bucket. */
   clustered: boolean;
-  /**
-   * Waits until `replicas` replicas have every write made so far on the publisher's connection
-   * that serves `key`; resolves with how many did within `timeoutMs` (see `redisConnections.ts`).
-   */
+  /** `RedisConnections.waitForReplicas`. */
   waitForReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
 }
 
 /**
  * Appends the entry at the next position of the channel's bucket, trims the stream, refreshes the
- * key's TTL and, with `durability: 'replicated'`, waits for the replicas: on the publisher's own
- * connection, so no other command waits behind the `WAIT`. Resolves with the entry's id (its
- * position); rejects with a {@link RedisBusError} when fewer replicas than `replicas` confirmed
- * within `commandTimeoutMs` (the entry is stored, and may still be delivered).
+ * key's TTL and, with `durability: 'replicated'`, waits for the replicas (a {@link RedisBusError}
+ * if too few confirm). Resolves with the entry's id.
  */
 export async function appendToChannel(
   client: RedisConnection,

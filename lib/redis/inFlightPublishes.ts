@@ -10,20 +10,14 @@ interface InFlight {
 const RECENT_DELIVERIES = 1024;
 
 /**
- * How many connections of this process each of its own publishes reached. On Redis a publish comes
- * back to its process like any other process's: through the live feed, after Redis stored it. While
- * a channel has publishes of this process in flight, the counts of that channel's deliveries are
- * remembered (the newest {@link RECENT_DELIVERIES}), so that each publish can take its own once the
- * feed has passed its entry. Channels without a publish in flight remember nothing.
+ * How many connections of this process each of its publishes reached: a publish comes back through
+ * the live feed, so while a channel has publishes in flight its delivery counts are remembered
+ * (the newest {@link RECENT_DELIVERIES}) for each to take its own.
  */
 export class InFlightPublishes {
   readonly #channels = new Map<string, InFlight>();
 
-  /**
-   * Runs `publish` on `channel`, recording the channel's delivery counts meanwhile. `publish` is
-   * given `delivered(id)`: how many connections the entry `id` was written to (0 when not recorded),
-   * which it asks once the feed has passed `id`; the count is forgotten once taken.
-   */
+  /** Runs `publish` while `channel`'s counts are recorded; `delivered(id)` takes the count of `id` (0 if none). */
   async during<T>(channel: string, publish: (delivered: (id: string) => number) => Promise<T>): Promise<T> {
     const inFlight = this.#channels.get(channel) ?? { publishes: 0, delivered: new Map<string, number>() };
     this.#channels.set(channel, inFlight);

@@ -54,10 +54,8 @@ export interface RedisBusState extends BusState, CommandGateState {
  * `publish` rejects at once, and `state().degraded` says so. Connected clients stay open and
  * keep receiving keep-alives; once Redis is back, reading resumes after the last id seen.
  *
- * The bus itself opens the connections and wires its parts, each in its own file: the log
- * (`redisLog.ts`, its guarantees on Redis), the messages between processes (`redisMessages.ts`),
- * the live follows both read through (`streamFollows.ts`), the stats every process reports
- * (`clusterStats.ts`) and the reconnect count (`reconnectCounter.ts`).
+ * The bus opens the connections and wires its parts: `redisLog.ts` (with the log's guarantees on
+ * Redis), `redisMessages.ts`, `streamFollows.ts`.
  */
 export class RedisBus implements Bus {
   readonly #options: ResolvedRedisBusOptions;

@@ -42,40 +42,33 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 /**
  * The {@link EventLog} of the Redis bus: each channel is a Redis stream, its history (approximate
  * `MAXLEN`, optional age limit, expiring when idle) and the live feed every process reads. The
- * guarantees of `EventLog`, as they hold on Redis:
+ * `EventLog` guarantees, as they hold on Redis:
  *
- * - **Order.** A position is a stream entry id `<epoch>-<n>` (see `positionScripts.ts`). On one
- *   Redis one counter numbers every channel, so positions are totally ordered across channels and
- *   processes, and live delivery of each bucket's read is in position order.
- * - **Exactly once or a gap.** A bucket's reader resumes after the last id it read, so a lost
- *   connection skips and repeats nothing that is still in the stream. A channel's entries reach
- *   this process from the start of its follow (`streamFollows.ts`); until then they reach no
- *   connection here, and `read` covers them. When one Redis lost its data (restarted empty,
- *   flushed) the position counter starts a new epoch, and a channel's feed that goes on in it gets
- *   a gap first (`lostHistory.ts`), as soon as the command connection is back if no entry comes
- *   first. Not covered: a reader that falls further behind than the stream keeps (about `MAXLEN`
- *   entries of one channel, or the age limit) skips the trimmed entries without a gap.
- * - **Gaps in `read`.** A read answers a gap when the cursor is not a position of this bus
- *   (unparseable, of another epoch, beyond the newest), when an entry after it was trimmed (length,
- *   age), when the stream expired and the cursor is older than the bucket's position of `idleTtlMs`
- *   ago, and when the channel's follow has not started within `commandTimeoutMs`.
- * - **Vouching.** Otherwise `read` vouches for the cursor: one script reads, atomically, the
- *   entries after it and what was trimmed. It reads only once the channel's follow has started, and
- *   resolves only once live delivery has passed the last entry it returns (or `commandTimeoutMs`
- *   passed), so a stream's merge drops what both hand over.
- * - **Timeouts.** Every command is bounded by `commandTimeoutMs` and by the bus's gate
- *   (`maxPendingCommands`, `maxPendingBytes`): past either it rejects with a `RedisBusError`, and at
- *   once while Redis is unreachable. An `append` that rejects may still have been stored and
- *   delivered; with `durability: 'replicated'` it also rejects when the replicas do not confirm in
- *   time. An `append` resolves once this process's live feed has passed the entry (waiting at most
- *   `commandTimeoutMs` more), so `delivered` counts the connections here that got it.
- * - **On a Redis Cluster.** Each bucket has its own clocked positions (epoch 0, never going back):
- *   ordered within a bucket, across buckets only as far as the masters' clocks agree. A channel
- *   lives in one bucket, so its order and its `read` are exact; a stream whose channels sit in
- *   several buckets resumes from one position for all of them, which may be past an event of
- *   another bucket that its old process had not yet delivered (see the README). The epoch never
- *   changes, so no lost-history gap: with `durability: 'primary'` a failover can lose the events a
- *   master acknowledged within its replication lag, silently.
+ * - **Order.** A position is a stream id `<epoch>-<n>` (`positionScripts.ts`); on one Redis one
+ *   counter numbers every channel, so positions are totally ordered; `position()` reads it.
+ * - **Exactly once or a gap.** A reader resumes after the last id it read. A channel's entries
+ *   reach this process from the start of its follow (`streamFollows.ts`); `read` covers those
+ *   before. A Redis that lost its data starts a new epoch, and a feed that goes on in it gets a gap
+ *   first (`lostHistory.ts`). Not covered: a reader further behind than the stream keeps (about
+ *   `MAXLEN` entries, or the age limit) skips the trimmed entries without a gap.
+ * - **Gaps in `read`.** A cursor not of this bus (unparseable, another epoch, past the newest), an
+ *   entry after it trimmed, an expired stream with the cursor older than the position of `idleTtlMs`
+ *   ago, or a follow not started within `commandTimeoutMs`.
+ * - **Vouching.** Otherwise one script reads the entries after the cursor and what was trimmed,
+ *   atomically, once the follow has started; `read` resolves once live delivery has passed the last
+ *   entry it returns, so the stream's merge drops repeats.
+ * - **Timeouts.** Every command is bounded by `commandTimeoutMs` and the gate's caps, and rejects
+ *   with a `RedisBusError` past them (at once while Redis is unreachable). A rejected `append` may
+ *   still be stored and delivered; with `durability: 'replicated'` it also rejects when the replicas
+ *   do not confirm in time. `append` resolves once the live feed here passed the entry (at most
+ *   `commandTimeoutMs` more), so `delivered` counts this process's connections.
+ * - **On a Redis Cluster,** positions are clocked per bucket (epoch 0, never going back) and
+ *   `position()` is bucket 0's master's clock, which every bucket's next position is at or after. A
+ *   channel (one bucket) is exact, but a stream over
+ *   several buckets resumes from one position, which may pass an event of another bucket its old
+ *   process had not yet delivered (see the README). No epoch, so no lost-history gap: with
+ *   `durability: 'primary'` a failover can silently lose what a master acknowledged within its
+ *   replication lag.
  */
 export class RedisLog implements EventLog {
   readonly #options: RedisLogOptions;
@@ -106,12 +99,7 @@ export class RedisLog implements EventLog {
     return this.#channelOfKey.has(key);
   }
 
-  /**
-   * {@link EventLog.append}, here: resolves once Redis has stored the event (with `durability: 'replicated'`, once
-   * `replicas` replicas have it too) and, when this process has connections on the channel, once
-   * it has been written to them. Rejects with a {@link RedisBusError} when Redis is unreachable,
-   * slower than `commandTimeoutMs` or short of replicas, and with a `TypeError` for a `filter`.
-   */
+  /** {@link EventLog.append}, here (see the class comment); a `filter` is a `TypeError`. */
   async append(message: BusMessage): Promise<PublishReceipt> {
     if (message.filter !== undefined) {
       throw new TypeError(
@@ -170,10 +158,7 @@ export class RedisLog implements EventLog {
     }));
   }
 
-  /**
-   * {@link EventLog.position}, here: on one Redis the bus-wide counter; on a cluster the clock of bucket 0's master, which
-   * every bucket's next position is at or after.
-   */
+  /** {@link EventLog.position}, here (see the class comment). */
   position(): Promise<string> {
     return this.#options.run('read the position', (client) => currentPosition(client, this.#positionOf(0)));
   }
@@ -192,7 +177,7 @@ export class RedisLog implements EventLog {
     this.#options.follows.remove(key, this.#options.keys.bucketOf(channel));
   }
 
-  /** An entry the reader of `bucket` read from `key`, after `previousId`: kept for {@link onReadEnd} if `key` is a followed channel's. */
+  /** An entry `bucket`'s reader read from `key` after `previousId`, kept for {@link onReadEnd} if `key` is a channel's. */
   onEntry(key: string, entry: StreamEntry, previousId: string, bucket: number): void {
     const channel = this.#channelOfKey.get(key);
     if (channel === undefined) return;
@@ -212,11 +197,9 @@ export class RedisLog implements EventLog {
   }
 
   /**
-   * Once the command connection is (back) up on one Redis: if Redis lost its data meanwhile (its
-   * position counter has a new epoch), the followed channels' streams get their gap event now and
-   * their live feed goes on from the new epoch's start. Without this the gap waits for a channel's
-   * next event, which a publish waiting for the delivery of its lost entry holds back for
-   * `commandTimeoutMs`. (Positions on a cluster are clocked, of epoch 0: they never change epoch.)
+   * Once the command connection is (back) up on one Redis: if the position counter has a new epoch,
+   * the followed channels get their gap now and their feed goes on from the epoch's start, rather
+   * than at their next event (which a publish awaiting its lost entry would hold `commandTimeoutMs`).
    */
   readonly noticeLostHistory = (): void => {
     if (this.#options.clustered || this.#channelOfKey.size === 0) return;

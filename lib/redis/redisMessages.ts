@@ -26,17 +26,12 @@ export interface RedisMessagesOptions {
 
 /**
  * The {@link ProcessMessages} of the Redis bus, over `directMessages.ts`: a request goes on one
- * stream every process reads, and each live process (one whose stats report is newer than
- * `liveWindowMs`) answers in the sender's inbox. Its guarantees on Redis:
- *
- * - A call resolves on the holder's answer, with "not found" as soon as every live process has
- *   said "not here", and with "not found" after `timeoutMs` (`commandTimeoutMs`) when some did not
- *   answer (a process that died, a partition). It rejects when the request cannot be sent.
- * - `disconnect` of kind `'replace'` ends only a stream opened before the asking one, by the order
- *   of the request stream (`pendingReplacements.ts`), never a clock: the same in every process.
- * - Messages are kept nowhere: a process that is not reading the request stream when a message
- *   is appended (not yet following it, or behind its trimming) never acts on it.
- * - `announce` resolves once the notice is on the request stream; no process answers it.
+ * stream every process reads; each live process (its stats report is recent) answers in the
+ * sender's inbox. A call resolves on the holder's answer, with "not found" once every live process
+ * said "not here" or after `commandTimeoutMs`, and rejects when the request cannot be sent. A
+ * `'replace'` ends only streams opened before the asking one, by the request stream's order
+ * (`pendingReplacements.ts`), never a clock. Nothing is kept: a process not reading the request
+ * stream when a message is appended never acts on it. `announce` resolves once the notice is sent.
  */
 export class RedisMessages implements ProcessMessages {
   readonly #direct: DirectMessages;
@@ -67,31 +62,28 @@ export class RedisMessages implements ProcessMessages {
     this.#inbound = inbound;
   }
 
-  /** {@link ProcessMessages.sendTo}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  /** {@link ProcessMessages.sendTo}, here. */
   async sendTo(connectionId: string, frame: Buffer): Promise<boolean> {
     return (await this.#direct.request('write', connectionId, frame)) !== undefined;
   }
 
-  /** {@link ProcessMessages.disconnect}, here: answered by the holder within `commandTimeoutMs`; replacements in request-stream order (`pendingReplacements.ts`), no clock. */
+  /** {@link ProcessMessages.disconnect}, here. */
   async disconnect(connectionId: string, frame: Buffer, kind: DisconnectKind = 'close'): Promise<boolean> {
     return (await this.#direct.request(kind, connectionId, frame)) !== undefined;
   }
 
-  /** {@link ProcessMessages.lookup}, here: answered by the process that holds the connection, within `commandTimeoutMs`. */
+  /** {@link ProcessMessages.lookup}, here. */
   async lookup(connectionId: string): Promise<ConnectionInfo | undefined> {
     const answer = await this.#direct.request('info', connectionId, Buffer.alloc(0));
     return answer === undefined ? undefined : (JSON.parse(answer) as ConnectionInfo);
   }
 
-  /** {@link ProcessMessages.announce}, here: appended to the request stream, which every process reads. */
+  /** {@link ProcessMessages.announce}, here. */
   announce(frame: Buffer): Promise<void> {
     return this.#direct.announce(frame);
   }
 
-  /**
-   * An entry a reader read: a request (the request stream) or an answer (an inbox of this
-   * process) is acted on here. Returns false when `key` is neither, so the entry is the log's.
-   */
+  /** Acts on an entry of the request stream or of an inbox of this process; false for any other `key`. */
   onEntry(key: string, entry: StreamEntry): boolean {
     if (this.#inboxes.has(key)) {
       if (entry.message.t === 'answer') this.#direct.onAnswer(entry);

@@ -40,13 +40,10 @@ export interface StreamFollowsOptions {
 const FOLLOW_RETRY_MS = 500;
 
 /**
- * The streams this process reads live (channel streams and the request stream), and the start of
- * each: a follow starts at the stream's newest id, read on the commands connection, so its reader
- * hands over exactly the entries appended after that read. Until it has started, the stream's
- * entries reach no connection of this process; a start that fails (Redis unreachable, a cluster
- * between topologies) is tried again every {@link FOLLOW_RETRY_MS} and when the commands connection
- * is (back) up, until it starts or the stream is no longer followed. A started follow wakes its
- * bucket's reader, so its blocking read is reissued with the new stream in it.
+ * The streams this process reads live (channels', the request stream) and the start of each: at
+ * the stream's newest id, so its reader hands over exactly what was appended after. Until then its
+ * entries reach no connection here; a failed start is retried, and again when the commands
+ * connection is (back) up. A start wakes its bucket's reader so the next read includes the stream.
  */
 export class StreamFollows {
   readonly #options: StreamFollowsOptions;
