@@ -1,3 +1,4 @@
+import { withDeadline } from '../../lib/async/deadline';
 import { splitStreamEventId } from '../../lib/protocol/eventId';
 import type { ReceivedEvent } from '../../lib/testing/eventStreamParser';
 import { openTestStream, type StopCondition, type TestStream } from '../../lib/testing/testStream';
@@ -66,4 +67,13 @@ export function gapsIn(
   events: readonly ReceivedEvent[],
 ): { channel: string; lastEventId: string; latestId: string | null }[] {
   return events.filter((event) => event.type === 'sse:gap').map((event) => JSON.parse(event.data));
+}
+
+/** Resolves with `promise`, or fails after {@link STREAM_WAIT_MS} naming `what` and listing the events `seen` then. */
+export function within<T>(promise: Promise<T>, what: string, seen: () => readonly ReceivedEvent[]): Promise<T> {
+  return withDeadline(
+    promise,
+    STREAM_WAIT_MS,
+    () => new Error(`${what}: not within ${STREAM_WAIT_MS} ms; the client had:\n${describeEvents(seen())}`),
+  );
 }
