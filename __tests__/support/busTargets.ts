@@ -99,7 +99,7 @@ async function closeAll(processes: readonly Served[]): Promise<void> {
 }
 
 /** The memory bus: one process (a second one would not share its log). */
-function memoryTarget(): BusTarget {
+export function memoryTarget(): BusTarget {
   return {
     name: 'the memory bus',
     processes: 1,
@@ -189,7 +189,7 @@ function oneRedisTarget(name: string, faulty: boolean): BusTarget {
  * {@link faultyBus} with no latency: its deliveries pass untouched, but a test can hold one
  * channel's, as a lagging reader of that channel's bucket would.
  */
-function clusterTarget(): BusTarget {
+export function clusterTarget(): BusTarget {
   let rig: RedisClusterRig | undefined;
   return {
     name: 'a Redis Cluster (3+3)',
@@ -231,12 +231,17 @@ function clusterTarget(): BusTarget {
  * different latencies ({@link faultyBus}), so channels overtake one another as a cluster's buckets can.
  */
 export function busTargets(): BusTarget[] {
-  return [
-    memoryTarget(),
-    oneRedisTarget('one Redis', false),
-    clusterTarget(),
-    oneRedisTarget('one Redis with per-channel delivery latency', true),
-  ];
+  return [memoryTarget(), redisTarget(), clusterTarget(), latencyTarget()];
+}
+
+/** One Redis the target starts, 3 processes. */
+export function redisTarget(): BusTarget {
+  return oneRedisTarget('one Redis', false);
+}
+
+/** One Redis, 3 processes, each delivering live events after a latency per channel ({@link faultyBus}). */
+export function latencyTarget(): BusTarget {
+  return oneRedisTarget('one Redis with per-channel delivery latency', true);
 }
 
 /** For `describe.each`: each target as `{ name, target }`. */
