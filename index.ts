@@ -25,20 +25,22 @@ export { SseElement } from './components/SseElement';
 export type { SseHeadProps } from './components/SseHead';
 // Components: Kita JSX for live elements, indicators, the monitor and OOB swaps.
 export { SseHead } from './components/SseHead';
-export type {
-  BroadcasterCloseOptions,
-  BroadcasterEvents,
-  BroadcasterOptions,
-  BroadcasterStats,
-  ConnectOptions,
-  PublishedEvent,
-  PublishMessage,
-  PublishOptions,
-  PublishResult,
-  ReplayOutcome,
-} from './lib/broadcast/broadcaster';
 // Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
+export type {
+  BroadcasterCloseOptions,
+  BroadcasterOptions,
+  ConnectOptions,
+  PublishMessage,
+  PublishOptions,
+} from './lib/broadcast/broadcasterOptions';
+export type {
+  BroadcasterEvents,
+  BroadcasterStats,
+  PublishedEvent,
+  PublishResult,
+  ReplayOutcome,
+} from './lib/broadcast/broadcasterReports';
 export type { Bus, BusState, Inbound } from './lib/broadcast/bus';
 export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, isChannelName } from './lib/broadcast/channelName';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { BroadcasterStats } from '../lib/broadcast/broadcaster';
+import type { BroadcasterStats } from '../lib/broadcast/broadcasterReports';
 import { isChannelName } from '../lib/broadcast/channelName';
 import { sendJsonError } from './jsonError';
 

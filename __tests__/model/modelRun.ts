@@ -31,8 +31,16 @@ const OPEN_MS = 10_000;
 /** Tries for the final resume and the end markers (a restarted backend refuses for a moment). */
 const FINAL_TRIES = 50;
 
-/** Draws scenarios for a world of `processes` processes; restarts only where the world can make them. */
-export function scenarios(processes: number, restarts: boolean, maxSteps: number): fc.Arbitrary<Scenario> {
+/**
+ * Draws scenarios for a world of `processes` processes; restarts only where the world can make them.
+ * Each client follows 1 to `maxChannelsPerClient` channels (default 3).
+ */
+export function scenarios(
+  processes: number,
+  restarts: boolean,
+  maxSteps: number,
+  maxChannelsPerClient = 3,
+): fc.Arbitrary<Scenario> {
   const process = fc.nat({ max: processes - 1 });
   const client = fc.nat({ max: CLIENTS - 1 });
   const steps: fc.WeightedArbitrary<Step>[] = [
@@ -45,10 +53,13 @@ export function scenarios(processes: number, restarts: boolean, maxSteps: number
   ];
   if (restarts) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'restartEmpty' as const }) });
   return fc.record({
-    clients: fc.array(fc.uniqueArray(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: 3 }), {
-      minLength: CLIENTS,
-      maxLength: CLIENTS,
-    }),
+    clients: fc.array(
+      fc.uniqueArray(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: maxChannelsPerClient }),
+      {
+        minLength: CLIENTS,
+        maxLength: CLIENTS,
+      },
+    ),
     steps: fc.array(fc.oneof(...steps), { maxLength: maxSteps }),
   });
 }
@@ -197,11 +208,13 @@ export async function checkModel(
     catchUpMs?: number;
     /** Runs before each scenario (a fresh world for a bus that keeps state of its own). */
     beforeEach?: () => Promise<void>;
+    /** The most channels one client's stream carries. Default 3. */
+    maxChannelsPerClient?: number;
   },
 ): Promise<number> {
   let runs = 0;
   const property = fc.asyncProperty(
-    scenarios(world.processes.length, world.restartEmpty !== undefined, options.maxSteps),
+    scenarios(world.processes.length, world.restartEmpty !== undefined, options.maxSteps, options.maxChannelsPerClient),
     async (scenario) => {
       runs += 1;
       await options.beforeEach?.();

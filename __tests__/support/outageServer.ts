@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { type Broadcaster, type BroadcasterOptions, createBroadcaster } from '../../lib/broadcast/broadcaster';
+import { type Broadcaster, createBroadcaster } from '../../lib/broadcast/broadcaster';
+import type { BroadcasterOptions } from '../../lib/broadcast/broadcasterOptions';
 import { type SseMiddlewareOptions, sseMiddleware } from '../../middleware/sseMiddleware';
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { type Broadcaster, type BroadcasterOptions, createBroadcaster } from '../../lib/broadcast/broadcaster';
+import { type Broadcaster, createBroadcaster } from '../../lib/broadcast/broadcaster';
+import type { BroadcasterOptions } from '../../lib/broadcast/broadcasterOptions';
 import { type SseMiddlewareOptions, sseMiddleware } from '../../middleware/sseMiddleware';
 
 /** A running Express app with the SSE middleware, on a free loopback port. */

@@ -1,5 +1,5 @@
 import { describeValue } from '../validation/describeValue';
-import type { PublishMessage } from './broadcaster';
+import type { PublishMessage } from './broadcasterOptions';
 
 /** An event on its way into `publish`, as a hook sees it: the channel and the message. */
 export interface HookedMessage extends PublishMessage {

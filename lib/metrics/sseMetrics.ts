@@ -5,7 +5,8 @@
  * only replays, which `stats()` does not count, are counted from the broadcaster's `replay` event.
  */
 import { Counter, Gauge, type Registry, register } from 'prom-client';
-import type { Broadcaster, BroadcasterStats, ReplayOutcome } from '../broadcast/broadcaster';
+import type { Broadcaster } from '../broadcast/broadcaster';
+import type { BroadcasterStats, ReplayOutcome } from '../broadcast/broadcasterReports';
 import type { CloseReason } from '../broadcast/eventStreamWriter';
 import { OptionReader } from '../validation/optionReader';
 

@@ -99,7 +99,9 @@ return epoch() .. '-' .. newest()
 `;
 
 /**
- * KEYS: position hash, channel stream. ARGV: clocked, cursor position or '', TTL in ms. A stream that is
+ * KEYS: position hash, channel stream. ARGV: clocked, cursor position or '', TTL in ms. The
+ * "deleted" id it answers is the newest id a cursor must not be before: of a trimmed stream, its
+ * first entry kept (Redis moves `max-deleted-entry-id` for `XDEL` only). A stream that is
  * not there may have expired with events in it: every event published in the last TTL would
  * have kept it, so only a cursor at or after the position of TTL ago (the oldest note taken since,
  * else the bucket's last `n`) is vouched for; it is answered as the "deleted" id.
@@ -115,11 +117,17 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   return {position, '0-0', epoch() .. '-' .. floor, {}}
 end
 local info = redis.call('XINFO', 'STREAM', KEYS[2])
-local last, deleted = '0-0', '0-0'
+local last, deleted, first, added, length = '0-0', '0-0', '0-0', 0, 0
 for i = 1, #info, 2 do
   if info[i] == 'last-generated-id' then last = info[i + 1] end
   if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
+  if info[i] == 'recorded-first-entry-id' then first = info[i + 1] end
+  if info[i] == 'entries-added' then added = tonumber(info[i + 1]) end
+  if info[i] == 'length' then length = tonumber(info[i + 1]) end
 end
+-- Trimming (MAXLEN, MINID) does not move max-deleted-entry-id: once entries were trimmed, only a
+-- cursor at or after the first entry kept is vouched for (the bus never deletes single entries).
+if added > length and first ~= '0-0' then deleted = first end
 local entries = {}
 if ARGV[2] ~= '' then entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+') end
 return {position, last, deleted, entries}

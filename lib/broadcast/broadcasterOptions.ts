@@ -1,0 +1,109 @@
+/**
+ * What a broadcaster is given: its options, a message to publish and who receives it, the
+ * options of a stream and of a close; and the reading of publish options, checked like every option.
+ */
+
+import type { EventData } from '../protocol/serializeData';
+import { OptionReader } from '../validation/optionReader';
+import type { Bus } from './bus';
+import type { EventHistoryOptions } from './eventHistory';
+import type { BusMessage, ConnectionView } from './eventLog';
+import type { CloseReason } from './eventStreamWriter';
+import type { MemoryBus } from './memoryBus';
+import type { SseConnection } from './sseConnection';
+
+/** Options of {@link createBroadcaster}. */
+export interface BroadcasterOptions {
+  /** Where events go and history lives. Default: a {@link MemoryBus} with `history`. */
+  bus?: Bus;
+  /** History limits for the default in-memory bus (size default 1000 per channel). */
+  history?: EventHistoryOptions;
+  /** Bytes buffered for one slow client before it is evicted. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /**
+   * Largest event `publish` accepts, in bytes of its encoded `event:` and `data:` lines; a larger
+   * one is refused with a `RangeError`. At most `maxBufferedBytes`. Default 512 KiB (or half of
+   * `maxBufferedBytes` when smaller), so any event can reach a client that reads.
+   */
+  maxEventBytes?: number;
+}
+
+/** An event to publish. */
+export interface PublishMessage {
+  /** Event type (default: the client's `message` event). No CR, LF or NUL. */
+  event?: string;
+  /** Payload: text or JSX (also a promise of it), number, boolean or JSON-able object. */
+  data: EventData;
+}
+
+/** Who, among a channel's connections, receives an event. */
+export interface PublishOptions<M> {
+  /**
+   * Connection id(s) that must not receive it (e.g. the one whose action caused it). An entry
+   * `<connection id>/<tab id>` (what `requestConnectionIds` reads for a browser's shared stream)
+   * leaves out only that tab: the stream still gets the event, marked for its hub to skip the tab.
+   */
+  exclude?: string | readonly string[];
+  /** Receives only connections for which this returns true (this process only; see `Bus`). */
+  filter?: (connection: ConnectionView<M>) => boolean;
+}
+
+/** Options of {@link Broadcaster.connect}. */
+export interface ConnectOptions<M> {
+  /** Channel to listen to. Give this or `channels`. */
+  channel?: string;
+  /** Several channels on one stream (repeats are ignored). Give this or `channel`. */
+  channels?: readonly string[];
+  /**
+   * The connection's id (e.g. the user's session plus a tab id), checked by `assertConnectionId`.
+   * Default: a random UUID. A stream already open with this id is replaced: it gets a close event
+   * `{ reconnect: false, reason: 'replaced' }` and ends, in this process and, on a shared bus, in
+   * every other one.
+   */
+  id?: string;
+  /** App data kept with the connection (visible in stats and filters). */
+  metadata: M;
+  /**
+   * Cursor from `Last-Event-ID` (a position or a `<channel>/<position>` id): each channel's events
+   * after it are replayed first, or that channel gets a gap event. Without it the stream starts at
+   * the bus's current position.
+   */
+  lastEventId?: string;
+  /**
+   * Called once when this stream ends, for any reason, after it left the registry (and after the
+   * `disconnect` event). It is given the connection because it may run during `connect` itself,
+   * before `connect` has returned it (a replay that overflows the client evicts it at once).
+   */
+  onClose?: (connection: SseConnection<M>, reason: CloseReason) => void;
+}
+
+/** Options of {@link Broadcaster.close}. */
+export interface BroadcasterCloseOptions {
+  /** Whether clients should come back: default true for `close` (a restart), false for `closeChannel` (finished). */
+  reconnect?: boolean;
+  /** Suggested wait before reconnecting, in ms. */
+  after?: number;
+  /** Free text for logs. */
+  reason?: string;
+}
+
+/**
+ * Publish options, checked: `exclude` as a list, `filter` as a function over any connection.
+ * @throws TypeError naming the option and the value.
+ */
+export function readPublishOptions<M>(options: PublishOptions<M>): Pick<BusMessage, 'exclude' | 'filter'> {
+  const read = new OptionReader<PublishOptions<M>>('publish', options);
+  return {
+    exclude: excludedIds(read),
+    filter: read.optionalFunction('filter') as ((connection: ConnectionView) => boolean) | undefined,
+  };
+}
+
+/** `exclude` of publish options as a list: a string, or an array of strings. @throws TypeError naming the value. */
+function excludedIds<M>(read: OptionReader<PublishOptions<M>>): readonly string[] | undefined {
+  const exclude = read.raw('exclude');
+  if (exclude === undefined) return undefined;
+  if (typeof exclude === 'string') return [exclude];
+  if (Array.isArray(exclude) && exclude.every((id) => typeof id === 'string')) return exclude;
+  throw read.error('exclude', 'a connection id or an array of them', exclude);
+}

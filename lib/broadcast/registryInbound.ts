@@ -1,0 +1,68 @@
+/**
+ * The {@link Inbound} a broadcaster hands its bus, acting on this process's registry: live events
+ * to the connections that should get them, and the messages of other processes answered. The
+ * broadcaster's `sendTo`, `disconnect` and `announce` look here first through the same helpers.
+ */
+import { deliverBatch } from './batchDelivery';
+import type { Inbound } from './bus';
+import type { ConnectionRegistry } from './connectionRegistry';
+import type { BusDelivery } from './eventLog';
+import type { ProcessAnswers, ProcessMessage } from './processMessages';
+import { forEachRecipient } from './recipients';
+
+/** The one path back from the bus into `registry`. */
+export function registryInbound<M>(registry: ConnectionRegistry<M>): Inbound {
+  return {
+    events: (deliveries) =>
+      // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
+      deliveries.length === 1 ? [deliverOne(registry, deliveries[0]!)] : deliverBatch(registry, deliveries),
+    message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
+      answer(registry, message) as ProcessAnswers[T['kind']],
+  };
+}
+
+/** Writes the frame to the connection `connectionId` of this process; false when it is not here (or the write failed). */
+export function writeHere<M>(registry: ConnectionRegistry<M>, connectionId: string, frame: Buffer): boolean {
+  return registry.get(connectionId)?.write(frame) ?? false;
+}
+
+/** Ends the connection `connectionId` of this process after writing `frame`; false when it is not here. */
+export function closeHere<M>(registry: ConnectionRegistry<M>, connectionId: string, frame: Buffer): boolean {
+  const connection = registry.get(connectionId);
+  connection?.close(frame, 'server');
+  return connection !== undefined;
+}
+
+/** Writes `frame` to every connection of this process; returns to how many it was written. */
+export function announceHere<M>(registry: ConnectionRegistry<M>, frame: Buffer): number {
+  let written = 0;
+  for (const connection of registry.all()) if (connection.write(frame)) written += 1;
+  return written;
+}
+
+/** Writes one event to each connection that should receive it; returns how many it was written to. */
+function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): number {
+  const { frame, id, channel } = delivery;
+  const now = Date.now();
+  let written = 0;
+  forEachRecipient(registry, delivery, (connection, skip) => {
+    if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel)) written += 1;
+  });
+  return written;
+}
+
+/** Acts on a message from another process (see {@link ProcessMessage}). */
+function answer<M>(registry: ConnectionRegistry<M>, message: ProcessMessage): ProcessAnswers[ProcessMessage['kind']] {
+  switch (message.kind) {
+    case 'write':
+      return writeHere(registry, message.connectionId, message.frame);
+    case 'close':
+      return closeHere(registry, message.connectionId, message.frame);
+    case 'describe':
+      return registry.get(message.connectionId)?.info();
+    case 'notice':
+      return announceHere(registry, message.frame);
+    case 'count':
+      return registry.stats();
+  }
+}
