@@ -275,37 +275,34 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
   // when the client left, is replayed on resume. The delivery of one channel is held on purpose (as a
   // lagging reader of its partition would), so without that cursor the loss is certain, not a matter
   // of timing; on a single-partition bus the order cannot happen.
-  it(
-    'resumes a stream on channels of different partitions exactly, though one partition delivered later than another',
-    async () => {
-      const [slow, quick] = channelsInTwoBuckets(fresh('partitions'));
-      const first = track(await openStarted(at(0).url, [slow, quick]));
-      const release = target.partitions === 'several' ? world.faults(0)!.hold(slow) : () => {};
-      let back: TestStream;
-      try {
-        await publish(1, slow, 'slow 1');
-        const quickOne = await publish(1, quick, 'quick 1');
-        await expectOn(first, (event) => event.lastEventId === quickOne.id, 'the later event of the quick channel');
-        await first.close();
-        back = track(await openStarted(at(1).url, [slow, quick], { lastEventId: first.lastEventId, in: 'header' }));
-      } finally {
-        release();
-      }
-      await publish(2, slow, 'slow 2');
-      await publish(2, quick, 'quick 2');
-      await expectOn(
-        back,
-        (_event, events) => dataOn(events, slow).includes('slow 2') && dataOn(events, quick).includes('quick 2'),
-        'the last event of each channel',
-      );
-      const seen = [...first.events, ...back.events];
-      expect({ slow: dataOn(seen, slow), quick: dataOn(seen, quick), gaps: gapsIn(seen) }).toEqual({
-        slow: ['slow 1', 'slow 2'],
-        quick: ['quick 1', 'quick 2'],
-        gaps: [],
-      });
-    },
-  );
+  it('resumes a stream on channels of different partitions exactly, though one partition delivered later than another', async () => {
+    const [slow, quick] = channelsInTwoBuckets(fresh('partitions'));
+    const first = track(await openStarted(at(0).url, [slow, quick]));
+    const release = target.partitions === 'several' ? world.faults(0)!.hold(slow) : () => {};
+    let back: TestStream;
+    try {
+      await publish(1, slow, 'slow 1');
+      const quickOne = await publish(1, quick, 'quick 1');
+      await expectOn(first, (event) => event.lastEventId === quickOne.id, 'the later event of the quick channel');
+      await first.close();
+      back = track(await openStarted(at(1).url, [slow, quick], { lastEventId: first.lastEventId, in: 'header' }));
+    } finally {
+      release();
+    }
+    await publish(2, slow, 'slow 2');
+    await publish(2, quick, 'quick 2');
+    await expectOn(
+      back,
+      (_event, events) => dataOn(events, slow).includes('slow 2') && dataOn(events, quick).includes('quick 2'),
+      'the last event of each channel',
+    );
+    const seen = [...first.events, ...back.events];
+    expect({ slow: dataOn(seen, slow), quick: dataOn(seen, quick), gaps: gapsIn(seen) }).toEqual({
+      slow: ['slow 1', 'slow 2'],
+      quick: ['quick 1', 'quick 2'],
+      gaps: [],
+    });
+  });
 
   // Last: a restart of the file's Redis leaves the shared world's buses reconnecting for a while.
   // A cluster cannot be restarted empty under the same buses here (a new rig has new nodes and

@@ -172,6 +172,7 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
     let notify = (): void => {};
     const subscriptions = new Map<string, TabSubscription>();
     let keys = 0;
+    let opened = 0;
     // One element per channel in one tab, each resubscribing from its own position when the stream drops (as the monitor does).
     const subscribe = (channel: string, cursor: string): void => {
       const key = `tab:${(keys += 1)}`;
@@ -179,7 +180,10 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
         key,
         { channels: [channel], cursor, silenceMs: 0 },
         {
-          opened: () => notify(),
+          opened: () => {
+            opened += 1;
+            notify();
+          },
           event: (type, data) => {
             if (type === 'message') received.get(channel)!.push(data);
             if (type === GAP_EVENT) gaps.push(data);
@@ -236,7 +240,9 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
       10_000,
       'the hub opens',
     );
-    await until(() => servers[0]!.broadcaster.connections().length > 0, 10_000, 'the stream starts');
+    // The stream has started (its opening cursor came, the hub opened every subscription): every
+    // event acknowledged from now on is owed.
+    await until(() => opened >= channels.length, 10_000, 'the stream starts');
 
     const acknowledged: string[] = [];
     let publishing = true;

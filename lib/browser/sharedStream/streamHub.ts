@@ -1,3 +1,4 @@
+import { parseChannelCursor } from '../../protocol/channelCursor';
 import { splitStreamEventId } from '../../protocol/eventId';
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
 import { isClientRefusal, type StreamEnd } from '../streamEnd';
@@ -42,6 +43,13 @@ function skips(frame: StreamFrame, key: string): boolean {
   return frame.skipTabs?.includes(tabOfKey(key)) === true;
 }
 
+/** The earliest of `positions`. */
+function earliest(positions: Iterable<string>): string {
+  let first = '';
+  for (const position of positions) if (!first || isAfter(first, position)) first = position;
+  return first;
+}
+
 function sameChannels(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((channel) => b.has(channel));
 }
@@ -67,6 +75,11 @@ export class StreamHub {
   #head = '';
   /** The position the current stream opened at: later events are live, not replayed. */
   #opening = '';
+  /**
+   * The current stream may hand its channels over out of position order (it carries a cursor per
+   * channel, `channelCursor.ts`): an event on one channel then says nothing of the others.
+   */
+  #unordered = false;
   /** When the current stream last showed a frame (or was opened), for `silenceMs`. */
   #lastFrameAt = 0;
   #reopenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -195,6 +208,7 @@ export class StreamHub {
     this.#stream = undefined;
     this.#head = '';
     this.#opening = '';
+    this.#unordered = false;
     this.#recent.reset('');
     this.#closedChannels.clear();
     this.#identity = undefined;
@@ -222,8 +236,12 @@ export class StreamHub {
     this.#lastFrameAt = Date.now();
     const { channel, position } = this.#route(frame);
     if (frame.kind === 'cursor') {
+      // A cursor per channel: the stream starts each channel at its own position; the earliest is
+      // where every channel has all it is owed (what is older and not owed, tabs drop per channel).
+      const perChannel = parseChannelCursor(frame.id);
+      if (perChannel) this.#unordered = true;
       const first = this.#head === '';
-      this.#head = laterPosition(this.#head, position);
+      this.#head = laterPosition(this.#head, perChannel ? earliest(perChannel.values()) : position);
       if (first) {
         this.#opening = this.#head;
         this.#recent.reset(this.#cursor || this.#head);
@@ -244,8 +262,10 @@ export class StreamHub {
     for (const subscription of this.#subscriptions.values()) {
       if (!subscription.open) continue;
       const mine = channel === undefined || subscription.channels.has(channel);
-      // Live events come in position order: one on any channel means the others have nothing older.
-      if (position && (mine || live)) subscription.resume = laterPosition(subscription.resume, position);
+      // Live events come in position order: one on any channel means the others have nothing older
+      // (unless the stream says its channels may come out of that order).
+      if (position && (mine || (live && !this.#unordered)))
+        subscription.resume = laterPosition(subscription.resume, position);
       if (mine && !skips(frame, subscription.key)) keys.push(subscription.key);
     }
     if (keys.length > 0) this.#emit({ kind: 'event', keys, type: frame.type, data: frame.data, id: frame.id });
