@@ -44,7 +44,6 @@ export type {
 export type { Bus, BusState, Inbound } from './lib/broadcast/bus';
 export { BusPosition } from './lib/broadcast/busPosition';
 export { assertChannelName, isChannelName } from './lib/broadcast/channelName';
-export { CHANNEL_NAME_PATTERN } from './lib/protocol/channelNamePattern';
 export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
@@ -122,6 +121,8 @@ export type {
   StreamSource,
 } from './lib/pipeline/sseStream';
 export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
+export { formatChannelCursor, parseChannelCursor } from './lib/protocol/channelCursor';
+export { CHANNEL_NAME_PATTERN } from './lib/protocol/channelNamePattern';
 export { CONNECTION_ID_HEADER } from './lib/protocol/connectionHeader';
 export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
 export {

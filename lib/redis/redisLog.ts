@@ -64,10 +64,9 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
  *   do not confirm in time. `append` resolves once the live feed here passed the entry (at most
  *   `commandTimeoutMs` more), so `delivered` counts this process's connections.
  * - **On a Redis Cluster,** positions are clocked per bucket (epoch 0, never going back) and
- *   `position()` is bucket 0's master's clock, which every bucket's next position is at or after. A
- *   channel (one bucket) is exact, but a stream over
- *   several buckets resumes from one position, which may pass an event of another bucket its old
- *   process had not yet delivered (see the README). No epoch, so no lost-history gap: with
+ *   `position()` is bucket 0's master's clock, which every bucket's next position is at or after.
+ *   Buckets are read apart, so `ordered` is false: a stream over several buckets carries a cursor
+ *   per channel and resumes exactly (see the README). No epoch, so no lost-history gap: with
  *   `durability: 'primary'` a failover can silently lose what a master acknowledged within its
  *   replication lag.
  */
