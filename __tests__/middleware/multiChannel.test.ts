@@ -53,7 +53,7 @@ describe.each(eachBusTarget())(
         expect(splitStreamEventId(receipt.id).channel).toBe(channel);
       };
       const client = listen(`${server.url}/sse?channels=${CHANNELS.join(',')}`);
-      await within(client.opened(), 'opened', () => client.events);
+      await within(client.started(), 'started', () => client.events);
 
       for (let round = 0; round < 3; round += 1) for (const channel of CHANNELS) await publish(channel);
       await within(client.received(total), 'received(total)', () => client.events);

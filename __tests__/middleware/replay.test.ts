@@ -32,7 +32,7 @@ describe.each(eachBusTarget())('replay from Last-Event-ID on $name', ({ target }
   async function firstVisit(): Promise<string> {
     const client = new RecordingEventSource(`${server.url}/sse/feed`);
     clients.push(client);
-    await within(client.opened(), 'opened', () => client.events);
+    await within(client.started(), 'started', () => client.events);
     await server.broadcaster.publish('feed', { data: 'before' });
     await within(client.received(1), 'received(1)', () => client.events);
     client.close();

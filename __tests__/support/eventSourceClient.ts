@@ -1,4 +1,5 @@
 import { EventSource } from 'eventsource';
+import { CURSOR_EVENT } from '../../lib/protocol/protocolEvents';
 
 /** One event as a test sees it. */
 export interface ReceivedEvent {
@@ -29,6 +30,8 @@ export function whenOpen(source: EventSource): Promise<void> {
 export class RecordingEventSource {
   readonly source: EventSource;
   readonly events: ReceivedEvent[] = [];
+  /** How many `sse:cursor` events came (the stream's opening cursor, and on some streams one per write). */
+  #cursors = 0;
   #waiters: { predicate: () => boolean; resolve: () => void }[] = [];
 
   /**
@@ -45,6 +48,10 @@ export class RecordingEventSource {
       });
     }
     this.source.addEventListener('open', () => this.#check());
+    this.source.addEventListener(CURSOR_EVENT, () => {
+      this.#cursors += 1;
+      this.#check();
+    });
   }
 
   /** Data of the recorded events of one type. */
@@ -55,6 +62,15 @@ export class RecordingEventSource {
   /** Resolves once the connection is open. */
   opened(): Promise<void> {
     return this.until(() => this.source.readyState === EventSource.OPEN);
+  }
+
+  /**
+   * Resolves once the stream has started: its opening `sse:cursor` came, so every event published
+   * from now on is owed to it (`opened` only says the headers came; on a shared bus the stream's
+   * starting position is read after that).
+   */
+  started(): Promise<void> {
+    return this.until(() => this.#cursors > 0);
   }
 
   /** Resolves once `count` events of `type` have been recorded. */
