@@ -82,7 +82,7 @@ async function failoverRun(durability: 'primary' | 'replicated'): Promise<Failov
     // The mover follows the channel whose master fails (one channel: its resume is exact, see the README).
     const mover: ClientView = { channels: ['f0'], legs: [open(nodes[0], ['f0'])] };
     clients.push(mover);
-    await settleWithin(Promise.all(clients.map((view) => view.legs[0].opened())), 10_000, 'the clients open');
+    await settleWithin(Promise.all(clients.map((view) => view.legs[0].started())), 10_000, 'the clients start');
 
     const run: FailoverRun = { acknowledged: [], rejected: 0, killedAt: 0, clients };
     let settledAt = 0;

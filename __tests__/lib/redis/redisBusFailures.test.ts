@@ -67,7 +67,7 @@ describe('RedisBus failure behaviour', () => {
   it('loses nothing acknowledged by publish while its Redis connections are killed again and again', async () => {
     const { server, bus } = await startServer();
     const client = listen(`${server.url}/sse/blips`);
-    await client.opened();
+    await client.started();
 
     const attempted: string[] = [];
     const acknowledged: string[] = [];
@@ -125,7 +125,7 @@ describe('RedisBus failure behaviour', () => {
   it('rejects publish while Redis is down, keeps clients alive with keep-alives, and resumes delivery when Redis is back', async () => {
     const { server, bus } = await startServer({ commandTimeoutMs: 500, keepAliveMs: 100 });
     const client = listen(`${server.url}/sse/outage`);
-    await client.opened();
+    await client.started();
     await server.broadcaster.publish('outage', { data: 'before' });
     await client.received(1);
     const [connection] = server.broadcaster.connections();

@@ -126,7 +126,7 @@ describe.each([
     });
     const moverLegs = [listen(nodes[0], 'c3')];
     await settleWithin(
-      Promise.all([...listeners, { client: moverLegs[0] }].map(({ client }) => client.opened())),
+      Promise.all([...listeners, { client: moverLegs[0] }].map(({ client }) => client.started())),
       10_000,
       '31 clients open',
     );
@@ -137,7 +137,7 @@ describe.each([
       away.close();
       const back = listen(nodes[1], 'c3', { 'Last-Event-ID': away.events.at(-1)!.lastEventId });
       moverLegs.push(back);
-      await back.opened();
+      await back.started();
     };
 
     // One sequential chain per channel fixes the publish order; the 20 chains run side by side.
@@ -182,7 +182,7 @@ describe.each([
   it('replays exactly the missed events when a client moves from process A to process B with Last-Event-ID', async () => {
     const [a, b] = nodes;
     const first = listen(a, 'moving');
-    await first.opened();
+    await first.started();
     await publish(pick(), 'moving', 'before');
     await first.received(1);
     const cursor = first.events[0].lastEventId;
@@ -232,7 +232,7 @@ describe.each([
     const lastId = (): string => received().at(-1)!.lastEventId;
 
     const first = leg(a);
-    await first.opened();
+    await first.started();
     await batch(60);
     await settleWithin(first.received(60), 30_000, 'the first 60 events on process A');
     first.close();
@@ -313,7 +313,7 @@ describe.each([
     const [a, b, c] = nodes;
     const target = listen(c, 'private-room');
     const others = [listen(a, 'lobby'), listen(a, 'lobby'), listen(b, 'lobby'), listen(c, 'lobby')];
-    await Promise.all([target, ...others].map((client) => client.opened()));
+    await Promise.all([target, ...others].map((client) => client.started()));
     const [held] = await c
       .get<{ id: string; channel: string }[]>('/control/connections')
       .then((list) => list.filter((entry) => entry.channel === 'private-room'));
@@ -352,7 +352,7 @@ describe.each([
       (await Promise.all(nodes.map((node) => redis.clientNames(`${node.processId}:`)))).flat().sort();
     expect(await busClients()).toEqual(nodes.flatMap((node) => connections(node.processId)).sort());
     const watcher = listen(nodes[0], 'closing');
-    await watcher.opened();
+    await watcher.started();
     await Promise.all(nodes.map((node) => node.post('/control/shutdown', {})));
     const codes = await settleWithin(
       Promise.all(nodes.map((node) => node.exited)),

@@ -14,7 +14,7 @@ describe('RedisBus when Redis restarts empty', () => {
     const server = await startTestServer<undefined>({}, { bus });
     const client = new RecordingEventSource(`${server.url}/sse/news`, ['sse:gap']);
     try {
-      await settleWithin(client.opened(), 5000, 'the stream opens');
+      await settleWithin(client.started(), 5000, 'the stream starts');
       await server.broadcaster.publish('news', { data: 'one' });
       await settleWithin(client.received(1), 5000, 'the first event');
 

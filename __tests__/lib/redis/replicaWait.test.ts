@@ -59,7 +59,7 @@ describe("RedisBus with durability: 'replicated' and no replica", () => {
     await primary.broadcaster.publish('news', { data: 'two' });
     const peer = new RecordingEventSource(`${primary.url}/sse/elsewhere?id=peer`);
     clients.push(peer);
-    await settleWithin(peer.opened(), 5000, 'the stream on the other process opens');
+    await settleWithin(peer.started(), 5000, 'the stream on the other process starts');
 
     let publishSettled = false;
     const publish = replicated.broadcaster.publish('news', { data: 'waits for a replica' }).then(

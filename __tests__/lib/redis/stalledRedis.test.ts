@@ -61,7 +61,7 @@ describe('RedisBus with a stalled Redis', () => {
     server = await startTestServer<undefined>({ stats: true }, { bus });
     const running = server;
     client = new RecordingEventSource(`${running.url}/sse/load`);
-    await client.opened();
+    await client.started();
 
     const acknowledged: string[] = [];
     const failures = new Map<string, number>();
