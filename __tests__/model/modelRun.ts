@@ -33,14 +33,9 @@ const FINAL_TRIES = 50;
 
 /**
  * Draws scenarios for a world of `processes` processes; restarts only where the world can make them.
- * Each client follows 1 to `maxChannelsPerClient` channels (default 3).
+ * Each client follows 1 to 3 channels.
  */
-export function scenarios(
-  processes: number,
-  restarts: boolean,
-  maxSteps: number,
-  maxChannelsPerClient = 3,
-): fc.Arbitrary<Scenario> {
+export function scenarios(processes: number, restarts: boolean, maxSteps: number): fc.Arbitrary<Scenario> {
   const process = fc.nat({ max: processes - 1 });
   const client = fc.nat({ max: CLIENTS - 1 });
   const steps: fc.WeightedArbitrary<Step>[] = [
@@ -53,13 +48,10 @@ export function scenarios(
   ];
   if (restarts) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'restartEmpty' as const }) });
   return fc.record({
-    clients: fc.array(
-      fc.uniqueArray(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: maxChannelsPerClient }),
-      {
-        minLength: CLIENTS,
-        maxLength: CLIENTS,
-      },
-    ),
+    clients: fc.array(fc.uniqueArray(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: 3 }), {
+      minLength: CLIENTS,
+      maxLength: CLIENTS,
+    }),
     steps: fc.array(fc.oneof(...steps), { maxLength: maxSteps }),
   });
 }
@@ -208,13 +200,11 @@ export async function checkModel(
     catchUpMs?: number;
     /** Runs before each scenario (a fresh world for a bus that keeps state of its own). */
     beforeEach?: () => Promise<void>;
-    /** The most channels one client's stream carries. Default 3. */
-    maxChannelsPerClient?: number;
   },
 ): Promise<number> {
   let runs = 0;
   const property = fc.asyncProperty(
-    scenarios(world.processes.length, world.restartEmpty !== undefined, options.maxSteps, options.maxChannelsPerClient),
+    scenarios(world.processes.length, world.restartEmpty !== undefined, options.maxSteps),
     async (scenario) => {
       runs += 1;
       await options.beforeEach?.();

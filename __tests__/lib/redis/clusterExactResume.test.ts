@@ -175,7 +175,8 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
     let opened = 0;
     // One element per channel in one tab, each resubscribing from its own position when the stream drops (as the monitor does).
     const subscribe = (channel: string, cursor: string): void => {
-      const key = `tab:${(keys += 1)}`;
+      keys += 1;
+      const key = `tab:${keys}`;
       const subscription: TabSubscription = new TabSubscription(
         key,
         { channels: [channel], cursor, silenceMs: 0 },
