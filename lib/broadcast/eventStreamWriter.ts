@@ -6,9 +6,7 @@
  */
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { formatChannelCursor } from '../protocol/channelCursor';
-import { compareEventIds, parseEventId } from '../protocol/eventId';
-import { encodeCursor } from '../protocol/wireFormat';
+import { ChannelPositions } from './channelPositions';
 import type { FrameBatch } from './frameBatch';
 
 /** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
@@ -99,7 +97,7 @@ export class EventStreamWriter {
   /** What the paced replay waits on for `drain`. */
   #drainSource: EventStreamTarget | Socket | undefined;
   /** Each channel's last position written, for a stream that carries a cursor per channel (see {@link trackPositions}). */
-  #positions: Map<string, string> | undefined;
+  #positions: ChannelPositions | undefined;
   /** A cursor event is due at the end of this tick. */
   #cursorDue = false;
 
@@ -142,9 +140,9 @@ export class EventStreamWriter {
       this.#held.push({ frame, id, channel, live: true });
       return true;
     }
-    if (this.#positions && this.#written(channel, id)) return true;
+    if (this.#positions?.written(channel, id)) return true;
     if (!this.#writeNow(frame, now)) return false;
-    if (this.#positions) this.#advance(channel, id);
+    this.#advance(channel, id);
     return true;
   }
 
@@ -156,7 +154,7 @@ export class EventStreamWriter {
    * written again.
    */
   trackPositions(start: Map<string, string>): void {
-    this.#positions = start;
+    this.#positions = new ChannelPositions(start);
   }
 
   /**
@@ -214,9 +212,9 @@ export class EventStreamWriter {
       queue[this.#next] = undefined;
       this.#next += 1;
       if (event.live) this.#heldBytes -= event.frame.length;
-      if (this.#positions && this.#written(event.channel, event.id)) continue;
+      if (this.#positions?.written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
-      if (this.#positions) this.#advance(event.channel, event.id);
+      this.#advance(event.channel, event.id);
       if (!more) {
         this.#drainSource = this.#socket ?? this.#target;
         this.#drainSource.on('drain', this.#writeHeld);
@@ -271,27 +269,16 @@ export class EventStreamWriter {
     return more;
   }
 
-  /** Whether the event `id` of `channel` is at or before what the stream has carried of that channel. */
-  #written(channel: string | undefined, id: string | undefined): boolean {
-    if (channel === undefined || id === undefined) return false;
-    const position = parseEventId(id);
-    const last = parseEventId(this.#positions!.get(channel));
-    return position !== undefined && last !== undefined && compareEventIds(position, last) <= 0;
-  }
-
-  /** `channel` was written up to `id`: a cursor event follows at the end of the tick. */
+  /** On a stream with a cursor per channel, `channel` was written up to `id`: a cursor event follows at the end of the tick. */
   #advance(channel: string | undefined, id: string | undefined): void {
-    const positions = this.#positions!;
-    if (channel === undefined || id === undefined || !positions.has(channel) || !parseEventId(id)) return;
-    positions.set(channel, id);
-    if (this.#cursorDue) return;
+    if (!this.#positions?.advance(channel, id) || this.#cursorDue) return;
     this.#cursorDue = true;
     process.nextTick(this.#writeCursor);
   }
 
   readonly #writeCursor = (): void => {
     this.#cursorDue = false;
-    if (this.#positions) this.#writeNow(encodeCursor(formatChannelCursor(this.#positions)), Date.now(), 0);
+    if (this.#positions) this.#writeNow(this.#positions.cursorFrame(), Date.now(), 0);
   };
 
   #evict(events = 1): false {
