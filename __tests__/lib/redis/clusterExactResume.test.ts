@@ -55,6 +55,45 @@ function delayedBus(inner: RedisBus, latencyOf: (channel: string) => number) {
   }));
 }
 
+/** What a moving client saw, and how the test wakes on it and moves it. */
+class MovingClient {
+  readonly received: string[] = [];
+  readonly gaps: string[] = [];
+  /** Connections made (each one a move to the next process after the first). */
+  attempts = 0;
+  /** Index of the process of the current connection. */
+  current = 0;
+  #waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  /** The process for the next connection: the next one in turn. */
+  nextProcess(): number {
+    this.current = this.attempts % PROCESSES;
+    this.attempts += 1;
+    return this.current;
+  }
+
+  /** Something arrived: wakes the waits whose check now holds. */
+  notify(): void {
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!waiter.check()) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  /** Resolves once `check` holds, failing naming `what` after `ms`. */
+  until(check: () => boolean, ms: number, what: string): Promise<void> {
+    return settleWithin(
+      new Promise<void>((resolve) => {
+        if (check()) resolve();
+        else this.#waiters.push({ check, resolve });
+      }),
+      ms,
+      what,
+    );
+  }
+}
+
 describe('a stream of channels in three buckets of a Redis Cluster, moving between processes', () => {
   let rig: RedisClusterRig;
   const servers: TestServer<undefined>[] = [];
@@ -75,50 +114,12 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
     await rig?.dispose();
   });
 
-  it(`ends with every acknowledged event once, in per-channel order, and no gap, through the eventsource package (${MOVES} moves, each through Last-Event-ID)`, async () => {
-    expect(new Set(channels.map((channel) => new RedisKeys(PREFIX, BUCKETS).bucketOf(channel))).size).toBe(3);
-    let attempt = 0;
-    let current = 0;
-    const cursors: string[] = [];
-    // Each (re)connection goes to the next process, with the Last-Event-ID the client itself keeps.
-    const source = new EventSource(`${servers[0]!.url}/sse?channels=${channels.join(',')}`, {
-      fetch: (input, init) => {
-        current = attempt % PROCESSES;
-        attempt += 1;
-        cursors.push(new Headers(init?.headers).get('last-event-id') ?? '');
-        const url = new URL(String(input instanceof Request ? input.url : input));
-        return fetch(`${servers[current]!.url}${url.pathname}${url.search}`, init);
-      },
-    });
-    const received: string[] = [];
-    const gaps: string[] = [];
-    let notify = (): void => {};
-    source.addEventListener('message', (event) => {
-      received.push(event.data);
-      notify();
-    });
-    source.addEventListener(GAP_EVENT, (event) => gaps.push(event.data));
-    let cursorEvents = 0;
-    source.addEventListener(CURSOR_EVENT, () => {
-      cursorEvents += 1;
-      notify();
-    });
-    const until = (check: () => boolean, ms: number, what: string): Promise<void> =>
-      settleWithin(
-        new Promise<void>((resolve) => {
-          const previous = notify;
-          notify = () => {
-            previous();
-            if (check()) resolve();
-          };
-          if (check()) resolve();
-        }),
-        ms,
-        what,
-      );
-
-    // The stream has started (its opening cursor came): every event acknowledged from now on is owed.
-    await until(() => cursorEvents > 0, 10_000, 'the stream starts');
+  /**
+   * Publishes to the three channels, in turn, from the processes in turn, while the server ends the
+   * client's stream ${MOVES} times (it comes back by itself, on the next process); then waits for the
+   * client to have every acknowledged event. Resolves with what was acknowledged.
+   */
+  async function publishWhileMoving(client: MovingClient): Promise<string[]> {
     const acknowledged: string[] = [];
     let publishing = true;
     const startedAt = Date.now();
@@ -126,50 +127,81 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
       for (let n = 0; publishing && n < MAX_EVENTS && Date.now() - startedAt < RUN_MS; n += 1) {
         const channel = channels[n % channels.length]!;
         const data = `${channel}:${n}`;
-        await servers[(n * 7) % PROCESSES]!.broadcaster.publish(channel, { data });
+        await servers[n % PROCESSES]!.broadcaster.publish(channel, { data });
         acknowledged.push(data);
       }
     })();
     try {
-      await until(() => received.length > 0, 10_000, 'the first event');
       for (let move = 1; move <= MOVES; move += 1) {
-        const seen = received.length;
-        await until(() => received.length >= seen + 5, 10_000, `events before move ${move}`);
-        // The server ends the stream; the client comes back, on the next process, by itself.
-        for (const connection of servers[current]!.broadcaster.connections())
-          servers[current]!.broadcaster.closeConnection(connection.id, { reconnect: true });
-        await until(() => attempt > move, 10_000, `reconnect ${move}`);
+        const seen = client.received.length;
+        await client.until(() => client.received.length >= seen + 5, 10_000, `events before move ${move}`);
+        const server = servers[client.current]!;
+        for (const connection of server.broadcaster.connections())
+          server.broadcaster.closeConnection(connection.id, { reconnect: true });
+        await client.until(() => client.attempts > move, 10_000, `reconnect ${move}`);
       }
     } finally {
       publishing = false;
       await publisher;
     }
-    await until(
-      () => acknowledged.every((data) => received.includes(data)),
-      CATCH_UP_MS,
-      'every acknowledged event',
-    ).catch(() => undefined);
-    source.close();
+    await client
+      .until(
+        () => acknowledged.every((data) => client.received.includes(data)),
+        CATCH_UP_MS,
+        'every acknowledged event',
+      )
+      .catch(() => undefined);
+    return acknowledged;
+  }
 
-    expect(attempt).toBeGreaterThan(MOVES);
-    // The client resumed through cursors that name each channel's position.
-    expect(cursors.slice(1).every((cursor) => channels.every((channel) => cursor.includes(`${channel}=`)))).toBe(true);
-    expect(gaps).toEqual([]);
+  /** Every acknowledged event once, in per-channel order, no gap, after more than ${MOVES} connections. */
+  function expectExact(client: MovingClient, acknowledged: readonly string[]): void {
+    const { received } = client;
+    expect(client.attempts).toBeGreaterThan(MOVES);
+    expect(client.gaps).toEqual([]);
     expect(acknowledged.filter((data) => !received.includes(data))).toEqual([]);
     expect(received.filter((data, index) => received.indexOf(data) !== index)).toEqual([]);
     for (const channel of channels) {
       const order = received.filter((data) => data.startsWith(`${channel}:`)).map((data) => Number(data.split(':')[1]));
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
+  }
+
+  it(`ends with every acknowledged event once, in per-channel order, and no gap, through the eventsource package (${MOVES} moves, each through Last-Event-ID)`, async () => {
+    expect(new Set(channels.map((channel) => new RedisKeys(PREFIX, BUCKETS).bucketOf(channel))).size).toBe(3);
+    const client = new MovingClient();
+    const cursors: string[] = [];
+    // Each (re)connection goes to the next process, with the Last-Event-ID the client itself keeps.
+    const source = new EventSource(`${servers[0]!.url}/sse?channels=${channels.join(',')}`, {
+      fetch: (input, init) => {
+        const process = client.nextProcess();
+        cursors.push(new Headers(init?.headers).get('last-event-id') ?? '');
+        const url = new URL(String(input instanceof Request ? input.url : input));
+        return fetch(`${servers[process]!.url}${url.pathname}${url.search}`, init);
+      },
+    });
+    let cursorEvents = 0;
+    source.addEventListener('message', (event) => {
+      client.received.push(event.data);
+      client.notify();
+    });
+    source.addEventListener(GAP_EVENT, (event) => client.gaps.push(event.data));
+    source.addEventListener(CURSOR_EVENT, () => {
+      cursorEvents += 1;
+      client.notify();
+    });
+    // The stream has started (its opening cursor came): every event acknowledged from now on is owed.
+    await client.until(() => cursorEvents > 0, 10_000, 'the stream starts');
+    const acknowledged = await publishWhileMoving(client);
+    source.close();
+
+    expectExact(client, acknowledged);
+    // The client resumed through cursors that name each channel's position.
+    expect(cursors.slice(1).every((cursor) => channels.every((channel) => cursor.includes(`${channel}=`)))).toBe(true);
   }, 180_000);
 
   it(`ends with every acknowledged event once, in per-channel order, and no gap, through the shared-stream hub's runtime under Node (${MOVES} moves)`, async () => {
-    let attempt = 0;
-    let current = 0;
-    const cursors: string[] = [];
-    const received = new Map<string, string[]>(channels.map((channel) => [channel, []]));
-    const gaps: string[] = [];
-    let notify = (): void => {};
+    const client = new MovingClient();
     const subscriptions = new Map<string, TabSubscription>();
     let keys = 0;
     let opened = 0;
@@ -183,12 +215,12 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
         {
           opened: () => {
             opened += 1;
-            notify();
+            client.notify();
           },
           event: (type, data) => {
-            if (type === 'message') received.get(channel)!.push(data);
-            if (type === GAP_EVENT) gaps.push(data);
-            notify();
+            if (type === 'message') client.received.push(data);
+            if (type === GAP_EVENT) client.gaps.push(data);
+            client.notify();
           },
           dropped: () => {
             subscriptions.delete(key);
@@ -214,76 +246,15 @@ describe('a stream of channels in three buckets of a Redis Cluster, moving betwe
         }
       },
       // Each stream the hub opens goes to the next process: a move.
-      (url, cursor, events) => {
-        current = attempt % PROCESSES;
-        attempt += 1;
-        cursors.push(cursor);
-        return new EventStreamReader(`${servers[current]!.url}${url}`, cursor, events);
-      },
+      (url, cursor, events) => new EventStreamReader(`${servers[client.nextProcess()]!.url}${url}`, cursor, events),
     );
-    const until = (check: () => boolean, ms: number, what: string): Promise<void> =>
-      settleWithin(
-        new Promise<void>((resolve) => {
-          const previous = notify;
-          notify = () => {
-            previous();
-            if (check()) resolve();
-          };
-          if (check()) resolve();
-        }),
-        ms,
-        what,
-      );
-    const count = (): number => [...received.values()].reduce((sum, list) => sum + list.length, 0);
     for (const channel of channels) subscribe(channel, '');
-    await until(
-      () => subscriptions.size === channels.length && servers[0]!.broadcaster.connections().length > 0,
-      10_000,
-      'the hub opens',
-    );
     // The stream has started (its opening cursor came, the hub opened every subscription): every
     // event acknowledged from now on is owed.
-    await until(() => opened >= channels.length, 10_000, 'the stream starts');
-
-    const acknowledged: string[] = [];
-    let publishing = true;
-    const startedAt = Date.now();
-    const publisher = (async () => {
-      for (let n = 0; publishing && n < MAX_EVENTS && Date.now() - startedAt < RUN_MS; n += 1) {
-        const channel = channels[n % channels.length]!;
-        const data = `${channel}:${n}`;
-        await servers[(n * 5) % PROCESSES]!.broadcaster.publish(channel, { data });
-        acknowledged.push(data);
-      }
-    })();
-    try {
-      for (let move = 1; move <= MOVES; move += 1) {
-        const seen = count();
-        await until(() => count() >= seen + 5, 10_000, `events before move ${move}`);
-        for (const connection of servers[current]!.broadcaster.connections())
-          servers[current]!.broadcaster.closeConnection(connection.id, { reconnect: true });
-        await until(() => attempt > move, 10_000, `reconnect ${move}`);
-      }
-    } finally {
-      publishing = false;
-      await publisher;
-    }
-    const all = (): string[] => [...received.values()].flat();
-    await until(
-      () => acknowledged.every((data) => all().includes(data)),
-      CATCH_UP_MS,
-      'every acknowledged event',
-    ).catch(() => undefined);
+    await client.until(() => opened >= channels.length, 10_000, 'the stream starts');
+    const acknowledged = await publishWhileMoving(client);
     hub.close();
 
-    expect(attempt).toBeGreaterThan(MOVES);
-    expect(gaps).toEqual([]);
-    expect(acknowledged.filter((data) => !all().includes(data))).toEqual([]);
-    expect(all().filter((data, index) => all().indexOf(data) !== index)).toEqual([]);
-    for (const [channel, list] of received) {
-      const order = list.map((data) => Number(data.split(':')[1]));
-      expect(order).toEqual([...order].sort((a, b) => a - b));
-      expect(list.every((data) => data.startsWith(`${channel}:`))).toBe(true);
-    }
+    expectExact(client, acknowledged);
   }, 180_000);
 });
