@@ -9,6 +9,11 @@ export interface ModelWorld {
   processes: readonly { url: string; broadcaster: Broadcaster<undefined> }[];
   /** Restarts the backend empty (Redis with persistence off) and resolves once every process is connected again. */
   restartEmpty?: () => Promise<void>;
+  /**
+   * Stalls the live reader of process `process` (Redis runs its reads, the answers are held back,
+   * as a stalled network would); returns what lets the held answers through, in order.
+   */
+  stallReader?: (process: number) => () => void;
 }
 
 /** One step the model draws. */
@@ -16,7 +21,9 @@ export type Step =
   | { kind: 'publish'; channel: number; process: number }
   | { kind: 'open'; client: number; process: number }
   | { kind: 'drop'; client: number }
-  | { kind: 'restartEmpty' };
+  | { kind: 'restartEmpty' }
+  /** Stalls a process's live reader, or lets a stalled one go on. */
+  | { kind: 'stall'; process: number };
 
 /** A drawn run: each client's channels (indexes), then the steps. */
 export interface Scenario {
@@ -32,10 +39,14 @@ const OPEN_MS = 10_000;
 const FINAL_TRIES = 50;
 
 /**
- * Draws scenarios for a world of `processes` processes; restarts only where the world can make them.
- * Each client follows 1 to 3 channels.
+ * Draws scenarios for a world of `processes` processes; restarts and stalled readers only where the
+ * world can make them. Each client follows 1 to 3 channels.
  */
-export function scenarios(processes: number, restarts: boolean, maxSteps: number): fc.Arbitrary<Scenario> {
+export function scenarios(
+  processes: number,
+  faults: { restarts: boolean; stalls: boolean },
+  maxSteps: number,
+): fc.Arbitrary<Scenario> {
   const process = fc.nat({ max: processes - 1 });
   const client = fc.nat({ max: CLIENTS - 1 });
   const steps: fc.WeightedArbitrary<Step>[] = [
@@ -46,7 +57,8 @@ export function scenarios(processes: number, restarts: boolean, maxSteps: number
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('open' as const), client, process }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), client }) },
   ];
-  if (restarts) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'restartEmpty' as const }) });
+  if (faults.restarts) steps.push({ weight: 1, arbitrary: fc.constant({ kind: 'restartEmpty' as const }) });
+  if (faults.stalls) steps.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('stall' as const), process }) });
   return fc.record({
     clients: fc.array(fc.uniqueArray(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: 3 }), {
       minLength: CLIENTS,
@@ -137,20 +149,31 @@ export async function runScenario(
     acknowledged.push({ channel: name, data, step });
     return true;
   };
+  /** Stalled readers, by process: what lets each go on. */
+  const stalled = new Map<number, () => void>();
+  const unstall = (process: number): void => {
+    stalled.get(process)?.();
+    stalled.delete(process);
+  };
   try {
     for (const [step, action] of scenario.steps.entries()) {
       for (const client of clients) await noticeEnded(client);
       if (action.kind === 'publish') await publish(channel(action.channel), action.process, step);
       else if (action.kind === 'drop') await drop(clients[action.client]!);
       else if (action.kind === 'restartEmpty') await world.restartEmpty?.();
-      else {
+      else if (action.kind === 'stall') {
+        if (stalled.has(action.process)) unstall(action.process);
+        else if (world.stallReader) stalled.set(action.process, world.stallReader(action.process));
+      } else {
         const client = clients[action.client]!;
         if (client.stream) continue;
         if ((await openStream(world, client, action.process)) && client.openedAtStep === Number.POSITIVE_INFINITY)
           client.openedAtStep = step;
       }
     }
-    // The end: every client that ever opened comes back, and one last event per channel shows when it has caught up.
+    // The end: every reader goes on, every client that ever opened comes back, and one last event
+    // per channel shows when it has caught up.
+    for (const process of [...stalled.keys()]) unstall(process);
     const end = scenario.steps.length;
     const followers = clients.filter((client) => client.openedAtStep !== Number.POSITIVE_INFINITY);
     for (const [index, client] of followers.entries()) {
@@ -180,6 +203,7 @@ export async function runScenario(
     for (const client of followers) await drop(client);
     return followers.flatMap((client) => breaches(acknowledged, client));
   } finally {
+    for (const process of [...stalled.keys()]) unstall(process);
     for (const client of clients) await drop(client);
   }
 }
@@ -204,7 +228,11 @@ export async function checkModel(
 ): Promise<number> {
   let runs = 0;
   const property = fc.asyncProperty(
-    scenarios(world.processes.length, world.restartEmpty !== undefined, options.maxSteps),
+    scenarios(
+      world.processes.length,
+      { restarts: world.restartEmpty !== undefined, stalls: world.stallReader !== undefined },
+      options.maxSteps,
+    ),
     async (scenario) => {
       runs += 1;
       await options.beforeEach?.();
