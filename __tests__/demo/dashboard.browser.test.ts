@@ -32,7 +32,11 @@ async function waitForRecovery(page: Page, since: number): Promise<void> {
     const states = window.__states.slice(${since}).filter((entry) => entry.startsWith('dashboard:'));
     return states.includes('dashboard:reconnecting') && states.at(-1) === 'dashboard:connected';
   })()`;
-  await waitForExpression(page, recovered);
+  await waitForExpression(page, recovered).catch(async (error: Error) => {
+    throw new Error(
+      `${error.message}\nthe page's dashboard states since: ${JSON.stringify(await statesOf(page, 'dashboard'))}`,
+    );
+  });
 }
 
 /** Waits until the connections panel of `page` shows `count` streams on `channel`. */
@@ -43,8 +47,15 @@ async function waitForChannelCount(page: Page, channel: string, count: number): 
   );
 }
 
+/** Waits until the status of `connectionId` shows `state`; past the bound, fails with every state the page recorded for it. */
 async function waitForState(page: Page, connectionId: string, state: string): Promise<void> {
-  await page.waitForSelector(`#sse-status-${connectionId}[data-sse-state="${state}"]`, EVENT_WAIT);
+  await page
+    .waitForSelector(`#sse-status-${connectionId}[data-sse-state="${state}"]`, EVENT_WAIT)
+    .catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}\nthe states of ${connectionId} so far: ${JSON.stringify(await statesOf(page, connectionId))}`,
+      );
+    });
 }
 
 async function addNote(page: Page, text: string): Promise<void> {
