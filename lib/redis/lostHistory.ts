@@ -22,7 +22,8 @@ import { positionOfEntry } from './entryIds';
  * gap's `latestId` is then null). The gap's position is the new epoch's 0, before every event of
  * that epoch: a stream that holds live events behind its replay orders it with them, and one that
  * starts in the new epoch drops it (its replay already answered for the old one). Epoch 0 is never
- * left: it is a feed that followed an empty stream (entry id `0-0`), or a cluster's clocked positions.
+ * left: it is a cluster's clocked positions (a channel's feed on one Redis starts at the bus's
+ * position even on an empty stream, so it always has an epoch: `streamFollows.ts`).
  */
 export function lostHistoryGap(channel: string, previousId: string, nextId: string): BusDelivery | undefined {
   const previous = parseEventId(previousId);

@@ -6,6 +6,7 @@ import { toError } from '../errors/toError';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
 import type { RunCommand } from './commandDeadline';
 import { CommandGate, type CommandGateState } from './commandGate';
+import { currentPosition } from './positionScripts';
 import { ReconnectCounter } from './reconnectCounter';
 import { RedisBusError } from './redisBusError';
 import { type RedisBusOptions, type ResolvedRedisBusOptions, resolveRedisBusOptions } from './redisBusOptions';
@@ -117,6 +118,10 @@ export class RedisBus implements Bus {
       readers: this.#readers,
       keys: this.#keys,
       processId,
+      startOfEmpty: async (key, client) =>
+        connections.clustered || !this.#log.isChannelStream(key)
+          ? '0-0'
+          : currentPosition(client, { key: this.#keys.position(0), clocked: false }),
       isClosed: () => this.#closed,
       onError: this.#reportError,
     });

@@ -31,6 +31,13 @@ export interface StreamFollowsOptions {
   readers: readonly StreamReader[];
   keys: RedisKeys;
   processId: string;
+  /**
+   * Where the reader starts on `key` when the stream holds no entry yet: `0-0`, or for a channel's
+   * stream on one Redis the bus's current position, so that the feed has an epoch from the start and
+   * a Redis that restarts empty before the reader read what was appended meanwhile is noticed
+   * (`lostHistory.ts`).
+   */
+  startOfEmpty(key: string, client: RedisConnection): Promise<string>;
   /** True once the bus is closing: nothing is retried then. */
   isClosed(): boolean;
   onError(error: unknown): void;
@@ -106,11 +113,12 @@ export class StreamFollows {
   async #start(key: string, follow: FollowState): Promise<void> {
     follow.starting = true;
     try {
-      const newest = await this.#options.run(`follow ${key}`, (client) =>
-        client.xRevRange(key, '+', '-', { COUNT: 1 }),
-      );
+      const start = await this.#options.run(`follow ${key}`, async (client) => {
+        const newest = await client.xRevRange(key, '+', '-', { COUNT: 1 });
+        return newest?.[0]?.id ?? (await this.#options.startOfEmpty(key, client));
+      });
       if (this.#follows.get(key) !== follow) return;
-      this.#options.readers[follow.bucket].follow(key, newest?.[0]?.id ?? '0-0');
+      this.#options.readers[follow.bucket].follow(key, start);
       follow.started = true;
       follow.markStarted();
       if (debugLog.enabled) debugLog('bus %s: following %s', this.#options.processId, key);
