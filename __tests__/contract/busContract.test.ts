@@ -115,14 +115,22 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     expect(gapsIn(garbage.events)).toEqual([expect.objectContaining({ channel })]);
   });
 
-  it('answers recent with the newest events, oldest first, from any process', async () => {
+  it('answers recent with the newest events, oldest first, from any process, each event as it was published', async () => {
     const channel = fresh('recent');
+    const published: Array<[data: string, event: string | undefined]> = [
+      ['r0', undefined],
+      ['r1', undefined],
+      ['r2', undefined],
+      // The event name as given (not the default type a client would see), and every data line.
+      [' r3\nsecond line', 'message'],
+      ['r4', 'last'],
+    ];
     const receipts: PublishResult[] = [];
-    for (let n = 0; n < 5; n += 1) receipts.push(await publish(n, channel, `r${n}`, n === 4 ? 'last' : undefined));
+    for (const [n, [data, event]] of published.entries()) receipts.push(await publish(n, channel, data, event));
     const recent = await at(1).broadcaster.recent(channel, { limit: 3 });
     expect(recent.map(({ id, event, data }) => ({ id, event, data }))).toEqual([
       { id: receipts[2]!.id, event: undefined, data: 'r2' },
-      { id: receipts[3]!.id, event: undefined, data: 'r3' },
+      { id: receipts[3]!.id, event: 'message', data: ' r3\nsecond line' },
       { id: receipts[4]!.id, event: 'last', data: 'r4' },
     ]);
     const times = recent.map((event) => event.publishedAt);

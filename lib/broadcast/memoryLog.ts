@@ -1,5 +1,5 @@
-import { decodeEvent } from '../protocol/decodeEvent';
 import { formatEventId, formatStreamEventId } from '../protocol/eventId';
+import { parseFrame } from '../protocol/eventStreamParser';
 import { encodeEvent } from '../protocol/wireFormat';
 import type { Inbound } from './bus';
 import { BusPosition } from './busPosition';
@@ -52,11 +52,11 @@ export class MemoryLog implements EventLog {
 
   /** {@inheritDoc EventLog.recent} */
   async recent(channel: string, limit: number): Promise<RecentEvent[]> {
-    return this.#histories.newest(channel, limit).map(({ event, at }) => ({
-      id: formatStreamEventId(channel, event.id),
-      ...decodeEvent(event.frame),
-      publishedAt: at,
-    }));
+    return this.#histories.newest(channel, limit).map(({ event: stored, at }) => {
+      // History keeps only the encoded frame: its event field (not the defaulted type) and data are read back.
+      const { event, data } = parseFrame(stored.frame);
+      return { id: formatStreamEventId(channel, stored.id), event, data, publishedAt: at };
+    });
   }
 
   /** {@inheritDoc EventLog.position} */
