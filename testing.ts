@@ -4,10 +4,15 @@
  * `EventSource` does, and resolves with them at a count, a predicate or a timeout. It needs no
  * browser and no `EventSource` package, and never reconnects on its own.
  */
-export type { ReceivedEvent } from './lib/testing/eventStreamParser';
-export { EventStreamParser } from './lib/testing/eventStreamParser';
 export type { CollectOptions, Refusal, RefusalOptions } from './lib/testing/streamAssertions';
 export { collectEvents, expectRefusal } from './lib/testing/streamAssertions';
 export type { StreamTarget } from './lib/testing/streamTarget';
-export type { OpenStreamOptions, StopCondition, WaitOptions, WaitReason, WaitResult } from './lib/testing/testStream';
+export type {
+  OpenStreamOptions,
+  ReceivedEvent,
+  StopCondition,
+  WaitOptions,
+  WaitReason,
+  WaitResult,
+} from './lib/testing/testStream';
 export { openTestStream, StreamRefusedError, TestStream } from './lib/testing/testStream';

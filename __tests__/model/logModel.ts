@@ -1,5 +1,5 @@
 import { GAP_EVENT } from '../../lib/protocol/protocolEvents';
-import type { ReceivedEvent } from '../../lib/testing/eventStreamParser';
+import type { ReceivedEvent } from '../../lib/testing/testStream';
 
 /** One acknowledged publish: the model's record of what every follower of `channel` is owed. */
 export interface Acknowledged {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Broadcaster } from '../../lib/broadcast/broadcaster';
-import type { ReceivedEvent } from '../../lib/testing/eventStreamParser';
+import type { ReceivedEvent } from '../../lib/testing/testStream';
 import { openTestStream, type TestStream } from '../../lib/testing/testStream';
 import { type Acknowledged, breaches, type ClientRecord } from './logModel';
 

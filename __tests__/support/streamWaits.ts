@@ -1,6 +1,6 @@
 import { withDeadline } from '../../lib/async/deadline';
 import { splitStreamEventId } from '../../lib/protocol/eventId';
-import type { ReceivedEvent } from '../../lib/testing/eventStreamParser';
+import type { ReceivedEvent } from '../../lib/testing/testStream';
 import { openTestStream, type StopCondition, type TestStream } from '../../lib/testing/testStream';
 
 /** How long a stream may take to show what a test waits for. */

@@ -1,8 +1,8 @@
 import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { withDeadline } from '../async/deadline';
+import { type EventStreamBlock, EventStreamParser } from '../protocol/eventStreamParser';
 import { CONNECTION_EVENT, CURSOR_EVENT } from '../protocol/protocolEvents';
 import { OptionReader } from '../validation/optionReader';
-import { EventStreamParser, type ReceivedEvent } from './eventStreamParser';
 import { type ResolvedTarget, resolveTarget, type StreamTarget } from './streamTarget';
 
 /** Options of {@link openTestStream}. */
@@ -15,6 +15,16 @@ export interface OpenStreamOptions {
   headers?: Record<string, string>;
   /** How long to wait for the response headers before rejecting. Default 5000 ms. */
   connectTimeoutMs?: number;
+}
+
+/** One event the stream dispatched, with the fields a browser's `MessageEvent` carries. */
+export interface ReceivedEvent {
+  /** The event type: the `event:` field, or `message` when there was none. */
+  type: string;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+  /** The last event id seen so far on the stream (ids persist between events, as in `EventSource`). */
+  lastEventId: string;
 }
 
 /** When a wait is over: after this many events, or at the first event for which the predicate holds. */
@@ -107,7 +117,7 @@ export class TestStream {
   /** The response headers. */
   readonly headers: IncomingHttpHeaders;
   readonly #events: ReceivedEvent[] = [];
-  readonly #parser = new EventStreamParser((event) => this.#received(event));
+  readonly #parser = new EventStreamParser();
   readonly #waiters = new Set<Waiter>();
   readonly #request: ClientRequest;
   readonly #response: IncomingMessage;
@@ -123,7 +133,9 @@ export class TestStream {
     this.#target = target;
     this.status = response.statusCode ?? 0;
     this.headers = response.headers;
-    response.on('data', (chunk: Buffer) => this.#parser.push(chunk));
+    response.on('data', (chunk: Buffer) => {
+      for (const block of this.#parser.push(chunk)) if (block.dispatched) this.#received(block);
+    });
     this.#ended = new Promise((resolve) => {
       response.once('close', () => {
         this.#isEnded = true;
@@ -200,14 +212,14 @@ export class TestStream {
     await this.#target.release();
   }
 
-  #received(event: ReceivedEvent): void {
+  #received({ type, data, lastEventId }: EventStreamBlock): void {
     // The stream's own opening events say where it starts and who it is; they are not the app's.
-    if (event.type === CURSOR_EVENT) return;
-    if (event.type === CONNECTION_EVENT) {
-      this.#connectionId = event.data;
+    if (type === CURSOR_EVENT) return;
+    if (type === CONNECTION_EVENT) {
+      this.#connectionId = data;
       return;
     }
-    this.#events.push(event);
+    this.#events.push({ type, data, lastEventId });
     const last = this.#events.length - 1;
     for (const waiter of [...this.#waiters]) {
       const index = metAt(waiter.until, this.#events, last);

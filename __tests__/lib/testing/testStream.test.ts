@@ -94,6 +94,32 @@ describe('express-htmx-sse/testing', () => {
     }
   });
 
+  it('reads any server’s stream as EventSource does, in whatever pieces it arrives', async () => {
+    const raw = express();
+    raw.get('/raw', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const text =
+        '\uFEFF: hello\nretry: 1500\r\nid: 1\revent: note\ndata: fïrst ✓\ndata:  two\r\n\r\ndata: same id\n\nid: 2\n\n';
+      const bytes = Buffer.from(text, 'utf8');
+      // Cut inside the BOM, between CR and LF, and inside a two-byte and a three-byte character.
+      const cuts = [0, 1, bytes.indexOf('\r\n') + 1, bytes.indexOf('ï') + 1, bytes.indexOf('✓') + 2, bytes.length];
+      for (let index = 1; index < cuts.length; index += 1) res.write(bytes.subarray(cuts[index - 1], cuts[index]));
+      res.end();
+    });
+    const stream = await openTestStream(raw, { path: '/raw' });
+    streams.push(stream);
+    const result = await stream.waitFor(10);
+    expect(result).toEqual({
+      reason: 'ended',
+      events: [
+        { type: 'note', data: 'fïrst ✓\n two', lastEventId: '1' },
+        { type: 'message', data: 'same id', lastEventId: '1' },
+      ],
+    });
+    expect(stream.retry).toBe(1500);
+    expect(stream.lastEventId).toBe('2');
+  });
+
   it('names a bad argument', async () => {
     await expect(openTestStream('ftp://127.0.0.1/x')).rejects.toThrow(TypeError);
     await expect(openTestStream(app, { path: 'sse/x' })).rejects.toThrow(
