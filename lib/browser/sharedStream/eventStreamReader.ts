@@ -1,5 +1,6 @@
+import { EventStreamParser } from '../../protocol/eventStreamParser';
 import { lostEnd, refusedEnd, type StreamEnd } from '../streamEnd';
-import { EventStreamParser, type StreamFrame } from './eventStreamParser';
+import { type StreamFrame, streamFrameOf } from './streamFrame';
 
 /** What an {@link EventStreamReader} reports. */
 export interface StreamReaderEvents {
@@ -56,13 +57,14 @@ export class EventStreamReader {
     if (this.#over) return;
     this.#events.opened();
     const parser = new EventStreamParser();
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = response.body.getReader();
     for (;;) {
       const chunk = await reader.read();
       if (chunk.done) return this.#end(lostEnd('stream ended'));
-      for (const frame of parser.push(chunk.value)) {
+      for (const block of parser.push(chunk.value)) {
         if (this.#over) return;
-        this.#events.frame(frame);
+        const frame = streamFrameOf(block);
+        if (frame) this.#events.frame(frame);
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { StreamFrame } from './eventStreamParser';
+import type { StreamFrame } from './streamFrame';
 import { isAfter } from './streamPosition';
 
 interface RecentFrame {

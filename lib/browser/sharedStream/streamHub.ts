@@ -2,11 +2,11 @@ import { parseChannelCursor } from '../../protocol/channelCursor';
 import { splitStreamEventId } from '../../protocol/eventId';
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
 import { isClientRefusal, type StreamEnd } from '../streamEnd';
-import type { StreamFrame } from './eventStreamParser';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
 import { RecentFrames } from './recentFrames';
 import type { HubMessage, SubscribeMessage, TabMessage } from './sharedStreamMessages';
 import { tabOfKey } from './sharedStreamMessages';
+import type { StreamFrame } from './streamFrame';
 import { isAfter, laterPosition, positionOf } from './streamPosition';
 import { whenTabGone } from './tabPresence';
 
