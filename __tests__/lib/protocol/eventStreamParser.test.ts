@@ -46,6 +46,17 @@ function parse(input: string | Uint8Array): Parsed {
   return whole;
 }
 
+/** A block that said nothing the parser keeps, at the start of a stream. */
+const NOTHING: EventStreamBlock = {
+  dispatched: false,
+  type: 'message',
+  data: '',
+  lastEventId: '',
+  id: undefined,
+  event: undefined,
+  comments: [],
+};
+
 /** The events `EventSource` would dispatch: type, data and last event id. */
 function dispatched(input: string | Uint8Array): Array<Pick<EventStreamBlock, 'type' | 'data' | 'lastEventId'>> {
   return parse(input)
@@ -56,17 +67,7 @@ function dispatched(input: string | Uint8Array): Array<Pick<EventStreamBlock, 't
 describe('EventStreamParser (WHATWG event stream interpretation)', () => {
   describe('fields', () => {
     it('dispatches a block with a data field at its blank line, as a message event', () => {
-      expect(parse('data: hello\n\n').blocks).toEqual([
-        {
-          dispatched: true,
-          type: 'message',
-          data: 'hello',
-          lastEventId: '',
-          id: undefined,
-          event: undefined,
-          comments: [],
-        },
-      ]);
+      expect(parse('data: hello\n\n').blocks).toEqual([{ ...NOTHING, dispatched: true, data: 'hello' }]);
     });
 
     it('takes the type from the event field, the last one of a block winning', () => {
@@ -115,17 +116,7 @@ describe('EventStreamParser (WHATWG event stream interpretation)', () => {
     });
 
     it('ignores unknown fields, and field names are case-sensitive', () => {
-      expect(parse('Data: x\nDATA: y\nfoo: bar\nevents: no\n\n').blocks).toEqual([
-        {
-          dispatched: false,
-          type: 'message',
-          data: '',
-          lastEventId: '',
-          id: undefined,
-          event: undefined,
-          comments: [],
-        },
-      ]);
+      expect(parse('Data: x\nDATA: y\nfoo: bar\nevents: no\n\n').blocks).toEqual([NOTHING]);
     });
   });
 
