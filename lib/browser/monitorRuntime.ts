@@ -1,22 +1,11 @@
+import type { DialectDescriptor, DialectHost } from '../dialects/dialectDescriptor';
 import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { Htmx2Binding } from './htmx2Binding';
-import { Htmx4Binding, htmx4ConnectUrl } from './htmx4Binding';
-import { type EventSourceOpener, ManagedEventSource } from './managedEventSource';
 import { findMonitorConfig, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
-import { sharedEventSourceOpener, sharedFetchOf, sharedStreamFor } from './sharedStream/sharedStreams';
-
-/** The part of htmx 2's global the runtime uses. */
-interface Htmx2Global {
-  version?: string;
-  createEventSource?: (url: string) => unknown;
-}
-
-/** What `htmx-ext-sse` keeps on an element (htmx 2's internal data property). */
-type WithHtmx2Data = Element & { 'htmx-internal-data'?: { sseEventSource?: unknown } };
+import { sharedStreamFor } from './sharedStream/sharedStreams';
 
 const RETIRED_CURSOR_LIMIT = 100;
 
@@ -24,9 +13,6 @@ interface Entry {
   monitor: ConnectionSupervisor;
   /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
   tab?: string;
-  htmx2?: Htmx2Binding;
-  /** For an htmx 2 element on the shared stream: opens its EventSources there. */
-  openThrough?: EventSourceOpener;
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -47,10 +33,12 @@ export interface MonitorApi {
 
 /**
  * One per page: finds every connection that has a monitor config (`data-sse-monitor` on its
- * status container), binds it to its dialect, and follows the page: elements added or removed,
- * visibility, back/forward cache, unload.
+ * status container), binds it through its dialect, and follows the page: elements added or
+ * removed, visibility, back/forward cache, unload.
  */
-export class MonitorRuntime implements MonitorApi {
+export class MonitorRuntime implements MonitorApi, DialectHost {
+  readonly #dialects: readonly DialectDescriptor[];
+  readonly #uninstalls: (() => void)[] = [];
   readonly #entries = new Map<Element, Entry>();
   /** Cursors of monitors whose element left, by connection id: an element swapped in again resumes. */
   readonly #retiredCursors = new Map<string, string>();
@@ -58,17 +46,19 @@ export class MonitorRuntime implements MonitorApi {
   #scanQueued = false;
   #removeHeader: (() => void) | undefined;
 
+  /** @param dialects - the dialects whose elements it binds, tried in order (the registry's). */
+  constructor(dialects: readonly DialectDescriptor[]) {
+    this.#dialects = dialects;
+  }
+
   /** Installs the hooks and monitors what is already on the page. */
   start(): void {
-    this.#installHtmx2Factory();
-    // Capture phase: the monitor must exist before htmx 4 fetches the stream.
-    document.addEventListener('htmx:before:request', this.#onBeforeRequest, true);
+    for (const dialect of this.#dialects) this.#uninstalls.push(dialect.runtime.install(this));
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
     this.#removeHeader = installConnectionIdHeader(() => this.streamIds());
     const begin = (): void => {
-      this.#installHtmx2Factory();
       this.#scan();
       this.#observer = new MutationObserver(this.#queueScan);
       this.#observer.observe(document.documentElement, { childList: true, subtree: true });
@@ -108,7 +98,7 @@ export class MonitorRuntime implements MonitorApi {
     this.#entries.clear();
     this.#observer?.disconnect();
     this.#removeHeader?.();
-    document.removeEventListener('htmx:before:request', this.#onBeforeRequest, true);
+    for (const uninstall of this.#uninstalls.splice(0)) uninstall();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);
@@ -119,6 +109,10 @@ export class MonitorRuntime implements MonitorApi {
     return undefined;
   }
 
+  supervise(element: Element): ConnectionSupervisor | undefined {
+    return this.#entryFor(element)?.monitor;
+  }
+
   /** The entry of a connect element, created on first sight when its connection has a monitor config. */
   #entryFor(element: Element): Entry | undefined {
     const existing = this.#entries.get(element);
@@ -127,20 +121,18 @@ export class MonitorRuntime implements MonitorApi {
     if (!connectionId || !element.isConnected) return undefined;
     const config = findMonitorConfig(connectionId);
     if (!config) return undefined;
-    const monitor = new ConnectionSupervisor(element, config);
-    monitor.lastEventId = this.#cursorOf(connectionId);
-    const htmx4Url = htmx4ConnectUrl(element);
-    const shared = sharedStreamFor(element, htmx4Url ?? element.getAttribute('sse-connect') ?? '');
-    const entry: Entry = { monitor, tab: shared?.client.tabId };
-    if (htmx4Url) {
-      monitor.start(new Htmx4Binding(element, monitor, shared && sharedFetchOf(shared, config.heartbeatTimeoutMs)));
-    } else {
-      if (shared) entry.openThrough = sharedEventSourceOpener(shared, config.heartbeatTimeoutMs);
-      entry.htmx2 = new Htmx2Binding(element, monitor);
-      monitor.start(entry.htmx2);
+    for (const { runtime } of this.#dialects) {
+      const url = runtime.connectUrl(element);
+      if (url === null) continue;
+      const monitor = new ConnectionSupervisor(element, config);
+      monitor.lastEventId = this.#cursorOf(connectionId);
+      const shared = sharedStreamFor(element, url);
+      const entry: Entry = { monitor, tab: shared?.client.tabId };
+      this.#entries.set(element, entry);
+      monitor.start(runtime.bind(element, monitor, shared));
+      return entry;
     }
-    this.#entries.set(element, entry);
-    return entry;
+    return undefined;
   }
 
   /** The cursor a new monitor of `connectionId` starts from: its predecessor's, still live or retired. */
@@ -150,31 +142,6 @@ export class MonitorRuntime implements MonitorApi {
     this.#retiredCursors.delete(connectionId);
     return live || retired || '';
   }
-
-  /**
-   * htmx 2's extension creates every EventSource through `htmx.createEventSource(url)`. Each gets a
-   * {@link ManagedEventSource}; once the extension has stored it on its element (synchronously,
-   * so a microtask later), a monitored element's binding adopts it and the rest run unmanaged.
-   */
-  #installHtmx2Factory(): void {
-    const htmx = (window as { htmx?: Htmx2Global }).htmx;
-    if (!htmx?.version?.startsWith('2.') || htmx.createEventSource === this.#createEventSource) return;
-    htmx.createEventSource = this.#createEventSource;
-  }
-
-  readonly #createEventSource = (url: string): ManagedEventSource => {
-    const source = new ManagedEventSource(url);
-    queueMicrotask(() => {
-      const element = [...document.querySelectorAll('[sse-connect],[data-sse-connect]')].find(
-        (candidate) => (candidate as WithHtmx2Data)['htmx-internal-data']?.sseEventSource === source,
-      );
-      const entry = element && this.#entryFor(element);
-      if (entry?.openThrough) source.openThrough(entry.openThrough);
-      if (entry?.htmx2) entry.htmx2.adopt(source, entry.monitor.lastEventId);
-      else source.open();
-    });
-    return source;
-  };
 
   readonly #queueScan = (): void => {
     if (this.#scanQueued) return;
@@ -210,10 +177,6 @@ export class MonitorRuntime implements MonitorApi {
     if (this.#retiredCursors.size > RETIRED_CURSOR_LIMIT)
       this.#retiredCursors.delete(this.#retiredCursors.keys().next().value as string);
   }
-
-  readonly #onBeforeRequest = (event: Event): void => {
-    if (event.target instanceof Element && htmx4ConnectUrl(event.target)) this.#entryFor(event.target);
-  };
 
   readonly #onVisibilityChange = (): void => {
     const hidden = document.visibilityState === 'hidden';
