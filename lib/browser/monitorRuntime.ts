@@ -10,7 +10,7 @@ import { sharedStreamFor } from './sharedStream/sharedStreams';
 const RETIRED_CURSOR_LIMIT = 100;
 
 interface Entry {
-  monitor: ConnectionSupervisor;
+  supervisor: ConnectionSupervisor;
   /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
   tab?: string;
 }
@@ -72,9 +72,9 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   }
 
   reconnect(connectionId: string): boolean {
-    const monitor = this.#find(connectionId);
-    monitor?.reconnectNow();
-    return monitor !== undefined;
+    const supervisor = this.#find(connectionId);
+    supervisor?.reconnectNow();
+    return supervisor !== undefined;
   }
 
   streamIdOf(connectionId: string): string | undefined {
@@ -83,8 +83,8 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   streamIds(): string[] {
     const ids: string[] = [];
-    for (const { monitor, tab } of this.#entries.values()) {
-      const id = monitor.streamId;
+    for (const { supervisor, tab } of this.#entries.values()) {
+      const id = supervisor.streamId;
       if (!id) continue;
       const named = tab === undefined ? id : tabExclusion(id, tab);
       if (!ids.includes(named)) ids.push(named);
@@ -94,7 +94,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   /** Stops everything: every connection, timer, listener and the observer. */
   destroy(): void {
-    for (const entry of this.#entries.values()) entry.monitor.destroy();
+    for (const entry of this.#entries.values()) entry.supervisor.destroy();
     this.#entries.clear();
     this.#observer?.disconnect();
     this.#removeHeader?.();
@@ -105,12 +105,13 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   }
 
   #find(connectionId: string): ConnectionSupervisor | undefined {
-    for (const { monitor } of this.#entries.values()) if (monitor.config.connectionId === connectionId) return monitor;
+    for (const { supervisor } of this.#entries.values())
+      if (supervisor.config.connectionId === connectionId) return supervisor;
     return undefined;
   }
 
   supervise(element: Element): ConnectionSupervisor | undefined {
-    return this.#entryFor(element)?.monitor;
+    return this.#entryFor(element)?.supervisor;
   }
 
   /** The entry of a connect element, created on first sight when its connection has a monitor config. */
@@ -124,12 +125,12 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     for (const { runtime } of this.#dialects) {
       const url = runtime.connectUrl(element);
       if (url === null) continue;
-      const monitor = new ConnectionSupervisor(element, config);
-      monitor.lastEventId = this.#cursorOf(connectionId);
+      const supervisor = new ConnectionSupervisor(element, config);
+      supervisor.lastEventId = this.#cursorOf(connectionId);
       const shared = sharedStreamFor(element, url);
-      const entry: Entry = { monitor, tab: shared?.client.tabId };
+      const entry: Entry = { supervisor, tab: shared?.client.tabId };
       this.#entries.set(element, entry);
-      monitor.start(runtime.bind(element, monitor, shared));
+      supervisor.start(runtime.bind(element, supervisor, shared));
       return entry;
     }
     return undefined;
@@ -156,17 +157,18 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   #scan(): void {
     for (const [element, entry] of this.#entries) {
       if (element.isConnected) continue;
-      const { connectionId } = entry.monitor.config;
+      const { connectionId } = entry.supervisor.config;
       // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
-      if (monitoredElement(connectionId)) entry.monitor.destroy();
-      else entry.monitor.retire();
+      if (monitoredElement(connectionId)) entry.supervisor.destroy();
+      else entry.supervisor.retire();
       this.#entries.delete(element);
-      if (entry.monitor.lastEventId && !this.#find(connectionId)) this.#retire(connectionId, entry.monitor.lastEventId);
+      if (entry.supervisor.lastEventId && !this.#find(connectionId))
+        this.#retire(connectionId, entry.supervisor.lastEventId);
     }
     for (const container of document.querySelectorAll(`[${MONITOR_CONFIG_ATTRIBUTE}]`)) {
       const config = readMonitorConfig(container.getAttribute(MONITOR_CONFIG_ATTRIBUTE));
       const element = config && monitoredElement(config.connectionId);
-      if (element) this.#entryFor(element)?.monitor.refreshIndicator();
+      if (element) this.#entryFor(element)?.supervisor.refreshIndicator();
     }
   }
 
@@ -180,16 +182,16 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   readonly #onVisibilityChange = (): void => {
     const hidden = document.visibilityState === 'hidden';
-    for (const { monitor } of this.#entries.values()) monitor.visibilityChanged(hidden);
+    for (const { supervisor } of this.#entries.values()) supervisor.visibilityChanged(hidden);
   };
 
   readonly #onPageHide = (event: PageTransitionEvent): void => {
     // Kept in the back/forward cache: pause, and resume on pageshow. Otherwise: release everything.
-    if (event.persisted) for (const { monitor } of this.#entries.values()) monitor.pause();
+    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.pause();
     else this.destroy();
   };
 
   readonly #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted) for (const { monitor } of this.#entries.values()) monitor.reconnectNow();
+    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.reconnectNow();
   };
 }
