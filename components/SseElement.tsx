@@ -2,11 +2,12 @@ import type { PropsWithChildren } from '@kitajs/html';
 // Attribute values are escaped in full with escapeHtml: Kita escapes only `"` in them, so an `&amp;` in
 // the string would otherwise reach the DOM as `&`.
 import { createElement, escapeHtml } from '@kitajs/html';
+import { dialectNamed, dialects } from '../lib/dialects/dialectRegistry';
 import { assertSingleLineField } from '../lib/protocol/fieldValidation';
 import { CONNECTION_ID_ATTRIBUTE, SHARED_STREAM_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
 import { OptionReader } from '../lib/validation/optionReader';
-import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { assertElementId } from './elementId';
 import { streamUrl } from './streamUrl';
 
@@ -60,20 +61,15 @@ export interface SseElementProps {
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
-const RESERVED = new Set([
-  'id',
-  'class',
-  'hx-ext',
-  'sse-connect',
-  'sse-swap',
-  'sse-close',
-  'hx-sse:connect',
-  'hx-sse:close',
-  'hx-swap',
-  'hx-target',
-  CONNECTION_ID_ATTRIBUTE,
-  SHARED_STREAM_ATTRIBUTE,
-]);
+const COMMON_ATTRIBUTES = ['id', 'class', 'hx-swap', 'hx-target', CONNECTION_ID_ATTRIBUTE, SHARED_STREAM_ATTRIBUTE];
+
+/** Names the component sets itself: the common ones and those any registered dialect connects with. */
+function reservedNames(): Set<string> {
+  const names = new Set(COMMON_ATTRIBUTES);
+  const probe = { url: '/', swapEvents: ['message'], closeEvent: 'end' };
+  for (const dialect of dialects()) for (const name of Object.keys(dialect.connectAttributes(probe))) names.add(name);
+  return names;
+}
 
 /** Checks names and escapes string values of extra attributes. @throws TypeError on a bad or reserved name. */
 function extraAttributes(attributes: ExtraAttributes | undefined): Record<string, string | number | boolean> {
@@ -81,10 +77,11 @@ function extraAttributes(attributes: ExtraAttributes | undefined): Record<string
   if (attributes === undefined) return result;
   if (attributes === null || typeof attributes !== 'object')
     throw new TypeError(`attributes must be an object, got ${describeValue(attributes)}`);
+  const reserved = reservedNames();
   for (const [name, value] of Object.entries(attributes)) {
     if (!ATTRIBUTE_NAME.test(name))
       throw new TypeError(`attribute name must match ${ATTRIBUTE_NAME}, got ${describeValue(name)}`);
-    if (RESERVED.has(name.toLowerCase()))
+    if (reserved.has(name.toLowerCase()))
       throw new TypeError(`attribute ${describeValue(name)} is set by the component; use its prop`);
     if (typeof value === 'string') result[name] = escapeHtml(value);
     else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) result[name] = value;
@@ -121,11 +118,18 @@ function tagName(as: unknown): string {
   return as;
 }
 
+/** `value` unless it is given and not a non-empty string. */
 function optionalText(name: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '')
+  if (value !== undefined && (typeof value !== 'string' || value === ''))
     throw new TypeError(`${name} must be a non-empty string, got ${describeValue(value)}`);
-  return escapeHtml(value);
+  return value;
+}
+
+/** Attribute values escaped; an undefined one renders no attribute. */
+function escapedAttributes(attributes: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, value === undefined ? undefined : escapeHtml(value)]),
+  );
 }
 
 /**
@@ -136,38 +140,23 @@ function optionalText(name: string, value: string | undefined): string | undefin
  * @throws TypeError naming any invalid prop.
  */
 export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Element {
-  const dialect = props.dialect ?? DEFAULT_DIALECT;
-  assertDialect(dialect);
+  const dialect = dialectNamed(props.dialect ?? DEFAULT_DIALECT);
   const id = props.id ?? sseElementId(props.connectionId);
   if (props.id !== undefined) assertElementId('id', props.id);
   const tag = tagName(props.as);
-  const url = escapeHtml(streamUrl(props));
+  const url = streamUrl(props);
   const swapEvents = eventNames(props.swapEvents ?? 'message');
   if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
   const closeEvent = optionalText('closeEvent', props.closeEvent);
   const shared = new OptionReader<SseElementProps>('SseElement', props).boolean('sharedStream', true);
-  const common = {
+  const common = escapedAttributes({
     [SHARED_STREAM_ATTRIBUTE]: shared ? undefined : 'off',
-    id: escapeHtml(id),
+    id,
     class: optionalText('class', props.class),
-    [CONNECTION_ID_ATTRIBUTE]: escapeHtml(props.connectionId),
+    [CONNECTION_ID_ATTRIBUTE]: props.connectionId,
     'hx-swap': optionalText('swap', props.swap),
     'hx-target': optionalText('target', props.target),
-    ...extraAttributes(props.attributes),
-  };
-  if (dialect === 'htmx4') {
-    const named = swapEvents.filter((name) => name !== 'message');
-    if (named.length > 0)
-      throw new TypeError(
-        `htmx 4 swaps only unnamed (message) events; named events arrive as DOM events: ${describeValue(named)}`,
-      );
-    return createElement(tag, { ...common, 'hx-sse:connect': url, 'hx-sse:close': closeEvent }, props.children);
-  }
-  const htmx2 = {
-    'hx-ext': 'sse',
-    'sse-connect': url,
-    'sse-swap': escapeHtml(swapEvents.join(',')),
-    'sse-close': closeEvent,
-  };
-  return createElement(tag, { ...common, ...htmx2 }, props.children);
+  });
+  const connect = escapedAttributes(dialect.connectAttributes({ url, swapEvents, closeEvent }));
+  return createElement(tag, { ...common, ...extraAttributes(props.attributes), ...connect }, props.children);
 }

@@ -1,8 +1,9 @@
+import { dialectNamed } from '../lib/dialects/dialectRegistry';
 import { ASSET_FILES, SHARED_STREAM_META } from '../lib/protocol/monitorContract';
 import { DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
 import { describeValue } from '../lib/validation/describeValue';
 import { OptionReader } from '../lib/validation/optionReader';
-import { assertDialect, DEFAULT_DIALECT, type Dialect } from './dialect';
+import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { inlineJson } from './inlineJson';
 import { assertPrefix } from './streamUrl';
 
@@ -39,8 +40,7 @@ const NONCE = /^[A-Za-z0-9+/_=-]{1,256}$/;
  * @throws TypeError naming an invalid dialect, prefix or nonce.
  */
 export function SseHead(props: SseHeadProps = {}): JSX.Element {
-  const dialect = props.dialect ?? DEFAULT_DIALECT;
-  assertDialect(dialect);
+  const dialect = dialectNamed(props.dialect ?? DEFAULT_DIALECT);
   const prefix = props.prefix ?? DEFAULT_PREFIX;
   assertPrefix(prefix);
   const { nonce } = props;
@@ -49,9 +49,7 @@ export function SseHead(props: SseHeadProps = {}): JSX.Element {
   const asset = (file: string): string => `${prefix === '/' ? '' : prefix}/_assets/${file}`;
   const scripts: string[] = [];
   if (props.htmx ?? true) {
-    scripts.push(
-      ...(dialect === 'htmx4' ? [ASSET_FILES.htmx4, ASSET_FILES.htmx4Sse] : [ASSET_FILES.htmx2, ASSET_FILES.htmx2Sse]),
-    );
+    scripts.push(...dialect.assets.map((asset) => asset.file));
   }
   if (props.monitor ?? true) scripts.push(ASSET_FILES.monitor);
   const sharedStream = new OptionReader<SseHeadProps>('SseHead', props).boolean('sharedStream', true);

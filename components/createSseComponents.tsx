@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import { DIALECTS } from '../lib/protocol/monitorContract';
+import { dialectNames } from '../lib/dialects/dialectRegistry';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
 import { ConnectionCounter, type ConnectionCounterProps } from './ConnectionCounter';
@@ -48,7 +48,7 @@ export interface SseComponents {
  */
 export function createSseComponents(options: SseComponentOptions = {}): SseComponents {
   const read = new OptionReader<SseComponentOptions>('createSseComponents', options);
-  const dialect = read.oneOf('dialect', DIALECTS, DEFAULT_DIALECT);
+  const dialect = read.oneOf('dialect', dialectNames() as Dialect[], DEFAULT_DIALECT);
   const prefix = read.string('prefix', DEFAULT_PREFIX, STREAM_PREFIX, PREFIX_EXPECTED);
   const sharedStream = read.boolean('sharedStream', true);
   const broadcaster = read.raw('broadcaster');

@@ -1,5 +1,4 @@
-import { DIALECTS, type Dialect } from '../lib/protocol/monitorContract';
-import { describeValue } from '../lib/validation/describeValue';
+import type { Dialect } from '../lib/protocol/monitorContract';
 
 export type { Dialect } from '../lib/protocol/monitorContract';
 
@@ -8,9 +7,3 @@ export type { Dialect } from '../lib/protocol/monitorContract';
  * installed base). Choose per app with `createSseComponents({ dialect })`, per component with `dialect`.
  */
 export const DEFAULT_DIALECT: Dialect = 'htmx2';
-
-/** Throws a `TypeError` naming the value unless it is `htmx2` or `htmx4`. */
-export function assertDialect(dialect: unknown): asserts dialect is Dialect {
-  if (!DIALECTS.includes(dialect as Dialect))
-    throw new TypeError(`dialect must be one of ${DIALECTS.join(', ')}, got ${describeValue(dialect)}`);
-}

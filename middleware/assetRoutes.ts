@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RequestHandler, Router } from 'express';
+import { dialects } from '../lib/dialects/dialectRegistry';
 import { ASSET_FILES } from '../lib/protocol/monitorContract';
 import { sendJsonError } from './jsonError';
 
@@ -30,11 +31,8 @@ function packageFile(specifier: string): () => string[] {
   };
 }
 
-const SOURCES: Readonly<Record<string, AssetSource>> = {
-  [ASSET_FILES.htmx2]: { contentType: JAVASCRIPT, paths: packageFile('htmx.org/dist/htmx.min.js') },
-  [ASSET_FILES.htmx2Sse]: { contentType: JAVASCRIPT, paths: packageFile('htmx-ext-sse/dist/sse.min.js') },
-  [ASSET_FILES.htmx4]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/htmx.min.js') },
-  [ASSET_FILES.htmx4Sse]: { contentType: JAVASCRIPT, paths: packageFile('htmx4/dist/ext/hx-sse.min.js') },
+/** The package's own assets; each registered dialect's scripts are added when the routes are made. */
+const OWN_SOURCES: Readonly<Record<string, AssetSource>> = {
   [ASSET_FILES.monitor]: { contentType: JAVASCRIPT, paths: builtClientAsset(ASSET_FILES.monitor) },
   [ASSET_FILES.sharedStreamWorker]: {
     contentType: JAVASCRIPT,
@@ -66,6 +64,11 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  */
 export function assetRoutes(prefix: string): Router {
   const loaded = new Map<string, LoadedAsset>();
+  const sources: Record<string, AssetSource> = {};
+  for (const dialect of dialects())
+    for (const { file, source } of dialect.assets)
+      sources[file] = { contentType: JAVASCRIPT, paths: packageFile(source) };
+  Object.assign(sources, OWN_SOURCES);
 
   const load = (name: string, source: AssetSource): LoadedAsset | undefined => {
     const cached = loaded.get(name);
@@ -84,12 +87,12 @@ export function assetRoutes(prefix: string): Router {
 
   const serve: RequestHandler = (req, res) => {
     const name = String(req.params.name);
-    const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
+    const source = Object.hasOwn(sources, name) ? sources[name] : undefined;
     if (!source)
       return sendJsonError(
         res,
         404,
-        `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(SOURCES).join(', ')}`,
+        `unknown asset ${JSON.stringify(name)}: one of ${Object.keys(sources).join(', ')}`,
       );
     const asset = load(name, source);
     if (!asset)

@@ -38,8 +38,10 @@ const inside = (path: string | undefined, folder: string): boolean => path?.star
 /**
  * The layer rules of ARCHITECTURE.md, as messages for every import that breaks one:
  * - nothing in `lib/` imports from `components/`, `middleware/` or `demo/`;
- * - `lib/browser/` imports only from `lib/protocol/` and itself, and no package;
- * - nothing outside `lib/browser/` (tests aside) imports from it;
+ * - `lib/browser/` imports only from `lib/protocol/`, `lib/dialects/` and itself, and no package;
+ * - `lib/dialects/` (one file per htmx dialect, read by the server and bundled for the browser)
+ *   imports only from `lib/browser/`, `lib/protocol/`, `lib/validation/` and itself, and no package;
+ * - nothing outside `lib/browser/` and `lib/dialects/` (tests aside) imports from `lib/browser/`;
  * - `demo/` imports only the package's public entry points (`entryPoints`), its own files and packages.
  */
 export function layerViolations(edges: readonly ImportEdge[], entryPoints: readonly string[]): string[] {
@@ -49,11 +51,19 @@ export function layerViolations(edges: readonly ImportEdge[], entryPoints: reado
     if (inside(from, 'lib') && ['components', 'middleware', 'demo'].some((folder) => inside(target, folder))) {
       broken('lib/ must not depend on components/, middleware/ or demo/');
     }
-    if (inside(from, 'lib/browser') && !(inside(target, 'lib/browser') || inside(target, 'lib/protocol'))) {
-      broken('lib/browser/ imports only lib/protocol/ and itself');
+    if (
+      inside(from, 'lib/browser') &&
+      !['lib/browser', 'lib/protocol', 'lib/dialects'].some((at) => inside(target, at))
+    ) {
+      broken('lib/browser/ imports only lib/protocol/, lib/dialects/ and itself');
     }
-    if (!inside(from, 'lib/browser') && !inside(from, '__tests__') && inside(target, 'lib/browser')) {
-      broken('server code must not import the browser runtime');
+    const dialectImports = ['lib/dialects', 'lib/browser', 'lib/protocol', 'lib/validation'];
+    if (inside(from, 'lib/dialects') && !dialectImports.some((at) => inside(target, at))) {
+      broken('lib/dialects/ imports only lib/browser/, lib/protocol/, lib/validation/ and itself');
+    }
+    const browserSide = ['lib/browser', 'lib/dialects', '__tests__'].some((at) => inside(from, at));
+    if (!browserSide && inside(target, 'lib/browser')) {
+      broken('server code must not import the browser runtime (only a dialect of lib/dialects/ does)');
     }
     if (inside(from, 'demo') && target !== undefined && !inside(target, 'demo') && !entryPoints.includes(target)) {
       broken(`demo/ imports only the public entry points (${entryPoints.join(', ')})`);

@@ -50,6 +50,12 @@ describe('layer rules (ARCHITECTURE.md)', () => {
     ['middleware/sseMiddleware.ts', "import { backoff } from '../lib/browser/backoff';", 'server code must not import'],
     ['components/SseHead.tsx', "export { x } from '../lib/browser/readConfig';", 'server code must not import'],
     ['demo/createDemoApp.tsx', "import { MemoryBus } from '../lib/broadcast/memoryBus';", 'demo/ imports only'],
+    [
+      'lib/dialects/htmx2Dialect.ts',
+      "import { KeepAlive } from '../broadcast/keepAlive';",
+      'lib/dialects/ imports only',
+    ],
+    ['lib/dialects/htmx2Dialect.ts', "import express from 'express';", 'lib/dialects/ imports only'],
   ])('refuses %s importing: %s', (file, line, rule) => {
     const problems = layerViolations(importsOf(file, line), ['index', 'redis']);
     expect(problems).toHaveLength(1);
@@ -61,6 +67,9 @@ describe('layer rules (ARCHITECTURE.md)', () => {
       ['lib/browser/monitorRuntime.ts', "import { CLOSE_EVENT } from '../protocol/protocolEvents';"],
       ['demo/createDemoApp.tsx', "import { sseMiddleware } from '../index';\nimport { RedisBus } from '../redis';"],
       ['components/SseHead.tsx', "import { ASSET_FILES } from '../lib/protocol/monitorContract';"],
+      ['components/SseHead.tsx', "import { dialects } from '../lib/dialects/dialectRegistry';"],
+      ['lib/dialects/htmx2Dialect.ts', "import { Htmx2Binding } from '../browser/htmx2Binding';"],
+      ['lib/browser/monitor.ts', "import { dialects } from '../dialects/dialectRegistry';"],
       ['__tests__/lib/browser/backoff.test.ts', "import { reconnectDelay } from '../../../lib/browser/backoff';"],
     ];
     for (const [file, line] of allowed) expect(layerViolations(importsOf(file, line), ['index', 'redis'])).toEqual([]);

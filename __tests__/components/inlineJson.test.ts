@@ -28,7 +28,7 @@ describe('inlineJson', () => {
 });
 
 describe('element ids', () => {
-  it('are the reference library ids', () => {
+  it('are the ids the Python library used', () => {
     expect([sseElementId('dash'), sseStatusId('dash')]).toEqual(['sse-element-dash', 'sse-status-dash']);
   });
 

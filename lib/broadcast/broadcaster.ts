@@ -161,7 +161,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   }
 
   /**
-   * The newest events of `channel`, decoded, oldest first (the reference library's `get_history`).
+   * The newest events of `channel`, decoded, oldest first.
    * @param options.limit - how many at most: 1 to 10000, default 50.
    */
   recent(channel: string, options: { limit?: number } = {}): Promise<RecentEvent[]> {

@@ -3,11 +3,12 @@
  * `{prefix}/_assets/monitor.js`). Load it once per page after htmx and its SSE extension; a
  * second copy on the same page does nothing. The page API is `window.sseMonitor`.
  */
+import { dialects } from '../dialects/dialectRegistry';
 import { type MonitorApi, MonitorRuntime } from './monitorRuntime';
 
 const page = window as { sseMonitor?: MonitorApi };
 if (!page.sseMonitor) {
-  const runtime = new MonitorRuntime();
+  const runtime = new MonitorRuntime(dialects());
   page.sseMonitor = runtime;
   runtime.start();
 }

@@ -1,32 +1,18 @@
+import type { DialectDescriptor, DialectHost } from '../dialects/dialectDescriptor';
 import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { Htmx2Binding } from './htmx2Binding';
-import { Htmx4Binding, htmx4ConnectUrl } from './htmx4Binding';
-import { type EventSourceOpener, ManagedEventSource } from './managedEventSource';
 import { findMonitorConfig, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
-import { sharedEventSourceOpener, sharedFetchOf, sharedStreamFor } from './sharedStream/sharedStreams';
-
-/** The part of htmx 2's global the runtime uses. */
-interface Htmx2Global {
-  version?: string;
-  createEventSource?: (url: string) => unknown;
-}
-
-/** What `htmx-ext-sse` keeps on an element (htmx 2's internal data property). */
-type WithHtmx2Data = Element & { 'htmx-internal-data'?: { sseEventSource?: unknown } };
+import { sharedStreamFor } from './sharedStream/sharedStreams';
 
 const RETIRED_CURSOR_LIMIT = 100;
 
 interface Entry {
-  monitor: ConnectionSupervisor;
+  supervisor: ConnectionSupervisor;
   /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
   tab?: string;
-  htmx2?: Htmx2Binding;
-  /** For an htmx 2 element on the shared stream: opens its EventSources there. */
-  openThrough?: EventSourceOpener;
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -47,10 +33,12 @@ export interface MonitorApi {
 
 /**
  * One per page: finds every connection that has a monitor config (`data-sse-monitor` on its
- * status container), binds it to its dialect, and follows the page: elements added or removed,
- * visibility, back/forward cache, unload.
+ * status container), binds it through its dialect, and follows the page: elements added or
+ * removed, visibility, back/forward cache, unload.
  */
-export class MonitorRuntime implements MonitorApi {
+export class MonitorRuntime implements MonitorApi, DialectHost {
+  readonly #dialects: readonly DialectDescriptor[];
+  readonly #uninstalls: (() => void)[] = [];
   readonly #entries = new Map<Element, Entry>();
   /** Cursors of monitors whose element left, by connection id: an element swapped in again resumes. */
   readonly #retiredCursors = new Map<string, string>();
@@ -58,17 +46,19 @@ export class MonitorRuntime implements MonitorApi {
   #scanQueued = false;
   #removeHeader: (() => void) | undefined;
 
+  /** @param dialects - the dialects whose elements it binds, tried in order (the registry's). */
+  constructor(dialects: readonly DialectDescriptor[]) {
+    this.#dialects = dialects;
+  }
+
   /** Installs the hooks and monitors what is already on the page. */
   start(): void {
-    this.#installHtmx2Factory();
-    // Capture phase: the monitor must exist before htmx 4 fetches the stream.
-    document.addEventListener('htmx:before:request', this.#onBeforeRequest, true);
+    for (const dialect of this.#dialects) this.#uninstalls.push(dialect.runtime.install(this));
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
     this.#removeHeader = installConnectionIdHeader(() => this.streamIds());
     const begin = (): void => {
-      this.#installHtmx2Factory();
       this.#scan();
       this.#observer = new MutationObserver(this.#queueScan);
       this.#observer.observe(document.documentElement, { childList: true, subtree: true });
@@ -82,9 +72,9 @@ export class MonitorRuntime implements MonitorApi {
   }
 
   reconnect(connectionId: string): boolean {
-    const monitor = this.#find(connectionId);
-    monitor?.reconnectNow();
-    return monitor !== undefined;
+    const supervisor = this.#find(connectionId);
+    supervisor?.reconnectNow();
+    return supervisor !== undefined;
   }
 
   streamIdOf(connectionId: string): string | undefined {
@@ -93,8 +83,8 @@ export class MonitorRuntime implements MonitorApi {
 
   streamIds(): string[] {
     const ids: string[] = [];
-    for (const { monitor, tab } of this.#entries.values()) {
-      const id = monitor.streamId;
+    for (const { supervisor, tab } of this.#entries.values()) {
+      const id = supervisor.streamId;
       if (!id) continue;
       const named = tab === undefined ? id : tabExclusion(id, tab);
       if (!ids.includes(named)) ids.push(named);
@@ -104,19 +94,24 @@ export class MonitorRuntime implements MonitorApi {
 
   /** Stops everything: every connection, timer, listener and the observer. */
   destroy(): void {
-    for (const entry of this.#entries.values()) entry.monitor.destroy();
+    for (const entry of this.#entries.values()) entry.supervisor.destroy();
     this.#entries.clear();
     this.#observer?.disconnect();
     this.#removeHeader?.();
-    document.removeEventListener('htmx:before:request', this.#onBeforeRequest, true);
+    for (const uninstall of this.#uninstalls.splice(0)) uninstall();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);
   }
 
   #find(connectionId: string): ConnectionSupervisor | undefined {
-    for (const { monitor } of this.#entries.values()) if (monitor.config.connectionId === connectionId) return monitor;
+    for (const { supervisor } of this.#entries.values())
+      if (supervisor.config.connectionId === connectionId) return supervisor;
     return undefined;
+  }
+
+  supervise(element: Element): ConnectionSupervisor | undefined {
+    return this.#entryFor(element)?.supervisor;
   }
 
   /** The entry of a connect element, created on first sight when its connection has a monitor config. */
@@ -127,20 +122,18 @@ export class MonitorRuntime implements MonitorApi {
     if (!connectionId || !element.isConnected) return undefined;
     const config = findMonitorConfig(connectionId);
     if (!config) return undefined;
-    const monitor = new ConnectionSupervisor(element, config);
-    monitor.lastEventId = this.#cursorOf(connectionId);
-    const htmx4Url = htmx4ConnectUrl(element);
-    const shared = sharedStreamFor(element, htmx4Url ?? element.getAttribute('sse-connect') ?? '');
-    const entry: Entry = { monitor, tab: shared?.client.tabId };
-    if (htmx4Url) {
-      monitor.start(new Htmx4Binding(element, monitor, shared && sharedFetchOf(shared, config.heartbeatTimeoutMs)));
-    } else {
-      if (shared) entry.openThrough = sharedEventSourceOpener(shared, config.heartbeatTimeoutMs);
-      entry.htmx2 = new Htmx2Binding(element, monitor);
-      monitor.start(entry.htmx2);
+    for (const { runtime } of this.#dialects) {
+      const url = runtime.connectUrl(element);
+      if (url === null) continue;
+      const supervisor = new ConnectionSupervisor(element, config);
+      supervisor.lastEventId = this.#cursorOf(connectionId);
+      const shared = sharedStreamFor(element, url);
+      const entry: Entry = { supervisor, tab: shared?.client.tabId };
+      this.#entries.set(element, entry);
+      supervisor.start(runtime.bind(element, supervisor, shared));
+      return entry;
     }
-    this.#entries.set(element, entry);
-    return entry;
+    return undefined;
   }
 
   /** The cursor a new monitor of `connectionId` starts from: its predecessor's, still live or retired. */
@@ -150,31 +143,6 @@ export class MonitorRuntime implements MonitorApi {
     this.#retiredCursors.delete(connectionId);
     return live || retired || '';
   }
-
-  /**
-   * htmx 2's extension creates every EventSource through `htmx.createEventSource(url)`. Each gets a
-   * {@link ManagedEventSource}; once the extension has stored it on its element (synchronously,
-   * so a microtask later), a monitored element's binding adopts it and the rest run unmanaged.
-   */
-  #installHtmx2Factory(): void {
-    const htmx = (window as { htmx?: Htmx2Global }).htmx;
-    if (!htmx?.version?.startsWith('2.') || htmx.createEventSource === this.#createEventSource) return;
-    htmx.createEventSource = this.#createEventSource;
-  }
-
-  readonly #createEventSource = (url: string): ManagedEventSource => {
-    const source = new ManagedEventSource(url);
-    queueMicrotask(() => {
-      const element = [...document.querySelectorAll('[sse-connect],[data-sse-connect]')].find(
-        (candidate) => (candidate as WithHtmx2Data)['htmx-internal-data']?.sseEventSource === source,
-      );
-      const entry = element && this.#entryFor(element);
-      if (entry?.openThrough) source.openThrough(entry.openThrough);
-      if (entry?.htmx2) entry.htmx2.adopt(source, entry.monitor.lastEventId);
-      else source.open();
-    });
-    return source;
-  };
 
   readonly #queueScan = (): void => {
     if (this.#scanQueued) return;
@@ -189,17 +157,18 @@ export class MonitorRuntime implements MonitorApi {
   #scan(): void {
     for (const [element, entry] of this.#entries) {
       if (element.isConnected) continue;
-      const { connectionId } = entry.monitor.config;
+      const { connectionId } = entry.supervisor.config;
       // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
-      if (monitoredElement(connectionId)) entry.monitor.destroy();
-      else entry.monitor.retire();
+      if (monitoredElement(connectionId)) entry.supervisor.destroy();
+      else entry.supervisor.retire();
       this.#entries.delete(element);
-      if (entry.monitor.lastEventId && !this.#find(connectionId)) this.#retire(connectionId, entry.monitor.lastEventId);
+      if (entry.supervisor.lastEventId && !this.#find(connectionId))
+        this.#retire(connectionId, entry.supervisor.lastEventId);
     }
     for (const container of document.querySelectorAll(`[${MONITOR_CONFIG_ATTRIBUTE}]`)) {
       const config = readMonitorConfig(container.getAttribute(MONITOR_CONFIG_ATTRIBUTE));
       const element = config && monitoredElement(config.connectionId);
-      if (element) this.#entryFor(element)?.monitor.refreshIndicator();
+      if (element) this.#entryFor(element)?.supervisor.refreshIndicator();
     }
   }
 
@@ -211,22 +180,18 @@ export class MonitorRuntime implements MonitorApi {
       this.#retiredCursors.delete(this.#retiredCursors.keys().next().value as string);
   }
 
-  readonly #onBeforeRequest = (event: Event): void => {
-    if (event.target instanceof Element && htmx4ConnectUrl(event.target)) this.#entryFor(event.target);
-  };
-
   readonly #onVisibilityChange = (): void => {
     const hidden = document.visibilityState === 'hidden';
-    for (const { monitor } of this.#entries.values()) monitor.visibilityChanged(hidden);
+    for (const { supervisor } of this.#entries.values()) supervisor.visibilityChanged(hidden);
   };
 
   readonly #onPageHide = (event: PageTransitionEvent): void => {
     // Kept in the back/forward cache: pause, and resume on pageshow. Otherwise: release everything.
-    if (event.persisted) for (const { monitor } of this.#entries.values()) monitor.pause();
+    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.pause();
     else this.destroy();
   };
 
   readonly #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted) for (const { monitor } of this.#entries.values()) monitor.reconnectNow();
+    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.reconnectNow();
   };
 }

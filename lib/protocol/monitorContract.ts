@@ -22,11 +22,12 @@ export const CONNECTION_STATES = [
  */
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
-/** The two htmx dialects the components render for. */
-export const DIALECTS = ['htmx2', 'htmx4'] as const;
-
-/** `htmx2`: htmx 2 with `htmx-ext-sse`. `htmx4`: htmx 4 with its `hx-sse` extension. */
-export type Dialect = (typeof DIALECTS)[number];
+/**
+ * The name of a dialect the components render for: `htmx2` (htmx 2 with `htmx-ext-sse`) or
+ * `htmx4` (htmx 4 with its `hx-sse` extension). Each is one file under `lib/dialects/`; the
+ * registry there checks at compile time that this union names exactly those.
+ */
+export type Dialect = 'htmx2' | 'htmx4';
 
 /** The monitor configuration as it travels to the browser (JSON in {@link MONITOR_CONFIG_ATTRIBUTE}). */
 export interface MonitorConfigData {
@@ -109,12 +110,8 @@ export interface MonitorGapDetail {
   latestId: string | null;
 }
 
-/** File names served under `{prefix}/_assets/`. */
+/** File names of the package's own assets under `{prefix}/_assets/` (each dialect names its scripts). */
 export const ASSET_FILES = Object.freeze({
-  htmx2: 'htmx2.js',
-  htmx2Sse: 'htmx-ext-sse.js',
-  htmx4: 'htmx4.js',
-  htmx4Sse: 'hx-sse.js',
   monitor: 'monitor.js',
   sharedStreamWorker: 'shared-stream.js',
   styles: 'sse-status.css',

@@ -41,6 +41,13 @@ export type DirectKind = 'write' | 'close' | 'replace' | 'info';
 const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', replace: 'r', info: 'i' };
 const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', r: 'replace', i: 'info' };
 const NOTICE_FIELD = 'n';
+/** The kind (`k`) of an answer in an inbox. */
+const ANSWER_KIND = 'a';
+
+/** Whether an inbox entry is an answer to a request (every entry there is, today). */
+export function isAnswer(entry: StreamEntry): boolean {
+  return entry.message.k === ANSWER_KIND;
+}
 
 /** What a {@link DirectMessages} needs from its bus. */
 export interface DirectMessagesOptions {
@@ -164,7 +171,7 @@ export class DirectMessages {
     const older = kind === 'replace' && this.#replacements.has(connectionId);
     const answer = older ? undefined : this.#options.answerLocally(kind, connectionId, Buffer.from(payload, 'utf8'));
     const { keys, processId } = this.#options;
-    const fields: Record<string, string> = { t: 'answer', r: requestId, p: processId };
+    const fields: Record<string, string> = { k: ANSWER_KIND, r: requestId, p: processId };
     if (answer !== undefined) fields.a = answer;
     this.#options
       .run(`answer ${kind}`, (client) => appendToInbox(client, keys, origin, fields))

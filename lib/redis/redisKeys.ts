@@ -9,6 +9,24 @@ import { hashSlot } from './hashSlot';
  * are spread over `buckets` buckets: each key of a bucket carries the bucket's hash tag, so every
  * script and every `XREAD` touches one slot; the keys that are not a channel's (`sendTo`
  * requests, inboxes, process reports) share bucket 0's tag.
+ *
+ * The fields of the stream entries, one letter each and no letter with two meanings:
+ *
+ * | field | meaning | in |
+ * |---|---|---|
+ * | `d` | the event's data | channel streams (`streamEntry.ts`) |
+ * | `e` | the event type, when not `message` | channel streams |
+ * | `x` | excluded connection ids, JSON | channel streams |
+ * | `t` | publish time, ms since the epoch | channel streams (`channelAppend.ts`) |
+ * | `k` | the kind: `w` write, `c` close, `r` replace, `i` info, `n` notice (request stream); `a` answer (inboxes) | the request stream, inboxes (`directMessages.ts`) |
+ * | `c` | the connection id a request is for | the request stream |
+ * | `f` | the frame a request or notice carries | the request stream |
+ * | `r` | the request id | the request stream, inboxes |
+ * | `o` | the process that sent the request or notice | the request stream |
+ * | `p` | the process that answers | inboxes |
+ * | `a` | the answer (absent: the connection is not there) | inboxes |
+ *
+ * The position scripts (`positionScripts.ts`) also note `mark_at`/`mark_n` on a bucket's entries.
  */
 export class RedisKeys {
   /** The prefix every key starts with. */

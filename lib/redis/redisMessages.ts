@@ -2,7 +2,7 @@ import type { Inbound } from '../broadcast/bus';
 import type { DisconnectKind, ProcessMessages } from '../broadcast/processMessages';
 import type { ConnectionInfo } from '../broadcast/sseConnection';
 import type { RunCommand } from './commandDeadline';
-import { type DirectKind, DirectMessages } from './directMessages';
+import { type DirectKind, DirectMessages, isAnswer } from './directMessages';
 import type { RedisKeys } from './redisKeys';
 import type { StreamEntry } from './streamEntry';
 import type { RedisConnection, StreamReader } from './streamReader';
@@ -86,7 +86,7 @@ export class RedisMessages implements ProcessMessages {
   /** Acts on an entry of the request stream or of an inbox of this process; false for any other `key`. */
   onEntry(key: string, entry: StreamEntry): boolean {
     if (this.#inboxes.has(key)) {
-      if (entry.message.t === 'answer') this.#direct.onAnswer(entry);
+      if (isAnswer(entry)) this.#direct.onAnswer(entry);
       return true;
     }
     if (key !== this.#keys.direct) return false;
