@@ -16,7 +16,7 @@ import {
   readPublishOptions,
 } from './broadcasterOptions';
 import type { BroadcasterEvents, BroadcasterStats, PublishResult } from './broadcasterReports';
-import type { Bus } from './bus';
+import { type Bus, isBus } from './bus';
 import { assertChannelName } from './channelName';
 import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry } from './connectionRegistry';
@@ -56,8 +56,13 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       Math.max(1, Math.min(DEFAULT_MAX_EVENT_BYTES, Math.floor(this.#maxBufferedBytes / 2))),
       { min: 1, max: this.#maxBufferedBytes },
     );
-    const history = resolveHistoryLimits('createBroadcaster', read.raw('history'));
-    this.#bus = read.raw('bus') ?? new MemoryBus(history);
+    const bus = read.raw('bus');
+    if (bus !== undefined && !isBus(bus)) throw read.error('bus', 'a Bus (a MemoryBus or a RedisBus)', bus);
+    if (bus !== undefined && read.raw('history') !== undefined)
+      throw new TypeError(
+        'createBroadcaster: option "history" is for the default in-memory bus; give the limits to the bus: new MemoryBus(history) or new RedisBus({ history })',
+      );
+    this.#bus = bus ?? new MemoryBus(resolveHistoryLimits('createBroadcaster', read.raw('history')));
     this.#bus.attach(registryInbound(this.#registry));
   }
 

@@ -46,3 +46,20 @@ export interface Bus {
   /** Releases every resource the backend holds. */
   close(): Promise<void>;
 }
+
+const LOG_METHODS = ['append', 'read', 'recent', 'position', 'follow', 'unfollow'] as const;
+const MESSAGE_METHODS = ['sendTo', 'disconnect', 'lookup', 'announce'] as const;
+
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** Whether `value` has the shape of a {@link Bus}: its log, its messages and its life cycle. */
+export function isBus(value: unknown): value is Bus {
+  return (
+    hasMethods(value, ['attach', 'state', 'close']) &&
+    hasMethods((value as Bus).log, LOG_METHODS) &&
+    hasMethods((value as Bus).messages, MESSAGE_METHODS)
+  );
+}

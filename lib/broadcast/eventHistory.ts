@@ -39,22 +39,32 @@ export const DEFAULT_HISTORY_TOTAL_BYTES = 64 * 1024 * 1024;
 /** Default of {@link EventHistoryOptions.idleTtlMs}: 15 minutes. */
 export const DEFAULT_HISTORY_IDLE_TTL_MS = 15 * 60 * 1000;
 
-/** Checks history options for `owner` (a `TypeError` names the bad one) and applies the defaults. */
+/** Limits that {@link resolveHistoryLimits} made: handed on inward, they are not checked again. */
+const resolved = new WeakSet<HistoryLimits>();
+
+/**
+ * Checks history options for `owner` (a `TypeError` names the bad one) and applies the defaults.
+ * Limits it made itself (handed on by an outer boundary, such as `createBroadcaster` to its
+ * `MemoryBus`) come back as they are: each option is checked once, where the app gave it.
+ */
 export function resolveHistoryLimits(
   owner: string,
   options: EventHistoryOptions | undefined,
   minSize = 0,
 ): HistoryLimits {
+  if (options !== undefined && resolved.has(options as HistoryLimits)) return options as HistoryLimits;
   const read = new OptionReader<EventHistoryOptions>(`${owner} history`, options);
   const unlimited = read.raw('maxAgeMs') === Number.POSITIVE_INFINITY;
   const maxBytes = read.integer('maxBytes', DEFAULT_HISTORY_MAX_BYTES, { min: 1 });
-  return {
+  const limits: HistoryLimits = Object.freeze({
     size: read.integer('size', 1000, { min: minSize }),
     maxAgeMs: unlimited ? Number.POSITIVE_INFINITY : read.number('maxAgeMs', Number.POSITIVE_INFINITY, { min: 1 }),
     maxBytes,
     totalBytes: read.integer('totalBytes', Math.max(DEFAULT_HISTORY_TOTAL_BYTES, maxBytes), { min: maxBytes }),
     idleTtlMs: read.integer('idleTtlMs', DEFAULT_HISTORY_IDLE_TTL_MS, { min: 1 }),
-  };
+  });
+  resolved.add(limits);
+  return limits;
 }
 
 interface Entry {
@@ -99,12 +109,12 @@ export class ChannelHistory {
 
   /**
    * @param position - the owning bus's position (epoch and newest sequence).
-   * @param options - size, age and byte limits.
+   * @param limits - size, age and byte limits, checked by the bus ({@link resolveHistoryLimits}).
    * @param droppedUpTo - positions up to this sequence are treated as let go of: a channel created
    *   again after its history was dropped cannot vouch for the events it held before.
    */
-  constructor(position: BusPosition, options: EventHistoryOptions = {}, droppedUpTo = 0) {
-    const { size, maxAgeMs, maxBytes } = resolveHistoryLimits('ChannelHistory', options);
+  constructor(position: BusPosition, limits: HistoryLimits, droppedUpTo = 0) {
+    const { size, maxAgeMs, maxBytes } = limits;
     this.#size = size;
     this.#maxAgeMs = maxAgeMs;
     this.#maxBytes = maxBytes;

@@ -1,5 +1,5 @@
 import { BusPosition } from '../../../lib/broadcast/busPosition';
-import { ChannelHistory } from '../../../lib/broadcast/eventHistory';
+import { ChannelHistory, type EventHistoryOptions, resolveHistoryLimits } from '../../../lib/broadcast/eventHistory';
 import { formatEventId } from '../../../lib/protocol/eventId';
 
 const EPOCH = 1_700_000_000_000;
@@ -15,9 +15,12 @@ function append(history: ChannelHistory, position: BusPosition, count: number, f
   }
 }
 
-function filled(count: number, options = {}): ChannelHistory {
+/** The limits a bus would hand its channels for `options`. */
+const limits = (options: EventHistoryOptions = {}) => resolveHistoryLimits('test', options);
+
+function filled(count: number, options: EventHistoryOptions = {}): ChannelHistory {
   const position = new BusPosition(EPOCH);
-  const history = new ChannelHistory(position, options);
+  const history = new ChannelHistory(position, limits(options));
   append(history, position, count);
   return history;
 }
@@ -35,8 +38,8 @@ describe('ChannelHistory', () => {
 
   it('resumes exactly from any bus position, those of other channels included', () => {
     const position = new BusPosition(EPOCH);
-    const news = new ChannelHistory(position, { size: 3 });
-    const sport = new ChannelHistory(position, { size: 3 });
+    const news = new ChannelHistory(position, limits({ size: 3 }));
+    const sport = new ChannelHistory(position, limits({ size: 3 }));
     append(news, position, 2); // 1, 2
     append(sport, position, 3); // 3, 4, 5
     append(news, position, 1); // 6
@@ -75,8 +78,15 @@ describe('ChannelHistory', () => {
     }
   });
 
-  it('refuses bad limits with a TypeError', () => {
-    expect(() => new ChannelHistory(new BusPosition(EPOCH), { size: -1 })).toThrow(TypeError);
-    expect(() => new ChannelHistory(new BusPosition(EPOCH), { maxAgeMs: 0 })).toThrow(TypeError);
+  it('has its limits checked once, where the app gave them: limits handed on inward come back as they are', () => {
+    expect(() => limits({ size: -1 })).toThrow(
+      new TypeError('test history: option "size" must be an integer >= 0, got -1'),
+    );
+    expect(() => limits({ maxAgeMs: 0 })).toThrow(TypeError);
+    const checked = limits({ size: 3 });
+    expect(resolveHistoryLimits('MemoryBus', checked)).toBe(checked);
+    expect(Object.isFrozen(checked)).toBe(true);
+    // A look-alike object the app made is checked like any other.
+    expect(() => resolveHistoryLimits('MemoryBus', { ...checked, size: -1 })).toThrow(TypeError);
   });
 });

@@ -1,7 +1,5 @@
 import { createServer } from 'node:http';
 import {
-  BusPosition,
-  ChannelHistory,
   ConnectionMonitor,
   connectPipeline,
   createBroadcaster,
@@ -21,12 +19,8 @@ import { RedisBus } from '../../../redis';
 const cases: [string, string, string, () => unknown][] = [
   ['createBroadcaster', 'maxBufferedBytes', '0', () => createBroadcaster({ maxBufferedBytes: 0 })],
   ['MemoryBus history', 'size', '-1', () => new MemoryBus({ size: -1 })],
-  [
-    'ChannelHistory history',
-    'maxAgeMs',
-    '"soon"',
-    () => new ChannelHistory(new BusPosition(1), { maxAgeMs: 'soon' as never }),
-  ],
+  ['MemoryBus history', 'maxAgeMs', '"soon"', () => new MemoryBus({ maxAgeMs: 'soon' as never })],
+  ['createBroadcaster', 'bus', '{"log":{}}', () => createBroadcaster({ bus: { log: {} } as never })],
   ['createBroadcaster history', 'size', '1.5', () => createBroadcaster({ history: { size: 1.5 } })],
   ['KeepAlive', 'as', '"ping"', () => new KeepAlive({ as: 'ping' as never })],
   ['KeepAlive', 'intervalMs', '-5', () => new KeepAlive({ intervalMs: -5 })],
@@ -104,5 +98,17 @@ describe('every option error goes through one validator', () => {
         `${owner}: options must be an object, got ${owner === 'KeepAlive' ? 'null' : owner === 'SseStream' ? '"fast"' : '7'}`,
       ),
     );
+  });
+
+  it('createBroadcaster takes a bus or history limits for its own bus, not both (the limits would be ignored)', () => {
+    const bus = new MemoryBus();
+    expect(() => createBroadcaster({ bus, history: { size: 5 } })).toThrow(
+      new TypeError(
+        'createBroadcaster: option "history" is for the default in-memory bus; give the limits to the bus: new MemoryBus(history) or new RedisBus({ history })',
+      ),
+    );
+    const broadcaster = createBroadcaster({ bus });
+    expect(broadcaster.stats().bus.kind).toBe('memory');
+    return broadcaster.close();
   });
 });
