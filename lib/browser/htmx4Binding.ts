@@ -1,6 +1,7 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { MonitoredStream } from './monitoredStream';
+import type { FetchFunction } from './sharedStream/sharedFetch';
 import { lostEnd, refusedEnd } from './streamEnd';
 
 /** The part of htmx 4's global the binding uses. */
@@ -10,11 +11,9 @@ interface Htmx4Global {
 
 /** The request context htmx 4 hands to `htmx:before:request` listeners. */
 interface RequestContext {
-  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  fetch?: FetchFunction;
   request?: { headers?: Record<string, string> };
 }
-
-type FetchFunction = NonNullable<RequestContext['fetch']>;
 
 /** Wraps the fetch a request would use (the shared stream answers instead of the network). */
 export type FetchWrapper = (fetchFunction: FetchFunction) => FetchFunction;

@@ -1,4 +1,5 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
+import { READY_STATE } from './readyState';
 
 /** Who drives a {@link ManagedEventSource} (a monitor's htmx 2 binding). */
 export interface SourceController {
@@ -24,9 +25,7 @@ export interface EventSourceLike {
 /** Opens the EventSource behind a {@link ManagedEventSource}. */
 export type EventSourceOpener = (url: string) => EventSourceLike;
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSED = 2;
+const { CONNECTING, OPEN, CLOSED } = READY_STATE;
 
 /** Events the controller must see even when no page code listens to them. */
 const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT, CONNECTION_EVENT];

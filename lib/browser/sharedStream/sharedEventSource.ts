@@ -1,9 +1,8 @@
+import { READY_STATE } from '../readyState';
 import type { SharedStreamClient, SharedSubscription } from './sharedStreamClient';
 import type { SubscriptionRequest } from './sharedStreamMessages';
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSED = 2;
+const { CONNECTING, OPEN, CLOSED } = READY_STATE;
 
 type Handler = ((event: Event) => unknown) | null;
 
@@ -18,7 +17,7 @@ export class SharedEventSource extends EventTarget {
   /** The element's stream URL. */
   readonly url: string;
   readonly withCredentials = true;
-  readyState = CONNECTING;
+  readyState: number = CONNECTING;
   onopen: Handler = null;
   onerror: Handler = null;
   readonly #subscription: SharedSubscription;

@@ -1,5 +1,5 @@
 import type { SharedStreamClient } from './sharedStreamClient';
-import { streamTargetOf } from './streamTarget';
+import { streamAddressOf } from './streamAddress';
 
 /** A `fetch` for htmx 4's `hx-sse`. */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -28,7 +28,7 @@ function lastEventIdOf(headers: HeadersInit | undefined): string {
  */
 export function sharedFetch(client: SharedStreamClient, silenceMs: number, fallback: FetchFunction): FetchFunction {
   return (input, init) => {
-    const target = streamTargetOf(urlOf(input));
+    const target = streamAddressOf(urlOf(input));
     if (!target || target.prefix !== client.prefix) return fallback(input, init);
     const cursor = lastEventIdOf(init?.headers) || target.cursor;
     return new Promise<Response>((resolve, reject) => {

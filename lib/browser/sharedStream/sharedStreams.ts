@@ -4,12 +4,12 @@ import { canRelay } from './leaderRelay';
 import { SharedEventSource } from './sharedEventSource';
 import { type FetchFunction, sharedFetch } from './sharedFetch';
 import { SharedStreamClient } from './sharedStreamClient';
-import { type StreamTarget, streamTargetOf } from './streamTarget';
+import { type StreamAddress, streamAddressOf } from './streamAddress';
 
 /** An element's place on a shared stream. */
 export interface SharedStreamChoice {
   client: SharedStreamClient;
-  target: StreamTarget;
+  target: StreamAddress;
 }
 
 const clients = new Map<string, SharedStreamClient>();
@@ -29,7 +29,7 @@ function sharedPrefixes(): Set<string> {
 export function sharedStreamFor(element: Element, url: string): SharedStreamChoice | undefined {
   if (element.getAttribute(SHARED_STREAM_ATTRIBUTE) === 'off') return undefined;
   if (typeof SharedWorker !== 'function' && !canRelay()) return undefined;
-  const target = streamTargetOf(url);
+  const target = streamAddressOf(url);
   if (!target || !sharedPrefixes().has(target.prefix)) return undefined;
   let client = clients.get(target.prefix);
   if (!client) {
@@ -42,7 +42,7 @@ export function sharedStreamFor(element: Element, url: string): SharedStreamChoi
 /** Opens an htmx 2 element's streams on the shared stream; `silenceMs` is its heartbeat timeout. */
 export function sharedEventSourceOpener(choice: SharedStreamChoice, silenceMs: number): EventSourceOpener {
   return (url) => {
-    const cursor = streamTargetOf(url)?.cursor ?? choice.target.cursor;
+    const cursor = streamAddressOf(url)?.cursor ?? choice.target.cursor;
     return new SharedEventSource(url, { channels: choice.target.channels, cursor, silenceMs }, choice.client);
   };
 }

@@ -1,5 +1,5 @@
 /** What an element's stream URL asks for, when it is a URL of the middleware. */
-export interface StreamTarget {
+export interface StreamAddress {
   /** The middleware's mount path, e.g. `/sse`. */
   prefix: string;
   channels: string[];
@@ -14,7 +14,7 @@ const KNOWN_PARAMETERS = new Set(['channels', 'lastEventId']);
  * origin. Anything else (another origin, other query parameters, a reserved `_` name) gives
  * undefined: such a stream stays private.
  */
-export function streamTargetOf(url: string): StreamTarget | undefined {
+export function streamAddressOf(url: string): StreamAddress | undefined {
   let resolved: URL;
   try {
     resolved = new URL(url, document.baseURI);
