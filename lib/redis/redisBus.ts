@@ -190,10 +190,6 @@ export class RedisBus implements Bus {
     return this.#reporter.read();
   }
 
-  announce(frame: Buffer): Promise<void> {
-    return this.#messages.announce(frame);
-  }
-
   /** {@inheritDoc Bus.state} */
   state(): RedisBusState {
     return {
