@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcast/broadcaster';
 import { CONNECTION_ID_PATTERN, isConnectionId } from '../lib/broadcast/connectionId';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
-import type { SseConnection } from '../lib/broadcast/sseConnection';
+import type { StreamConnection } from '../lib/broadcast/sseConnection';
 import { DEFAULT_MAX_CHANNELS_PER_STREAM } from '../lib/broadcast/streamChannels';
 import { eventStreamHeaders, openEventStream } from '../lib/protocol/openEventStream';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
@@ -150,7 +150,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
       open -= 1;
       perClient.release(key);
     };
-    let connection: SseConnection<M>;
+    let connection: StreamConnection<M>;
     try {
       if (req.socket.destroyed) return release();
       const metadata = metadataOf ? metadataOf(req) : (undefined as M);
@@ -164,7 +164,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         );
       }
       openEventStream(req, res, opening);
-      const onClose = (closed: SseConnection<M>): void => {
+      const onClose = (closed: StreamConnection<M>): void => {
         release();
         keepAlive.delete(closed);
       };

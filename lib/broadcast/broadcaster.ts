@@ -29,7 +29,7 @@ import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } 
 import { MemoryBus } from './memoryBus';
 import { type PublishHook, PublishHooks } from './publishHooks';
 import { announceHere, closeHere, registryInbound, writeHere } from './registryInbound';
-import { type ConnectionInfo, SseConnection } from './sseConnection';
+import { type ConnectionInfo, SseConnection, type StreamConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
 import { startStream } from './streamReplay';
 
@@ -77,7 +77,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    * the connection id as data, then each channel's history after `lastEventId` (or that channel's
    * gap event) before any live event.
    */
-  connect(target: EventStreamTarget, options: ConnectOptions<M>): SseConnection<M> {
+  connect(target: EventStreamTarget, options: ConnectOptions<M>): StreamConnection<M> {
     if (this.#closed) throw new Error('broadcaster is closed');
     const channels = streamChannels(options);
     if (options.id !== undefined) {

@@ -10,7 +10,7 @@ import type { EventHistoryOptions } from './eventHistory';
 import type { BusMessage, ConnectionView } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { MemoryBus } from './memoryBus';
-import type { SseConnection } from './sseConnection';
+import type { StreamConnection } from './sseConnection';
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -74,7 +74,7 @@ export interface ConnectOptions<M> {
    * `disconnect` event). It is given the connection because it may run during `connect` itself,
    * before `connect` has returned it (a replay that overflows the client evicts it at once).
    */
-  onClose?: (connection: SseConnection<M>, reason: CloseReason) => void;
+  onClose?: (connection: StreamConnection<M>, reason: CloseReason) => void;
 }
 
 /** Options of {@link Broadcaster.close}. */

@@ -33,13 +33,18 @@ export interface BusState {
   [detail: string]: unknown;
 }
 
-/** A backend: its log, its messages between processes, and its life cycle (see the module comment). */
+/**
+ * A backend: its log, its messages between processes, and its life cycle (see the module comment).
+ * An app creates one (`MemoryBus`, or `RedisBus` from `express-htmx-sse/redis`), hands it to
+ * `createBroadcaster({ bus })` and reads its state; the seam itself (`log`, `messages`, `attach`)
+ * is the library's and left out of the published types.
+ */
 export interface Bus {
-  /** The channels' events and history. */
+  /** @internal The channels' events and history. */
   readonly log: EventLog;
-  /** Connections held by other processes. */
+  /** @internal Connections held by other processes. */
   readonly messages: ProcessMessages;
-  /** Called once by the broadcaster that owns the backend, before any other call. */
+  /** @internal Called once by the broadcaster that owns the backend, before any other call. */
   attach(inbound: Inbound): void;
   /** Health for stats. */
   state(): BusState;

@@ -1,10 +1,17 @@
 import { HEARTBEAT_EVENT } from '../protocol/protocolEvents';
 import { encodeComment, encodeEvent } from '../protocol/wireFormat';
 import { OptionReader } from '../validation/optionReader';
-import type { SseConnection } from './sseConnection';
 
-/** What a keep-alive needs of a connection (any metadata type). */
-export type KeepAliveTarget = Pick<SseConnection<unknown>, 'write'>;
+/**
+ * A stream a {@link KeepAlive} can keep alive: a connection `Broadcaster.connect` returned (any
+ * metadata type). Its write is the library's own, so it is not part of the published types.
+ */
+export interface KeepAliveTarget {
+  /** False once the stream has ended. */
+  readonly isOpen: boolean;
+  /** @internal Writes one keep-alive frame, stamped `now` (ms since the epoch). */
+  write(frame: Buffer, id: undefined, now: number): boolean;
+}
 
 /** How keep-alives are sent. */
 export interface KeepAliveOptions {

@@ -22,10 +22,10 @@ const NO_OTHER_PROCESS: ProcessMessages = {
  * settles.
  */
 export class MemoryBus implements Bus {
-  /** {@inheritDoc Bus.log} */
+  /** {@inheritDoc Bus.log} @internal */
   readonly log: EventLog;
   readonly #log: MemoryLog;
-  /** {@inheritDoc Bus.messages} */
+  /** {@inheritDoc Bus.messages} @internal */
   readonly messages = NO_OTHER_PROCESS;
   #inbound: Inbound | undefined;
   #closed = false;
@@ -36,7 +36,7 @@ export class MemoryBus implements Bus {
     this.log = this.#log;
   }
 
-  /** {@inheritDoc Bus.attach} */
+  /** {@inheritDoc Bus.attach} @internal */
   attach(inbound: Inbound): void {
     this.#inbound = inbound;
   }

@@ -2,7 +2,9 @@
  * One open event stream in the registry: who it is (id, channels, the app's metadata), written
  * through the bounded {@link EventStreamWriter}.
  */
+import type { ConnectionView } from './eventLog';
 import { type CloseReason, type EventStreamTarget, EventStreamWriter } from './eventStreamWriter';
+import type { KeepAliveTarget } from './keepAlive';
 
 /** What a connection was created with. */
 export interface SseConnectionOptions<M> {
@@ -34,8 +36,17 @@ export interface ConnectionInfo<M = unknown> {
   bufferedBytes: number;
 }
 
+/**
+ * An open stream as the app holds it: what `Broadcaster.connect` returns and `onClose` hands back.
+ * Its writes stay the library's; a `KeepAlive` keeps it alive.
+ */
+export interface StreamConnection<M = unknown> extends ConnectionView<M>, KeepAliveTarget {
+  /** A snapshot of its counters. */
+  info(): ConnectionInfo<M>;
+}
+
 /** See the module comment. */
-export class SseConnection<M = unknown> extends EventStreamWriter {
+export class SseConnection<M = unknown> extends EventStreamWriter implements StreamConnection<M> {
   /** Connection id, unique in the broadcaster. */
   readonly id: string;
   #channels: readonly string[];

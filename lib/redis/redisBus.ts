@@ -79,10 +79,10 @@ export class RedisBus implements Bus {
   #closed = false;
   #lastError: string | null = null;
 
-  /** {@inheritDoc Bus.log} */
+  /** {@inheritDoc Bus.log} @internal */
   readonly log: EventLog;
 
-  /** {@inheritDoc Bus.messages} */
+  /** {@inheritDoc Bus.messages} @internal */
   readonly messages: ProcessMessages;
 
   /** @param options - where Redis is, key prefix, history limits, timeouts (see {@link RedisBusOptions}). */
@@ -177,7 +177,7 @@ export class RedisBus implements Bus {
     await this.#follows.get(this.#keys.direct)?.whenStarted;
   }
 
-  /** {@inheritDoc Bus.attach} */
+  /** {@inheritDoc Bus.attach} @internal */
   attach(inbound: Inbound): void {
     this.#log.attach(inbound);
     this.#messages.attach(inbound);

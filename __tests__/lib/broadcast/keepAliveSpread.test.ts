@@ -11,6 +11,7 @@ class Streams {
 
   add(write?: (self: KeepAliveTarget) => void): KeepAliveTarget {
     const target: KeepAliveTarget = {
+      isOpen: true,
       write: (frame: Buffer) => {
         this.frames.get(target)!.push(frame);
         write?.(target);
