@@ -13,7 +13,8 @@
  * ends normally.
  */
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { debugLog } from '../broadcast/debugLog';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, EventStreamWriter } from '../broadcast/eventStreamWriter';
 import { KeepAlive, type KeepAliveOptions } from '../broadcast/keepAlive';
@@ -96,9 +97,6 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   logger?: StreamLogger;
 }
 
-type Request = Parameters<typeof openEventStream>[0];
-type Response = Parameters<typeof openEventStream>[1];
-
 /** The writer of one served stream: its end is the stream's end. */
 class IterableStreamWriter extends EventStreamWriter {
   readonly #onEnd: (reason: CloseReason) => void;
@@ -166,7 +164,11 @@ export class SseStream<T = unknown> {
    * stream is open it never rejects: errors are logged and sent as the error event.
    * @throws TypeError (a rejection, before anything is written) when `source` is not async iterable.
    */
-  async serve(req: Request, res: Response, source: StreamSource<T>): Promise<StreamOutcome> {
+  async serve(
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+    source: StreamSource<T>,
+  ): Promise<StreamOutcome> {
     const abort = new AbortController();
     const iterable = typeof source === 'function' ? source(abort.signal) : source;
     if (iterable === null || typeof iterable !== 'object' || typeof iterable[Symbol.asyncIterator] !== 'function') {
