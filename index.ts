@@ -1,7 +1,16 @@
 /**
  * express-htmx-sse: Server-Sent Events for Express apps rendered with Kita JSX and htmx.
- * The core (`lib/`) is framework-free; `sseMiddleware` mounts it on Express. The exports below
- * are grouped by capability, in the order of ARCHITECTURE.md.
+ * The core (`lib/`) is framework-free; `sseMiddleware` mounts it on Express.
+ *
+ * This is the public surface: what the README and the API reference document, and the types their
+ * signatures name. Everything else stays inside the package. `api/express-htmx-sse.api.md` is its
+ * report, checked by `npm test` (`npm run api` writes it anew; see ARCHITECTURE.md, "Public API").
+ * The exports are kept in the import sorter's order, by path, which groups them by capability:
+ * - `components/`: Kita JSX for live elements, indicators, the monitor, jobs and OOB swaps;
+ * - `lib/broadcast/`: the broadcaster, its buses, connections, history, keep-alive and shutdown;
+ * - `lib/pipeline/`: dispatching app events, rendering them into OOB fragments, streaming iterables;
+ * - `lib/protocol/`: event ids and cursors, the monitor's element ids, opening an event stream;
+ * - `middleware/`: the Express routes.
  */
 
 export type { ConnectionCounterProps } from './components/ConnectionCounter';
@@ -17,15 +26,12 @@ export { inlineJson } from './components/inlineJson';
 export type { JobProgressProps, JobStatusProps } from './components/JobElements';
 export { JobProgress, JobStatus, jobChannel, jobProgressId, jobStatusId } from './components/JobElements';
 export type { MonitorOptions } from './components/monitorOptions';
-export { resolveMonitorConfig } from './components/monitorOptions';
 export type { OobSwapProps, OobTargetProps } from './components/OobSwap';
 export { OobSwap, OobTarget } from './components/OobSwap';
 export type { ExtraAttributes, SseElementProps } from './components/SseElement';
 export { SseElement } from './components/SseElement';
 export type { SseHeadProps } from './components/SseHead';
-// Components: Kita JSX for live elements, indicators, the monitor and OOB swaps.
 export { SseHead } from './components/SseHead';
-// Broadcast: the broadcaster, its bus, connections, history, ids, keep-alive and shutdown.
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
 export type {
   BroadcasterCloseOptions,
@@ -41,39 +47,19 @@ export type {
   PublishResult,
   ReplayOutcome,
 } from './lib/broadcast/broadcasterReports';
-export type { Bus, BusState, Inbound } from './lib/broadcast/bus';
-export { BusPosition } from './lib/broadcast/busPosition';
-export { assertChannelName, isChannelName } from './lib/broadcast/channelName';
-export { assertConnectionId, CONNECTION_ID_PATTERN, isConnectionId } from './lib/broadcast/connectionId';
+export type { Bus, BusState } from './lib/broadcast/bus';
+export { CONNECTION_ID_PATTERN } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
-export { ChannelHistory } from './lib/broadcast/eventHistory';
-export type {
-  BusDelivery,
-  BusMessage,
-  ConnectionView,
-  EventLog,
-  PublishReceipt,
-  RecentEvent,
-  ReplayResult,
-  StoredEvent,
-} from './lib/broadcast/eventLog';
-export type { CloseReason, EventStreamTarget, HeldFrame } from './lib/broadcast/eventStreamWriter';
-export type { FrameBatch } from './lib/broadcast/frameBatch';
+export type { ConnectionView, PublishReceipt, RecentEvent, ReplayResult, StoredEvent } from './lib/broadcast/eventLog';
+export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStreamWriter';
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
-export type {
-  DisconnectKind,
-  ProcessAnswers,
-  ProcessMessage,
-  ProcessMessages,
-} from './lib/broadcast/processMessages';
 export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
-export type { ConnectionInfo, SseConnectionOptions } from './lib/broadcast/sseConnection';
-export { SseConnection } from './lib/broadcast/sseConnection';
+export type { ConnectionInfo, StreamConnection } from './lib/broadcast/sseConnection';
 export type { PipelineOptions } from './lib/pipeline/connectPipeline';
 export { connectPipeline } from './lib/pipeline/connectPipeline';
 export type {
@@ -92,26 +78,9 @@ export type {
   EventTransformer,
   HandlerOptions,
 } from './lib/pipeline/eventDispatcher';
-// Pipeline: dispatching app events, rendering them into OOB fragments, streaming iterables.
 export { DispatchError, EventDispatcher, HandlerError } from './lib/pipeline/eventDispatcher';
-export type { EventPattern, PatternMatch } from './lib/pipeline/eventPattern';
-export {
-  assertEventType,
-  compileEventPattern,
-  isEventType,
-  MAX_EVENT_PATTERN_LENGTH,
-} from './lib/pipeline/eventPattern';
 export type { HtmlFragment, OobFragment, OobOptions, SwapStyle } from './lib/pipeline/oobStreamBuilder';
-export {
-  assertOobTargetId,
-  assertSwapStyle,
-  isSwapStyle,
-  OOB_TARGET_ID_PATTERN,
-  OobStreamBuilder,
-  oobSwapValue,
-  renderOobFragment,
-  SWAP_STYLES,
-} from './lib/pipeline/oobStreamBuilder';
+export { OobStreamBuilder, oobSwapValue, SWAP_STYLES } from './lib/pipeline/oobStreamBuilder';
 export type {
   SseStreamOptions,
   StreamEndReason,
@@ -120,53 +89,15 @@ export type {
   StreamOutcome,
   StreamSource,
 } from './lib/pipeline/sseStream';
-export { SseStream, STREAM_ERROR_EVENT } from './lib/pipeline/sseStream';
+export { SseStream } from './lib/pipeline/sseStream';
 export { formatChannelCursor, parseChannelCursor } from './lib/protocol/channelCursor';
-export { CHANNEL_NAME_PATTERN } from './lib/protocol/channelNamePattern';
-export { CONNECTION_ID_HEADER } from './lib/protocol/connectionHeader';
 export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
-export {
-  compareEventIds,
-  cursorPosition,
-  formatEventId,
-  formatStreamEventId,
-  parseEventId,
-  splitStreamEventId,
-} from './lib/protocol/eventId';
-export type {
-  ConnectionState,
-  Dialect,
-  MonitorConfigData,
-  MonitorGapDetail,
-  MonitorStateDetail,
-} from './lib/protocol/monitorContract';
-export {
-  ASSET_FILES,
-  CONNECTION_STATES,
-  GAP_DOM_EVENT,
-  MONITOR_CONFIG_ATTRIBUTE,
-  MONITOR_DEFAULTS,
-  STATE_DOM_EVENT,
-  sseElementId,
-  sseStatusId,
-} from './lib/protocol/monitorContract';
+export { compareEventIds, parseEventId, splitStreamEventId } from './lib/protocol/eventId';
+export type { ConnectionState, Dialect } from './lib/protocol/monitorContract';
+export { CONNECTION_STATES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
-export type { CloseEventData, GapEventData } from './lib/protocol/protocolEvents';
-export {
-  CLOSE_EVENT,
-  CONNECTION_EVENT,
-  CURSOR_EVENT,
-  GAP_EVENT,
-  HEARTBEAT_EVENT,
-  NOTICE_EVENT,
-} from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
-export { serializeData } from './lib/protocol/serializeData';
-export type { EncodableEvent } from './lib/protocol/wireFormat';
-// Protocol: the wire format, data serialization, reserved event names and the monitor contract.
-export { encodeComment, encodeCursor, encodeEvent, encodeEventText, encodeRetry } from './lib/protocol/wireFormat';
 export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';
-// Middleware: the Express routes.
 export { sseMiddleware } from './middleware/sseMiddleware';

@@ -23,7 +23,7 @@ describe('package entry points (built by `npm run build`, which `npm test` runs 
     const output = run([
       '--input-type=module',
       '-e',
-      "import { createBroadcaster, sseMiddleware, encodeEvent } from 'express-htmx-sse'; const b = createBroadcaster(); console.log(typeof sseMiddleware, encodeEvent({ data: 'x' }).toString() === 'data: x\\n\\n', b.stats().connections);",
+      "import { createBroadcaster, sseMiddleware, splitStreamEventId } from 'express-htmx-sse'; const b = createBroadcaster(); console.log(typeof sseMiddleware, splitStreamEventId('news/1.2').channel === 'news', b.stats().connections);",
     ]);
     expect(output).toBe('function true 0');
   });

@@ -7,7 +7,7 @@ import {
 } from '../lib/protocol/monitorContract';
 import { OptionReader } from '../lib/validation/optionReader';
 
-/** Options of a connection monitor (all optional; defaults in {@link MONITOR_DEFAULTS}). */
+/** Options of a connection monitor (all optional; each says its default). */
 export interface MonitorOptions {
   /** Reconnect after a lost connection. When false, a lost connection ends in `disconnected`. Default true. */
   autoReconnect?: boolean;

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { STATE_DOM_EVENT } from '../../index';
+import { STATE_DOM_EVENT } from '../../lib/protocol/monitorContract';
 
 /** Something that went wrong in a page: a console error, an uncaught exception or a failed request. */
 export interface PageProblem {

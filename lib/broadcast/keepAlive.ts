@@ -18,7 +18,7 @@ export interface KeepAliveOptions {
   /** Interval in ms. Default 15000 (under common proxy idle timeouts). 0 turns them off. */
   intervalMs?: number;
   /**
-   * `event` (default): a named {@link HEARTBEAT_EVENT} that page scripts, and the client
+   * `event` (default): a named `sse:heartbeat` event that page scripts, and the client
    * monitor's dead-connection timer, can see. `comment`: a `:` line, invisible to pages.
    */
   as?: 'event' | 'comment';

@@ -87,7 +87,7 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
    * close event `sse:close` with `{ reconnect: false, reason }`, so clients do not reconnect.
    */
   closeMessage?: StreamMessage | false;
-  /** Event type of the error event. Default {@link STREAM_ERROR_EVENT}. */
+  /** Event type of the error event. Default `sse:error`. */
   errorEvent?: string;
   /** Data of the error event. Default `{ "error": "stream failed" }`. */
   errorData?: (error: unknown) => EventData;

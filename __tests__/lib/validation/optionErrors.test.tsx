@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { resolveMonitorConfig } from '../../../components/monitorOptions';
 import {
   ConnectionMonitor,
   connectPipeline,
@@ -9,7 +10,6 @@ import {
   installShutdownHandler,
   KeepAlive,
   MemoryBus,
-  resolveMonitorConfig,
   SseStream,
   sseMiddleware,
 } from '../../../index';
