@@ -38,7 +38,8 @@ const inside = (path: string | undefined, folder: string): boolean => path?.star
 /**
  * The layer rules of ARCHITECTURE.md, as messages for every import that breaks one:
  * - nothing in `lib/` imports from `components/`, `middleware/` or `demo/`;
- * - `lib/browser/` imports only from `lib/protocol/`, `lib/dialects/` and itself, and no package;
+ * - `lib/browser/` imports only from `lib/protocol/`, `lib/dialects/`, `lib/time/` and itself, and no package;
+ * - `lib/time/` (the clock, bundled into the browser runtime too) imports nothing;
  * - `lib/dialects/` (one file per htmx dialect, read by the server and bundled for the browser)
  *   imports only from `lib/browser/`, `lib/protocol/`, `lib/validation/` and itself, and no package;
  * - nothing outside `lib/browser/` and `lib/dialects/` (tests aside) imports from `lib/browser/`;
@@ -53,9 +54,12 @@ export function layerViolations(edges: readonly ImportEdge[], entryPoints: reado
     }
     if (
       inside(from, 'lib/browser') &&
-      !['lib/browser', 'lib/protocol', 'lib/dialects'].some((at) => inside(target, at))
+      !['lib/browser', 'lib/protocol', 'lib/dialects', 'lib/time'].some((at) => inside(target, at))
     ) {
-      broken('lib/browser/ imports only lib/protocol/, lib/dialects/ and itself');
+      broken('lib/browser/ imports only lib/protocol/, lib/dialects/, lib/time/ and itself');
+    }
+    if (inside(from, 'lib/time') && !inside(target, 'lib/time')) {
+      broken('lib/time/ imports nothing');
     }
     const dialectImports = ['lib/dialects', 'lib/browser', 'lib/protocol', 'lib/validation'];
     if (inside(from, 'lib/dialects') && !dialectImports.some((at) => inside(target, at))) {

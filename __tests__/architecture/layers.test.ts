@@ -47,6 +47,8 @@ describe('layer rules (ARCHITECTURE.md)', () => {
       'lib/browser/ imports only',
     ],
     ['lib/browser/monitorRuntime.ts', "import express from 'express';", 'lib/browser/ imports only'],
+    ['lib/time/clock.ts', "import { debugLog } from '../broadcast/debugLog';", 'lib/time/ imports nothing'],
+    ['lib/time/clock.ts', "import { setTimeout } from 'node:timers';", 'lib/time/ imports nothing'],
     ['middleware/sseMiddleware.ts', "import { backoff } from '../lib/browser/backoff';", 'server code must not import'],
     ['components/SseHead.tsx', "export { x } from '../lib/browser/readConfig';", 'server code must not import'],
     ['demo/createDemoApp.tsx', "import { MemoryBus } from '../lib/broadcast/memoryBus';", 'demo/ imports only'],
@@ -65,6 +67,7 @@ describe('layer rules (ARCHITECTURE.md)', () => {
   it('allows the imports the rules allow', () => {
     const allowed = [
       ['lib/browser/monitorRuntime.ts', "import { CLOSE_EVENT } from '../protocol/protocolEvents';"],
+      ['lib/browser/connectionSupervisor.ts', "import { systemClock } from '../time/clock';"],
       ['demo/createDemoApp.tsx', "import { sseMiddleware } from '../index';\nimport { RedisBus } from '../redis';"],
       ['components/SseHead.tsx', "import { ASSET_FILES } from '../lib/protocol/monitorContract';"],
       ['components/SseHead.tsx', "import { dialects } from '../lib/dialects/dialectRegistry';"],
