@@ -1,5 +1,6 @@
 import { HEARTBEAT_EVENT } from '../protocol/protocolEvents';
 import { encodeComment, encodeEvent } from '../protocol/wireFormat';
+import { type Clock, systemClock } from '../time/clock';
 import { OptionReader } from '../validation/optionReader';
 
 /**
@@ -44,13 +45,15 @@ const MIN_SLICES_PER_ROUND = 16;
  * The first round starts one interval after the first stream, so a stream that joins then gets
  * its first keep-alive within two intervals, and one every interval after that.
  * One unref'd timer, started with the first stream and stopped with the last; one encoded frame
- * per slice, shared by every stream of that slice.
+ * per slice, shared by every stream of that slice. Slices are spaced on the clock's monotonic
+ * time; the heartbeat's data is its wall-clock time.
  */
 export class KeepAlive {
   readonly #connections = new Set<KeepAliveTarget>();
   readonly #intervalMs: number;
   readonly #as: 'event' | 'comment';
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #timer: unknown;
   #round: Iterator<KeepAliveTarget> | undefined;
   #roundEndsAt = 0;
   /** When the next slice is due: slices are kept on this schedule, so late timers do not add up. */
@@ -58,10 +61,14 @@ export class KeepAlive {
   #visited = 0;
 
   /** @param options - interval and form. */
-  constructor(options: KeepAliveOptions = {}) {
+  constructor(options?: KeepAliveOptions);
+  /** @internal With the clock that spaces the keep-alives and stamps the heartbeats (tests move one by hand). */
+  constructor(options: KeepAliveOptions | undefined, clock: Clock);
+  constructor(options: KeepAliveOptions = {}, clock: Clock = systemClock) {
     const read = new OptionReader<KeepAliveOptions>('KeepAlive', options);
     this.#intervalMs = read.integer('intervalMs', 15_000);
     this.#as = read.oneOf('as', ['event', 'comment'], 'event');
+    this.#clock = clock;
   }
 
   /** Starts keeping `connection` alive. */
@@ -69,14 +76,14 @@ export class KeepAlive {
     if (this.#intervalMs === 0) return;
     this.#connections.add(connection);
     // As with one timer for all: nothing until one interval after the first stream.
-    if (!this.#timer) this.#startRound(this.#intervalMs);
+    if (this.#timer === undefined) this.#startRound(this.#intervalMs);
   }
 
   /** Stops keeping `connection` alive (it closed). */
   delete(connection: KeepAliveTarget): void {
     this.#connections.delete(connection);
-    if (this.#connections.size === 0 && this.#timer) {
-      clearTimeout(this.#timer);
+    if (this.#connections.size === 0 && this.#timer !== undefined) {
+      this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#round = undefined;
     }
@@ -92,7 +99,7 @@ export class KeepAlive {
   #startRound(waitMs: number): void {
     this.#round = this.#connections.values();
     this.#visited = 0;
-    const now = performance.now();
+    const now = this.#clock.monotonic();
     this.#roundEndsAt = now + waitMs + this.#intervalMs;
     this.#nextSliceAt = now + waitMs;
     this.#scheduleNext(this.#sliceMs());
@@ -101,8 +108,7 @@ export class KeepAlive {
   /** Arms the timer for the slice due `sliceMs` after the last one (at once if that is past). */
   #scheduleNext(sliceMs: number): void {
     this.#nextSliceAt += sliceMs;
-    this.#timer = setTimeout(this.#slice, Math.max(0, this.#nextSliceAt - performance.now()));
-    this.#timer.unref();
+    this.#timer = this.#clock.setTimeout(this.#slice, Math.max(0, this.#nextSliceAt - this.#clock.monotonic()));
   }
 
   readonly #slice = (): void => {
@@ -114,12 +120,12 @@ export class KeepAlive {
     // share (streams that closed after their keep-alive make `size - visited` too low) and never
     // more than a slice's worth: a busy process catches up in slices rather than in one burst.
     const evenShare = Math.ceil((size * sliceMs) / this.#intervalMs);
-    const slicesLeft = Math.max(1, 1 + Math.floor((this.#roundEndsAt - performance.now()) / sliceMs));
+    const slicesLeft = Math.max(1, 1 + Math.floor((this.#roundEndsAt - this.#clock.monotonic()) / sliceMs));
     const quota = Math.min(
       Math.max(Math.ceil((size - this.#visited) / slicesLeft), evenShare),
       Math.max(STREAMS_PER_SLICE, evenShare),
     );
-    const now = Date.now();
+    const now = this.#clock.now();
     const frame =
       this.#as === 'event' ? encodeEvent({ event: HEARTBEAT_EVENT, data: String(now) }) : encodeComment('keep-alive');
     let finished = false;
@@ -135,7 +141,7 @@ export class KeepAlive {
     }
     if (this.#round !== round) return;
     // The next round starts when this one's interval is over, so no stream gets two in one interval.
-    if (finished) this.#startRound(Math.max(0, this.#roundEndsAt - performance.now()));
+    if (finished) this.#startRound(Math.max(0, this.#roundEndsAt - this.#clock.monotonic()));
     else this.#scheduleNext(sliceMs);
   };
 }
