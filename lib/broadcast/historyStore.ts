@@ -5,6 +5,7 @@
  * `idleTtlMs` and nobody listens to is dropped with everything kept for it.
  */
 import { parseEventId } from '../protocol/eventId';
+import { type Clock, systemClock } from '../time/clock';
 import type { BusPosition } from './busPosition';
 import { ChannelHistory, type HistoryLimits } from './eventHistory';
 import type { ReplayResult, StoredEvent } from './eventLog';
@@ -34,15 +35,19 @@ export class HistoryStore {
    * vouched for by a channel's new history, since the dropped events may have been after it.
    */
   #droppedUpTo = 0;
-  #sweeper: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  /** The timer of the next sweep for idle channels, while any channel has a history. */
+  #sweeper: unknown;
 
   /**
    * @param position - the owning bus's position (every channel's events take theirs from it).
    * @param limits - checked limits (see `resolveHistoryLimits`).
+   * @param clock - the time events are stamped with and ages and idleness are measured on.
    */
-  constructor(position: BusPosition, limits: HistoryLimits) {
+  constructor(position: BusPosition, limits: HistoryLimits, clock: Clock = systemClock) {
     this.#position = position;
     this.#limits = limits;
+    this.#clock = clock;
   }
 
   /** Channels and bytes held now. */
@@ -54,23 +59,23 @@ export class HistoryStore {
    * Stores `event` of `channel` at `sequence` (just taken from the bus position), and drops the
    * least recently published channels while the total is over budget.
    */
-  append(channel: string, event: StoredEvent, sequence: number, now = Date.now()): void {
+  append(channel: string, event: StoredEvent, sequence: number): void {
     let history = this.#histories.get(channel);
     if (history) this.#histories.delete(channel);
     else history = new ChannelHistory(this.#position, this.#limits, this.#droppedUpTo);
     this.#histories.set(channel, history);
     const before = history.bytes;
-    history.append(event, sequence, now);
+    history.append(event, sequence, this.#clock.now());
     this.#bytes += history.bytes - before;
     this.#enforceBudget(channel);
-    this.#sweeper ??= this.#startSweeping();
+    if (this.#sweeper === undefined) this.#sweepLater();
   }
 
   /**
    * The retained events of `channel` after `lastEventId`, or a gap; creates nothing. A channel
    * without history missed nothing after a cursor of this bus that no dropped channel outdates.
    */
-  since(channel: string, lastEventId: string, now = Date.now()): ReplayResult {
+  since(channel: string, lastEventId: string): ReplayResult {
     const history = this.#histories.get(channel);
     if (!history) {
       const cursor = parseEventId(lastEventId);
@@ -79,17 +84,17 @@ export class HistoryStore {
       return known ? { kind: 'events', events: [] } : { kind: 'gap', latestId: undefined };
     }
     const before = history.bytes;
-    const result = history.since(lastEventId, now);
+    const result = history.since(lastEventId, this.#clock.now());
     this.#bytes += history.bytes - before;
     return result;
   }
 
   /** The newest `limit` retained events of `channel` with their times, oldest first; creates nothing. */
-  newest(channel: string, limit: number, now = Date.now()): { event: StoredEvent; at: number }[] {
+  newest(channel: string, limit: number): { event: StoredEvent; at: number }[] {
     const history = this.#histories.get(channel);
     if (!history) return [];
     const before = history.bytes;
-    const entries = history.newest(limit, now);
+    const entries = history.newest(limit, this.#clock.now());
     this.#bytes += history.bytes - before;
     return entries;
   }
@@ -104,19 +109,10 @@ export class HistoryStore {
     this.#listened.delete(channel);
   }
 
-  /** Drops every channel idle for `idleTtlMs` with no open stream. */
-  dropIdle(now = Date.now()): void {
-    for (const [channel, history] of this.#histories) {
-      // Later channels were published to more recently still.
-      if (now - history.appendedAt < this.#limits.idleTtlMs) break;
-      if (!this.#listened.has(channel)) this.#drop(channel, history);
-    }
-    if (this.#histories.size === 0) this.#stopSweeping();
-  }
-
   /** Stops the sweeper and lets every history go. */
   close(): void {
-    this.#stopSweeping();
+    this.#clock.clearTimeout(this.#sweeper);
+    this.#sweeper = undefined;
     this.#histories.clear();
     this.#listened.clear();
     this.#bytes = 0;
@@ -137,15 +133,21 @@ export class HistoryStore {
     this.#droppedUpTo = Math.max(this.#droppedUpTo, history.sequence);
   }
 
-  #startSweeping(): NodeJS.Timeout {
+  /** Sweeps for idle channels every half `idleTtlMs` (at most every minute) while any channel has a history. */
+  #sweepLater(): void {
     const interval = Math.min(Math.max(Math.floor(this.#limits.idleTtlMs / 2), 1), MAX_SWEEP_INTERVAL_MS);
-    const timer = setInterval(() => this.dropIdle(), interval);
-    timer.unref();
-    return timer;
+    this.#sweeper = this.#clock.setTimeout(this.#sweep, interval);
   }
 
-  #stopSweeping(): void {
-    clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-  }
+  /** Drops every channel idle for `idleTtlMs` with no open stream. */
+  readonly #sweep = (): void => {
+    const now = this.#clock.now();
+    for (const [channel, history] of this.#histories) {
+      // Later channels were published to more recently still.
+      if (now - history.appendedAt < this.#limits.idleTtlMs) break;
+      if (!this.#listened.has(channel)) this.#drop(channel, history);
+    }
+    if (this.#histories.size === 0) this.#sweeper = undefined;
+    else this.#sweepLater();
+  };
 }

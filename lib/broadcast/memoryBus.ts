@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../time/clock';
 import type { Bus, BusState, Inbound } from './bus';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import type { EventLog } from './eventLog';
@@ -31,8 +32,14 @@ export class MemoryBus implements Bus {
   #closed = false;
 
   /** @param history - history limits (1000 events and 4 MiB per channel, 64 MiB in all, idle channels dropped after 15 min). */
-  constructor(history: EventHistoryOptions = {}) {
-    this.#log = new MemoryLog(resolveHistoryLimits('MemoryBus', history), () => this.#inbound);
+  constructor(history?: EventHistoryOptions);
+  /**
+   * @internal With the clock its history is timed on (the age limit, idle expiry), for tests that
+   * move time by hand.
+   */
+  constructor(history: EventHistoryOptions | undefined, clock: Clock);
+  constructor(history: EventHistoryOptions = {}, clock: Clock = systemClock) {
+    this.#log = new MemoryLog(resolveHistoryLimits('MemoryBus', history), () => this.#inbound, clock);
     this.log = this.#log;
   }
 

@@ -1,6 +1,7 @@
 import { formatEventId, formatStreamEventId } from '../protocol/eventId';
 import { parseFrame } from '../protocol/eventStreamParser';
 import { encodeEvent } from '../protocol/wireFormat';
+import type { Clock } from '../time/clock';
 import type { Inbound } from './bus';
 import { BusPosition } from './busPosition';
 import type { HistoryLimits } from './eventHistory';
@@ -24,9 +25,10 @@ export class MemoryLog implements EventLog {
   /**
    * @param limits - history limits, already checked.
    * @param inbound - where delivered events go (the broadcaster, once attached).
+   * @param clock - the clock of the history's times, age limit and idle expiry.
    */
-  constructor(limits: HistoryLimits, inbound: () => Inbound | undefined) {
-    this.#histories = new HistoryStore(this.#position, limits);
+  constructor(limits: HistoryLimits, inbound: () => Inbound | undefined, clock: Clock) {
+    this.#histories = new HistoryStore(this.#position, limits, clock);
     this.#inbound = inbound;
   }
 

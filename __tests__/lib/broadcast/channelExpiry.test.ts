@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type Broadcaster, createBroadcaster } from '../../../index';
+import { type Broadcaster, createBroadcaster, MemoryBus } from '../../../index';
+import { ManualClock } from '../../support/manualClock';
 import { startTestServer } from '../../support/testServer';
 
 // `gc()` without starting node with --expose-gc: a fresh context sees the flag.
@@ -10,7 +11,7 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 const MiB = 1024 * 1024;
-const IDLE_TTL_MS = 300;
+const IDLE_TTL_MS = 60_000;
 
 function heapAfterGc(): number {
   for (let i = 0; i < 3; i += 1) collectGarbage();
@@ -32,12 +33,20 @@ function held(broadcaster: Broadcaster<undefined>): { channels: unknown; bytes: 
   return { channels: bus.channels, bytes: bus.historyBytes };
 }
 
-/** Resolves once `predicate` holds, checking every 50 ms for at most `ms` (expiry has no event to await). */
-async function eventually(predicate: () => boolean, ms: number): Promise<void> {
-  for (let waited = 0; !predicate(); waited += 50) {
-    if (waited >= ms) throw new Error(`not true within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** A broadcaster whose in-memory history expires idle channels on `clock`. */
+function expiringBroadcaster(clock: ManualClock): Broadcaster<undefined> {
+  return createBroadcaster<undefined>({ bus: new MemoryBus({ idleTtlMs: IDLE_TTL_MS }, clock) });
+}
+
+/** Resolves once `broadcaster` has seen `count` streams end. */
+function disconnects(broadcaster: Broadcaster<undefined>, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    broadcaster.on('disconnect', () => {
+      seen += 1;
+      if (seen === count) resolve();
+    });
+  });
 }
 
 /** Opens `count` streams on distinct channels with garbage cursors, in-process, and closes them again. */
@@ -61,7 +70,8 @@ async function garbageStreams(broadcaster: Broadcaster<undefined>, count: number
 
 describe('channels expire', () => {
   it('100,000 streams with garbage cursors and 20,000 one-off channels leave nothing after idleTtlMs', async () => {
-    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
+    const clock = new ManualClock();
+    const broadcaster = expiringBroadcaster(clock);
     await garbageStreams(broadcaster, 2000, 1_000_000); // warm up, so the baseline includes compiled code
     const baseline = heapAfterGc();
 
@@ -76,8 +86,12 @@ describe('channels expire', () => {
     const grown = heapAfterGc();
     expect(grown - beforeChannels).toBeGreaterThan(MiB); // the channels were really held
 
-    await eventually(() => held(broadcaster).channels === 0, 10_000);
+    // Idle channels are kept for idleTtlMs, and swept within half of it more.
+    clock.advance(IDLE_TTL_MS - 1);
+    expect(held(broadcaster).channels).toBe(20_000);
+    clock.advance(IDLE_TTL_MS / 2 + 1);
     expect(held(broadcaster)).toEqual({ channels: 0, bytes: 0 });
+    expect(clock.pending).toBe(0); // nothing left to sweep: the sweeper stopped
     expect(heapAfterGc() - baseline).toBeLessThan(10 * MiB);
     await broadcaster.close();
   }, 300_000); // 25-35 s alone; far more beside other heavy suites on a loaded machine
@@ -85,6 +99,7 @@ describe('channels expire', () => {
   it('creates no history for stream requests with garbage cursors over HTTP', async () => {
     const server = await startTestServer();
     try {
+      const allClosed = disconnects(server.broadcaster, 50);
       for (let i = 0; i < 50; i += 1) {
         const url = `${server.url}/sse/unknown-${i}?lastEventId=garbage-${i}`;
         await new Promise<void>((resolve, reject) => {
@@ -95,7 +110,8 @@ describe('channels expire', () => {
           req.on('error', reject).end();
         });
       }
-      await eventually(() => server.broadcaster.stats().connections === 0, 5000);
+      await allClosed;
+      expect(server.broadcaster.stats().connections).toBe(0);
       expect(held(server.broadcaster)).toEqual({ channels: 0, bytes: 0 });
     } finally {
       await server.close();
@@ -103,16 +119,20 @@ describe('channels expire', () => {
   });
 
   it('keeps the history of a channel with an open stream, and drops it once the stream closes', async () => {
-    const broadcaster = createBroadcaster<undefined>({ history: { idleTtlMs: IDLE_TTL_MS } });
+    const clock = new ManualClock();
+    const broadcaster = expiringBroadcaster(clock);
     const target = nullResponse();
     broadcaster.connect(target, { channel: 'watched', metadata: undefined });
     const kept = await broadcaster.publish('watched', { data: 'kept while watched' });
     await broadcaster.publish('unwatched', { data: 'dropped' });
-    await eventually(() => held(broadcaster).channels === 1, 10_000);
+    clock.advance(IDLE_TTL_MS * 4);
+    expect(held(broadcaster).channels).toBe(1);
     expect(await broadcaster.history('watched', { since: kept.id })).toEqual({ kind: 'events', events: [] });
 
     await new Promise((resolve) => target.destroy().once('close', resolve));
-    await eventually(() => held(broadcaster).channels === 0, 10_000);
+    expect(held(broadcaster).channels).toBe(1); // closing a stream drops nothing by itself
+    clock.advance(IDLE_TTL_MS / 2);
+    expect(held(broadcaster).channels).toBe(0);
     expect((await broadcaster.history('watched', { since: kept.id })).kind).toBe('gap');
     await broadcaster.close();
   });
