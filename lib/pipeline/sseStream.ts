@@ -23,6 +23,7 @@ import { type OpenEventStreamOptions, openEventStream } from '../protocol/openEv
 import { CLOSE_EVENT, type CloseEventData } from '../protocol/protocolEvents';
 import { type EventData, serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
+import { type Clock, isClock, systemClock } from '../time/clock';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 
@@ -95,6 +96,11 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   maxBufferedBytes?: number;
   /** Where source and transform errors are logged. Default `console`. */
   logger?: StreamLogger;
+  /**
+   * @internal The clock of the idle timeout, the maximum duration and the keep-alives. Default:
+   * the system clock; a test passes one it moves by hand.
+   */
+  clock?: Clock;
 }
 
 /** The writer of one served stream: its end is the stream's end. */
@@ -125,6 +131,7 @@ export class SseStream<T = unknown> {
   readonly #maxBufferedBytes: number;
   readonly #idleTimeoutMs: number;
   readonly #maxDurationMs: number;
+  readonly #clock: Clock;
   /** How to end each stream being served, for {@link stop}. */
   readonly #active = new Set<(reason: StreamEndReason) => void>();
 
@@ -140,7 +147,11 @@ export class SseStream<T = unknown> {
       throw read.error('logger', 'an object with an error method', logger);
     read.string('event', '', SINGLE_LINE, 'a string without CR, LF or NUL');
     read.string('errorEvent', '', SINGLE_LINE, 'a string without CR, LF or NUL');
-    this.#keepAlive = new KeepAlive(options.keepAlive);
+    const clock = read.raw('clock');
+    if (clock !== undefined && !isClock(clock))
+      throw read.error('clock', 'a clock with now, monotonic, setTimeout and clearTimeout', clock);
+    this.#clock = clock ?? systemClock;
+    this.#keepAlive = new KeepAlive(options.keepAlive, this.#clock);
     this.#options = options;
   }
 
@@ -203,15 +214,15 @@ export class SseStream<T = unknown> {
     this.#keepAlive.add(connection);
     if (res.destroyed) end('client');
     this.#active.add(end);
-    const lifetime = this.#maxDurationMs === 0 ? undefined : setTimeout(() => end('maxDuration'), this.#maxDurationMs);
-    lifetime?.unref();
+    const clock = this.#clock;
+    const lifetime =
+      this.#maxDurationMs === 0 ? undefined : clock.setTimeout(() => end('maxDuration'), this.#maxDurationMs);
 
-    let idleTimer: NodeJS.Timeout | undefined;
+    let idleTimer: unknown;
     const armIdle = (): void => {
       if (this.#idleTimeoutMs === 0) return;
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => end('idle'), this.#idleTimeoutMs);
-      idleTimer.unref();
+      clock.clearTimeout(idleTimer);
+      idleTimer = clock.setTimeout(() => end('idle'), this.#idleTimeoutMs);
     };
 
     let sent = 0;
@@ -222,7 +233,7 @@ export class SseStream<T = unknown> {
         const pending = iterator.next();
         pending.catch(() => {}); // when the stream ends first, a later rejection is not ours to report
         const step = await Promise.race([pending, endedEarly]);
-        clearTimeout(idleTimer); // idle measures the source's silence, not the client's reading
+        clock.clearTimeout(idleTimer); // idle measures the source's silence, not the client's reading
         if (typeof step === 'string' || step.done) break;
         const message = await this.#transform(step.value, index);
         if (ended) break;
@@ -240,8 +251,8 @@ export class SseStream<T = unknown> {
         data: this.#errorData(error),
       }).catch((failure: unknown) => this.#log('SseStream: the error event could not be sent', failure));
     } finally {
-      clearTimeout(idleTimer);
-      clearTimeout(lifetime);
+      clock.clearTimeout(idleTimer);
+      clock.clearTimeout(lifetime);
       this.#active.delete(end);
     }
     const reason = ended ?? 'done';

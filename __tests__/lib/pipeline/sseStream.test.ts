@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import express from 'express';
 import { SseStream, type StreamOutcome } from '../../../lib/pipeline/sseStream';
 import { RecordingEventSource } from '../../support/eventSourceClient';
+import { ManualClock } from '../../support/manualClock';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -223,46 +224,87 @@ describe('SseStream', () => {
     await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 3 });
   });
 
-  it('ends a silent source after the idle timeout, aborting it, with a custom close message', async () => {
+  it('ends a source silent for the idle timeout, aborting it, with a custom close message; each item restarts the wait', async () => {
+    const clock = new ManualClock();
     const outcome = deferred<StreamOutcome>();
-    const stream = new SseStream<string>({ ...quiet, idleTimeoutMs: 50, closeMessage: { event: 'bye', data: 'idle' } });
+    const second = deferred<void>();
+    let source = new AbortController().signal;
+    const stream = new SseStream<string>({
+      ...quiet,
+      clock,
+      idleTimeoutMs: 30_000,
+      closeMessage: { event: 'bye', data: 'idle' },
+    });
     route = (req, res) =>
       stream
         .serve(req, res, async function* (signal) {
+          source = signal;
           yield 'first';
+          await second.promise;
+          yield 'second';
           await aborted(signal);
         })
         .then(outcome.resolve);
     const client = connect(['bye']);
+    await client.received(1);
+    clock.advance(20_000);
+    second.resolve();
+    await client.received(2);
+    // 40 s since the stream opened, 20 s since its last item: the wait began again with 'second'.
+    // (The stream's end aborts the source's signal at once.)
+    clock.advance(20_000);
+    expect(source.aborted).toBe(false);
+    clock.advance(9_999);
+    expect(source.aborted).toBe(false);
+    clock.advance(1);
+    expect(source.aborted).toBe(true);
     await client.received(1, 'bye');
     expect(client.events.map((event) => [event.type, event.data])).toEqual([
       ['message', 'first'],
+      ['message', 'second'],
       ['bye', 'idle'],
     ]);
-    await expect(outcome.promise).resolves.toEqual({ reason: 'idle', sent: 1 });
+    await expect(outcome.promise).resolves.toEqual({ reason: 'idle', sent: 2 });
+    expect(clock.pending).toBe(0);
   });
 
   it('ends a busy source at its maximum duration with the close event, and stops the source', async () => {
+    const clock = new ManualClock();
     const outcome = deferred<StreamOutcome>();
-    let pulled = 0;
-    const stream = new SseStream<number>({ ...quiet, maxDurationMs: 150 });
+    const sourceFinished = deferred<void>();
+    let source = new AbortController().signal;
+    const stream = new SseStream<number>({ ...quiet, clock, maxDurationMs: 60_000 });
     route = (req, res) =>
       stream
         .serve(req, res, async function* (signal) {
-          // Busy: an item every 5 ms, far longer than the maximum duration allows.
-          for (; pulled < 10_000 && !signal.aborted; pulled += 1) {
-            yield pulled;
-            await new Promise((resolve) => setTimeout(resolve, 5));
+          source = signal;
+          // Busy: an item as soon as the client has taken the last, until the stream ends.
+          try {
+            for (let n = 0; !signal.aborted; n += 1) {
+              yield n;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          } finally {
+            sourceFinished.resolve();
           }
         })
         .then(outcome.resolve);
     const client = connect(['sse:close']);
+    await client.received(3);
+    clock.advance(59_999);
+    expect(source.aborted).toBe(false);
+    const before = client.events.length;
+    await client.received(before + 3); // still streaming
+    clock.advance(1);
+    expect(source.aborted).toBe(true);
     await client.received(1, 'sse:close');
     expect(JSON.parse(client.data('sse:close')[0])).toEqual({ reconnect: false, reason: 'maxDuration' });
+    await sourceFinished.promise;
     const { reason, sent } = await outcome.promise;
     expect(reason).toBe('maxDuration');
     expect(sent).toBe(client.data().length);
-    expect(pulled).toBeLessThan(10_000);
+    expect(client.data()).toEqual(client.data().map((_data, index) => String(index)));
+    expect(clock.pending).toBe(0);
   });
 
   it('stop() ends every stream being served with the close event and stops each source', async () => {
@@ -289,9 +331,10 @@ describe('SseStream', () => {
     expect(stream.stop()).toBe(0);
   });
 
-  it('sends keep-alive events while the source is quiet', async () => {
+  it('sends a keep-alive event every interval while the source is quiet', async () => {
+    const clock = new ManualClock();
     const outcome = deferred<StreamOutcome>();
-    const stream = new SseStream<string>({ keepAlive: { intervalMs: 20 } });
+    const stream = new SseStream<string>({ clock, keepAlive: { intervalMs: 15_000 } });
     route = (req, res) =>
       stream
         .serve(req, res, async function* (signal) {
@@ -300,10 +343,19 @@ describe('SseStream', () => {
         })
         .then(outcome.resolve);
     const client = connect(['sse:heartbeat']);
+    await client.opened();
+    const openedAt = clock.now();
+    clock.advance(45_000);
     await client.received(2, 'sse:heartbeat');
+    // Each carries the time it was sent: the first after one interval, the next one interval later.
+    const [first, second] = client.data('sse:heartbeat').map(Number);
+    expect(first! - openedAt).toBeGreaterThanOrEqual(15_000);
+    expect(first! - openedAt).toBeLessThan(30_000);
+    expect(second! - first!).toBe(15_000);
     client.close();
     await expect(outcome.promise).resolves.toEqual({ reason: 'client', sent: 0 });
     expect(client.data()).toEqual([]);
+    expect(clock.pending).toBe(0);
   });
 
   it('pulls the next item only once the client has taken the previous one (backpressure)', async () => {
@@ -362,6 +414,9 @@ describe('SseStream', () => {
       'SseStream: option "transform" must be a function',
     );
     expect(() => new SseStream({ maxBufferedBytes: 0 })).toThrow('maxBufferedBytes');
+    expect(() => new SseStream({ clock: { now: Date.now } as never })).toThrow(
+      'SseStream: option "clock" must be a clock with now, monotonic, setTimeout and clearTimeout, got',
+    );
     const stream = new SseStream();
     await expect(stream.serve({} as never, {} as never, 42 as never)).rejects.toThrow(
       'source must be an async iterable (or a function returning one), got 42',
