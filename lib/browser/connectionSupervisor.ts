@@ -8,6 +8,7 @@ import {
   STREAM_ID_ATTRIBUTE,
 } from '../protocol/monitorContract';
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
+import { type Clock, systemClock } from '../time/clock';
 import { delayAfterServerClose, reconnectDelay } from './backoff';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { showState } from './statusIndicator';
@@ -61,19 +62,22 @@ export class ConnectionSupervisor implements ConnectionSignals {
   lastEventId = '';
   /** The id the server gave the current stream (its first event), once known. */
   streamId: string | undefined;
+  readonly #clock: Clock;
   #binding: ConnectionBinding | undefined;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  #reconnectTimer: unknown;
+  #heartbeatTimer: unknown;
+  #lingerTimer: unknown;
   #paused = false;
 
   /**
    * @param element - the SSE-connected element.
    * @param config - validated options.
+   * @param clock - where the reconnect, heartbeat and close timers are set (default: the page's timers).
    */
-  constructor(element: Element, config: MonitorConfigData) {
+  constructor(element: Element, config: MonitorConfigData, clock: Clock = systemClock) {
     this.element = element;
     this.config = config;
+    this.#clock = clock;
   }
 
   /** Attaches the dialect binding and shows the initial state. */
@@ -110,7 +114,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
       if (!reconnect) {
         this.#clearReconnect();
         this.#publish('closed', 0);
-        this.#lingerTimer = setTimeout(() => this.#binding?.disconnect(), SERVER_CLOSE_GRACE_MS);
+        this.#lingerTimer = this.#clock.setTimeout(() => this.#binding?.disconnect(), SERVER_CLOSE_GRACE_MS);
         return;
       }
       if (this.#reconnectTimer !== undefined) {
@@ -217,7 +221,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
     this.attempt += 1;
     const delayMs = delayOverride ?? reconnectDelay(this.attempt, this.config);
     this.#publish('reconnecting', this.attempt, delayMs);
-    this.#reconnectTimer = setTimeout(() => {
+    this.#reconnectTimer = this.#clock.setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.#binding?.connect(this.lastEventId);
     }, delayMs);
@@ -227,21 +231,24 @@ export class ConnectionSupervisor implements ConnectionSignals {
     this.#clearHeartbeat();
     const timeout = this.config.heartbeatTimeoutMs;
     if (timeout > 0)
-      this.#heartbeatTimer = setTimeout(() => this.dropped(lostEnd(`no heartbeat for ${timeout} ms`)), timeout);
+      this.#heartbeatTimer = this.#clock.setTimeout(
+        () => this.dropped(lostEnd(`no heartbeat for ${timeout} ms`)),
+        timeout,
+      );
   }
 
   #clearHeartbeat(): void {
-    clearTimeout(this.#heartbeatTimer);
+    this.#clock.clearTimeout(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
   }
 
   #clearLinger(): void {
-    clearTimeout(this.#lingerTimer);
+    this.#clock.clearTimeout(this.#lingerTimer);
     this.#lingerTimer = undefined;
   }
 
   #clearReconnect(): void {
-    clearTimeout(this.#reconnectTimer);
+    this.#clock.clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
   }
 
