@@ -52,18 +52,20 @@ export class HistoryStore {
 
   /**
    * Stores `event` of `channel` at `sequence` (just taken from the bus position), and drops the
-   * least recently published channels while the total is over budget.
+   * least recently published channels while the total is over budget. Returns true when the event,
+   * keyed, superseded one history held.
    */
-  append(channel: string, event: StoredEvent, sequence: number, now = Date.now()): void {
+  append(channel: string, event: StoredEvent, sequence: number, now = Date.now()): boolean {
     let history = this.#histories.get(channel);
     if (history) this.#histories.delete(channel);
     else history = new ChannelHistory(this.#position, this.#limits, this.#droppedUpTo);
     this.#histories.set(channel, history);
     const before = history.bytes;
-    history.append(event, sequence, now);
+    const superseded = history.append(event, sequence, now);
     this.#bytes += history.bytes - before;
     this.#enforceBudget(channel);
     this.#sweeper ??= this.#startSweeping();
+    return superseded;
   }
 
   /**
