@@ -84,8 +84,8 @@ describe.each(eachBusTarget())('replay from Last-Event-ID on $name', ({ target }
 
   it('sends a gap event when the cursor is older than the window', async () => {
     const cursor = await firstVisit();
-    // Redis trims whole nodes of entries (MAXLEN ~): many more than the window push the cursor out there.
-    const { lastId } = await publishMissed(target.beyondHistory(HISTORY));
+    // Every bus keeps exactly the window: one event more pushes the cursor out.
+    const { lastId } = await publishMissed(HISTORY + 1);
     const back = new RecordingEventSource(`${server.url}/sse/feed`, [GAP_EVENT], { 'Last-Event-ID': cursor });
     clients.push(back);
     await within(back.received(1, GAP_EVENT), 'received(1, GAP_EVENT)', () => back.events);
