@@ -31,6 +31,7 @@ export type {
   BroadcasterCloseOptions,
   BroadcasterOptions,
   ConnectOptions,
+  DirectMessage,
   PublishMessage,
   PublishOptions,
 } from './lib/broadcast/broadcasterOptions';
