@@ -1,11 +1,10 @@
-import { createClient } from 'redis';
 import type { PublishResult } from '../../../index';
 import { createBroadcaster } from '../../../index';
 import { splitStreamEventId } from '../../../lib/protocol/eventId';
 import { parseFrame } from '../../../lib/protocol/eventStreamParser';
 import { entryIdOf } from '../../../lib/redis/entryIds';
 import { RedisBus } from '../../../redis';
-import { RedisServer } from '../../support/redisServer';
+import { useRedisWithAdmin } from '../../support/redisWithAdmin';
 
 const IDLE_TTL_MS = 60_000;
 
@@ -18,19 +17,8 @@ const entryOf = (receipt: PublishResult): string => entryIdOf(splitStreamEventId
  * says which entries the bus removed, so a replay tells them from trimmed ones.
  */
 describe('RedisBus keyed events', () => {
-  let redis: RedisServer;
-  let admin: ReturnType<typeof createClient>;
+  const rig = useRedisWithAdmin();
   let buses = 0;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    admin = createClient({ url: redis.url });
-    admin.on('error', () => undefined);
-    await admin.connect();
-  });
-  afterAll(async () => {
-    admin.destroy();
-    await redis.dispose();
-  });
 
   /** A broadcaster on a bus of its own key prefix, closed after `run`. */
   async function withBroadcaster(
@@ -39,7 +27,11 @@ describe('RedisBus keyed events', () => {
   ): Promise<void> {
     buses += 1;
     const prefix = `keyed${buses}:`;
-    const bus = new RedisBus({ url: redis.url, keyPrefix: prefix, history: { ...history, idleTtlMs: IDLE_TTL_MS } });
+    const bus = new RedisBus({
+      url: rig.redis.url,
+      keyPrefix: prefix,
+      history: { ...history, idleTtlMs: IDLE_TTL_MS },
+    });
     await bus.ready();
     const broadcaster = createBroadcaster({ bus });
     try {
@@ -60,7 +52,7 @@ describe('RedisBus keyed events', () => {
       const second = await broadcaster.publish('figures', { key: 'cpu', data: 'cpu 2' });
       await broadcaster.publish('figures', { data: 'note' });
       await broadcaster.publish('figures', { key: 'cpu', data: 'cpu 3' });
-      const info = await admin.xInfoStream(`${prefix}stream:figures`);
+      const info = await rig.admin.xInfoStream(`${prefix}stream:figures`);
       // The premise: Redis saw entries deleted after the cursor, and fewer kept than added.
       expect(info).toMatchObject({ length: 2, 'entries-added': 4, 'max-deleted-entry-id': entryOf(second) });
       expect(await replayed(broadcaster, 'figures', first.id)).toEqual(['note', 'cpu 3']);
@@ -74,15 +66,15 @@ describe('RedisBus keyed events', () => {
       await broadcaster.publish('figures', { key: 'cpu', data: 'cpu 1' });
       const memory = await broadcaster.publish('figures', { key: 'memory', data: 'memory 1' });
       const cpu = await broadcaster.publish('figures', { key: 'cpu', data: 'cpu 2' });
-      expect(await admin.hGetAll(`${prefix}latest:figures`)).toEqual({
+      expect(await rig.admin.hGetAll(`${prefix}latest:figures`)).toEqual({
         'k:cpu': entryOf(cpu),
         'k:memory': entryOf(memory),
         removed: '1',
       });
       // The key travels in the entry's `s` field.
-      const entries = await admin.xRange(`${prefix}stream:figures`, entryOf(cpu), entryOf(cpu));
+      const entries = await rig.admin.xRange(`${prefix}stream:figures`, entryOf(cpu), entryOf(cpu));
       expect(entries?.[0]?.message).toMatchObject({ d: 'cpu 2', s: 'cpu' });
-      const ttl = await admin.pTTL(`${prefix}latest:figures`);
+      const ttl = await rig.admin.pTTL(`${prefix}latest:figures`);
       expect(ttl).toBeGreaterThan(IDLE_TTL_MS - 5000);
       expect(ttl).toBeLessThanOrEqual(IDLE_TTL_MS);
     });
@@ -94,8 +86,8 @@ describe('RedisBus keyed events', () => {
       const b = await broadcaster.publish('figures', { key: 'b', data: 'b' });
       await broadcaster.publish('figures', { key: 'c', data: 'c' });
       await broadcaster.publish('figures', { key: 'd', data: 'd' });
-      expect(await admin.xLen(`${prefix}stream:figures`)).toBe(3);
-      const latest = await admin.hGetAll(`${prefix}latest:figures`);
+      expect(await rig.admin.xLen(`${prefix}stream:figures`)).toBe(3);
+      const latest = await rig.admin.hGetAll(`${prefix}latest:figures`);
       expect(latest).toMatchObject({ trimmed: entryOf(a), removed: '1' });
       expect(
         Object.keys(latest)
@@ -116,7 +108,7 @@ describe('RedisBus keyed events', () => {
       const first = await broadcaster.publish('notes', { data: 'one' });
       const second = await broadcaster.publish('notes', { data: 'two' });
       await broadcaster.publish('notes', { data: 'three' });
-      await admin.xDel(`${prefix}stream:notes`, entryOf(second));
+      await rig.admin.xDel(`${prefix}stream:notes`, entryOf(second));
       expect(await replayed(broadcaster, 'notes', first.id)).toBe('gap');
       expect(await replayed(broadcaster, 'notes', second.id)).toEqual(['three']);
     });
