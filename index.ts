@@ -37,6 +37,7 @@ export type {
   BroadcasterCloseOptions,
   BroadcasterOptions,
   ConnectOptions,
+  DirectMessage,
   PublishMessage,
   PublishOptions,
 } from './lib/broadcast/broadcasterOptions';

@@ -7,7 +7,7 @@ import { installedVersion, installFreshApp, node, npm, packLibrary, typeCheck } 
 const root = join(__dirname, '..');
 
 /** The size budget of the published package (today about 160 kB packed, 550 kB unpacked, 220 files: JavaScript without comments, TSDoc in the .d.ts files). */
-const BUDGET = { packedBytes: 200_000, unpackedBytes: 640_000, files: 260 };
+const BUDGET = { packedBytes: 200_000, unpackedBytes: 660_000, files: 260 };
 
 /** Runs a snippet in a fresh Node process from the package root, so `express-htmx-sse` resolves through its own `exports` map. */
 function run(args: string[]): string {

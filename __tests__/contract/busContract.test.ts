@@ -1,5 +1,6 @@
 import type { PublishResult } from '../../lib/broadcast/broadcasterReports';
-import { compareEventIds, cursorPosition, splitStreamEventId } from '../../lib/protocol/eventId';
+import { compareEventIds, cursorPosition, formatEventId, splitStreamEventId } from '../../lib/protocol/eventId';
+import { parseFrame } from '../../lib/protocol/eventStreamParser';
 import { CLOSE_EVENT, NOTICE_EVENT } from '../../lib/protocol/protocolEvents';
 import { RedisKeys } from '../../lib/redis/redisKeys';
 import type { TestStream } from '../../lib/testing/testStream';
@@ -21,6 +22,12 @@ function positionOf(id: string) {
   const position = cursorPosition(id);
   if (!position) throw new Error(`not a position: ${id}`);
   return position;
+}
+
+/** The position just before the event `id`'s: a cursor that has not seen it. */
+function cursorBefore(id: string): string {
+  const { epoch, sequence } = positionOf(id);
+  return formatEventId(epoch, sequence - 1);
 }
 
 /** Two channel names whose cluster buckets differ, so their live readers are apart. */
@@ -50,6 +57,16 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
   const at = (index: number): TestServer<undefined> => world.processes[index % world.processes.length]!;
   const publish = (process: number, channel: string, data: string, event?: string): Promise<PublishResult> =>
     at(process).broadcaster.publish(channel, { event, data });
+  /** Publishes `data` with `key` (a latest-value event). */
+  const publishKeyed = (process: number, channel: string, key: string, data: string): Promise<PublishResult> =>
+    at(process).broadcaster.publish(channel, { key, data });
+  /** The data of the events a history read answered, or `gap`. */
+  const replayedData = async (process: number, channel: string, since: string): Promise<string[] | 'gap'> => {
+    const history = await at(process).broadcaster.history(channel, { since });
+    return history.kind === 'gap' ? 'gap' : history.events.map((event) => parseFrame(event.frame).data);
+  };
+  const superseded = (): number =>
+    world.processes.reduce((sum, process) => sum + process.broadcaster.stats().superseded, 0);
   const track = (stream: TestStream): TestStream => {
     streams.push(stream);
     return stream;
@@ -96,7 +113,7 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     const channel = fresh('gap');
     const first = await publish(0, channel, 'first');
     let last = first;
-    for (let n = 0; n < target.beyondHistory(HISTORY); n += 1) last = await publish(n, channel, `p${n}`);
+    for (let n = 0; n <= HISTORY; n += 1) last = await publish(n, channel, `p${n}`);
     expect(await at(1).broadcaster.history(channel, { since: first.id })).toEqual({
       kind: 'gap',
       latestId: splitStreamEventId(last.id).position,
@@ -113,6 +130,91 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     }
     expect(gapsIn(tooOld.events)).toEqual([{ channel, lastEventId: first.id, latestId: last.id }]);
     expect(gapsIn(garbage.events)).toEqual([expect.objectContaining({ channel })]);
+  });
+
+  it('keeps the latest event per key and every unkeyed one: a replay after a cursor, on a stream too, is the latest per key among the events after it, in position order, while live streams get every event', async () => {
+    const channel = fresh('keyed');
+    const live = track(await openStarted(at(2).url, [channel]));
+    const start = await at(0).broadcaster.cursor();
+    const before = superseded();
+    const receipts: PublishResult[] = [];
+    const steps: Array<[key: string | undefined, data: string]> = [
+      ['cpu', 'cpu 10%'],
+      [undefined, 'deploy started'],
+      ['memory', 'memory 1 GB'],
+      ['cpu', 'cpu 20%'],
+      [undefined, 'deploy done'],
+      ['memory', 'memory 2 GB'],
+      ['cpu', 'cpu 30%'],
+    ];
+    for (const [n, [key, data]] of steps.entries())
+      receipts.push(key === undefined ? await publish(n, channel, data) : await publishKeyed(n, channel, key, data));
+    expect(receipts.map((receipt) => receipt.superseded ?? false)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(superseded() - before).toBe(3);
+    const all = ['deploy started', 'deploy done', 'memory 2 GB', 'cpu 30%'];
+    for (const process of world.processes.keys()) {
+      expect(await replayedData(process, channel, start)).toEqual(all);
+      // After "memory 1 GB": of cpu 20%, deploy done, memory 2 GB and cpu 30%, cpu 20% is superseded.
+      expect(await replayedData(process, channel, receipts[2]!.id)).toEqual(['deploy done', 'memory 2 GB', 'cpu 30%']);
+      expect(await replayedData(process, channel, receipts[5]!.id)).toEqual(['cpu 30%']);
+    }
+    expect((await at(1).broadcaster.recent(channel)).map((event) => event.data)).toEqual(all);
+
+    const resumed = track(await openStarted(at(1).url, [channel], { lastEventId: start, in: 'header' }));
+    const last = await publishKeyed(0, channel, 'cpu', 'cpu 40%');
+    await expectOn(resumed, 5, 'the latest per key, every unkeyed event, then the live one');
+    expect(resumed.events.map((event) => event.lastEventId)).toEqual(
+      [receipts[1], receipts[4], receipts[5], receipts[6], last].map((receipt) => receipt!.id),
+    );
+    await expectOn(live, 8, 'every event, live');
+    expect(dataOn(live.events, channel)).toEqual([...steps.map(([, data]) => data), 'cpu 40%']);
+  });
+
+  it('never answers a gap because keys superseded events, however many: only trimming or expiry is a loss', async () => {
+    const channel = fresh('superseding');
+    const first = await publishKeyed(0, channel, 'a', 'a0');
+    // Many more updates than history holds events: superseded ones leave history and never crowd it.
+    for (let n = 1; n <= HISTORY * 2; n += 1) await publishKeyed(n, channel, n % 2 === 0 ? 'a' : 'b', `${n}`);
+    for (const process of world.processes.keys()) {
+      expect(await replayedData(process, channel, first.id)).toEqual([`${HISTORY * 2 - 1}`, `${HISTORY * 2}`]);
+      // A cursor before every event of the channel resumes too, with each key's latest.
+      expect(await replayedData(process, channel, cursorBefore(first.id))).toEqual([
+        `${HISTORY * 2 - 1}`,
+        `${HISTORY * 2}`,
+      ]);
+    }
+  });
+
+  it('tells trimming from superseding: a cursor on a superseded event just after the newest trimmed one resumes, a cursor before the trimmed one gets a gap', async () => {
+    const channel = fresh('trimmed');
+    const oldest = await publish(0, channel, 'u0');
+    const superseded = await publishKeyed(1, channel, 'k', 'k1');
+    for (let n = 1; n < HISTORY - 1; n += 1) await publish(n, channel, `u${n}`);
+    // History is full: u0, k1, u1 … u48. k2 supersedes k1, then u49 pushes out u0.
+    await publishKeyed(2, channel, 'k', 'k2');
+    await publish(0, channel, `u${HISTORY - 1}`);
+    const kept = [...Array.from({ length: HISTORY - 2 }, (_, n) => `u${n + 1}`), 'k2', `u${HISTORY - 1}`];
+    for (const process of world.processes.keys()) {
+      expect(await replayedData(process, channel, superseded.id)).toEqual(kept);
+      expect(await replayedData(process, channel, oldest.id)).toEqual(kept);
+    }
+    const beforeAll = track(
+      await openStarted(at(1).url, [channel], { lastEventId: cursorBefore(oldest.id), in: 'header' }),
+    );
+    const back = track(await openStarted(at(2).url, [channel], { lastEventId: superseded.id, in: 'header' }));
+    await publish(2, channel, 'live');
+    await expectOn(beforeAll, (event) => event.data === 'live', 'a gap, then the live event');
+    expect(beforeAll.events.map((event) => event.type)).toEqual(['sse:gap', 'message']);
+    await expectOn(back, kept.length + 1, 'the events kept after the superseded one, then the live one');
+    expect(dataOn(back.events, channel)).toEqual([...kept, 'live']);
   });
 
   it('answers recent with the newest events, oldest first, from any process, each event as it was published', async () => {

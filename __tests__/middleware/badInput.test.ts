@@ -167,6 +167,29 @@ describe('programming errors: TypeError naming the bad value', () => {
     await expect(broadcaster.sendTo('', { data: 'x' })).rejects.toThrow(TypeError);
   });
 
+  it('refuses a key that is not a non-empty string of at most 200 bytes without CR, LF or NUL, and keys on sendTo and announce', async () => {
+    await expect(broadcaster.publish('ok', { key: '', data: 'x' })).rejects.toThrow(
+      new TypeError('publish: key must be a non-empty string, got ""'),
+    );
+    await expect(broadcaster.publish('ok', { key: 42 as never, data: 'x' })).rejects.toThrow(
+      new TypeError('publish: key must be a non-empty string, got 42'),
+    );
+    await expect(broadcaster.publish('ok', { key: 'cpu\r\n', data: 'x' })).rejects.toThrow(
+      new TypeError('publish: key must not contain CR, LF or NUL, got "cpu\\r\\n"'),
+    );
+    // 67 euro signs are 201 bytes of UTF-8 (67 characters): bytes are what is counted.
+    await expect(broadcaster.publish('ok', { key: '€'.repeat(67), data: 'x' })).rejects.toThrow(
+      new RangeError(`publish: key must be at most 200 bytes of UTF-8, got 201 bytes: "${'€'.repeat(67)}"`),
+    );
+    await expect(broadcaster.publish('ok', { key: '€'.repeat(66), data: 'x' })).resolves.toMatchObject({
+      superseded: false,
+    });
+    const noChannel =
+      /a key supersedes earlier events of a channel's history, and (sendTo|announce) sends on no channel/;
+    await expect(broadcaster.sendTo('some-id', { key: 'cpu', data: 'x' } as never)).rejects.toThrow(noChannel);
+    await expect(broadcaster.announce({ key: 'cpu', data: 'x' } as never)).rejects.toThrow(noChannel);
+  });
+
   it('refuses bad options', () => {
     expect(() => createBroadcaster({ maxBufferedBytes: 0 })).toThrow(/option "maxBufferedBytes" .* got 0/);
     expect(() => createBroadcaster({ history: { size: -5 } })).toThrow(TypeError);

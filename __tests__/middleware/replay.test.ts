@@ -82,10 +82,29 @@ describe.each(eachBusTarget())('replay from Last-Event-ID on $name', ({ target }
     expect(back.data(GAP_EVENT)).toEqual([]);
   });
 
+  it('replays only the latest value of each keyed figure, with every unkeyed event, to an EventSource that comes back', async () => {
+    const cursor = await firstVisit();
+    // Twenty figures updated for "60 seconds": 1,200 events, 40 times what history holds unkeyed.
+    for (let second = 0; second < 60; second += 1)
+      for (let figure = 0; figure < 20; figure += 1)
+        await server.broadcaster.publish('feed', { key: `figure-${figure}`, data: `figure-${figure} at ${second} s` });
+    await server.broadcaster.publish('feed', { data: 'alert' });
+    const latest = Array.from({ length: 20 }, (_, figure) => `figure-${figure} at 59 s`);
+    const back = new RecordingEventSource(`${server.url}/sse/feed`, [GAP_EVENT], { 'Last-Event-ID': cursor });
+    clients.push(back);
+    await within(back.received(21), 'received(21)', () => back.events);
+    await server.broadcaster.publish('feed', { key: 'figure-0', data: 'figure-0 live' });
+    await within(back.received(22), 'received(22)', () => back.events);
+    expect(back.data()).toEqual([...latest, 'alert', 'figure-0 live']);
+    expect(back.data(GAP_EVENT)).toEqual([]);
+    // Each figure's 59 later values superseded the one before, and so did the live one.
+    expect(server.broadcaster.stats().superseded).toBe(20 * 59 + 1);
+  });
+
   it('sends a gap event when the cursor is older than the window', async () => {
     const cursor = await firstVisit();
-    // Redis trims whole nodes of entries (MAXLEN ~): many more than the window push the cursor out there.
-    const { lastId } = await publishMissed(target.beyondHistory(HISTORY));
+    // Every bus keeps exactly the window: one event more pushes the cursor out.
+    const { lastId } = await publishMissed(HISTORY + 1);
     const back = new RecordingEventSource(`${server.url}/sse/feed`, [GAP_EVENT], { 'Last-Event-ID': cursor });
     clients.push(back);
     await within(back.received(1, GAP_EVENT), 'received(1, GAP_EVENT)', () => back.events);

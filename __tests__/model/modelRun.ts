@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import type { Broadcaster } from '../../lib/broadcast/broadcaster';
+import { parseFrame } from '../../lib/protocol/eventStreamParser';
 import type { ReceivedEvent } from '../../lib/testing/testStream';
 import { openTestStream, type TestStream } from '../../lib/testing/testStream';
-import { type Acknowledged, breaches, type ClientRecord } from './logModel';
+import { type Acknowledged, breaches, type ClientRecord, replayBreaches } from './logModel';
 
 /** The processes a model run drives: each an app with `sseMiddleware` on its own broadcaster, all on one bus backend. */
 export interface ModelWorld {
@@ -18,7 +19,8 @@ export interface ModelWorld {
 
 /** One step the model draws. */
 export type Step =
-  | { kind: 'publish'; channel: number; process: number }
+  /** A publish, with the key `k<key>` when `key` is a number. */
+  | { kind: 'publish'; channel: number; process: number; key: number | undefined }
   | { kind: 'open'; client: number; process: number }
   | { kind: 'drop'; client: number }
   | { kind: 'restartEmpty' }
@@ -33,6 +35,8 @@ export interface Scenario {
 
 const CHANNELS = 4;
 const CLIENTS = 3;
+/** Keys a channel's keyed events take: few, so that they supersede one another often. */
+const KEYS = 3;
 /** How long a stream may take to open. */
 const OPEN_MS = 10_000;
 /** Tries for the final resume and the end markers (a restarted backend refuses for a moment). */
@@ -40,7 +44,7 @@ const FINAL_TRIES = 50;
 
 /**
  * Draws scenarios for a world of `processes` processes; restarts and stalled readers only where the
- * world can make them. Each client follows 1 to 3 channels.
+ * world can make them. Each client follows 1 to 3 channels. About half the publishes are keyed.
  */
 export function scenarios(
   processes: number,
@@ -52,7 +56,12 @@ export function scenarios(
   const steps: fc.WeightedArbitrary<Step>[] = [
     {
       weight: 6,
-      arbitrary: fc.record({ kind: fc.constant('publish' as const), channel: fc.nat({ max: CHANNELS - 1 }), process }),
+      arbitrary: fc.record({
+        kind: fc.constant('publish' as const),
+        channel: fc.nat({ max: CHANNELS - 1 }),
+        process,
+        key: fc.option(fc.nat({ max: KEYS - 1 }), { nil: undefined, freq: 2 }),
+      }),
     },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('open' as const), client, process }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), client }) },
@@ -115,10 +124,18 @@ async function noticeEnded(client: ModelClient): Promise<void> {
   if (client.stream?.ended) await drop(client);
 }
 
+/** The data a history read answered, or `gap`. */
+async function replayedData(broadcaster: Broadcaster<undefined>, channel: string, since: string) {
+  const history = await broadcaster.history(channel, { since });
+  return history.kind === 'gap' ? ('gap' as const) : history.events.map((event) => parseFrame(event.frame).data);
+}
+
 /**
  * Runs one scenario on `world` with channels named after `run`, and returns the model's breaches
- * (see {@link breaches}). Every wait is bounded; a client that did not catch up within
- * `catchUpMs` is judged on what it got.
+ * (see {@link breaches}). After each acknowledged publish, the channel's history is read after
+ * every earlier cursor (each acknowledged event's id, and one from before the run), as a client
+ * that left there and resumes would be, and judged by {@link replayBreaches}. Every wait is
+ * bounded; a client that did not catch up within `catchUpMs` is judged on what it got.
  */
 export async function runScenario(
   world: ModelWorld,
@@ -128,6 +145,13 @@ export async function runScenario(
 ): Promise<string[]> {
   const channel = (index: number): string => `${run}-c${index}`;
   const acknowledged: Acknowledged[] = [];
+  /** Per channel, its acknowledged events with their ids (cursors). */
+  const byChannel = new Map<string, (Acknowledged & { id: string })[]>();
+  const doubtfulKeys = new Set<string>();
+  const found: string[] = [];
+  /** Steps at which the backend restarted empty: a cursor from before one may get a gap. */
+  const restarts: number[] = [];
+  const start = await world.processes[0]!.broadcaster.cursor();
   const published = new Map<string, number>();
   const clients: ModelClient[] = scenario.clients.map((indexes, index) => ({
     name: `client ${index} on ${indexes.map(channel).join(',')}`,
@@ -137,16 +161,36 @@ export async function runScenario(
     stream: undefined,
     cursor: undefined,
   }));
-  const publish = async (name: string, process: number, step: number): Promise<boolean> => {
+  /** Reads `name`'s history after every earlier cursor, on a process whose live reader is not stalled. */
+  const checkReplays = async (name: string): Promise<void> => {
+    const reader = world.processes.find((_process, index) => !stalled.has(index));
+    if (!reader) return;
+    const events = byChannel.get(name) ?? [];
+    const cursors = [{ id: start, step: -1 }, ...events];
+    for (const [index, cursor] of cursors.entries()) {
+      const replayed = await replayedData(reader.broadcaster, name, cursor.id).catch(() => 'gap' as const);
+      const gapAllowed = restarts.some((step) => step >= cursor.step);
+      const what = `history of ${name} after ${index === 0 ? 'the run start' : events[index - 1]!.data}`;
+      found.push(...replayBreaches(what, events, index - 1, replayed, { gapAllowed, doubtful: doubtfulKeys }));
+    }
+  };
+  const publish = async (name: string, process: number, step: number, keyIndex?: number): Promise<boolean> => {
     const n = published.get(name) ?? 0;
     published.set(name, n + 1);
     const data = `${name}:${n}`;
+    const key = keyIndex === undefined ? undefined : `k${keyIndex}`;
+    let id: string;
     try {
-      await world.processes[process]!.broadcaster.publish(name, { data });
+      ({ id } = await world.processes[process]!.broadcaster.publish(name, { data, key }));
     } catch {
-      return false; // not acknowledged: the model owes it to nobody
+      // Not acknowledged: the model owes it to nobody, and its key's latest value is unknown.
+      if (key !== undefined) doubtfulKeys.add(`${name}/${key}`);
+      return false;
     }
-    acknowledged.push({ channel: name, data, step });
+    const event = { channel: name, data, step, key, id };
+    acknowledged.push(event);
+    byChannel.set(name, [...(byChannel.get(name) ?? []), event]);
+    await checkReplays(name);
     return true;
   };
   /** Stalled readers, by process: what lets each go on. */
@@ -158,10 +202,12 @@ export async function runScenario(
   try {
     for (const [step, action] of scenario.steps.entries()) {
       for (const client of clients) await noticeEnded(client);
-      if (action.kind === 'publish') await publish(channel(action.channel), action.process, step);
+      if (action.kind === 'publish') await publish(channel(action.channel), action.process, step, action.key);
       else if (action.kind === 'drop') await drop(clients[action.client]!);
-      else if (action.kind === 'restartEmpty') await world.restartEmpty?.();
-      else if (action.kind === 'stall') {
+      else if (action.kind === 'restartEmpty') {
+        restarts.push(step);
+        await world.restartEmpty?.();
+      } else if (action.kind === 'stall') {
         if (stalled.has(action.process)) unstall(action.process);
         else if (world.stallReader) stalled.set(action.process, world.stallReader(action.process));
       } else {
@@ -201,7 +247,7 @@ export async function runScenario(
       ),
     );
     for (const client of followers) await drop(client);
-    return followers.flatMap((client) => breaches(acknowledged, client));
+    return [...found, ...followers.flatMap((client) => breaches(acknowledged, client, doubtfulKeys))];
   } finally {
     for (const process of [...stalled.keys()]) unstall(process);
     for (const client of clients) await drop(client);

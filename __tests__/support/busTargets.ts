@@ -61,11 +61,6 @@ export interface BusTarget {
   readonly partitions: 'one' | 'several';
   /** Whether its worlds can {@link TargetWorld.restartEmpty}. */
   readonly restarts: boolean;
-  /**
-   * How many events published after a cursor surely push it out of a history of `size`: Redis
-   * trims approximately (`MAXLEN ~`, whole nodes of up to 100 entries), the memory bus exactly.
-   */
-  beyondHistory(size: number): number;
   setUp(): Promise<void>;
   tearDown(): Promise<void>;
   start<S extends Served>(serve: Serve<S>, options?: WorldOptions): Promise<TargetWorld<S>>;
@@ -106,7 +101,6 @@ export function memoryTarget(): BusTarget {
     processes: 1,
     partitions: 'one',
     restarts: true,
-    beyondHistory: (size) => size + 1,
     setUp: async () => {},
     tearDown: async () => {},
     async start(serve, options = {}) {
@@ -139,7 +133,6 @@ function oneRedisTarget(name: string, faulty: boolean): BusTarget {
     processes: 3,
     partitions: faulty ? 'several' : 'one',
     restarts: true,
-    beyondHistory: (size) => size + 250,
     async setUp() {
       redis = await RedisServer.start();
     },
@@ -197,7 +190,6 @@ export function clusterTarget(): BusTarget {
     processes: 3,
     partitions: 'several',
     restarts: false,
-    beyondHistory: (size) => size + 250,
     async setUp() {
       rig = await RedisClusterRig.start();
     },

@@ -11,6 +11,7 @@ import {
   type BroadcasterCloseOptions,
   type BroadcasterOptions,
   type ConnectOptions,
+  type DirectMessage,
   type PublishMessage,
   type PublishOptions,
   readPublishOptions,
@@ -23,6 +24,7 @@ import { ConnectionRegistry } from './connectionRegistry';
 import { debugLog } from './debugLog';
 import { encodeCloseFrame, encodeDirectFrame } from './directFrames';
 import { resolveHistoryLimits } from './eventHistory';
+import { assertEventKey } from './eventKey';
 import type { RecentEvent, ReplayResult } from './eventLog';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
@@ -44,6 +46,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #maxBufferedBytes: number;
   readonly #maxEventBytes: number;
   #published = 0;
+  #superseded = 0;
   #closed = false;
 
   /** Use {@link createBroadcaster}. */
@@ -107,19 +110,22 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     assertChannelName(channel);
     const { exclude, filter } = readPublishOptions(options);
     if (message === null || typeof message !== 'object')
-      throw new TypeError(`publish message must be { event?, data }, got ${describeValue(message)}`);
+      throw new TypeError(`publish message must be { event?, data, key? }, got ${describeValue(message)}`);
     if (this.#hooks.size > 0) {
-      const hooked = await this.#hooks.run({ channel, event: message.event, data: message.data });
+      const hooked = await this.#hooks.run({ channel, event: message.event, data: message.data, key: message.key });
       if (hooked === null) return { id: '', delivered: 0, dropped: true };
       assertChannelName(hooked.channel);
       ({ channel, ...message } = hooked);
     }
     if (message.event !== undefined) assertSingleLineField('event', message.event);
+    const { key } = message;
+    if (key !== undefined) assertEventKey(key);
     const pending = serializeData(message.data);
     const data = typeof pending === 'string' ? pending : await pending;
     assertEventSize(channel, message.event, data, this.#maxEventBytes);
-    const receipt = await this.#bus.log.append({ channel, event: message.event, data, exclude, filter });
+    const receipt = await this.#bus.log.append({ channel, event: message.event, data, key, exclude, filter });
     this.#published += 1;
+    if (receipt.superseded) this.#superseded += 1;
     if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
     return { ...receipt, dropped: false };
   }
@@ -138,9 +144,9 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    * in 5 minutes"). The event name defaults to `sse:notice`; like `sendTo`, it carries no id and
    * is not kept in history. Resolves with how many streams of this process it was written to.
    */
-  async announce(message: PublishMessage): Promise<number> {
+  async announce(message: DirectMessage): Promise<number> {
     if (this.#closed) throw new Error('broadcaster is closed');
-    const frame = await encodeDirectFrame(message, NOTICE_EVENT);
+    const frame = await encodeDirectFrame('announce', message, NOTICE_EVENT);
     const written = announceHere(this.#registry, frame);
     await this.#bus.messages.announce(frame);
     return written;
@@ -179,10 +185,10 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    * Sends an event to one connection, wherever it is held. It is not kept in history and carries
    * no id, so the client's replay cursor is unchanged. Resolves false when no such connection.
    */
-  async sendTo(connectionId: string, message: PublishMessage): Promise<boolean> {
+  async sendTo(connectionId: string, message: DirectMessage): Promise<boolean> {
     if (typeof connectionId !== 'string' || connectionId === '')
       throw new TypeError(`connectionId must be a non-empty string, got ${describeValue(connectionId)}`);
-    const frame = await encodeDirectFrame(message, undefined);
+    const frame = await encodeDirectFrame('sendTo', message, undefined);
     if (writeHere(this.#registry, connectionId, frame)) return true;
     return this.#bus.messages.sendTo(connectionId, frame);
   }
@@ -204,7 +210,12 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
 
   /** Counts for this process, and the bus's state. */
   stats(): BroadcasterStats {
-    return { ...this.#registry.stats(), published: this.#published, bus: this.#bus.state() };
+    return {
+      ...this.#registry.stats(),
+      published: this.#published,
+      superseded: this.#superseded,
+      bus: this.#bus.state(),
+    };
   }
 
   /**

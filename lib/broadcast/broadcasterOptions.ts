@@ -34,7 +34,17 @@ export interface PublishMessage {
   event?: string;
   /** Payload: text or JSX (also a promise of it), number, boolean or JSON-able object. */
   data: EventData;
+  /**
+   * Makes it a latest-value event: it supersedes the earlier event of the same key on the channel,
+   * so history keeps only the latest per key and a client that comes back is replayed only that
+   * (live clients still get every event). A non-empty string of at most 200 bytes of UTF-8, no CR,
+   * LF or NUL. Default: none (the event is kept like any other).
+   */
+  key?: string;
 }
+
+/** An event sent outside the channels (`sendTo`, `announce`): kept nowhere, so it takes no key. */
+export type DirectMessage = Omit<PublishMessage, 'key'>;
 
 /** Who, among a channel's connections, receives an event. */
 export interface PublishOptions<M> {

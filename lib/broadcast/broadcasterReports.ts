@@ -15,6 +15,11 @@ export interface PublishResult extends PublishReceipt {
 export interface BroadcasterStats extends RegistryStats {
   /** Events published through this broadcaster. */
   published: number;
+  /**
+   * Of those, keyed events that superseded an event of their key that history still held (which
+   * left history then: a client that comes back is not replayed it).
+   */
+  superseded: number;
   /** The bus's own view of its health. */
   bus: ReturnType<Bus['state']>;
 }

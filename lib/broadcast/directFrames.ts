@@ -9,7 +9,8 @@ import { CLOSE_EVENT, type CloseEventData } from '../protocol/protocolEvents';
 import { serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
 import { describeValue } from '../validation/describeValue';
-import type { BroadcasterCloseOptions, PublishMessage } from './broadcasterOptions';
+import type { BroadcasterCloseOptions, DirectMessage } from './broadcasterOptions';
+import { assertNoEventKey } from './eventKey';
 
 /** The close event for `options` (of `channel` alone, on a stream of several), encoded once for every stream it ends. */
 export function encodeCloseFrame(
@@ -24,10 +25,18 @@ export function encodeCloseFrame(
   return encodeEvent({ event: CLOSE_EVENT, data: JSON.stringify(data) });
 }
 
-/** Encodes an id-less event for one connection or for every one (`sendTo`, `announce`). */
-export async function encodeDirectFrame(message: PublishMessage, defaultEvent: string | undefined): Promise<Buffer> {
+/**
+ * Encodes an id-less event for one connection or for every one (`sendTo`, `announce`, the `owner`
+ * named in errors).
+ */
+export async function encodeDirectFrame(
+  owner: string,
+  message: DirectMessage,
+  defaultEvent: string | undefined,
+): Promise<Buffer> {
   if (message === null || typeof message !== 'object')
-    throw new TypeError(`message must be { event?, data }, got ${describeValue(message)}`);
+    throw new TypeError(`${owner}: message must be { event?, data }, got ${describeValue(message)}`);
+  assertNoEventKey(owner, message);
   const event = message.event ?? defaultEvent;
   if (event !== undefined) assertSingleLineField('event', event);
   const pending = serializeData(message.data);

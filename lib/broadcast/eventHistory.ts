@@ -67,10 +67,13 @@ export function resolveHistoryLimits(
   return limits;
 }
 
+/** A retained event, linked to its neighbours in position order. */
 interface Entry {
   event: StoredEvent;
   sequence: number;
   at: number;
+  older: Entry | undefined;
+  newer: Entry | undefined;
 }
 
 /**
@@ -87,22 +90,28 @@ function ownsItsMemory(event: StoredEvent): StoredEvent {
 }
 
 /**
- * One channel's recent events in a ring buffer, bounded by count, age and bytes. Their positions
+ * One channel's recent events, oldest first, bounded by count, age and bytes. Their positions
  * come from the bus's one {@link BusPosition}, so they are increasing but not consecutive: the
  * history remembers the newest position it let go of, and answers "what came after this cursor?"
- * exactly, or says the cursor is outside the window. The ring grows as events arrive, so a
- * channel with one event costs one slot.
+ * exactly, or says the cursor is outside the window.
+ *
+ * A keyed event (`StoredEvent.key`) supersedes the one retained for its key, which leaves the
+ * history at once. That is not a loss, so it does not move the position let go of: a cursor before
+ * the superseded event still resumes, and gets the newer event of its key instead. The events are
+ * a list linked both ways, so one can leave from the middle.
  */
 export class ChannelHistory {
   readonly #size: number;
   readonly #maxAgeMs: number;
   readonly #maxBytes: number;
   readonly #position: BusPosition;
-  readonly #ring: (Entry | undefined)[] = [];
-  #start = 0;
+  /** The retained event of each key. */
+  readonly #byKey = new Map<string, Entry>();
+  #oldest: Entry | undefined;
+  #newest: Entry | undefined;
   #count = 0;
   #sequence = 0;
-  /** Sequence of the newest event no longer retained (0: none dropped). */
+  /** Sequence of the newest event no longer retained for a reason other than a newer event of its key (0: none). */
   #dropped: number;
   #bytes = 0;
   #appendedAt = 0;
@@ -142,21 +151,30 @@ export class ChannelHistory {
     return this.#sequence === 0 ? undefined : formatEventId(this.#position.epoch, this.#sequence);
   }
 
-  /** Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}. */
-  append(stored: StoredEvent, sequence: number, now = Date.now()): void {
+  /**
+   * Appends an event at `sequence`, a position just taken from the bus's {@link BusPosition}.
+   * Returns true when it superseded a retained event of its key.
+   */
+  append(stored: StoredEvent, sequence: number, now = Date.now()): boolean {
     const event = ownsItsMemory(stored);
     this.#sequence = sequence;
     this.#appendedAt = now;
+    const superseded = event.key === undefined ? undefined : this.#byKey.get(event.key);
+    if (superseded) this.#unlink(superseded);
     if (this.#size === 0) {
       this.#dropped = sequence;
-      return;
+      return superseded !== undefined;
     }
     if (this.#count === this.#size) this.#dropOldest();
-    // Until the ring first wraps, this index is its length: the ring grows one slot at a time.
-    this.#ring[(this.#start + this.#count) % this.#size] = { event, sequence, at: now };
+    const entry: Entry = { event, sequence, at: now, older: this.#newest, newer: undefined };
+    if (this.#newest) this.#newest.newer = entry;
+    else this.#oldest = entry;
+    this.#newest = entry;
     this.#count += 1;
     this.#bytes += event.frame.length;
+    if (event.key !== undefined) this.#byKey.set(event.key, entry);
     while (this.#bytes > this.#maxBytes) this.#dropOldest();
+    return superseded !== undefined;
   }
 
   /** Every retained event after `lastEventId`, or a gap when the cursor is outside the window. */
@@ -166,37 +184,43 @@ export class ChannelHistory {
     const cursor = parseEventId(lastEventId);
     const { epoch, sequence: newest } = this.#position;
     if (!cursor || cursor.epoch !== epoch || cursor.sequence > newest) return gap;
-    // Every event after the cursor is still here only if nothing at or after it was let go of.
+    // Every event after the cursor is still here (or superseded by one that is) only if nothing at
+    // or after it was let go of.
     if (compareEventIds(cursor, { epoch, sequence: this.#dropped }) < 0) return gap;
-    let first = this.#count;
-    while (first > 0 && this.#at(first - 1).sequence > cursor.sequence) first -= 1;
     const events: StoredEvent[] = [];
-    for (let i = first; i < this.#count; i += 1) events.push(this.#at(i).event);
-    return { kind: 'events', events };
+    for (let entry = this.#newest; entry && entry.sequence > cursor.sequence; entry = entry.older)
+      events.push(entry.event);
+    return { kind: 'events', events: events.reverse() };
   }
 
   /** The newest `limit` retained events with the time each was appended, oldest first. */
   newest(limit: number, now = Date.now()): { event: StoredEvent; at: number }[] {
     this.#expire(now);
     const entries: { event: StoredEvent; at: number }[] = [];
-    for (let i = Math.max(0, this.#count - limit); i < this.#count; i += 1) entries.push(this.#at(i));
-    return entries;
-  }
-
-  #at(index: number): Entry {
-    return this.#ring[(this.#start + index) % this.#size]!;
+    for (let entry = this.#newest; entry && entries.length < limit; entry = entry.older)
+      entries.push({ event: entry.event, at: entry.at });
+    return entries.reverse();
   }
 
   #expire(now: number): void {
-    while (this.#count > 0 && now - this.#at(0).at > this.#maxAgeMs) this.#dropOldest();
+    while (this.#oldest && now - this.#oldest.at > this.#maxAgeMs) this.#dropOldest();
   }
 
+  /** Lets the oldest event go: a cursor before it can no longer be vouched for. */
   #dropOldest(): void {
-    const oldest = this.#at(0);
+    const oldest = this.#oldest!;
     this.#dropped = oldest.sequence;
-    this.#bytes -= oldest.event.frame.length;
-    this.#ring[this.#start] = undefined;
-    this.#start = (this.#start + 1) % this.#size;
+    this.#unlink(oldest);
+  }
+
+  #unlink(entry: Entry): void {
+    if (entry.older) entry.older.newer = entry.newer;
+    else this.#oldest = entry.newer;
+    if (entry.newer) entry.newer.older = entry.older;
+    else this.#newest = entry.older;
+    const { key } = entry.event;
+    if (key !== undefined && this.#byKey.get(key) === entry) this.#byKey.delete(key);
     this.#count -= 1;
+    this.#bytes -= entry.event.frame.length;
   }
 }

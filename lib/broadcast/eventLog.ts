@@ -24,6 +24,11 @@ export interface BusMessage {
   event?: string;
   /** Serialized payload text. */
   data: string;
+  /**
+   * The key of a latest-value event, already validated: it supersedes the earlier event of the
+   * same key on its channel, which leaves the channel's history (see `EventLog`'s "Keys").
+   */
+  key?: string;
   /** Connection ids that must not receive it. */
   exclude?: readonly string[];
   /**
@@ -39,6 +44,8 @@ export interface PublishReceipt {
   id: string;
   /** Connections of this process it was written to by the time the append resolved. */
   delivered: number;
+  /** True when the event, keyed, superseded an event of its key that history still held. */
+  superseded?: boolean;
 }
 
 /** An event as history keeps it: its position and its encoded frame. */
@@ -50,6 +57,8 @@ export interface StoredEvent {
   id: string;
   /** The complete SSE frame, encoded once and shared by every recipient. */
   frame: Buffer;
+  /** The event's key, when it is a latest-value event. */
+  key?: string;
 }
 
 /** One retained event, decoded: what `broadcaster.recent` returns. */
@@ -86,6 +95,12 @@ export type ReplayResult =
  *   (an encoded `sse:gap` frame with no position), never silence.
  * - **Vouching.** `read` answers events only when it can vouch that nothing after the cursor and
  *   before the first event it answers is missing; otherwise it answers a gap.
+ * - **Keys.** An appended event with a `key` supersedes the event of the same key and channel that
+ *   history holds, which leaves history in the same step as the new one enters it: history holds
+ *   the latest event per key, plus the unkeyed events. So `read` answers, of the events after the
+ *   cursor, the latest per key and every unkeyed one, in position order. A superseded event is not
+ *   a loss: it never makes `read` answer a gap. Live delivery may skip a superseded event (a reader
+ *   that catches up after it left), never the event that superseded it.
  * - **Timeouts.** A call the backend cannot complete in its own time bound rejects; the broadcaster
  *   turns a failed `read` into a gap for that channel and a failed `append` into a rejected publish.
  */

@@ -57,18 +57,20 @@ export class HistoryStore {
 
   /**
    * Stores `event` of `channel` at `sequence` (just taken from the bus position), and drops the
-   * least recently published channels while the total is over budget.
+   * least recently published channels while the total is over budget. Returns true when the event,
+   * keyed, superseded one history held.
    */
-  append(channel: string, event: StoredEvent, sequence: number): void {
+  append(channel: string, event: StoredEvent, sequence: number): boolean {
     let history = this.#histories.get(channel);
     if (history) this.#histories.delete(channel);
     else history = new ChannelHistory(this.#position, this.#limits, this.#droppedUpTo);
     this.#histories.set(channel, history);
     const before = history.bytes;
-    history.append(event, sequence, this.#clock.now());
+    const superseded = history.append(event, sequence, this.#clock.now());
     this.#bytes += history.bytes - before;
     this.#enforceBudget(channel);
     if (this.#sweeper === undefined) this.#sweepLater();
+    return superseded;
   }
 
   /**

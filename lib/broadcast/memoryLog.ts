@@ -43,8 +43,12 @@ export class MemoryLog implements EventLog {
       id,
       frame: encodeEvent({ event: message.event, data: message.data, id: streamId }),
     };
-    this.#histories.append(message.channel, { id, frame: delivery.frame }, sequence);
-    return { id: streamId, delivered: this.#inbound()?.events([delivery])[0] ?? 0 };
+    const superseded = this.#histories.append(
+      message.channel,
+      { id, frame: delivery.frame, key: message.key },
+      sequence,
+    );
+    return { id: streamId, delivered: this.#inbound()?.events([delivery])[0] ?? 0, superseded };
   }
 
   /** {@inheritDoc EventLog.read} */

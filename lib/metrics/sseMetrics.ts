@@ -53,7 +53,7 @@ function totalCounter(
 
 /**
  * Registers a broadcaster's metrics in a prom-client registry: open streams, streams opened and
- * closed (by reason), events published, delivered and dropped, bytes sent, evictions, replays
+ * closed (by reason), events published, superseded (by a keyed event), delivered and dropped, bytes sent, evictions, replays
  * (with the events they sent from history and the gap events), and whether the bus is connected.
  * Counters are this process's totals since the broadcaster was created.
  * @throws TypeError naming a bad option; prom-client's error when the names are already registered.
@@ -104,6 +104,13 @@ export function registerSseMetrics<M>(broadcaster: Broadcaster<M>, options: SseM
     },
   });
   totalCounter(registry, named('events_published_total'), 'Events published.', stats, (s) => s.published);
+  totalCounter(
+    registry,
+    named('events_superseded_total'),
+    'Keyed events published that superseded the event of their key in history.',
+    stats,
+    (s) => s.superseded,
+  );
   totalCounter(
     registry,
     named('events_delivered_total'),

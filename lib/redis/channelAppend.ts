@@ -1,4 +1,4 @@
-import { appendAtNextPosition } from './positionScripts';
+import { type AppendedEntry, appendAtNextPosition } from './positionScripts';
 import { RedisBusError } from './redisBusError';
 import type { ResolvedRedisBusOptions } from './redisBusOptions';
 import type { RedisKeys } from './redisKeys';
@@ -18,30 +18,35 @@ export interface ChannelAppendOptions
 }
 
 /**
- * Appends the entry at the next position of the channel's bucket, trims the stream, refreshes the
- * key's TTL and, with `durability: 'replicated'`, waits for the replicas (a {@link RedisBusError}
- * if too few confirm). Resolves with the entry's id.
+ * Appends the entry at the next position of the channel's bucket, deletes the entry of the same
+ * `key` it supersedes, trims the stream, refreshes the keys' TTL and, with `durability: 'replicated'`,
+ * waits for the replicas (a {@link RedisBusError} if too few confirm). Resolves with the entry's
+ * position and whether it superseded one.
  */
 export async function appendToChannel(
   client: RedisConnection,
   options: ChannelAppendOptions,
   channel: string,
+  key: string | undefined,
   fields: Record<string, string>,
-): Promise<string> {
+): Promise<AppendedEntry> {
   const { keys, maxAgeMs, maxLength, idleTtlMs, durability, replicas, commandTimeoutMs } = options;
   const now = Date.now();
   // Each entry carries its time (`t`), for the age limit and `recent`: its id is a position, not a clock.
   const cutoff = maxAgeMs === undefined ? undefined : now - maxAgeMs;
   const timed = { ...fields, t: String(now) };
   const streamKey = keys.stream(channel);
-  const id = await appendAtNextPosition(client, {
+  const appended = await appendAtNextPosition(client, {
     position: { key: keys.position(keys.bucketOf(channel)), clocked: options.clustered },
     streamKey,
+    latestKey: keys.latest(channel),
     maxLength,
     cutoff,
     ttlMs: idleTtlMs,
+    key,
     fields: timed,
   });
+  const id = appended.position;
   if (durability === 'replicated') {
     const acknowledged = await options.waitForReplicas(streamKey, replicas, commandTimeoutMs);
     if (acknowledged < replicas)
@@ -49,5 +54,5 @@ export async function appendToChannel(
         `publish to ${channel}: stored as ${id} but acknowledged by ${acknowledged} of ${replicas} replicas within ${commandTimeoutMs} ms (it may still be delivered)`,
       );
   }
-  return id;
+  return appended;
 }

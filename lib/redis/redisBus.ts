@@ -42,7 +42,7 @@ export interface RedisBusState extends BusState, CommandGateState {
 /**
  * A {@link Bus} shared by every process connected to one Redis or one Redis Cluster. Each channel
  * is a Redis stream: its entry ids, `<epoch>-<n>`, are the positions in SSE ids (in base 62, see
- * `positionScripts.ts` and `entryIds.ts`), it is the channel's history (approximate `MAXLEN`, optional age limit),
+ * `positionScripts.ts` and `entryIds.ts`), it is the channel's history (`MAXLEN`, optional age limit, the latest event per key),
  * so `Last-Event-ID` replay works on any process, and it is the live feed every process reads
  * with a blocking `XREAD` loop. Per process, whatever the number of clients and channels: on one
  * Redis two connections (commands, blocking reads); on a cluster one per master for commands and

@@ -57,8 +57,8 @@ export interface RedisBusOptions {
   /** Prefix of every key the bus writes. Default `sse:`. Use one per app sharing a Redis. */
   keyPrefix?: string;
   /**
-   * Per-channel history. `size` (default 1000) is an approximate `MAXLEN` (Redis may keep a few
-   * more); `maxAgeMs` also trims by age with `MINID` (default: no age limit); `idleTtlMs` (default
+   * Per-channel history. `size` (default 1000) is the stream's `MAXLEN`, kept exactly (entries that
+   * keyed events superseded are not counted: they are deleted); `maxAgeMs` also trims by age with `MINID` (default: no age limit); `idleTtlMs` (default
    * 15 min) is the TTL of each channel's stream key, refreshed on every publish. `maxBytes` and
    * `totalBytes` apply to the in-memory bus only: here `size` times the broadcaster's
    * `maxEventBytes` bounds a channel.

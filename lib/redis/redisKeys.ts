@@ -1,6 +1,11 @@
 import { bucketTags } from './bucketTags';
 import { hashSlot } from './hashSlot';
 
+/** The stream entry field that holds a latest-value event's key (see the table in {@link RedisKeys}). */
+export const KEY_FIELD = 's';
+/** What a key's field in a channel's latest hash starts with, so that no key can be mistaken for `trimmed` or `removed`. */
+export const KEY_FIELD_PREFIX = 'k:';
+
 /**
  * Every key the Redis bus uses, under one prefix. Keys are computed, never searched for: the bus
  * runs no `KEYS` or `SCAN`.
@@ -18,6 +23,7 @@ import { hashSlot } from './hashSlot';
  * | `e` | the event type, when not `message` | channel streams |
  * | `x` | excluded connection ids, JSON | channel streams |
  * | `t` | publish time, ms since the epoch | channel streams (`channelAppend.ts`) |
+ * | `s` | the event's key: the entry supersedes the earlier one of its key ({@link KEY_FIELD}) | channel streams |
  * | `k` | the kind: `w` write, `c` close, `r` replace, `i` info, `n` notice (request stream); `a` answer (inboxes) | the request stream, inboxes (`directMessages.ts`) |
  * | `c` | the connection id a request is for | the request stream |
  * | `f` | the frame a request or notice carries | the request stream |
@@ -27,6 +33,10 @@ import { hashSlot } from './hashSlot';
  * | `a` | the answer (absent: the connection is not there) | inboxes |
  *
  * The position scripts (`positionScripts.ts`) also note `mark_at`/`mark_n` on a bucket's entries.
+ *
+ * A channel's latest hash ({@link RedisKeys.latest}), beside its stream, has the fields
+ * `k:<key>` (the entry id of the key's latest event, {@link KEY_FIELD_PREFIX}), `trimmed` (the
+ * newest entry id trimmed) and `removed` (how many entries the bus removed: trimmed or superseded).
  */
 export class RedisKeys {
   /** The prefix every key starts with. */
@@ -64,6 +74,14 @@ export class RedisKeys {
   /** The stream holding one channel's events (its history and its live feed). */
   stream(channel: string): string {
     return `${this.prefix}${this.#tags[this.bucketOf(channel)]}stream:${channel}`;
+  }
+
+  /**
+   * The hash beside a channel's stream, in its bucket and with the stream's TTL: the entry of each
+   * key's latest event, and what the bus trimmed from the stream (fields in the class comment).
+   */
+  latest(channel: string): string {
+    return `${this.prefix}${this.#tags[this.bucketOf(channel)]}latest:${channel}`;
   }
 
   /**

@@ -41,8 +41,8 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * The {@link EventLog} of the Redis bus: each channel is a Redis stream, its history (approximate
- * `MAXLEN`, optional age limit, expiring when idle) and the live feed every process reads. The
+ * The {@link EventLog} of the Redis bus: each channel is a Redis stream, its history (`MAXLEN`,
+ * optional age limit, expiring when idle) and the live feed every process reads. The
  * `EventLog` guarantees, as they hold on Redis:
  *
  * - **Order.** A position is a stream id `<epoch>-<n>` (`positionScripts.ts`); on one Redis one
@@ -55,6 +55,10 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
  * - **Gaps in `read`.** A cursor not of this bus (unparseable, another epoch, past the newest), an
  *   entry after it trimmed, an expired stream with the cursor older than the position of `idleTtlMs`
  *   ago, or a follow not started within `commandTimeoutMs`.
+ * - **Keys.** A keyed append deletes (`XDEL`) the entry its key had, in the same script that adds
+ *   the new one, and notes in the channel's latest hash what it trimmed and how many entries it
+ *   removed: a replay goes by the newest entry trimmed, never by `max-deleted-entry-id`, which
+ *   superseded entries move (an entry removed by anything else is judged conservatively).
  * - **Vouching.** Otherwise one script reads the entries after the cursor and what was trimmed,
  *   atomically, once the follow has started; `read` resolves once live delivery has passed the last
  *   entry it returns, so the stream's merge drops repeats.
@@ -111,13 +115,13 @@ export class RedisLog implements EventLog {
     }
     const key = this.#options.keys.stream(message.channel);
     return this.#inFlight.during(message.channel, async (deliveredCount) => {
-      const id = await this.#options.runPublish(
+      const { position: id, superseded } = await this.#options.runPublish(
         `publish to ${message.channel}`,
-        (client) => appendToChannel(client, this.#options, message.channel, toStreamFields(message)),
+        (client) => appendToChannel(client, this.#options, message.channel, message.key, toStreamFields(message)),
         Buffer.byteLength(message.data),
       );
       const delivered = await this.#deliveredHere(key, id, deliveredCount);
-      return { id: formatStreamEventId(message.channel, id), delivered };
+      return { id: formatStreamEventId(message.channel, id), delivered, superseded };
     });
   }
 
@@ -134,12 +138,18 @@ export class RedisLog implements EventLog {
       if (!follow.started) return { kind: 'gap', latestId: undefined };
     }
     const found = await this.#options.run(`history of ${channel}`, (client) =>
-      entriesAfter(client, this.#positionOf(keys.bucketOf(channel)), key, after, idleTtlMs),
+      entriesAfter(
+        client,
+        this.#positionOf(keys.bucketOf(channel)),
+        { stream: key, latest: keys.latest(channel) },
+        after,
+        idleTtlMs,
+      ),
     );
     if (found.kind === 'gap') return found;
     const events: StoredEvent[] = found.entries.map((entry) => {
-      const { id, frame } = fromStreamEntry(channel, entry);
-      return { id, frame };
+      const { id, frame, key } = fromStreamEntry(channel, entry);
+      return key === undefined ? { id, frame } : { id, frame, key };
     });
     const last = events.at(-1);
     // Live delivery of these ids must be done before the replay is handed over, so the

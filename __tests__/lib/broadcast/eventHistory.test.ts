@@ -15,6 +15,13 @@ function append(history: ChannelHistory, position: BusPosition, count: number, f
   }
 }
 
+/** Appends one event at the bus's next position, with `key` when given; returns whether it superseded one. */
+function appendKeyed(history: ChannelHistory, position: BusPosition, key: string | undefined, at = 1000): boolean {
+  const sequence = position.advance();
+  const id = formatEventId(EPOCH, sequence);
+  return history.append({ id, frame: Buffer.from(id), key }, sequence, at);
+}
+
 /** The limits a bus would hand its channels for `options`. */
 const limits = (options: EventHistoryOptions = {}) => resolveHistoryLimits('test', options);
 
@@ -76,6 +83,29 @@ describe('ChannelHistory', () => {
     for (const cursor of ['', 'abc', '-1', `${EPOCH + 1}-1`, at(99), '1e9-1', `${'9'.repeat(40)}-1`]) {
       expect(history.since(cursor, 1003).kind).toBe('gap');
     }
+  });
+
+  it('keeps the latest event per key and every unkeyed one, in position order, and superseding is no loss', () => {
+    const position = new BusPosition(EPOCH);
+    const history = new ChannelHistory(position, limits({ size: 3 }));
+    expect(appendKeyed(history, position, 'a')).toBe(false); // 1
+    expect(appendKeyed(history, position, undefined)).toBe(false); // 2
+    expect(appendKeyed(history, position, 'b')).toBe(false); // 3
+    expect(appendKeyed(history, position, 'a')).toBe(true); // 4 supersedes 1
+    expect(ids(history.since(at(0), 1010))).toEqual([at(2), at(3), at(4)]);
+    // Many updates of the same keys never crowd out the unkeyed event: superseded ones are not kept.
+    for (let n = 0; n < 10; n += 1) appendKeyed(history, position, n % 2 === 0 ? 'a' : 'b'); // 5 … 14
+    expect(ids(history.since(at(0), 1010))).toEqual([at(2), at(13), at(14)]); // 13 is a's, 14 b's
+    expect(ids(history.since(at(3), 1010))).toEqual([at(13), at(14)]);
+    expect(history.bytes).toBe(3 * Buffer.byteLength(at(14)));
+    // A new key fills the last slot; one more event pushes the oldest out: a loss, so a gap before it.
+    appendKeyed(history, position, 'c'); // 15 pushes out 2
+    expect(history.since(at(1), 1010)).toEqual({ kind: 'gap', latestId: at(15) });
+    expect(ids(history.since(at(2), 1010))).toEqual([at(13), at(14), at(15)]);
+    // The key of an event pushed out is free: its next event supersedes nothing.
+    appendKeyed(history, position, undefined); // 16 pushes out 13 (a)
+    expect(appendKeyed(history, position, 'a')).toBe(false); // 17 pushes out 14 (b)
+    expect(ids(history.since(at(14), 1010))).toEqual([at(15), at(16), at(17)]);
   });
 
   it('has its limits checked once, where the app gave them: limits handed on inward come back as they are', () => {

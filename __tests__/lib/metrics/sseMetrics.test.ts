@@ -52,6 +52,9 @@ describe('express-htmx-sse/metrics on a real prom-client registry', () => {
     expect(await value('bytes_sent_total')).toBeGreaterThan(2 * '<p>hello</p>'.length);
 
     await broadcaster.publish('news', { data: 'missed' });
+    await broadcaster.publish('figures', { key: 'cpu', data: '10%' });
+    await broadcaster.publish('figures', { key: 'cpu', data: '20%' });
+    expect(await value('events_superseded_total')).toBe(1);
     const back = await open('news', receipt.id);
     await back.waitFor(1);
     const lost = await open('news', 'not-a-cursor');

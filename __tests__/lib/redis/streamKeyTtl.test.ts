@@ -1,55 +1,43 @@
-import { createClient } from 'redis';
 import { createBroadcaster } from '../../../index';
 import { RedisBus } from '../../../redis';
-import { RedisServer } from '../../support/redisServer';
+import { useRedisWithAdmin } from '../../support/redisWithAdmin';
 
 const IDLE_TTL_MS = 60_000;
 
 describe('RedisBus stream keys expire when idle', () => {
-  let redis: RedisServer;
-  let admin: ReturnType<typeof createClient>;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    admin = createClient({ url: redis.url });
-    admin.on('error', () => undefined);
-    await admin.connect();
-  });
-  afterAll(async () => {
-    admin.destroy();
-    await redis.dispose();
-  });
+  const rig = useRedisWithAdmin();
 
   it('gives each stream key the idleTtlMs TTL and refreshes it on every publish', async () => {
-    const bus = new RedisBus({ url: redis.url, keyPrefix: 'ttl:', history: { idleTtlMs: IDLE_TTL_MS } });
+    const bus = new RedisBus({ url: rig.redis.url, keyPrefix: 'ttl:', history: { idleTtlMs: IDLE_TTL_MS } });
     await bus.ready();
     const broadcaster = createBroadcaster({ bus });
     try {
       await broadcaster.publish('jobs', { data: 'first' });
-      const ttl = await admin.pTTL('ttl:stream:jobs');
+      const ttl = await rig.admin.pTTL('ttl:stream:jobs');
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(IDLE_TTL_MS);
 
       // Shorten it by hand: the next publish must set it back to idleTtlMs.
-      await admin.pExpire('ttl:stream:jobs', 1000);
+      await rig.admin.pExpire('ttl:stream:jobs', 1000);
       await broadcaster.publish('jobs', { data: 'second' });
-      expect(await admin.pTTL('ttl:stream:jobs')).toBeGreaterThan(1000);
-      expect(await admin.xLen('ttl:stream:jobs')).toBe(2);
+      expect(await rig.admin.pTTL('ttl:stream:jobs')).toBeGreaterThan(1000);
+      expect(await rig.admin.xLen('ttl:stream:jobs')).toBe(2);
     } finally {
       await broadcaster.close();
     }
   });
 
   it('answers a gap to a cursor whose later events expired with the stream, and nothing to replay to a newer one', async () => {
-    const bus = new RedisBus({ url: redis.url, keyPrefix: 'ttl-expired:', history: { idleTtlMs: 300 } });
+    const bus = new RedisBus({ url: rig.redis.url, keyPrefix: 'ttl-expired:', history: { idleTtlMs: 300 } });
     await bus.ready();
     const broadcaster = createBroadcaster({ bus });
     try {
       const first = await broadcaster.publish('gone', { data: 'seen' });
       const last = await broadcaster.publish('gone', { data: 'missed by a client at the first' });
       // Redis expires the key by itself (no event to await): poll, bounded.
-      for (let i = 0; i < 200 && (await admin.exists('ttl-expired:stream:gone')) === 1; i += 1)
+      for (let i = 0; i < 200 && (await rig.admin.exists('ttl-expired:stream:gone')) === 1; i += 1)
         await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await admin.exists('ttl-expired:stream:gone')).toBe(0);
+      expect(await rig.admin.exists('ttl-expired:stream:gone')).toBe(0);
       expect((await broadcaster.history('gone', { since: first.id })).kind).toBe('gap');
       expect(await broadcaster.history('gone', { since: last.id })).toEqual({ kind: 'events', events: [] });
       expect(await broadcaster.history('never', { since: last.id })).toEqual({ kind: 'events', events: [] });
@@ -59,12 +47,12 @@ describe('RedisBus stream keys expire when idle', () => {
   });
 
   it('defaults to 15 minutes', async () => {
-    const bus = new RedisBus({ url: redis.url, keyPrefix: 'ttl-default:' });
+    const bus = new RedisBus({ url: rig.redis.url, keyPrefix: 'ttl-default:' });
     await bus.ready();
     const broadcaster = createBroadcaster({ bus });
     try {
       await broadcaster.publish('news', { data: 'x' });
-      const ttl = await admin.pTTL('ttl-default:stream:news');
+      const ttl = await rig.admin.pTTL('ttl-default:stream:news');
       expect(ttl).toBeGreaterThan(14 * 60_000);
       expect(ttl).toBeLessThanOrEqual(15 * 60_000);
     } finally {
