@@ -15,7 +15,13 @@ const MAX_AGE_MS = 60_000;
 /** Buckets of a cluster bus (RedisBus's default): channels of a multi-partition case sit in different ones. */
 const CLUSTER_BUCKETS = new RedisKeys('', 8);
 
-const serve = (options: Parameters<typeof startTestServer>[1]) => startTestServer<undefined>({}, options);
+/** Whose a stream is: the `user` query field of its request (empty when none). */
+interface Viewer {
+  user: string;
+}
+
+const serve = (options: Parameters<typeof startTestServer>[1]) =>
+  startTestServer<Viewer>({ metadata: (req) => ({ user: String(req.query.user ?? '') }) }, options);
 
 /** The position part of an id, parsed (every id the log issues has one). */
 function positionOf(id: string) {
@@ -46,7 +52,7 @@ function channelsInTwoBuckets(stem: string): [string, string] {
  * several processes uses process `i % n`: on the memory bus (one process) it runs on that one.
  */
 describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
-  let world: TargetWorld<TestServer<undefined>>;
+  let world: TargetWorld<TestServer<Viewer>>;
   const streams: TestStream[] = [];
   let cases = 0;
   /** A channel name of this case's own. */
@@ -54,7 +60,7 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     cases += 1;
     return `${stem}-${cases}`;
   };
-  const at = (index: number): TestServer<undefined> => world.processes[index % world.processes.length]!;
+  const at = (index: number): TestServer<Viewer> => world.processes[index % world.processes.length]!;
   const publish = (process: number, channel: string, data: string, event?: string): Promise<PublishResult> =>
     at(process).broadcaster.publish(channel, { event, data });
   /** Publishes `data` with `key` (a latest-value event). */
@@ -379,6 +385,39 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     expect(held.ended).toBe(true);
     expect(await at(1).broadcaster.disconnect(id)).toBe(false);
     expect(elsewhere.ended).toBe(false);
+  });
+
+  it('ends, on every process, every stream whose metadata matches with a revoked close and leaves the others; with a channel, a stream of several only leaves that one', async () => {
+    const channel = fresh('revoke');
+    const other = fresh('revoke-other');
+    const open = (process: number, channels: string[], user: string) =>
+      openStarted(at(process).url, channels, undefined, { user }).then(track);
+    const alice = [await open(0, [channel], 'alice'), await open(1, [channel], 'alice')];
+    alice.push(await open(2, [channel, other], 'alice'));
+    const bob = [await open(0, [channel], 'bob'), await open(2, [channel, other], 'bob')];
+    const carol = await open(1, [other], 'carol');
+
+    await expect(at(0).broadcaster.disconnectWhere({})).rejects.toThrow(/at least one criterion/);
+    await expect(at(0).broadcaster.disconnectWhere({ metadata: {} })).rejects.toThrow(TypeError);
+    expect(await at(1).broadcaster.disconnectWhere({ metadata: { user: 'alice' } })).toBe(3);
+    for (const stream of alice) {
+      await expectOn(stream, (event) => event.type === CLOSE_EVENT, 'the revoked close');
+      expect(JSON.parse(stream.events.at(-1)!.data)).toEqual({ reconnect: false, reason: 'revoked' });
+      await stream.waitFor(() => false, { timeoutMs: 5000 });
+      expect(stream.ended).toBe(true);
+    }
+
+    // Bob's stream of two channels leaves `other` only; carol, on `other` alone, is not bob.
+    expect(await at(0).broadcaster.disconnectWhere({ metadata: { user: 'bob' }, channel: other })).toBe(1);
+    await expectOn(bob[1]!, (event) => event.type === CLOSE_EVENT, 'the close of one channel');
+    expect(JSON.parse(bob[1]!.events.at(-1)!.data)).toEqual({ reconnect: false, reason: 'revoked', channel: other });
+    await publish(1, other, 'still for carol');
+    await publish(0, channel, 'still for bob');
+    await expectOn(carol, (event) => event.data === 'still for carol', 'the event carol is still owed');
+    for (const stream of bob)
+      await expectOn(stream, (event) => event.data === 'still for bob', 'the event bob is still owed');
+    expect(dataOn(bob[1]!.events, other)).toEqual([]);
+    expect([...bob, carol].map((stream) => stream.ended)).toEqual([false, false, false]);
   });
 
   // Where live delivery of different partitions can arrive out of position order, the last event's

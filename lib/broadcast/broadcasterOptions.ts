@@ -10,10 +10,11 @@ import type { EventHistoryOptions } from './eventHistory';
 import type { BusMessage, ConnectionView } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { MemoryBus } from './memoryBus';
+import type { RevalidateOptions } from './revalidation';
 import type { StreamConnection } from './sseConnection';
 
 /** Options of {@link createBroadcaster}. */
-export interface BroadcasterOptions {
+export interface BroadcasterOptions<M = unknown> {
   /** Where events go and history lives. Default: a {@link MemoryBus} with `history`. */
   bus?: Bus;
   /** History limits for the default in-memory bus (size default 1000 per channel). */
@@ -26,6 +27,13 @@ export interface BroadcasterOptions {
    * `maxBufferedBytes` when smaller), so any event can reach a client that reads.
    */
   maxEventBytes?: number;
+  /**
+   * Re-checks each open stream's access every `everyMs` (spread over the interval): a channel
+   * whose `check(metadata, channel)` answers false ends with a close event
+   * `{ reconnect: false, reason: 'revoked' }`, only that channel on a stream that carries others.
+   * Default: off (access is checked when a stream opens, by `sseMiddleware`'s `authorize`).
+   */
+  revalidate?: RevalidateOptions<M>;
 }
 
 /** An event to publish. */
@@ -93,8 +101,29 @@ export interface BroadcasterCloseOptions {
   reconnect?: boolean;
   /** Suggested wait before reconnecting, in ms. */
   after?: number;
-  /** Free text for logs. */
+  /**
+   * Why, for logs and the page: free text, except `'revoked'` (the default of `disconnectWhere`),
+   * on which the monitor shows `unauthorized` and does not reconnect.
+   */
   reason?: string;
+}
+
+/**
+ * Close options, checked, holding only the fields given (they may travel to other processes).
+ * @throws TypeError naming the option and the value.
+ */
+export function readCloseOptions(owner: string, options: unknown): BroadcasterCloseOptions {
+  const read = new OptionReader<BroadcasterCloseOptions>(owner, options);
+  const close: BroadcasterCloseOptions = {};
+  if (read.raw('reconnect') !== undefined) close.reconnect = read.boolean('reconnect', false);
+  if (read.raw('after') !== undefined) close.after = read.integer('after', 0, { min: 0 });
+  const reason = read.raw('reason');
+  if (reason !== undefined) {
+    if (typeof reason !== 'string' || /[\r\n\0]/.test(reason) || reason.length > 200)
+      throw read.error('reason', 'a string of at most 200 characters without CR, LF or NUL', reason);
+    close.reason = reason;
+  }
+  return close;
 }
 
 /**

@@ -53,7 +53,7 @@ export interface Bus {
 }
 
 const LOG_METHODS = ['append', 'read', 'recent', 'position', 'follow', 'unfollow'] as const;
-const MESSAGE_METHODS = ['sendTo', 'disconnect', 'lookup', 'announce'] as const;
+const MESSAGE_METHODS = ['sendTo', 'disconnect', 'lookup', 'announce', 'disconnectWhere'] as const;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' &&

@@ -15,6 +15,7 @@ const NO_OTHER_PROCESS: ProcessMessages = {
   disconnect: async () => false,
   lookup: async () => undefined,
   announce: async () => {},
+  disconnectWhere: async () => 0,
 };
 
 /**

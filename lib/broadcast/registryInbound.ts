@@ -6,19 +6,67 @@
 import { deliverBatch } from './batchDelivery';
 import type { Inbound } from './bus';
 import type { ConnectionRegistry } from './connectionRegistry';
+import { encodeCloseFrame } from './directFrames';
 import type { BusDelivery } from './eventLog';
-import type { ProcessAnswers, ProcessMessage } from './processMessages';
+import type { CloseWhere, ProcessAnswers, ProcessMessage } from './processMessages';
 import { forEachRecipient } from './recipients';
+import type { SseConnection } from './sseConnection';
+import { matchesStream } from './streamMatch';
 
-/** The one path back from the bus into `registry`. */
-export function registryInbound<M>(registry: ConnectionRegistry<M>): Inbound {
+/** Stops following a channel no connection of this process carries any more (`EventLog.unfollow`). */
+export type Unfollow = (channel: string) => void;
+
+/** The one path back from the bus into `registry`; `unfollow` is told of channels left without connections. */
+export function registryInbound<M>(registry: ConnectionRegistry<M>, unfollow: Unfollow): Inbound {
   return {
     events: (deliveries) =>
       // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
       deliveries.length === 1 ? [deliverOne(registry, deliveries[0]!)] : deliverBatch(registry, deliveries),
     message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
-      answer(registry, message) as ProcessAnswers[T['kind']],
+      answer(registry, message, unfollow) as ProcessAnswers[T['kind']],
   };
+}
+
+/**
+ * Ends the streams of this process that `request.match` selects, with a close event. With a
+ * channel in the match, a stream that carries other channels too only leaves that one (its close
+ * event names the channel). Returns how many streams ended or left the channel.
+ */
+export function closeWhereHere<M>(registry: ConnectionRegistry<M>, request: CloseWhere, unfollow: Unfollow): number {
+  const { match, close } = request;
+  const candidates = match.channel === undefined ? registry.all() : (registry.inChannel(match.channel) ?? []);
+  let streamFrame: Buffer | undefined;
+  let channelFrame: Buffer | undefined;
+  let ended = 0;
+  for (const connection of [...candidates]) {
+    if (!matchesStream(match, connection.channels, connection.metadata)) continue;
+    ended += 1;
+    const channel = match.channel;
+    if (channel === undefined || connection.channels.length === 1) {
+      streamFrame ??= encodeCloseFrame(close, false);
+      connection.close(streamFrame, 'server');
+      continue;
+    }
+    channelFrame ??= encodeCloseFrame(close, false, channel);
+    leaveChannel(registry, connection, channel, channelFrame, unfollow);
+  }
+  return ended;
+}
+
+/**
+ * Takes an open stream of several channels off `channel`, then writes it `frame` (the close event
+ * naming that channel); the stream stays open for its other channels.
+ */
+export function leaveChannel<M>(
+  registry: ConnectionRegistry<M>,
+  connection: SseConnection<M>,
+  channel: string,
+  frame: Buffer,
+  unfollow: Unfollow,
+): void {
+  connection.leave(channel);
+  if (registry.leave(connection, channel)) unfollow(channel);
+  connection.write(frame);
 }
 
 /** Writes the frame to the connection `connectionId` of this process; false when it is not here (or the write failed). */
@@ -52,7 +100,11 @@ function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): 
 }
 
 /** Acts on a message from another process (see {@link ProcessMessage}). */
-function answer<M>(registry: ConnectionRegistry<M>, message: ProcessMessage): ProcessAnswers[ProcessMessage['kind']] {
+function answer<M>(
+  registry: ConnectionRegistry<M>,
+  message: ProcessMessage,
+  unfollow: Unfollow,
+): ProcessAnswers[ProcessMessage['kind']] {
   switch (message.kind) {
     case 'write':
       return writeHere(registry, message.connectionId, message.frame);
@@ -64,5 +116,7 @@ function answer<M>(registry: ConnectionRegistry<M>, message: ProcessMessage): Pr
       return announceHere(registry, message.frame);
     case 'count':
       return registry.stats();
+    case 'closeWhere':
+      return closeWhereHere(registry, message.request, unfollow);
   }
 }

@@ -31,6 +31,12 @@ export const CONNECTION_EVENT = 'sse:connection';
 /** Default name of a notice every open stream receives (`broadcaster.announce`). */
 export const NOTICE_EVENT = 'sse:notice';
 
+/**
+ * The close event's `reason` when the app ended a stream because access ended
+ * (`disconnectWhere`): the monitor shows `unauthorized` and does not reconnect.
+ */
+export const REVOKED_REASON = 'revoked';
+
 /** Data of the close event. */
 export interface CloseEventData {
   /** Whether the client should connect again. */
