@@ -58,9 +58,11 @@ export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAliv
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
 export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
+export type { RevalidateOptions } from './lib/broadcast/revalidation';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
 export type { ConnectionInfo, StreamConnection } from './lib/broadcast/sseConnection';
+export type { MetadataValue, StreamMatch } from './lib/broadcast/streamMatch';
 export type { PipelineOptions } from './lib/pipeline/connectPipeline';
 export { connectPipeline } from './lib/pipeline/connectPipeline';
 export type {
