@@ -16,6 +16,7 @@ import {
   type PublishMessage,
   type PublishOptions,
   readCloseOptions,
+  readConnectPresence,
   readPublishOptions,
 } from './broadcasterOptions';
 import type { BroadcasterEvents, BroadcasterStats, PublishResult } from './broadcasterReports';
@@ -31,8 +32,18 @@ import type { RecentEvent, ReplayResult } from './eventLog';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
+import { PresenceBoard } from './presenceBoard';
+import type { PresenceSnapshot } from './presenceView';
 import { type PublishHook, PublishHooks } from './publishHooks';
-import { announceHere, closeHere, closeWhereHere, leaveChannel, registryInbound, writeHere } from './registryInbound';
+import {
+  announceHere,
+  closeHere,
+  closeWhereHere,
+  leaveChannel,
+  type RegistryHooks,
+  registryInbound,
+  writeHere,
+} from './registryInbound';
 import { Revalidation } from './revalidation';
 import { type ConnectionInfo, SseConnection, type StreamConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
@@ -50,6 +61,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #maxBufferedBytes: number;
   readonly #maxEventBytes: number;
   readonly #revalidation: Revalidation<M, SseConnection<M>> | undefined;
+  readonly #presence: PresenceBoard<SseConnection<M>>;
   #published = 0;
   #superseded = 0;
   #closed = false;
@@ -71,7 +83,13 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
         'createBroadcaster: option "history" is for the default in-memory bus; give the limits to the bus: new MemoryBus(history) or new RedisBus({ history })',
       );
     this.#bus = bus ?? new MemoryBus(resolveHistoryLimits('createBroadcaster', read.raw('history')));
-    this.#bus.attach(registryInbound(this.#registry, this.#unfollow));
+    this.#presence = new PresenceBoard<SseConnection<M>>(
+      read.raw('presence'),
+      this.#bus.presence,
+      (channel) => this.#registry.inChannel(channel) ?? [],
+      systemClock,
+    );
+    this.#bus.attach(registryInbound(this.#registry, this.#registryHooks));
     const revalidate = read.raw('revalidate');
     if (revalidate !== undefined)
       this.#revalidation = new Revalidation<M, SseConnection<M>>(revalidate, systemClock, this.#revoke, (message) => {
@@ -93,6 +111,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   connect(target: EventStreamTarget, options: ConnectOptions<M>): StreamConnection<M> {
     if (this.#closed) throw new Error('broadcaster is closed');
     const channels = streamChannels(options);
+    const members = readConnectPresence(options.presence, channels);
     if (options.id !== undefined) {
       assertConnectionId(options.id);
       this.#replaceDuplicate(options.id);
@@ -107,6 +126,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     });
     for (const channel of this.#registry.add(connection)) this.#bus.log.follow(channel);
     this.#revalidation?.add(connection);
+    this.#presence.opened(connection, channels, members);
     this.#startInto(connection, options.lastEventId);
     this.emit('connect', connection.info());
     return connection;
@@ -199,8 +219,19 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       reason: REVOKED_REASON,
       ...readCloseOptions('disconnectWhere', options),
     };
-    const here = closeWhereHere(this.#registry, { match, close }, this.#unfollow);
+    const here = closeWhereHere(this.#registry, { match, close }, this.#registryHooks);
     return here + (await this.#bus.messages.disconnectWhere({ match, close }));
+  }
+
+  /**
+   * Who is on `channel` now, over every process: each member once however many streams hold it,
+   * up to the member cap (`createBroadcaster({ presence: { maxMembers } })`), and how many in all.
+   * This process's members are as of now; another process's as it last shared them (within one
+   * interval of a change).
+   */
+  presence(channel: string): Promise<PresenceSnapshot> {
+    assertChannelName(channel);
+    return this.#presence.presence(channel);
   }
 
   /**
@@ -268,6 +299,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (this.#closed) return;
     this.#closed = true;
     this.#revalidation?.stop();
+    await this.#presence.stop();
     const frame = encodeCloseFrame(readCloseOptions('close', options), true);
     for (const connection of [...this.#registry.all()]) connection.close(frame, 'server');
     await this.#bus.close();
@@ -284,7 +316,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     return closeWhereHere(
       this.#registry,
       { match: { channel }, close: readCloseOptions('closeChannel', options) },
-      this.#unfollow,
+      this.#registryHooks,
     );
   }
 
@@ -313,7 +345,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     });
   }
 
-  readonly #unfollow = (channel: string): void => this.#bus.log.unfollow(channel);
+  /** What the registry's paths tell the broadcaster: a channel a stream left, presence changed elsewhere. */
+  readonly #registryHooks: RegistryHooks<M> = {
+    left: (connection, channel, last) => {
+      if (last) this.#bus.log.unfollow(channel);
+      this.#presence.left(connection, channel);
+    },
+    presenceChanged: (channel) => this.#presence.changedElsewhere(channel),
+  };
 
   /** Ends what failed its re-check: the whole stream, or only those channels of a stream that keeps others. */
   readonly #revoke = (connection: SseConnection<M>, channels: readonly string[]): void => {
@@ -323,11 +362,12 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       return;
     }
     for (const channel of channels)
-      leaveChannel(this.#registry, connection, channel, encodeCloseFrame(close, false, channel), this.#unfollow);
+      leaveChannel(this.#registry, connection, channel, encodeCloseFrame(close, false, channel), this.#registryHooks);
   };
 
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
     this.#revalidation?.delete(connection);
+    this.#presence.closed(connection, connection.channels);
     for (const channel of this.#registry.remove(connection, reason)) this.#bus.log.unfollow(channel);
     this.emit('disconnect', connection.info(), reason);
   };

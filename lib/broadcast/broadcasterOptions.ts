@@ -3,13 +3,17 @@
  * options of a stream and of a close; and the reading of publish options, checked like every option.
  */
 
+import type { PresenceMember } from '../protocol/protocolEvents';
 import type { EventData } from '../protocol/serializeData';
+import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 import type { Bus } from './bus';
 import type { EventHistoryOptions } from './eventHistory';
 import type { BusMessage, ConnectionView } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { MemoryBus } from './memoryBus';
+import type { PresenceOptions } from './presenceBoard';
+import { readPresenceMember } from './presenceMember';
 import type { RevalidateOptions } from './revalidation';
 import type { StreamConnection } from './sseConnection';
 
@@ -34,6 +38,12 @@ export interface BroadcasterOptions<M = unknown> {
    * Default: off (access is checked when a stream opens, by `sseMiddleware`'s `authorize`).
    */
   revalidate?: RevalidateOptions<M>;
+  /**
+   * How presence is shared and told: the interval of `sse:presence` events and the member cap.
+   * Presence itself needs nothing here: it starts with the first stream that holds a member
+   * (`sseMiddleware`'s `presence`, or `connect`'s).
+   */
+  presence?: PresenceOptions;
 }
 
 /** An event to publish. */
@@ -93,6 +103,11 @@ export interface ConnectOptions<M> {
    * before `connect` has returned it (a replay that overflows the client evicts it at once).
    */
   onClose?: (connection: StreamConnection<M>, reason: CloseReason) => void;
+  /**
+   * Who this stream is on its channels' presence, by channel (see `PresenceMember`): one member
+   * however many streams, tabs or processes hold it. Channels it does not name count nothing.
+   */
+  presence?: Readonly<Record<string, PresenceMember>>;
 }
 
 /** Options of {@link Broadcaster.close}. */
@@ -106,6 +121,24 @@ export interface BroadcasterCloseOptions {
    * on which the monitor shows `unauthorized` and does not reconnect.
    */
   reason?: string;
+}
+
+/**
+ * `connect`'s `presence`, checked against the stream's channels: a member per channel.
+ * @throws TypeError naming a channel the stream does not carry or a bad member.
+ */
+export function readConnectPresence(presence: unknown, channels: readonly string[]): Map<string, PresenceMember> {
+  const members = new Map<string, PresenceMember>();
+  if (presence === undefined) return members;
+  if (presence === null || typeof presence !== 'object' || Array.isArray(presence))
+    throw new TypeError(`connect: presence must be { [channel]: member }, got ${describeValue(presence)}`);
+  for (const [channel, value] of Object.entries(presence)) {
+    if (!channels.includes(channel))
+      throw new TypeError(`connect: presence names ${describeValue(channel)}, a channel the stream does not carry`);
+    const member = readPresenceMember(`connect: presence of ${channel}`, value);
+    if (member) members.set(channel, member);
+  }
+  return members;
 }
 
 /**

@@ -63,7 +63,9 @@ export type ProcessMessage =
   /** Count this process's connections (a backend reports them for cluster-wide stats). */
   | { kind: 'count' }
   /** End the streams of this process that a `disconnectWhere` selects. */
-  | { kind: 'closeWhere'; request: CloseWhere };
+  | { kind: 'closeWhere'; request: CloseWhere }
+  /** Another process changed who is on `channel` (read it again). */
+  | { kind: 'presence'; channel: string };
 
 /** What the broadcaster answers to each kind of {@link ProcessMessage}. */
 export interface ProcessAnswers {
@@ -79,4 +81,6 @@ export interface ProcessAnswers {
   count: { connections: number; byChannel: Record<string, number> };
   /** How many streams ended or left the channel named. */
   closeWhere: number;
+  /** Nothing: the change is read at the next interval. */
+  presence: undefined;
 }

@@ -13,17 +13,22 @@ import { forEachRecipient } from './recipients';
 import type { SseConnection } from './sseConnection';
 import { matchesStream } from './streamMatch';
 
-/** Stops following a channel no connection of this process carries any more (`EventLog.unfollow`). */
-export type Unfollow = (channel: string) => void;
+/** What the broadcaster is told of, besides its registry: channels a stream leaves, presence changed elsewhere. */
+export interface RegistryHooks<M> {
+  /** `connection` left `channel` and stays open for its others; `last` when no connection here carries it any more. */
+  left(connection: SseConnection<M>, channel: string, last: boolean): void;
+  /** Another process changed who is on `channel`. */
+  presenceChanged(channel: string): void;
+}
 
-/** The one path back from the bus into `registry`; `unfollow` is told of channels left without connections. */
-export function registryInbound<M>(registry: ConnectionRegistry<M>, unfollow: Unfollow): Inbound {
+/** The one path back from the bus into `registry`. */
+export function registryInbound<M>(registry: ConnectionRegistry<M>, hooks: RegistryHooks<M>): Inbound {
   return {
     events: (deliveries) =>
       // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
       deliveries.length === 1 ? [deliverOne(registry, deliveries[0]!)] : deliverBatch(registry, deliveries),
     message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
-      answer(registry, message, unfollow) as ProcessAnswers[T['kind']],
+      answer(registry, message, hooks) as ProcessAnswers[T['kind']],
   };
 }
 
@@ -32,7 +37,11 @@ export function registryInbound<M>(registry: ConnectionRegistry<M>, unfollow: Un
  * channel in the match, a stream that carries other channels too only leaves that one (its close
  * event names the channel). Returns how many streams ended or left the channel.
  */
-export function closeWhereHere<M>(registry: ConnectionRegistry<M>, request: CloseWhere, unfollow: Unfollow): number {
+export function closeWhereHere<M>(
+  registry: ConnectionRegistry<M>,
+  request: CloseWhere,
+  hooks: Pick<RegistryHooks<M>, 'left'>,
+): number {
   const { match, close } = request;
   const candidates = match.channel === undefined ? registry.all() : (registry.inChannel(match.channel) ?? []);
   let streamFrame: Buffer | undefined;
@@ -48,7 +57,7 @@ export function closeWhereHere<M>(registry: ConnectionRegistry<M>, request: Clos
       continue;
     }
     channelFrame ??= encodeCloseFrame(close, false, channel);
-    leaveChannel(registry, connection, channel, channelFrame, unfollow);
+    leaveChannel(registry, connection, channel, channelFrame, hooks);
   }
   return ended;
 }
@@ -62,10 +71,10 @@ export function leaveChannel<M>(
   connection: SseConnection<M>,
   channel: string,
   frame: Buffer,
-  unfollow: Unfollow,
+  hooks: Pick<RegistryHooks<M>, 'left'>,
 ): void {
   connection.leave(channel);
-  if (registry.leave(connection, channel)) unfollow(channel);
+  hooks.left(connection, channel, registry.leave(connection, channel));
   connection.write(frame);
 }
 
@@ -103,7 +112,7 @@ function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): 
 function answer<M>(
   registry: ConnectionRegistry<M>,
   message: ProcessMessage,
-  unfollow: Unfollow,
+  hooks: RegistryHooks<M>,
 ): ProcessAnswers[ProcessMessage['kind']] {
   switch (message.kind) {
     case 'write':
@@ -117,6 +126,9 @@ function answer<M>(
     case 'count':
       return registry.stats();
     case 'closeWhere':
-      return closeWhereHere(registry, message.request, unfollow);
+      return closeWhereHere(registry, message.request, hooks);
+    case 'presence':
+      hooks.presenceChanged(message.channel);
+      return undefined;
   }
 }

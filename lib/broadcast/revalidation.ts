@@ -7,8 +7,8 @@ import { toError } from '../errors/toError';
 import type { Clock } from '../time/clock';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
-import type { ConnectionInfo } from './sseConnection';
 import { SpreadRounds } from './spreadRounds';
+import type { ConnectionInfo } from './sseConnection';
 
 const DEFAULT_EVERY_MS = 60_000;
 

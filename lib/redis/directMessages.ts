@@ -43,6 +43,8 @@ export type DirectKind = 'write' | 'close' | 'replace' | 'info' | 'where';
 const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', replace: 'r', info: 'i', where: 'm' };
 const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', r: 'replace', i: 'info', m: 'where' };
 const NOTICE_FIELD = 'n';
+/** Field `k` of an entry telling that a process changed who is on channel `c`. */
+const PRESENCE_FIELD = 'p';
 /** The kind (`k`) of an answer in an inbox. */
 const ANSWER_KIND = 'a';
 
@@ -66,6 +68,8 @@ export interface DirectMessagesOptions {
   answerLocally(kind: DirectKind, connectionId: string, payload: Buffer): string | undefined;
   /** Writes a notice to every connection of this process. */
   announceLocally(frame: Buffer): void;
+  /** Another process changed who is on `channel`. */
+  presenceChanged(channel: string): void;
   onError(error: Error): void;
 }
 
@@ -174,12 +178,29 @@ export class DirectMessages {
     );
   }
 
+  /** Tells every other process that this one changed who is on `channel` (no answers). */
+  async tellPresence(channel: string): Promise<void> {
+    const { keys, processId } = this.#options;
+    await this.#options.run('presence changed', (client) =>
+      client.xAdd(
+        keys.direct,
+        '*',
+        { k: PRESENCE_FIELD, c: channel, o: processId },
+        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
+      ),
+    );
+  }
+
   /** A request read from the shared stream: act on it if the connection is here, and answer. */
   onRequest(entry: StreamEntry): void {
     const { k, c: connectionId, f: payload = '', r: requestId, o: origin } = entry.message;
     if (origin === undefined) return;
     if (k === NOTICE_FIELD) {
       if (origin !== this.#options.processId) this.#options.announceLocally(Buffer.from(payload, 'utf8'));
+      return;
+    }
+    if (k === PRESENCE_FIELD) {
+      if (origin !== this.#options.processId && connectionId !== undefined) this.#options.presenceChanged(connectionId);
       return;
     }
     const kind = KIND_OF_FIELD[k ?? 'w'];

@@ -66,6 +66,7 @@ export class RedisMessages implements ProcessMessages {
       liveWindowMs: options.liveWindowMs,
       answerLocally: this.#answerLocally,
       announceLocally: (frame) => this.#inbound?.message({ kind: 'notice', frame }),
+      presenceChanged: (channel) => this.#inbound?.message({ kind: 'presence', channel }),
       onError: options.onError,
     });
   }
@@ -94,6 +95,11 @@ export class RedisMessages implements ProcessMessages {
   /** {@link ProcessMessages.announce}, here. */
   announce(frame: Buffer): Promise<void> {
     return this.#direct.announce(frame);
+  }
+
+  /** Tells every other process that this one changed who is on `channel` (`redisPresence.ts`). */
+  tellPresence(channel: string): Promise<void> {
+    return this.#direct.tellPresence(channel);
   }
 
   /** {@link ProcessMessages.disconnectWhere}, here: the sum of every live process's answer. */
