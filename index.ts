@@ -57,6 +57,8 @@ export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStream
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
+export type { PresenceOptions } from './lib/broadcast/presenceBoard';
+export type { PresenceSnapshot } from './lib/broadcast/presenceView';
 export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
 export type { RevalidateOptions } from './lib/broadcast/revalidation';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
@@ -100,6 +102,7 @@ export type { ConnectionState, Dialect } from './lib/protocol/monitorContract';
 export { CONNECTION_STATES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
+export type { PresenceEventData, PresenceMember } from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';

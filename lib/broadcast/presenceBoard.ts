@@ -226,13 +226,14 @@ export class PresenceBoard<S extends PresenceTarget> {
       this.#sent.delete(channel);
       return;
     }
-    if (!before || !samePresence(before, view)) {
+    const changed = !before || !samePresence(before, view);
+    if (changed) {
       this.#sent.set(channel, view);
       const frame = encodePresence(view, before);
-      for (const stream of streams) stream.write(frame);
-      return;
+      for (const stream of streams) if (!newcomers?.has(stream)) stream.write(frame);
     }
     if (!newcomers) return;
+    // A newcomer had no view before: everyone listed joined, for it.
     const frame = encodePresence(view, undefined);
     for (const stream of newcomers) if (stream.isOpen) stream.write(frame);
   }
