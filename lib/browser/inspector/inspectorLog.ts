@@ -1,4 +1,5 @@
-import { splitStreamEventId } from '../../protocol/eventId';
+import { parseChannelCursor } from '../../protocol/channelCursor';
+import { parseEventId, splitStreamEventId } from '../../protocol/eventId';
 import type { MonitorMessageDetail } from '../../protocol/inspectorContract';
 import type { MonitorStateDetail } from '../../protocol/monitorContract';
 import { CLOSE_EVENT, CURSOR_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../../protocol/protocolEvents';
@@ -54,6 +55,11 @@ function jsonObject(data: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Whether a reported id is only a stream's cursor (a bare position, or a position per channel), never an event's own. */
+function isCursor(id: string): boolean {
+  return parseEventId(id) !== undefined || parseChannelCursor(id) !== undefined;
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -80,8 +86,9 @@ function stateText({ state, attempt, delayMs }: MonitorStateDetail): string {
  * The inspector's list, newest first and at most {@link ENTRY_LIMIT} long, made from the monitor's
  * DOM events. An event's channel is the channel part of its id (`<channel>/<position>`; a gap or a
  * channel's close names it in its data). The browser reports the last id a stream saw with every
- * event, so an event whose reported id repeats its predecessor's came without one of its own
- * (`sendTo`, `announce`, the library's events): it shows no id and no channel.
+ * event, so an event whose reported id repeats its predecessor's, or is the cursor the stream
+ * opened with, came without one of its own (`sendTo`, `announce`, the library's events): it shows
+ * no id and no channel.
  */
 export class InspectorLog {
   readonly #lines: Line[] = [];
@@ -100,7 +107,7 @@ export class InspectorLog {
    */
   message(detail: MonitorMessageDetail, at: number): { added?: LogEntry; dropped?: LogEntry } {
     const { connectionId, event, data, id: reportedId } = detail;
-    const own = reportedId !== '' && reportedId !== this.#reportedIds.get(connectionId);
+    const own = reportedId !== '' && reportedId !== this.#reportedIds.get(connectionId) && !isCursor(reportedId);
     this.#reportedIds.set(connectionId, reportedId);
     if (UNLISTED.has(event)) return {};
     const id = own ? reportedId : '';

@@ -28,7 +28,7 @@ describe('InspectorLog', () => {
     expect(log.entries.at(-1)?.id).toBe('c/1Z.2');
   });
 
-  it('does not list heartbeats or cursors, and shows no id for an event that repeats the id the stream reported before', () => {
+  it('does not list heartbeats or cursors, and shows no id for an event that repeats the id the stream reported before or a cursor', () => {
     const log = new InspectorLog();
     log.message(message('message', 'a', 'news/1Z.1'), AT);
     expect(log.message(message('sse:heartbeat', '1700000000000', 'news/1Z.1'), AT)).toEqual({});
@@ -36,6 +36,11 @@ describe('InspectorLog', () => {
     // `sendTo` after the cursor: the browser reports the last id the stream saw.
     const { added } = log.message(message('direct', 'hi', 'news=1Z.1'), AT);
     expect(added).toMatchObject({ event: 'direct', id: '', channel: '' });
+    // The cursor a stream opens with is no event's id.
+    expect(log.message(message('sse:connection', 'id', '1Z.7', 'fresh'), AT).added).toMatchObject({
+      id: '',
+      channel: '',
+    });
     // Each connection has its own stream's ids.
     expect(log.message(message('message', 'b', 'news/1Z.1', 'other'), AT).added).toMatchObject({ id: 'news/1Z.1' });
   });
