@@ -6,7 +6,7 @@
  * signatures name. Everything else stays inside the package. `api/express-htmx-sse.api.md` is its
  * report, checked by `npm test` (`npm run api` writes it anew; see ARCHITECTURE.md, "Public API").
  * The exports are kept in the import sorter's order, by path, which groups them by capability:
- * - `components/`: Kita JSX for live elements, indicators, the monitor, jobs and OOB swaps;
+ * - `components/`: Kita JSX for live elements, indicators, the monitor, the inspector, jobs and OOB swaps;
  * - `lib/broadcast/`: the broadcaster, its buses, connections, history, keep-alive and shutdown;
  * - `lib/pipeline/`: dispatching app events, rendering them into OOB fragments, streaming iterables;
  * - `lib/protocol/`: event ids and cursors, the monitor's element ids, opening an event stream;
@@ -32,6 +32,8 @@ export type { ExtraAttributes, SseElementProps } from './components/SseElement';
 export { SseElement } from './components/SseElement';
 export type { SseHeadProps } from './components/SseHead';
 export { SseHead } from './components/SseHead';
+export type { SseInspectorProps } from './components/SseInspector';
+export { SseInspector } from './components/SseInspector';
 export { Broadcaster, createBroadcaster } from './lib/broadcast/broadcaster';
 export type {
   BroadcasterCloseOptions,

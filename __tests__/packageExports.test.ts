@@ -6,8 +6,12 @@ import { installedVersion, installFreshApp, node, npm, packLibrary, typeCheck } 
 
 const root = join(__dirname, '..');
 
-/** The size budget of the published package (today about 160 kB packed, 550 kB unpacked, 220 files: JavaScript without comments, TSDoc in the .d.ts files). */
-const BUDGET = { packedBytes: 200_000, unpackedBytes: 660_000, files: 260 };
+/**
+ * The size budget of the published package (today about 192 kB packed, 667 kB unpacked, 265 files:
+ * JavaScript without comments, TSDoc in the .d.ts files). The development inspector added 8 files
+ * (its component and contract, each dialect's swap report, its script and stylesheet) and 28 kB.
+ */
+const BUDGET = { packedBytes: 200_000, unpackedBytes: 690_000, files: 270 };
 
 /** Runs a snippet in a fresh Node process from the package root, so `express-htmx-sse` resolves through its own `exports` map. */
 function run(args: string[]): string {
@@ -56,6 +60,7 @@ describe('the published package', () => {
       'dist/testing.js',
       'dist/metrics.js',
       'dist/browser/monitor.js',
+      'dist/browser/sse-inspector.js',
     ])
       expect(paths).toContain(entry);
     expect(pack.size).toBeLessThanOrEqual(BUDGET.packedBytes);

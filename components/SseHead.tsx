@@ -1,6 +1,6 @@
 import { dialectNamed } from '../lib/dialects/dialectRegistry';
 import { ASSET_FILES, SHARED_STREAM_META } from '../lib/protocol/monitorContract';
-import { DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
+import { assetPath, DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
 import { describeValue } from '../lib/validation/describeValue';
 import { OptionReader } from '../lib/validation/optionReader';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
@@ -33,6 +33,12 @@ export interface SseHeadProps {
 
 const NONCE = /^[A-Za-z0-9+/_=-]{1,256}$/;
 
+/** Throws a `TypeError` unless `nonce` is undefined or a CSP nonce: 1-256 base64 characters. */
+export function assertNonce(nonce: unknown): asserts nonce is string | undefined {
+  if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce)))
+    throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
+}
+
 /**
  * Tags for a page's `<head>`: htmx, its SSE extension and the monitor runtime (in that order,
  * which the monitor needs) and the indicator stylesheet, all from `{prefix}/_assets/`, so no CDN
@@ -44,9 +50,8 @@ export function SseHead(props: SseHeadProps = {}): JSX.Element {
   const prefix = props.prefix ?? DEFAULT_PREFIX;
   assertPrefix(prefix);
   const { nonce } = props;
-  if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce)))
-    throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
-  const asset = (file: string): string => `${prefix === '/' ? '' : prefix}/_assets/${file}`;
+  assertNonce(nonce);
+  const asset = (file: string): string => assetPath(prefix, file);
   const scripts: string[] = [];
   if (props.htmx ?? true) {
     scripts.push(...dialect.assets.map((asset) => asset.file));

@@ -7,6 +7,7 @@ import { ConnectionMonitor, type ConnectionMonitorProps } from './ConnectionMoni
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { SseElement, type SseElementProps } from './SseElement';
 import { SseHead, type SseHeadProps } from './SseHead';
+import { SseInspector, type SseInspectorProps } from './SseInspector';
 
 /** Where the render-time cursor comes from: a `Broadcaster`, or anything with its `cursor()`. */
 export interface CursorSource {
@@ -38,6 +39,7 @@ export interface SseComponents {
   SseHead(props?: SseHeadProps): JSX.Element;
   ConnectionMonitor(props: ConnectionMonitorProps): JSX.Element;
   ConnectionCounter(props?: ConnectionCounterProps): JSX.Element;
+  SseInspector(props?: SseInspectorProps): JSX.Element;
 }
 
 /**
@@ -69,5 +71,6 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
     SseHead: (props = {}) => SseHead({ dialect, prefix, sharedStream, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
     ConnectionCounter: (props = {}) => ConnectionCounter({ prefix, ...props }),
+    SseInspector: (props = {}) => SseInspector({ prefix, ...props }),
   };
 }

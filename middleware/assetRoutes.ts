@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RequestHandler, Router } from 'express';
 import { dialects } from '../lib/dialects/dialectRegistry';
+import { INSPECTOR_ASSET_FILES } from '../lib/protocol/inspectorContract';
 import { ASSET_FILES } from '../lib/protocol/monitorContract';
 import { sendJsonError } from './jsonError';
 
@@ -14,6 +15,7 @@ interface AssetSource {
 }
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
 
 /** Where the built browser assets live: `dist/browser/` from the sources (tests) and from `dist/` alike. */
 function builtClientAsset(file: string): () => string[] {
@@ -38,7 +40,9 @@ const OWN_SOURCES: Readonly<Record<string, AssetSource>> = {
     contentType: JAVASCRIPT,
     paths: builtClientAsset(ASSET_FILES.sharedStreamWorker),
   },
-  [ASSET_FILES.styles]: { contentType: 'text/css; charset=utf-8', paths: builtClientAsset(ASSET_FILES.styles) },
+  [ASSET_FILES.styles]: { contentType: CSS, paths: builtClientAsset(ASSET_FILES.styles) },
+  [INSPECTOR_ASSET_FILES.script]: { contentType: JAVASCRIPT, paths: builtClientAsset(INSPECTOR_ASSET_FILES.script) },
+  [INSPECTOR_ASSET_FILES.styles]: { contentType: CSS, paths: builtClientAsset(INSPECTOR_ASSET_FILES.styles) },
 };
 
 interface LoadedAsset {

@@ -13,6 +13,8 @@ const ASSETS: [name: string, file: () => string, type: RegExp][] = [
   ['hx-sse.js', () => require.resolve('htmx4/dist/ext/hx-sse.min.js'), /^text\/javascript/],
   ['monitor.js', () => join(DIST_CLIENT, 'monitor.js'), /^text\/javascript/],
   ['sse-status.css', () => join(DIST_CLIENT, 'sse-status.css'), /^text\/css/],
+  ['sse-inspector.js', () => join(DIST_CLIENT, 'sse-inspector.js'), /^text\/javascript/],
+  ['sse-inspector.css', () => join(DIST_CLIENT, 'sse-inspector.css'), /^text\/css/],
 ];
 
 describe('sseMiddleware _assets routes', () => {
@@ -62,7 +64,7 @@ describe('sseMiddleware _assets routes', () => {
       expect(response.status).toBe(404);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.body.error).toMatch(
-        /^unknown asset .*: one of htmx2.js, htmx-ext-sse.js, htmx4.js, hx-sse.js, monitor.js, shared-stream.js, sse-status.css$/,
+        /^unknown asset .*: one of htmx2.js, htmx-ext-sse.js, htmx4.js, hx-sse.js, monitor.js, shared-stream.js, sse-status.css, sse-inspector.js, sse-inspector.css$/,
       );
     },
   );

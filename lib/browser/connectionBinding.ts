@@ -2,6 +2,8 @@
  * The seam between the dialect-neutral monitor and one htmx dialect: a binding turns the
  * dialect's events into {@link ConnectionSignals} and carries out the monitor's decisions.
  */
+import { MESSAGE_DOM_EVENT, type MonitorMessageDetail } from '../protocol/inspectorContract';
+import { CONNECTION_ID_ATTRIBUTE } from '../protocol/monitorContract';
 import type { StreamEnd } from './streamEnd';
 
 /** What a binding reports to its monitor. */
@@ -28,4 +30,15 @@ export interface ConnectionBinding {
   disconnect(): void;
   /** Releases the connection and every listener; the binding is not used again. */
   dispose(): void;
+}
+
+/**
+ * Dispatches `sse-monitor:message` on a connect element: what a binding does for each message its
+ * dialect hands it, after the monitor's `received` and before its `protocolEvent`, so that a
+ * listener reads the cursor that message moved (the inspector) and sees a close before its state.
+ */
+export function announceMessage(element: Element, event: string, data: string, id: string): void {
+  const connectionId = element.getAttribute(CONNECTION_ID_ATTRIBUTE) ?? '';
+  const detail: MonitorMessageDetail = { connectionId, event, data, id };
+  element.dispatchEvent(new CustomEvent(MESSAGE_DOM_EVENT, { bubbles: true, detail }));
 }

@@ -1,5 +1,5 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
-import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
+import { announceMessage, type ConnectionBinding, type ConnectionSignals } from './connectionBinding';
 import type { ManagedEventSource, SourceController } from './managedEventSource';
 import { lostEnd } from './streamEnd';
 
@@ -60,6 +60,7 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
 
   received(type: string, data: string, lastEventId: string): void {
     this.#signals.received(lastEventId);
+    announceMessage(this.#element, type, data, lastEventId);
     if (type === CLOSE_EVENT || type === GAP_EVENT || type === CONNECTION_EVENT)
       this.#signals.protocolEvent(type, data);
   }

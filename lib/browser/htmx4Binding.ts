@@ -1,5 +1,5 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
-import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
+import { announceMessage, type ConnectionBinding, type ConnectionSignals } from './connectionBinding';
 import { MonitoredStream } from './monitoredStream';
 import type { FetchFunction } from './sharedStream/sharedFetch';
 import { lostEnd, refusedEnd } from './streamEnd';
@@ -190,6 +190,7 @@ export class Htmx4Binding implements ConnectionBinding {
       ?.message;
     if (!message) return;
     this.#signals.received(message.id ?? '');
+    announceMessage(this.#element, message.event || 'message', message.data ?? '', message.id ?? '');
     if (message.event === CLOSE_EVENT || message.event === GAP_EVENT || message.event === CONNECTION_EVENT)
       this.#signals.protocolEvent(message.event, message.data ?? '');
   };

@@ -1,18 +1,38 @@
-import type { DialectDescriptor, DialectHost } from '../dialects/dialectDescriptor';
+import type { DialectDescriptor, DialectHost, SwapReport } from '../dialects/dialectDescriptor';
 import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
 import { findMonitorConfig, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
-import { sharedStreamFor } from './sharedStream/sharedStreams';
+import type { HubKind } from './sharedStream/hubTransport';
+import { type SharedStreamChoice, sharedStreamFor } from './sharedStream/sharedStreams';
+import { streamAddressOf } from './sharedStream/streamAddress';
 
 const RETIRED_CURSOR_LIMIT = 100;
 
 interface Entry {
   supervisor: ConnectionSupervisor;
-  /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
-  tab?: string;
+  /** On the browser's shared stream: its place there (requests name this tab, not the stream every tab shares). */
+  shared?: SharedStreamChoice;
+  /** The channels its URL names (none when it is not a URL of the middleware). */
+  channels: readonly string[];
+}
+
+/** What the monitor knows of one connection it watches: a row of `<SseInspector>`. */
+export interface ConnectionSnapshot {
+  connectionId: string;
+  /** The channels its stream URL names; empty when the URL is not one of the middleware's. */
+  channels: string[];
+  state: ConnectionState;
+  /** Reconnect attempt of the current outage. */
+  attempt: number;
+  /** `own`: a stream of its own; else the browser's shared stream, whose hub runs in a SharedWorker or a leader tab. */
+  stream: 'own' | HubKind;
+  /** The id the server gave its current stream, once known (on a shared stream, the stream every tab shares). */
+  streamId: string | undefined;
+  /** The newest event id seen: where a reconnect resumes ('' for none yet). */
+  lastEventId: string;
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -29,6 +49,13 @@ export interface MonitorApi {
    * it (excluding the whole stream would leave out every tab of the browser).
    */
   streamIds(): string[];
+  /** Every connection the monitor watches now, in the order it found them (what `<SseInspector>` shows). */
+  connections(): ConnectionSnapshot[];
+  /**
+   * Reports each message the page's dialects swap into the page, until the returned function is
+   * called (`<SseInspector>`'s "swapped into").
+   */
+  watchSwaps(report: (swap: SwapReport) => void): () => void;
 }
 
 /**
@@ -83,13 +110,32 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   streamIds(): string[] {
     const ids: string[] = [];
-    for (const { supervisor, tab } of this.#entries.values()) {
+    for (const { supervisor, shared } of this.#entries.values()) {
       const id = supervisor.streamId;
       if (!id) continue;
-      const named = tab === undefined ? id : tabExclusion(id, tab);
+      const named = shared === undefined ? id : tabExclusion(id, shared.client.tabId);
       if (!ids.includes(named)) ids.push(named);
     }
     return ids;
+  }
+
+  connections(): ConnectionSnapshot[] {
+    return [...this.#entries.values()].map(({ supervisor, shared, channels }) => ({
+      connectionId: supervisor.config.connectionId,
+      channels: [...channels],
+      state: supervisor.state,
+      attempt: supervisor.attempt,
+      stream: shared?.client.hub ?? 'own',
+      streamId: supervisor.streamId,
+      lastEventId: supervisor.lastEventId,
+    }));
+  }
+
+  watchSwaps(report: (swap: SwapReport) => void): () => void {
+    const stops = this.#dialects.map(({ runtime }) => runtime.watchSwaps?.(report));
+    return () => {
+      for (const stop of stops) stop?.();
+    };
   }
 
   /** Stops everything: every connection, timer, listener and the observer. */
@@ -128,7 +174,11 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       const supervisor = new ConnectionSupervisor(element, config);
       supervisor.lastEventId = this.#cursorOf(connectionId);
       const shared = sharedStreamFor(element, url);
-      const entry: Entry = { supervisor, tab: shared?.client.tabId };
+      const entry: Entry = {
+        supervisor,
+        shared,
+        channels: shared?.target.channels ?? streamAddressOf(url)?.channels ?? [],
+      };
       this.#entries.set(element, entry);
       supervisor.start(runtime.bind(element, supervisor, shared));
       return entry;

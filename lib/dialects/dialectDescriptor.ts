@@ -35,6 +35,18 @@ export interface DialectHost {
   supervise(element: Element): ConnectionSupervisor | undefined;
 }
 
+/** One message swapped into the page, as a dialect reports it to the inspector. */
+export interface SwapReport {
+  /** The connect element whose stream carried the message. */
+  element: Element;
+  /** The message's event name (`message` for an unnamed one). */
+  event: string;
+  /** The stream's last event id when it came, as the dialect read it (the message's own id, if it had one). */
+  id: string;
+  /** The elements its content went into: the swapping element or its target, and out-of-band targets. */
+  targets: Element[];
+}
+
 /** The browser half of a dialect. */
 export interface DialectRuntime {
   /** The stream URL of an element of this dialect, or null when the element is not one. */
@@ -48,6 +60,11 @@ export interface DialectRuntime {
    * the supervisor asks the binding for every later one.
    */
   bind(element: Element, supervisor: ConnectionSupervisor, shared: SharedStreamChoice | undefined): ConnectionBinding;
+  /**
+   * Reports each message the dialect swaps into the page, until the returned function is called
+   * (asked for by the inspector only). A dialect without it shows no "swapped into".
+   */
+  watchSwaps?(report: (swap: SwapReport) => void): () => void;
 }
 
 /** One dialect: see the file's description. */

@@ -1,4 +1,5 @@
 import { Htmx2Binding } from '../browser/htmx2Binding';
+import { watchHtmx2Swaps } from '../browser/htmx2Swaps';
 import { type EventSourceOpener, ManagedEventSource } from '../browser/managedEventSource';
 import { sharedEventSourceOpener } from '../browser/sharedStream/sharedStreams';
 import type { DialectDescriptor } from './dialectDescriptor';
@@ -88,5 +89,6 @@ export const htmx2Dialect: DialectDescriptor<'htmx2'> = {
       bound.set(element, { binding, openThrough });
       return binding;
     },
+    watchSwaps: watchHtmx2Swaps,
   },
 };

@@ -1,4 +1,5 @@
 import { Htmx4Binding, htmx4ConnectUrl } from '../browser/htmx4Binding';
+import { watchHtmx4Swaps } from '../browser/htmx4Swaps';
 import { sharedFetchOf } from '../browser/sharedStream/sharedStreams';
 import { describeValue } from '../validation/describeValue';
 import type { DialectDescriptor } from './dialectDescriptor';
@@ -40,5 +41,6 @@ export const htmx4Dialect: DialectDescriptor<'htmx4'> = {
         shared && sharedFetchOf(shared, supervisor.config.heartbeatTimeoutMs),
       );
     },
+    watchSwaps: watchHtmx4Swaps,
   },
 };

@@ -10,3 +10,8 @@ export const STREAM_PREFIX = /^(?:\/|(?:\/[A-Za-z0-9_.~-]+)+)$/;
 
 /** How {@link STREAM_PREFIX} reads in an error message. */
 export const PREFIX_EXPECTED = 'a path such as "/sse"';
+
+/** The URL of one of the package's browser files, as the middleware serves it: `{prefix}/_assets/{file}`. */
+export function assetPath(prefix: string, file: string): string {
+  return `${prefix === '/' ? '' : prefix}/_assets/${file}`;
+}

@@ -19,6 +19,7 @@ export function canRelay(): boolean {
  * where each one stopped.
  */
 export class LeaderRelay implements HubTransport {
+  readonly kind = 'leader tab';
   readonly #prefix: string;
   readonly #receive: HubReceiver;
   readonly #channel: BroadcastChannel;

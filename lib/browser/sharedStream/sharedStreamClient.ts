@@ -1,5 +1,6 @@
 import { ASSET_FILES } from '../../protocol/monitorContract';
-import type { HubTransport } from './hubTransport';
+import { assetPath } from '../../protocol/streamPaths';
+import type { HubKind, HubTransport } from './hubTransport';
 import { LeaderRelay } from './leaderRelay';
 import type { HubMessage, SubscriptionRequest, TabMessage } from './sharedStreamMessages';
 import { holdTabPresence } from './tabPresence';
@@ -36,10 +37,15 @@ export class SharedStreamClient {
   constructor(prefix: string) {
     this.prefix = prefix;
     this.#present = holdTabPresence(this.tabId);
-    const script = `${prefix === '/' ? '' : prefix}/_assets/${ASSET_FILES.sharedStreamWorker}`;
     this.#transport =
-      connectSharedWorker(script, this.#receive, () => this.#fallBack()) ?? new LeaderRelay(prefix, this.#receive);
+      connectSharedWorker(assetPath(prefix, ASSET_FILES.sharedStreamWorker), this.#receive, () => this.#fallBack()) ??
+      new LeaderRelay(prefix, this.#receive);
     this.#post({ kind: 'hello', tabId: this.tabId });
+  }
+
+  /** Where the hub of this tab's shared stream runs now: the SharedWorker, or a leader tab (this one or another). */
+  get hub(): HubKind {
+    return this.#transport.kind;
   }
 
   /** Subscribes to the request's channels after its cursor. */

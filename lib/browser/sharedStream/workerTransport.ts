@@ -31,6 +31,7 @@ export function connectSharedWorker(
   });
   worker.port.start();
   return {
+    kind: 'worker',
     post: (message) => worker.port.postMessage(message),
     close: () => worker.port.close(),
   };
