@@ -1,9 +1,16 @@
-import type { DialectDescriptor, DialectHost } from '../dialects/dialectDescriptor';
-import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
+import type { DialectDescriptor, DialectHost, DialectRuntime } from '../dialects/dialectDescriptor';
+import {
+  CONNECTION_ID_ATTRIBUTE,
+  type ConnectionState,
+  GAP_DOM_EVENT,
+  MONITOR_CONFIG_ATTRIBUTE,
+  RESYNC_ATTRIBUTE,
+} from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { findMonitorConfig, monitoredElement } from './monitorLookup';
+import { ElementResync } from './elementResync';
+import { monitorConfigFor, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
 import { sharedStreamFor } from './sharedStream/sharedStreams';
 
@@ -13,6 +20,19 @@ interface Entry {
   supervisor: ConnectionSupervisor;
   /** On the browser's shared stream: this tab's id there (requests name the tab, not the stream every tab shares). */
   tab?: string;
+  /** What brings the element's content back after a gap, when it has a resync path. */
+  resync?: ElementResync;
+}
+
+/** The resync of a newly supervised element, when it (or its monitor) names a resync path. */
+function resyncOf(
+  element: Element,
+  supervisor: ConnectionSupervisor,
+  runtime: DialectRuntime,
+): ElementResync | undefined {
+  const path = element.getAttribute(RESYNC_ATTRIBUTE) || supervisor.config.resync;
+  if (!path) return undefined;
+  return new ElementResync(element, supervisor.config.connectionId, path, (html) => runtime.swapContent(element, html));
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -33,8 +53,8 @@ export interface MonitorApi {
 
 /**
  * One per page: finds every connection that has a monitor config (`data-sse-monitor` on its
- * status container), binds it through its dialect, and follows the page: elements added or
- * removed, visibility, back/forward cache, unload.
+ * status container) or a resync path, binds it through its dialect, resyncs it after a gap, and
+ * follows the page: elements added or removed, visibility, back/forward cache, unload.
  */
 export class MonitorRuntime implements MonitorApi, DialectHost {
   readonly #dialects: readonly DialectDescriptor[];
@@ -55,6 +75,8 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   start(): void {
     for (const dialect of this.#dialects) this.#uninstalls.push(dialect.runtime.install(this));
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    // Capture: a page listener that stops the gap event does not stop the resync.
+    document.addEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
     this.#removeHeader = installConnectionIdHeader(() => this.streamIds());
@@ -94,12 +116,16 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   /** Stops everything: every connection, timer, listener and the observer. */
   destroy(): void {
-    for (const entry of this.#entries.values()) entry.supervisor.destroy();
+    for (const entry of this.#entries.values()) {
+      entry.supervisor.destroy();
+      entry.resync?.dispose();
+    }
     this.#entries.clear();
     this.#observer?.disconnect();
     this.#removeHeader?.();
     for (const uninstall of this.#uninstalls.splice(0)) uninstall();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    document.removeEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);
   }
@@ -120,7 +146,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     if (existing) return existing;
     const connectionId = element.getAttribute(CONNECTION_ID_ATTRIBUTE);
     if (!connectionId || !element.isConnected) return undefined;
-    const config = findMonitorConfig(connectionId);
+    const config = monitorConfigFor(element, connectionId);
     if (!config) return undefined;
     for (const { runtime } of this.#dialects) {
       const url = runtime.connectUrl(element);
@@ -128,7 +154,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       const supervisor = new ConnectionSupervisor(element, config);
       supervisor.lastEventId = this.#cursorOf(connectionId);
       const shared = sharedStreamFor(element, url);
-      const entry: Entry = { supervisor, tab: shared?.client.tabId };
+      const entry: Entry = { supervisor, tab: shared?.client.tabId, resync: resyncOf(element, supervisor, runtime) };
       this.#entries.set(element, entry);
       supervisor.start(runtime.bind(element, supervisor, shared));
       return entry;
@@ -161,6 +187,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
       if (monitoredElement(connectionId)) entry.supervisor.destroy();
       else entry.supervisor.retire();
+      entry.resync?.dispose();
       this.#entries.delete(element);
       if (entry.supervisor.lastEventId && !this.#find(connectionId))
         this.#retire(connectionId, entry.supervisor.lastEventId);
@@ -179,6 +206,10 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     if (this.#retiredCursors.size > RETIRED_CURSOR_LIMIT)
       this.#retiredCursors.delete(this.#retiredCursors.keys().next().value as string);
   }
+
+  readonly #onGap = (event: Event): void => {
+    if (event.target instanceof Element) this.#entries.get(event.target)?.resync?.gap();
+  };
 
   readonly #onVisibilityChange = (): void => {
     const hidden = document.visibilityState === 'hidden';

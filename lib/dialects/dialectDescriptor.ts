@@ -30,7 +30,8 @@ export interface ConnectProps {
 export interface DialectHost {
   /**
    * The supervisor of a connect element, created (and bound through the dialect) on first sight
-   * when a `<ConnectionMonitor>` watches it; undefined for an element nobody monitors.
+   * when a `<ConnectionMonitor>` watches it or it asks for a resync; undefined for an element
+   * nobody monitors.
    */
   supervise(element: Element): ConnectionSupervisor | undefined;
 }
@@ -48,6 +49,12 @@ export interface DialectRuntime {
    * the supervisor asks the binding for every later one.
    */
   bind(element: Element, supervisor: ConnectionSupervisor, shared: SharedStreamChoice | undefined): ConnectionBinding;
+  /**
+   * Swaps `html` (a resync's answer) into the element's content as the dialect swaps a response:
+   * its out-of-band parts to their targets, the rest as the element's `innerHTML`, and the new
+   * content processed (its `hx-` attributes, its own SSE elements).
+   */
+  swapContent(element: Element, html: string): Promise<void>;
 }
 
 /** One dialect: see the file's description. */

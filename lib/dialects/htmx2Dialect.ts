@@ -7,6 +7,12 @@ import type { DialectDescriptor } from './dialectDescriptor';
 interface Htmx2Global {
   version?: string;
   createEventSource?: (url: string) => unknown;
+  swap?: (
+    target: Element,
+    content: string,
+    swapSpec: { swapStyle: string },
+    options: { contextElement: Element },
+  ) => void;
 }
 
 const CONNECT_ATTRIBUTES = ['sse-connect', 'data-sse-connect'];
@@ -87,6 +93,11 @@ export const htmx2Dialect: DialectDescriptor<'htmx2'> = {
       const openThrough = shared && sharedEventSourceOpener(shared, supervisor.config.heartbeatTimeoutMs);
       bound.set(element, { binding, openThrough });
       return binding;
+    },
+    async swapContent(element, html) {
+      const htmx = (window as { htmx?: Htmx2Global }).htmx;
+      if (!htmx?.swap) throw new Error('htmx 2 is not loaded');
+      htmx.swap(element, html, { swapStyle: 'innerHTML' }, { contextElement: element });
     },
   },
 };

@@ -1,4 +1,4 @@
-import { Htmx4Binding, htmx4ConnectUrl } from '../browser/htmx4Binding';
+import { Htmx4Binding, type Htmx4Global, htmx4ConnectUrl } from '../browser/htmx4Binding';
 import { sharedFetchOf } from '../browser/sharedStream/sharedStreams';
 import { describeValue } from '../validation/describeValue';
 import type { DialectDescriptor } from './dialectDescriptor';
@@ -39,6 +39,11 @@ export const htmx4Dialect: DialectDescriptor<'htmx4'> = {
         supervisor,
         shared && sharedFetchOf(shared, supervisor.config.heartbeatTimeoutMs),
       );
+    },
+    async swapContent(element, html) {
+      const htmx = (window as { htmx?: Partial<Htmx4Global> }).htmx;
+      if (!htmx?.swap) throw new Error('htmx 4 is not loaded');
+      await htmx.swap({ text: html, sourceElement: element, target: element, swap: 'innerHTML' });
     },
   },
 };
