@@ -91,6 +91,7 @@ export class ElementResync {
       }
     } catch (error) {
       if (abort.signal.aborted) return;
+      status = 0;
       console.warn(`[sse-monitor] ${this.#connectionId}: resync ${url} failed: ${String(error)}`);
     } finally {
       if (this.#inFlight === abort) this.#inFlight = undefined;

@@ -132,11 +132,11 @@ export interface MonitorGapDetail {
 /** `detail` of {@link RESYNC_DOM_EVENT}: one resync request, answered or not. */
 export interface MonitorResyncDetail {
   connectionId: string;
-  /** The URL fetched (or refused), resolved against the page. */
+  /** The URL fetched, resolved against the page; a refused one as the page gave it. */
   url: string;
   /**
-   * The response's HTTP status (content is swapped in for a 2xx other than 204), or 0 when there
-   * was none: the request failed, or the URL is of another origin and was not fetched.
+   * The response's HTTP status (its content was swapped in for a 2xx other than 204), or 0: the
+   * request or the swap failed, or the URL is of another origin and was not fetched.
    */
   status: number;
 }
