@@ -4,11 +4,17 @@ import type { PropsWithChildren } from '@kitajs/html';
 import { createElement, escapeHtml } from '@kitajs/html';
 import { dialectNamed, dialects } from '../lib/dialects/dialectRegistry';
 import { assertSingleLineField } from '../lib/protocol/fieldValidation';
-import { CONNECTION_ID_ATTRIBUTE, SHARED_STREAM_ATTRIBUTE, sseElementId } from '../lib/protocol/monitorContract';
+import {
+  CONNECTION_ID_ATTRIBUTE,
+  RESYNC_ATTRIBUTE,
+  SHARED_STREAM_ATTRIBUTE,
+  sseElementId,
+} from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
 import { OptionReader } from '../lib/validation/optionReader';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { assertElementId } from './elementId';
+import { readResyncPath } from './monitorOptions';
 import { streamUrl } from './streamUrl';
 
 /** Extra attributes for an element: names are checked, values escaped. */
@@ -58,10 +64,28 @@ export interface SseElementProps {
   attributes?: ExtraAttributes;
   /** Default true: a monitored element uses the browser's shared stream (see `<SseHead sharedStream>`); false gives it its own. */
   sharedStream?: boolean;
+  /**
+   * A path of this site (`/board`) that renders the element's current content. When the element's
+   * stream reports a gap (events it missed are no longer in history), the page's runtime fetches it
+   * once and swaps the answer in as the element's content (`innerHTML`; `hx-swap-oob` parts go to
+   * their targets), in either dialect, with no script of the app. The element is then supervised
+   * even without a `<ConnectionMonitor>`, with the default monitor options. Default none.
+   * @throws TypeError for another origin (`https://…`, `//host`, `javascript:`), an empty string
+   * or whitespace.
+   */
+  resync?: string;
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
-const COMMON_ATTRIBUTES = ['id', 'class', 'hx-swap', 'hx-target', CONNECTION_ID_ATTRIBUTE, SHARED_STREAM_ATTRIBUTE];
+const COMMON_ATTRIBUTES = [
+  'id',
+  'class',
+  'hx-swap',
+  'hx-target',
+  CONNECTION_ID_ATTRIBUTE,
+  SHARED_STREAM_ATTRIBUTE,
+  RESYNC_ATTRIBUTE,
+];
 
 /** Names the component sets itself: the common ones and those any registered dialect connects with. */
 function reservedNames(): Set<string> {
@@ -148,9 +172,11 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
   const swapEvents = eventNames(props.swapEvents ?? 'message');
   if (props.closeEvent !== undefined) assertSingleLineField('event', props.closeEvent);
   const closeEvent = optionalText('closeEvent', props.closeEvent);
-  const shared = new OptionReader<SseElementProps>('SseElement', props).boolean('sharedStream', true);
+  const read = new OptionReader<SseElementProps>('SseElement', props);
+  const shared = read.boolean('sharedStream', true);
   const common = escapedAttributes({
     [SHARED_STREAM_ATTRIBUTE]: shared ? undefined : 'off',
+    [RESYNC_ATTRIBUTE]: readResyncPath(read),
     id,
     class: optionalText('class', props.class),
     [CONNECTION_ID_ATTRIBUTE]: props.connectionId,

@@ -3,6 +3,8 @@ import {
   type ConnectionState,
   MONITOR_DEFAULTS,
   type MonitorConfigData,
+  RESYNC_PATH,
+  RESYNC_PATH_EXPECTED,
   sseStatusId,
 } from '../lib/protocol/monitorContract';
 import { OptionReader } from '../lib/validation/optionReader';
@@ -36,6 +38,14 @@ export interface MonitorOptions {
 }
 
 const FUNCTION_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * The `resync` prop of `<SseElement>` or `<ConnectionMonitor>`: undefined when absent.
+ * @throws TypeError naming the value unless it is a path of this site ({@link RESYNC_PATH}).
+ */
+export function readResyncPath<O extends { resync?: string }>(read: OptionReader<O>): string | undefined {
+  return read.raw('resync') === undefined ? undefined : read.string('resync', '', RESYNC_PATH, RESYNC_PATH_EXPECTED);
+}
 
 /**
  * Validates monitor options and fills in defaults, giving the config the browser runtime reads.

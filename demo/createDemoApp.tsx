@@ -15,7 +15,7 @@ import type { JobStore } from './jobs/jobStore';
 import { pageRoutes } from './page/pageRoutes';
 import { refuseCrossSite } from './security/crossSiteGuard';
 import { securityHeaders } from './security/securityHeaders';
-import { type DemoBroadcaster, type StreamMetadata, streamMetadata } from './streamMetadata';
+import type { DemoBroadcaster } from './streamMetadata';
 import { metricsRoute } from './system/metricsRoute';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
@@ -83,9 +83,7 @@ async function publishLatestBoard(board: Board, feed: DashboardFeed, origin: rea
 /** Builds the demo dashboard: pages, the SSE routes and every live feature. */
 export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const devMode = options.devMode ?? true;
-  const broadcaster = createBroadcaster<StreamMetadata>(
-    options.bus ? { bus: options.bus } : { history: { size: 300 } },
-  );
+  const broadcaster = createBroadcaster(options.bus ? { bus: options.bus } : { history: { size: 300 } });
   const board = options.board ?? new BoardStore();
   const runner = new JobRunner({ tickMs: options.jobTickMs });
   const jobs = options.jobStore?.(runner) ?? runner;
@@ -113,7 +111,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
       feed,
       endedElsewhereCheckMs: jobs === runner ? undefined : ENDED_ELSEWHERE_CHECK_MS,
     }),
-    sendSnapshotOnConnect({ broadcaster, feed, board, jobs, sampler }),
+    sendSnapshotOnConnect({ broadcaster, sampler }),
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => runner.stop(),
@@ -126,9 +124,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   app.use(securityHeaders);
   app.use(refuseCrossSite());
   app.use('/sse', gate.middleware);
-  app.use(
-    sseMiddleware({ broadcaster, metadata: streamMetadata, stats: true, keepAlive: { intervalMs: keepAliveMs } }),
-  );
+  app.use(sseMiddleware({ broadcaster, stats: true, keepAlive: { intervalMs: keepAliveMs } }));
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));

@@ -41,6 +41,14 @@ export class DashboardFeed {
     return `dashboard-${dialect}`;
   }
 
+  /**
+   * What a dashboard page of `dialect` fetches after a gap in its stream (`resync`): the parts the
+   * stream keeps up to date, as they are now.
+   */
+  static resyncPathFor(dialect: Dialect): string {
+    return `/dashboard/state?dialect=${dialect}`;
+  }
+
   /** The dialect of a dashboard channel, or `undefined` for any other channel. */
   static dialectOf(channel: string): Dialect | undefined {
     return channel.startsWith('dashboard-') ? parseDialect(channel.slice('dashboard-'.length)) : undefined;

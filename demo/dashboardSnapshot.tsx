@@ -1,46 +1,29 @@
-import type { Broadcaster, ConnectionInfo } from '../index';
-import { BoardItems } from './board/BoardViews';
-import type { Board } from './board/boardNotes';
-import { DashboardFeed, type Dialect } from './dashboardFeed';
-import { JobList } from './jobs/JobViews';
-import type { JobStore } from './jobs/jobStore';
-import type { StreamMetadata } from './streamMetadata';
+import type { ConnectionInfo } from '../index';
+import { DashboardFeed } from './dashboardFeed';
+import type { DemoBroadcaster } from './streamMetadata';
 import { liveFigures } from './system/systemPublisher';
 import type { SystemSampler } from './system/systemSampler';
 
 /** What {@link sendSnapshotOnConnect} needs. */
 export interface SnapshotOptions {
-  broadcaster: Broadcaster<StreamMetadata>;
-  feed: DashboardFeed;
-  board: Board;
-  jobs: JobStore;
+  broadcaster: DemoBroadcaster;
   sampler: SystemSampler;
 }
 
 /**
- * Full state on connect: a dashboard stream that comes back (from a dropped connection, a gap in
- * history or a restarted server) first receives the whole board, job list and figures, so it is
- * complete at once. A page that has just loaded was rendered with the current jobs, so it gets
- * the board and figures only: replacing its job list would cut the job streams it just opened.
+ * The live figures on connect: a dashboard stream that opens (a page load, or one coming back)
+ * shows this process's figures at once rather than at the next push. The board and the job list
+ * need nothing here: a page is rendered with them and its stream resumes from the render-time
+ * cursor, and after a gap in history the page fetches them again (its `resync`).
  * Returns a function that stops it.
  */
-export function sendSnapshotOnConnect({ broadcaster, feed, board, jobs, sampler }: SnapshotOptions): () => void {
-  const send = async (connection: ConnectionInfo<StreamMetadata>, dialect: Dialect): Promise<void> => {
-    const resumed = connection.metadata.resumed;
-    const [{ items }, list] = await Promise.all([board.snapshot(), resumed ? jobs.list() : []]);
-    const snapshot = (
-      <>
-        <BoardItems items={items} oob />
-        {resumed ? <JobList jobs={list} context={feed.contextFor(dialect)} oob /> : ''}
-        {liveFigures(sampler, broadcaster)}
-      </>
-    );
-    await broadcaster.sendTo(connection.id, { data: snapshot });
+export function sendSnapshotOnConnect({ broadcaster, sampler }: SnapshotOptions): () => void {
+  const send = async (connection: ConnectionInfo): Promise<void> => {
+    await broadcaster.sendTo(connection.id, { data: await liveFigures(sampler, broadcaster) });
   };
-  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
-    const dialect = DashboardFeed.dialectOf(connection.channel);
-    if (!dialect) return;
-    send(connection, dialect).catch((error: unknown) => console.error('demo: sending the snapshot failed', error));
+  const onConnect = (connection: ConnectionInfo): void => {
+    if (!DashboardFeed.dialectOf(connection.channel)) return;
+    send(connection).catch((error: unknown) => console.error('demo: sending the figures failed', error));
   };
   broadcaster.on('connect', onConnect);
   return () => broadcaster.off('connect', onConnect);

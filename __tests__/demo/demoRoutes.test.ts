@@ -47,9 +47,21 @@ describe('demo routes', () => {
     expect(res.text).toMatch(/^sse_bus_connected\{kind="memory"\} 1$/m);
   });
 
-  it('answers an unknown dialect with 400 and a JSON error naming it', async () => {
-    const res = await request(make().app).get('/?dialect=htmx9').expect(400);
-    expect(res.body.error).toContain('"htmx9"');
+  it.each(['/', '/dashboard/state'])(
+    'answers %s with an unknown dialect with 400 and a JSON error naming it',
+    async (path) => {
+      const res = await request(make().app).get(`${path}?dialect=htmx9`).expect(400);
+      expect(res.body.error).toContain('"htmx9"');
+    },
+  );
+
+  it('renders the page with the render-time cursor in its stream URL', async () => {
+    const demo = make();
+    await demo.broadcaster.publish('dashboard-htmx2', { data: '<p>before the page</p>' });
+    const cursor = await demo.broadcaster.cursor();
+    const res = await request(demo.app).get('/?dialect=htmx2').expect(200);
+    const element = parse(res.text).querySelector('[data-sse-connection="dashboard"]');
+    expect(element?.getAttribute('sse-connect')).toBe(`/sse/dashboard-htmx2?lastEventId=${encodeURIComponent(cursor)}`);
   });
 
   it('uses the configured dialect when the query names none', async () => {

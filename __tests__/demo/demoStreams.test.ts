@@ -21,21 +21,27 @@ describe('demo streams', () => {
     return client;
   };
 
-  it('sends a new dashboard stream the board and figures first, and a returning one the jobs too', async () => {
+  it('sends a dashboard stream the figures first, and leaves the board and jobs to the page and its resync', async () => {
     const fresh = listen('dashboard-htmx4');
-    const returning = new RecordingEventSource(`${running.url}/sse/dashboard-htmx4?lastEventId=earlier`);
+    const returning = new RecordingEventSource(`${running.url}/sse/dashboard-htmx4?lastEventId=earlier`, ['sse:gap']);
     clients.push(returning);
-    await Promise.all([fresh.received(1), returning.received(1)]);
+    await Promise.all([fresh.received(1), returning.received(1), returning.received(1, 'sse:gap')]);
     for (const client of [fresh, returning]) {
-      const snapshot = parse(client.data()[0]);
-      expect(snapshot.querySelector('#board-items')?.getAttribute('hx-swap-oob')).toBe('true');
-      expect(snapshot.querySelector('#board-items .note-text')?.textContent).toBe('kept across restarts');
-      expect(snapshot.querySelector('#system-metrics svg.sparkline')).not.toBeNull();
-      expect(snapshot.querySelector('#connections-panel [data-channel="dashboard-htmx4"]')).not.toBeNull();
+      const figures = parse(client.data()[0]);
+      expect(figures.querySelector('#system-metrics svg.sparkline')).not.toBeNull();
+      expect(figures.querySelector('#connections-panel [data-channel="dashboard-htmx4"]')).not.toBeNull();
+      expect(figures.querySelector('#board-items')).toBeNull();
+      expect(figures.querySelector('#job-list')).toBeNull();
     }
-    // A page that has just loaded keeps its job rows (and their open streams).
-    expect(parse(fresh.data()[0]).querySelector('#job-list')).toBeNull();
-    expect(parse(returning.data()[0]).querySelector('#job-list')?.getAttribute('hx-swap-oob')).toBe('true');
+    // The page of the stream that got the gap fetches what it needs instead.
+    const page = parse(await (await fetch(`${running.url}/`)).text());
+    expect(page.querySelector('[data-sse-resync]')?.getAttribute('data-sse-resync')).toBe(
+      '/dashboard/state?dialect=htmx2',
+    );
+    const state = parse(await (await fetch(`${running.url}/dashboard/state?dialect=htmx4`)).text());
+    expect(state.querySelector('#board-items')?.getAttribute('hx-swap-oob')).toBe('true');
+    expect(state.querySelector('#board-items .note-text')?.textContent).toBe('kept across restarts');
+    expect(state.querySelector('#job-list')?.getAttribute('hx-swap-oob')).toBe('true');
   });
 
   it('publishes board changes to the dashboards of both dialects', async () => {

@@ -7,7 +7,7 @@ import {
   OobTarget,
 } from '../../index';
 import type { DashboardFeed } from '../dashboardFeed';
-import type { DemoBroadcaster, StreamMetadata } from '../streamMetadata';
+import type { DemoBroadcaster } from '../streamMetadata';
 import { JOB_LIST_ID, JobActions, JobProgressBar, JobRow, JobStatusBadge } from './JobViews';
 import type { Job, JobEvent } from './jobRunner';
 import type { JobStore } from './jobStore';
@@ -96,7 +96,7 @@ export function connectJobPipeline({ jobs, broadcaster, feed, endedElsewhereChec
   const endQuietly = (channel: string): void => {
     endLateJob(channel).catch((error: unknown) => console.error(`demo: ending the stream of ${channel} failed`, error));
   };
-  const onConnect = (connection: ConnectionInfo<StreamMetadata>): void => {
+  const onConnect = (connection: ConnectionInfo): void => {
     for (const channel of connection.channels) if (channel.startsWith('job-')) endQuietly(channel);
   };
   const endedElsewhere =

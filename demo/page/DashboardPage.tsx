@@ -21,8 +21,30 @@ export interface DashboardPageProps {
   jobs: readonly Job[];
   board: readonly BoardItem[];
   stats: BroadcasterStats;
+  /** The broadcaster's cursor when the page was rendered; absent when it could not be read. */
+  cursor?: string;
   /** The response's CSP nonce, put on every script and style tag. */
   nonce?: string;
+}
+
+/** Props of {@link DashboardState}. */
+export interface DashboardStateProps {
+  context: PageContext;
+  jobs: readonly Job[];
+  board: readonly BoardItem[];
+}
+
+/**
+ * The parts of the dashboard its stream keeps up to date, as they are now and out of band: what a
+ * page fetches after a gap in its stream (its `resync`). The live figures come every second anyway.
+ */
+export function DashboardState({ context, jobs, board }: DashboardStateProps): JSX.Element {
+  return (
+    <>
+      <BoardItems items={board} oob />
+      <JobList jobs={jobs} context={context} oob />
+    </>
+  );
 }
 
 const DIALECT_NAMES: Record<Dialect, string> = { htmx2: 'htmx 2', htmx4: 'htmx 4' };
@@ -91,6 +113,8 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
                 channel={DashboardFeed.channelFor(dialect)}
                 connectionId="dashboard"
                 size="md"
+                lastEventId={props.cursor}
+                resync={DashboardFeed.resyncPathFor(dialect)}
               />
             </div>
           </header>

@@ -19,13 +19,18 @@ export interface LiveStreamProps {
   size?: 'xs' | 'sm' | 'md';
   /** Words for some states, instead of the indicator's defaults. */
   labels?: ConnectionMonitorProps['labels'];
+  /** The cursor when the page was rendered: what is published before the stream opens is replayed. */
+  lastEventId?: string;
+  /** What the stream's element fetches and swaps in after a gap (see `<SseElement resync>`). */
+  resync?: string;
 }
 
 /**
  * A monitored stream whose unnamed messages are out-of-band fragments (nothing is swapped into
  * the element itself), with its connection-status indicator.
  */
-export function LiveStream({ context, channel, connectionId, size = 'sm', labels }: LiveStreamProps): JSX.Element {
+export function LiveStream(props: LiveStreamProps): JSX.Element {
+  const { context, channel, connectionId, size = 'sm', labels, lastEventId, resync } = props;
   const { dialect, timings } = context;
   return (
     <span class="live-stream">
@@ -33,6 +38,8 @@ export function LiveStream({ context, channel, connectionId, size = 'sm', labels
         dialect={dialect}
         channel={channel}
         connectionId={connectionId}
+        lastEventId={lastEventId}
+        resync={resync}
         swap="none"
         class="live-stream-element"
       />

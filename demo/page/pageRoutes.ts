@@ -1,10 +1,10 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Board } from '../board/boardNotes';
 import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
 import type { JobStore } from '../jobs/jobStore';
 import type { DemoBroadcaster } from '../streamMetadata';
 import type { SystemSampler } from '../system/systemSampler';
-import { DashboardPage } from './DashboardPage';
+import { DashboardPage, DashboardState } from './DashboardPage';
 import { dashboardCss } from './dashboardCss';
 
 /** What the page routes read. */
@@ -18,19 +18,27 @@ export interface PageRouteOptions {
   broadcaster: DemoBroadcaster;
 }
 
-/** `GET /` (the dashboard, `?dialect=htmx2|htmx4`) and `GET /dashboard.css`. */
+/** The dialect a request asks for (`?dialect=`, else `fallback`); undefined once an unknown one was answered 400. */
+function requestedDialect(req: Request, res: Response, fallback: Dialect): Dialect | undefined {
+  const requested = req.query.dialect;
+  const dialect = requested === undefined ? fallback : parseDialect(requested);
+  if (!dialect)
+    res.status(400).json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
+  return dialect;
+}
+
+/**
+ * `GET /` (the dashboard, `?dialect=htmx2|htmx4`), `GET /dashboard/state` (what its stream's resync
+ * swaps in, same query) and `GET /dashboard.css`.
+ */
 export function pageRoutes(options: PageRouteOptions): Router {
   const router = express.Router();
 
   router.get('/', async (req, res) => {
-    const requested = req.query.dialect;
-    const dialect = requested === undefined ? options.defaultDialect : parseDialect(requested);
-    if (!dialect) {
-      res
-        .status(400)
-        .json({ error: `unknown dialect ${JSON.stringify(requested)}: use one of ${DIALECTS.join(', ')}` });
-      return;
-    }
+    const dialect = requestedDialect(req, res, options.defaultDialect);
+    if (!dialect) return;
+    // Read first: what is published while the page renders is then replayed to its stream.
+    const cursor = await options.broadcaster.cursor().catch(() => undefined);
     const [jobs, board] = await Promise.all([options.jobs.list(), options.board.snapshot()]);
     const html = await DashboardPage({
       context: options.feed.contextFor(dialect),
@@ -39,8 +47,17 @@ export function pageRoutes(options: PageRouteOptions): Router {
       jobs,
       board: board.items,
       stats: options.broadcaster.stats(),
+      cursor,
       nonce: res.locals.cspNonce,
     });
+    res.set('Cache-Control', 'no-store').type('html').send(html);
+  });
+
+  router.get('/dashboard/state', async (req, res) => {
+    const dialect = requestedDialect(req, res, options.defaultDialect);
+    if (!dialect) return;
+    const [jobs, board] = await Promise.all([options.jobs.list(), options.board.snapshot()]);
+    const html = await DashboardState({ context: options.feed.contextFor(dialect), jobs, board: board.items });
     res.set('Cache-Control', 'no-store').type('html').send(html);
   });
 

@@ -4,9 +4,10 @@ import { MonitoredStream } from './monitoredStream';
 import type { FetchFunction } from './sharedStream/sharedFetch';
 import { lostEnd, refusedEnd } from './streamEnd';
 
-/** The part of htmx 4's global the binding uses. */
-interface Htmx4Global {
+/** The part of htmx 4's global the runtime uses: `ajax` to reconnect, `swap` (given a request context, as `hx-sse` gives it) to resync. */
+export interface Htmx4Global {
   ajax(verb: string, path: string, options: { source: Element; headers?: Record<string, string> }): Promise<unknown>;
+  swap(ctx: { text: string; sourceElement: Element; target: Element; swap: string }): Promise<void>;
 }
 
 /** The request context htmx 4 hands to `htmx:before:request` listeners. */

@@ -1,4 +1,10 @@
-import { CONNECTION_ID_ATTRIBUTE, MONITOR_CONFIG_ATTRIBUTE, type MonitorConfigData } from '../protocol/monitorContract';
+import {
+  CONNECTION_ID_ATTRIBUTE,
+  MONITOR_CONFIG_ATTRIBUTE,
+  MONITOR_DEFAULTS,
+  type MonitorConfigData,
+  RESYNC_ATTRIBUTE,
+} from '../protocol/monitorContract';
 import { readMonitorConfig } from './readConfig';
 
 /**
@@ -12,6 +18,17 @@ export function findMonitorConfig(connectionId: string): MonitorConfigData | und
     if (config?.connectionId === connectionId) return config;
   }
   return undefined;
+}
+
+/**
+ * The config the runtime supervises a connect element with: its `<ConnectionMonitor>`'s, else,
+ * for an element that asks for a resync (`<SseElement resync>`, which only a supervised element
+ * can do), the default options with no indicator; undefined for an element nobody monitors.
+ */
+export function monitorConfigFor(element: Element, connectionId: string): MonitorConfigData | undefined {
+  const found = findMonitorConfig(connectionId);
+  if (found || !element.getAttribute(RESYNC_ATTRIBUTE)) return found;
+  return { connectionId, statusId: null, ...MONITOR_DEFAULTS };
 }
 
 /** The connect element of `connectionId` (the one with `data-sse-connection="{connectionId}"`). */

@@ -1,9 +1,16 @@
-import type { DialectDescriptor, DialectHost, SwapReport } from '../dialects/dialectDescriptor';
-import { CONNECTION_ID_ATTRIBUTE, type ConnectionState, MONITOR_CONFIG_ATTRIBUTE } from '../protocol/monitorContract';
+import type { DialectDescriptor, DialectHost, DialectRuntime, SwapReport } from '../dialects/dialectDescriptor';
+import {
+  CONNECTION_ID_ATTRIBUTE,
+  type ConnectionState,
+  GAP_DOM_EVENT,
+  MONITOR_CONFIG_ATTRIBUTE,
+  RESYNC_ATTRIBUTE,
+} from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { findMonitorConfig, monitoredElement } from './monitorLookup';
+import { ElementResync } from './elementResync';
+import { monitorConfigFor, monitoredElement } from './monitorLookup';
 import { readMonitorConfig } from './readConfig';
 import type { HubKind } from './sharedStream/hubTransport';
 import { type SharedStreamChoice, sharedStreamFor } from './sharedStream/sharedStreams';
@@ -17,6 +24,8 @@ interface Entry {
   shared?: SharedStreamChoice;
   /** The channels its URL names (none when it is not a URL of the middleware). */
   channels: readonly string[];
+  /** What brings the element's content back after a gap, when it has a resync path. */
+  resync?: ElementResync;
 }
 
 /** What the monitor knows of one connection it watches: a row of `<SseInspector>`. */
@@ -33,6 +42,17 @@ export interface ConnectionSnapshot {
   streamId: string | undefined;
   /** The newest event id seen: where a reconnect resumes ('' for none yet). */
   lastEventId: string;
+}
+
+/** The resync of a newly supervised element, when it (or its monitor) names a resync path. */
+function resyncOf(
+  element: Element,
+  supervisor: ConnectionSupervisor,
+  runtime: DialectRuntime,
+): ElementResync | undefined {
+  const path = element.getAttribute(RESYNC_ATTRIBUTE) || supervisor.config.resync;
+  if (!path) return undefined;
+  return new ElementResync(element, supervisor.config.connectionId, path, (html) => runtime.swapContent(element, html));
 }
 
 /** What the page can call: `window.sseMonitor`. */
@@ -60,8 +80,8 @@ export interface MonitorApi {
 
 /**
  * One per page: finds every connection that has a monitor config (`data-sse-monitor` on its
- * status container), binds it through its dialect, and follows the page: elements added or
- * removed, visibility, back/forward cache, unload.
+ * status container) or a resync path, binds it through its dialect, resyncs it after a gap, and
+ * follows the page: elements added or removed, visibility, back/forward cache, unload.
  */
 export class MonitorRuntime implements MonitorApi, DialectHost {
   readonly #dialects: readonly DialectDescriptor[];
@@ -82,6 +102,8 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   start(): void {
     for (const dialect of this.#dialects) this.#uninstalls.push(dialect.runtime.install(this));
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    // Capture: a page listener that stops the gap event does not stop the resync.
+    document.addEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
     this.#removeHeader = installConnectionIdHeader(() => this.streamIds());
@@ -140,12 +162,16 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
 
   /** Stops everything: every connection, timer, listener and the observer. */
   destroy(): void {
-    for (const entry of this.#entries.values()) entry.supervisor.destroy();
+    for (const entry of this.#entries.values()) {
+      entry.supervisor.destroy();
+      entry.resync?.dispose();
+    }
     this.#entries.clear();
     this.#observer?.disconnect();
     this.#removeHeader?.();
     for (const uninstall of this.#uninstalls.splice(0)) uninstall();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    document.removeEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);
   }
@@ -166,7 +192,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     if (existing) return existing;
     const connectionId = element.getAttribute(CONNECTION_ID_ATTRIBUTE);
     if (!connectionId || !element.isConnected) return undefined;
-    const config = findMonitorConfig(connectionId);
+    const config = monitorConfigFor(element, connectionId);
     if (!config) return undefined;
     for (const { runtime } of this.#dialects) {
       const url = runtime.connectUrl(element);
@@ -178,6 +204,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
         supervisor,
         shared,
         channels: shared?.target.channels ?? streamAddressOf(url)?.channels ?? [],
+        resync: resyncOf(element, supervisor, runtime),
       };
       this.#entries.set(element, entry);
       supervisor.start(runtime.bind(element, supervisor, shared));
@@ -211,6 +238,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       // Replaced by a new copy (an htmx swap): that one takes over. Gone for good: show `closed`.
       if (monitoredElement(connectionId)) entry.supervisor.destroy();
       else entry.supervisor.retire();
+      entry.resync?.dispose();
       this.#entries.delete(element);
       if (entry.supervisor.lastEventId && !this.#find(connectionId))
         this.#retire(connectionId, entry.supervisor.lastEventId);
@@ -229,6 +257,10 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     if (this.#retiredCursors.size > RETIRED_CURSOR_LIMIT)
       this.#retiredCursors.delete(this.#retiredCursors.keys().next().value as string);
   }
+
+  readonly #onGap = (event: Event): void => {
+    if (event.target instanceof Element) this.#entries.get(event.target)?.resync?.gap();
+  };
 
   readonly #onVisibilityChange = (): void => {
     const hidden = document.visibilityState === 'hidden';

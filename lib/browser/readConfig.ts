@@ -61,5 +61,7 @@ export function readMonitorConfig(
     heartbeatTimeoutMs: numberOr(raw.heartbeatTimeoutMs, defaults.heartbeatTimeoutMs, 0),
     logToConsole: booleanOr(raw.logToConsole, defaults.logToConsole),
     callbacks: callbacksOf(raw.callbacks),
+    // Its origin is checked when it is fetched (see elementResync.ts).
+    resync: typeof raw.resync === 'string' && raw.resync !== '' ? raw.resync : undefined,
   };
 }

@@ -30,7 +30,8 @@ export interface ConnectProps {
 export interface DialectHost {
   /**
    * The supervisor of a connect element, created (and bound through the dialect) on first sight
-   * when a `<ConnectionMonitor>` watches it; undefined for an element nobody monitors.
+   * when a `<ConnectionMonitor>` watches it or it asks for a resync; undefined for an element
+   * nobody monitors.
    */
   supervise(element: Element): ConnectionSupervisor | undefined;
 }
@@ -65,6 +66,12 @@ export interface DialectRuntime {
    * (asked for by the inspector only). A dialect without it shows no "swapped into".
    */
   watchSwaps?(report: (swap: SwapReport) => void): () => void;
+  /**
+   * Swaps `html` (a resync's answer) into the element's content as the dialect swaps a response:
+   * its out-of-band parts to their targets, the rest as the element's `innerHTML`, and the new
+   * content processed (its `hx-` attributes, its own SSE elements).
+   */
+  swapContent(element: Element, html: string): Promise<void>;
 }
 
 /** One dialect: see the file's description. */

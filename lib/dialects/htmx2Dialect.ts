@@ -8,6 +8,12 @@ import type { DialectDescriptor } from './dialectDescriptor';
 interface Htmx2Global {
   version?: string;
   createEventSource?: (url: string) => unknown;
+  swap?: (
+    target: Element,
+    content: string,
+    swapSpec: { swapStyle: string },
+    options: { contextElement: Element },
+  ) => void;
 }
 
 const CONNECT_ATTRIBUTES = ['sse-connect', 'data-sse-connect'];
@@ -90,5 +96,10 @@ export const htmx2Dialect: DialectDescriptor<'htmx2'> = {
       return binding;
     },
     watchSwaps: watchHtmx2Swaps,
+    async swapContent(element, html) {
+      const htmx = (window as { htmx?: Htmx2Global }).htmx;
+      if (!htmx?.swap) throw new Error('htmx 2 is not loaded');
+      htmx.swap(element, html, { swapStyle: 'innerHTML' }, { contextElement: element });
+    },
   },
 };

@@ -1,4 +1,4 @@
-import { Htmx4Binding, htmx4ConnectUrl } from '../browser/htmx4Binding';
+import { Htmx4Binding, type Htmx4Global, htmx4ConnectUrl } from '../browser/htmx4Binding';
 import { watchHtmx4Swaps } from '../browser/htmx4Swaps';
 import { sharedFetchOf } from '../browser/sharedStream/sharedStreams';
 import { describeValue } from '../validation/describeValue';
@@ -42,5 +42,10 @@ export const htmx4Dialect: DialectDescriptor<'htmx4'> = {
       );
     },
     watchSwaps: watchHtmx4Swaps,
+    async swapContent(element, html) {
+      const htmx = (window as { htmx?: Partial<Htmx4Global> }).htmx;
+      if (!htmx?.swap) throw new Error('htmx 4 is not loaded');
+      await htmx.swap({ text: html, sourceElement: element, target: element, swap: 'innerHTML' });
+    },
   },
 };

@@ -55,6 +55,12 @@ export interface MonitorConfigData {
   logToConsole: boolean;
   /** Names of global functions (`window[name]`) called with the state event's detail, per state. */
   callbacks: Partial<Record<ConnectionState, string>>;
+  /**
+   * A path of the page's own origin ({@link RESYNC_PATH}) whose answer replaces the element's
+   * content when its stream reports a gap; absent for none. The element's own
+   * {@link RESYNC_ATTRIBUTE} takes precedence.
+   */
+  resync?: string;
 }
 
 /** Defaults of every monitor option but `connectionId` and `statusId` (which derives from it). */
@@ -85,11 +91,24 @@ export const ATTEMPT_TEXT_ATTRIBUTE = 'data-sse-attempt-text';
 export const CONNECTION_ID_ATTRIBUTE = 'data-sse-connection';
 /** Attribute the runtime sets on the connect element: the id the server gave its current stream. */
 export const STREAM_ID_ATTRIBUTE = 'data-sse-stream-id';
+/** Attribute on the connect element: the path fetched to bring its content back after a gap (`<SseElement resync>`). */
+export const RESYNC_ATTRIBUTE = 'data-sse-resync';
+
+/**
+ * A resync path as the components accept it: one of the page's own origin, starting with a single
+ * `/` (not `//` or `/\`, which browsers read as another host), with no whitespace or control
+ * character (which URL parsing would drop or move). The runtime checks the resolved origin again.
+ */
+export const RESYNC_PATH = /^\/(?![/\\])[^\s\p{Cc}]*$/u;
+/** How {@link RESYNC_PATH} reads in an error message. */
+export const RESYNC_PATH_EXPECTED = 'a path of this site such as "/board" (no other origin, no whitespace)';
 
 /** DOM event dispatched on the connect element on every state change. */
 export const STATE_DOM_EVENT = 'sse-monitor:state';
 /** DOM event dispatched on the connect element when the server reports a replay gap. */
 export const GAP_DOM_EVENT = 'sse-monitor:gap';
+/** DOM event dispatched on the connect element after each resync request (see {@link MonitorResyncDetail}). */
+export const RESYNC_DOM_EVENT = 'sse-monitor:resync';
 
 /** `detail` of {@link STATE_DOM_EVENT}. */
 export interface MonitorStateDetail {
@@ -108,6 +127,18 @@ export interface MonitorGapDetail {
   lastEventId: string;
   /** The newest id on the channel (live events continue after it). */
   latestId: string | null;
+}
+
+/** `detail` of {@link RESYNC_DOM_EVENT}: one resync request, answered or not. */
+export interface MonitorResyncDetail {
+  connectionId: string;
+  /** The URL fetched, resolved against the page; a refused one as the page gave it. */
+  url: string;
+  /**
+   * The response's HTTP status (its content was swapped in for a 2xx other than 204), or 0: the
+   * request or the swap failed, or the URL is of another origin and was not fetched.
+   */
+  status: number;
 }
 
 /** File names of the package's own assets under `{prefix}/_assets/` (each dialect names its scripts). */

@@ -40,6 +40,12 @@ describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
     });
   });
 
+  it('reads a resync path as given (its origin is checked when fetched) and drops one that is not a non-empty string', () => {
+    expect(readMonitorConfig('{"connectionId":"a","resync":"/board"}')?.resync).toBe('/board');
+    for (const resync of ['', 42, null, ['/board']])
+      expect(readMonitorConfig(JSON.stringify({ connectionId: 'a', resync }))?.resync).toBeUndefined();
+  });
+
   it.each([null, '', 'not json', '[]', '"a"', '{}', '{"connectionId":""}', '{"connectionId":5}'])(
     'gives undefined for %p',
     (text) => {

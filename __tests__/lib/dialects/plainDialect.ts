@@ -75,5 +75,9 @@ export const plainDialect: DialectDescriptor<'plain'> = {
       binding.connect(supervisor.lastEventId);
       return binding;
     },
+    // Text, as its events are shown.
+    swapContent: async (element, html) => {
+      element.textContent = html;
+    },
   },
 };
