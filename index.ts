@@ -59,10 +59,14 @@ export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStream
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';
+export type { PresenceOptions } from './lib/broadcast/presenceBoard';
+export type { PresenceSnapshot } from './lib/broadcast/presenceView';
 export type { HookedMessage, PublishHook } from './lib/broadcast/publishHooks';
+export type { RevalidateOptions } from './lib/broadcast/revalidation';
 export type { ShutdownHandle, ShutdownOptions } from './lib/broadcast/shutdownHandler';
 export { installShutdownHandler } from './lib/broadcast/shutdownHandler';
 export type { ConnectionInfo, StreamConnection } from './lib/broadcast/sseConnection';
+export type { MetadataValue, StreamMatch } from './lib/broadcast/streamMatch';
 export type { PipelineOptions } from './lib/pipeline/connectPipeline';
 export { connectPipeline } from './lib/pipeline/connectPipeline';
 export type {
@@ -100,6 +104,7 @@ export type { ConnectionState, Dialect } from './lib/protocol/monitorContract';
 export { CONNECTION_STATES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
+export type { PresenceEventData, PresenceMember } from './lib/protocol/protocolEvents';
 export type { EventData } from './lib/protocol/serializeData';
 export { requestConnectionIds } from './middleware/requestConnectionIds';
 export type { AuthorizationDenial, AuthorizationResult, SseMiddlewareOptions } from './middleware/sseMiddleware';

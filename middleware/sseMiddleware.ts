@@ -2,9 +2,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Broadcaster } from '../lib/broadcast/broadcaster';
 import { CONNECTION_ID_PATTERN, isConnectionId } from '../lib/broadcast/connectionId';
 import { KeepAlive, type KeepAliveOptions } from '../lib/broadcast/keepAlive';
+import { readPresenceMember } from '../lib/broadcast/presenceMember';
 import type { StreamConnection } from '../lib/broadcast/sseConnection';
 import { DEFAULT_MAX_CHANNELS_PER_STREAM } from '../lib/broadcast/streamChannels';
+import { toError } from '../lib/errors/toError';
 import { eventStreamHeaders, openEventStream } from '../lib/protocol/openEventStream';
+import type { PresenceMember } from '../lib/protocol/protocolEvents';
 import { DEFAULT_PREFIX, PREFIX_EXPECTED, STREAM_PREFIX } from '../lib/protocol/streamPaths';
 import { OptionReader } from '../lib/validation/optionReader';
 import { assetRoutes } from './assetRoutes';
@@ -38,6 +41,15 @@ export interface SseMiddlewareOptions<M> {
   /** App data kept with each connection, taken from the request (e.g. the user id). */
   metadata?: (req: Request) => M;
   /**
+   * Who the request is on `channel`'s presence (sync or async), asked for each channel of a
+   * stream: a member `{ id, ...fields }` (fields: strings, finite numbers, booleans or null; at
+   * most 1 KiB as JSON), counted once however many tabs, browsers or processes hold its streams,
+   * or undefined for none (an anonymous viewer, a channel without presence). Streams of a channel
+   * with members get `sse:presence` events; `broadcaster.presence(channel)` reads them. A function
+   * that throws or answers something else refuses that stream with 500 and a JSON message.
+   */
+  presence?: (req: Request, channel: string) => PresenceMember | undefined | Promise<PresenceMember | undefined>;
+  /**
    * The connection's id, taken from the request (e.g. the session id plus a `?tab=` parameter), or
    * undefined for a random one. An id that does not match `CONNECTION_ID_PATTERN` is answered 400;
    * a stream already open with the same id is replaced (see `ConnectOptions.id`). Default: random.
@@ -67,6 +79,21 @@ export interface SseMiddlewareOptions<M> {
 }
 
 const LAST_EVENT_ID_LIMIT = 256;
+
+/** The request's member on each channel that has one, each checked. @throws what `presence` threw, or a TypeError naming a bad member. */
+async function membersOf(
+  presence: NonNullable<SseMiddlewareOptions<unknown>['presence']>,
+  req: Request,
+  channels: readonly string[],
+): Promise<Record<string, PresenceMember>> {
+  const answers = await Promise.all(channels.map((channel) => presence(req, channel)));
+  const members: Record<string, PresenceMember> = {};
+  channels.forEach((channel, index) => {
+    const member = readPresenceMember('presence', answers[index]);
+    if (member) members[channel] = member;
+  });
+  return members;
+}
 
 /** Reads the replay cursor: the `Last-Event-ID` header, else the `lastEventId` query parameter. */
 function lastEventIdOf(req: Request): string | undefined {
@@ -104,6 +131,7 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
   const opening = { retryMs: read.integer('retryMs', 2000), retryJitterMs: read.integer('retryJitterMs', 1000) };
   const authorize = read.optionalFunction('authorize');
   const metadataOf = read.optionalFunction('metadata');
+  const presenceOf = read.optionalFunction('presence');
   const connectionIdOf = read.optionalFunction('connectionId');
   const statsGuard = read.raw('stats');
   if (statsGuard !== undefined && typeof statsGuard !== 'boolean' && typeof statsGuard !== 'function')
@@ -133,8 +161,16 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         );
       }
     }
-    // Again: the server may have begun to shut down while `authorize` ran. From here to `connect`
-    // nothing awaits, so no shutdown comes between.
+    let members: Record<string, PresenceMember> | undefined;
+    if (presenceOf) {
+      try {
+        members = await membersOf(presenceOf, req, channels);
+      } catch (error) {
+        return sendJsonError(res, 500, `presence failed: ${toError(error).message}`);
+      }
+    }
+    // Again: the server may have begun to shut down while `authorize` or `presence` ran. From here
+    // to `connect` nothing awaits, so no shutdown comes between.
     if (broadcaster.closed) return sendJsonError(res, 503, 'server is shutting down', retryAfter);
     // HEAD learns what a GET would open with, and holds nothing.
     if (req.method === 'HEAD') return void res.writeHead(200, eventStreamHeaders(req)).end();
@@ -168,7 +204,14 @@ export function sseMiddleware<M = undefined>(options: SseMiddlewareOptions<M>): 
         release();
         keepAlive.delete(closed);
       };
-      connection = broadcaster.connect(res, { channels, id, metadata, lastEventId: lastEventIdOf(req), onClose });
+      connection = broadcaster.connect(res, {
+        channels,
+        id,
+        metadata,
+        lastEventId: lastEventIdOf(req),
+        onClose,
+        presence: members,
+      });
     } catch (error) {
       release();
       throw error;

@@ -5,7 +5,11 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 /** Suites that assert bounds on the heap of the worker they run in, in the order they start. */
-const MEASURING_FIRST = ['__tests__/soak/soak.test.ts', '__tests__/lib/redis/stalledRedis.test.ts'];
+const MEASURING_FIRST = [
+  '__tests__/soak/soak.test.ts',
+  '__tests__/lib/redis/stalledRedis.test.ts',
+  '__tests__/soak/presenceLoad.test.ts',
+];
 
 function rank(test) {
   const index = MEASURING_FIRST.findIndex((suffix) => test.path.endsWith(suffix));

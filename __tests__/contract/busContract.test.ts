@@ -1,7 +1,7 @@
 import type { PublishResult } from '../../lib/broadcast/broadcasterReports';
 import { compareEventIds, cursorPosition, formatEventId, splitStreamEventId } from '../../lib/protocol/eventId';
 import { parseFrame } from '../../lib/protocol/eventStreamParser';
-import { CLOSE_EVENT, NOTICE_EVENT } from '../../lib/protocol/protocolEvents';
+import { CLOSE_EVENT, NOTICE_EVENT, PRESENCE_EVENT } from '../../lib/protocol/protocolEvents';
 import { RedisKeys } from '../../lib/redis/redisKeys';
 import type { TestStream } from '../../lib/testing/testStream';
 import { eachBusTarget, type TargetWorld } from '../support/busTargets';
@@ -15,7 +15,24 @@ const MAX_AGE_MS = 60_000;
 /** Buckets of a cluster bus (RedisBus's default): channels of a multi-partition case sit in different ones. */
 const CLUSTER_BUCKETS = new RedisKeys('', 8);
 
-const serve = (options: Parameters<typeof startTestServer>[1]) => startTestServer<undefined>({}, options);
+/** Whose a stream is: the `user` query field of its request (empty when none). */
+interface Viewer {
+  user: string;
+}
+
+/** The interval of presence events in this suite's worlds. */
+const PRESENCE_MS = 200;
+
+/** A stream's request names its `user`; with `member`, it is that member on the channels' presence. */
+const serve = (options: Parameters<typeof startTestServer>[1]) =>
+  startTestServer<Viewer>(
+    {
+      metadata: (req) => ({ user: String(req.query.user ?? '') }),
+      presence: (req) =>
+        typeof req.query.member === 'string' ? { id: req.query.member, name: `Member ${req.query.member}` } : undefined,
+    },
+    { ...options, presence: { intervalMs: PRESENCE_MS } },
+  );
 
 /** The position part of an id, parsed (every id the log issues has one). */
 function positionOf(id: string) {
@@ -46,7 +63,7 @@ function channelsInTwoBuckets(stem: string): [string, string] {
  * several processes uses process `i % n`: on the memory bus (one process) it runs on that one.
  */
 describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
-  let world: TargetWorld<TestServer<undefined>>;
+  let world: TargetWorld<TestServer<Viewer>>;
   const streams: TestStream[] = [];
   let cases = 0;
   /** A channel name of this case's own. */
@@ -54,7 +71,7 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     cases += 1;
     return `${stem}-${cases}`;
   };
-  const at = (index: number): TestServer<undefined> => world.processes[index % world.processes.length]!;
+  const at = (index: number): TestServer<Viewer> => world.processes[index % world.processes.length]!;
   const publish = (process: number, channel: string, data: string, event?: string): Promise<PublishResult> =>
     at(process).broadcaster.publish(channel, { event, data });
   /** Publishes `data` with `key` (a latest-value event). */
@@ -379,6 +396,78 @@ describe.each(eachBusTarget())('the bus contract on $name', ({ target }) => {
     expect(held.ended).toBe(true);
     expect(await at(1).broadcaster.disconnect(id)).toBe(false);
     expect(elsewhere.ended).toBe(false);
+  });
+
+  it('ends, on every process, every stream whose metadata matches with a revoked close and leaves the others; with a channel, a stream of several only leaves that one', async () => {
+    const channel = fresh('revoke');
+    const other = fresh('revoke-other');
+    const open = (process: number, channels: string[], user: string) =>
+      openStarted(at(process).url, channels, undefined, { user }).then(track);
+    const alice = [await open(0, [channel], 'alice'), await open(1, [channel], 'alice')];
+    alice.push(await open(2, [channel, other], 'alice'));
+    const bob = [await open(0, [channel], 'bob'), await open(2, [channel, other], 'bob')];
+    const carol = await open(1, [other], 'carol');
+
+    await expect(at(0).broadcaster.disconnectWhere({})).rejects.toThrow(/at least one criterion/);
+    await expect(at(0).broadcaster.disconnectWhere({ metadata: {} })).rejects.toThrow(TypeError);
+    expect(await at(1).broadcaster.disconnectWhere({ metadata: { user: 'alice' } })).toBe(3);
+    for (const stream of alice) {
+      await expectOn(stream, (event) => event.type === CLOSE_EVENT, 'the revoked close');
+      expect(JSON.parse(stream.events.at(-1)!.data)).toEqual({ reconnect: false, reason: 'revoked' });
+      await stream.waitFor(() => false, { timeoutMs: 5000 });
+      expect(stream.ended).toBe(true);
+    }
+
+    // Bob's stream of two channels leaves `other` only; carol, on `other` alone, is not bob.
+    expect(await at(0).broadcaster.disconnectWhere({ metadata: { user: 'bob' }, channel: other })).toBe(1);
+    await expectOn(bob[1]!, (event) => event.type === CLOSE_EVENT, 'the close of one channel');
+    expect(JSON.parse(bob[1]!.events.at(-1)!.data)).toEqual({ reconnect: false, reason: 'revoked', channel: other });
+    await publish(1, other, 'still for carol');
+    await publish(0, channel, 'still for bob');
+    await expectOn(carol, (event) => event.data === 'still for carol', 'the event carol is still owed');
+    for (const stream of bob)
+      await expectOn(stream, (event) => event.data === 'still for bob', 'the event bob is still owed');
+    expect(dataOn(bob[1]!.events, other)).toEqual([]);
+    expect([...bob, carol].map((stream) => stream.ended)).toEqual([false, false, false]);
+  });
+
+  it('counts each member of a channel once over every process, however many tabs and processes hold it, and tells its streams in coalesced events', async () => {
+    const channel = fresh('presence');
+    const openMember = (process: number, member: string) =>
+      openStarted(at(process).url, [channel], undefined, { member }).then(track);
+    const viewer = track(await openStarted(at(1).url, [channel]));
+    const ids = Array.from({ length: 30 }, (_, n) => `m${String(n).padStart(2, '0')}`);
+    // m00 in 3 tabs of one process, m01 on 2 processes, the others once each, over the processes.
+    for (let tab = 0; tab < 3; tab += 1) await openMember(0, 'm00');
+    const m01 = [await openMember(0, 'm01'), await openMember(1, 'm01')];
+    for (const [n, id] of ids.entries()) if (n >= 2) await openMember(n, id);
+
+    const latest = (): { count: number; members: { id: string }[]; joined: string[] } | undefined => {
+      const events = viewer.events.filter((event) => event.type === PRESENCE_EVENT);
+      return events.length === 0 ? undefined : JSON.parse(events.at(-1)!.data);
+    };
+    await expectOn(viewer, () => latest()?.count === 30, 'a presence event with the 30 members');
+    for (const process of world.processes) {
+      const presence = await process.broadcaster.presence(channel);
+      expect(presence.count).toBe(30);
+      expect(presence.members.map((member) => member.id).sort()).toEqual(ids);
+    }
+    expect(latest()!.members.find((member) => member.id === 'm05')).toEqual({ id: 'm05', name: 'Member m05' });
+    // Coalesced: far fewer events than the 33 streams that joined, each member joined once.
+    const events = viewer.events.filter((event) => event.type === PRESENCE_EVENT);
+    expect(events.length).toBeLessThan(15);
+    const joined = events.flatMap((event) => (JSON.parse(event.data) as { joined: string[] }).joined);
+    expect(joined.sort()).toEqual(ids);
+
+    // m01 leaves one process: still there. Then the other: gone, told as left.
+    await m01[1]!.close();
+    await m01[0]!.close();
+    await expectOn(viewer, () => latest()?.count === 29, 'a presence event without m01');
+    const left = viewer.events
+      .filter((event) => event.type === PRESENCE_EVENT)
+      .flatMap((event) => (JSON.parse(event.data) as { left: string[] }).left);
+    expect(left).toEqual(['m01']);
+    for (const process of world.processes) expect((await process.broadcaster.presence(channel)).count).toBe(29);
   });
 
   // Where live delivery of different partitions can arrive out of position order, the last event's

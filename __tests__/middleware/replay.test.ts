@@ -13,7 +13,7 @@ describe.each(eachBusTarget())('replay from Last-Event-ID on $name', ({ target }
   let server: TestServer<undefined>;
   const clients: RecordingEventSource[] = [];
   const start = async (options: WorldOptions = {}): Promise<void> => {
-    world = await target.start((broadcaster) => startTestServer({}, broadcaster), {
+    world = await target.start((broadcaster) => startTestServer<undefined>({}, broadcaster), {
       processes: 1,
       history: { size: HISTORY },
       ...options,

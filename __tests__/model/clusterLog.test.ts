@@ -8,7 +8,7 @@ describe('the event log on a Redis Cluster (3 masters, 3 replicas), three proces
   let world: TargetWorld<TestServer<undefined>>;
   beforeAll(async () => {
     await target.setUp();
-    world = await target.start((options) => startTestServer({}, options));
+    world = await target.start((options) => startTestServer<undefined>({}, options));
   }, 120_000);
   afterAll(async () => {
     await world?.close();

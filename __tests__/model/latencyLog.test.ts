@@ -8,7 +8,7 @@ describe('the event log on one Redis with per-channel delivery latency, three pr
   let world: TargetWorld<TestServer<undefined>>;
   beforeAll(async () => {
     await target.setUp();
-    world = await target.start((options) => startTestServer({}, options));
+    world = await target.start((options) => startTestServer<undefined>({}, options));
   }, 60_000);
   afterAll(async () => {
     await world?.close();

@@ -1,4 +1,3 @@
-import type { Broadcaster } from '../../lib/broadcast/broadcaster';
 import type { BroadcasterOptions } from '../../lib/broadcast/broadcasterOptions';
 import type { Bus } from '../../lib/broadcast/bus';
 import type { EventHistoryOptions } from '../../lib/broadcast/eventHistory';
@@ -10,7 +9,6 @@ import { RedisServer } from './redisServer';
 
 /** What a target runs: one app process (an app with `sseMiddleware` on its own broadcaster and bus). */
 export interface Served {
-  broadcaster: Broadcaster<undefined>;
   /** `http://127.0.0.1:PORT` */
   url: string;
   close(): Promise<void>;

@@ -3,7 +3,8 @@
  * the test drives (see `controlRoutes.ts`, plus shut down). Run as a real child process
  * (the tests bundle it with esbuild first, which starts far faster than ts-node on a busy
  * machine), with `REDIS_URL` (or `REDIS_CLUSTER_NODES`, comma-separated) and `KEY_PREFIX` in the
- * environment, and optionally `DURABILITY=replicated`. Prints one JSON line
+ * environment, and optionally `DURABILITY=replicated`. A stream with `?member=<id>` is that member
+ * of its channels' presence (told every 200 ms). Prints one JSON line
  * `{ "port": …, "processId": … }` once it listens on 127.0.0.1.
  */
 import { createServer } from 'node:http';
@@ -26,13 +27,24 @@ const bus = new RedisBus({
   blockMs: 1000,
   statsIntervalMs: 200,
 });
-const broadcaster = createBroadcaster({ bus });
+const broadcaster = createBroadcaster({ bus, presence: { intervalMs: 200 } });
 
 const app = express();
 app.use(express.json());
-app.use(sseMiddleware({ broadcaster, stats: true, connectionId: idFromQuery }));
+app.use(
+  sseMiddleware({
+    broadcaster,
+    stats: true,
+    connectionId: idFromQuery,
+    // A stream whose request names `?member=` is that member on its channels' presence.
+    presence: (req) => (typeof req.query.member === 'string' ? { id: req.query.member } : undefined),
+  }),
+);
 
 addControlRoutes(app, broadcaster);
+app.get('/control/presence/:channel', async (req, res) => {
+  res.json(await broadcaster.presence(req.params.channel));
+});
 app.get('/control/cluster-stats', async (_req, res) => {
   res.json(await bus.clusterStats());
 });

@@ -21,11 +21,17 @@ export async function expectOn(stream: TestStream, until: StopCondition, what: s
   );
 }
 
-/** The path of a stream on `channels` under the default `/sse` prefix, with `?lastEventId=` when given. */
-export function streamPath(channels: readonly string[], lastEventId?: string): string {
+/** The path of a stream on `channels` under the default `/sse` prefix, with `query`'s fields and `?lastEventId=` when given. */
+export function streamPath(
+  channels: readonly string[],
+  lastEventId?: string,
+  query: Readonly<Record<string, string>> = {},
+): string {
   const base = channels.length === 1 ? `/sse/${channels[0]}` : `/sse?channels=${channels.join(',')}`;
-  if (lastEventId === undefined) return base;
-  return `${base}${channels.length === 1 ? '?' : '&'}lastEventId=${encodeURIComponent(lastEventId)}`;
+  const params = new URLSearchParams(query);
+  if (lastEventId !== undefined) params.set('lastEventId', lastEventId);
+  const search = params.toString();
+  return search === '' ? base : `${base}${channels.length === 1 ? '?' : '&'}${search}`;
 }
 
 /**
@@ -37,9 +43,10 @@ export async function openStarted(
   url: string,
   channels: readonly string[],
   cursor?: { lastEventId: string; in: 'header' | 'query' },
+  query?: Readonly<Record<string, string>>,
 ): Promise<TestStream> {
   const stream = await openTestStream(url, {
-    path: streamPath(channels, cursor?.in === 'query' ? cursor.lastEventId : undefined),
+    path: streamPath(channels, cursor?.in === 'query' ? cursor.lastEventId : undefined, query),
     lastEventId: cursor?.in === 'header' ? cursor.lastEventId : undefined,
   });
   // The opening events set `connectionId` and are not events a waiter sees: look for it, bounded.

@@ -23,7 +23,7 @@ export interface TestServer<M> {
  */
 export async function startTestServer<M = undefined>(
   middleware: Partial<SseMiddlewareOptions<M>> = {},
-  broadcasterOptions: BroadcasterOptions = {},
+  broadcasterOptions: BroadcasterOptions<M> = {},
   extend?: (app: Express, broadcaster: Broadcaster<M>) => void,
   before?: (app: Express) => void,
 ): Promise<TestServer<M>> {

@@ -10,6 +10,7 @@ export function wrappedBus(inner: Bus, wrap: (inbound: Inbound) => Inbound, log:
   return {
     log: { ...bindAll(inner.log), ...log },
     messages: inner.messages,
+    presence: inner.presence,
     attach: (inbound) => inner.attach(wrap(inbound)),
     state: () => inner.state(),
     close: () => inner.close(),

@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import { toError } from '../errors/toError';
 import { cursorPosition, formatEventId } from '../protocol/eventId';
 import { assertSingleLineField } from '../protocol/fieldValidation';
-import { CONNECTION_EVENT, NOTICE_EVENT } from '../protocol/protocolEvents';
+import { CONNECTION_EVENT, NOTICE_EVENT, REVOKED_REASON } from '../protocol/protocolEvents';
 import { serializeData } from '../protocol/serializeData';
 import { encodeEvent } from '../protocol/wireFormat';
+import { systemClock } from '../time/clock';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 import {
@@ -14,6 +15,8 @@ import {
   type DirectMessage,
   type PublishMessage,
   type PublishOptions,
+  readCloseOptions,
+  readConnectPresence,
   readPublishOptions,
 } from './broadcasterOptions';
 import type { BroadcasterEvents, BroadcasterStats, PublishResult } from './broadcasterReports';
@@ -29,10 +32,22 @@ import type { RecentEvent, ReplayResult } from './eventLog';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
 import { MemoryBus } from './memoryBus';
+import { PresenceBoard } from './presenceBoard';
+import type { PresenceSnapshot } from './presenceView';
 import { type PublishHook, PublishHooks } from './publishHooks';
-import { announceHere, closeHere, registryInbound, writeHere } from './registryInbound';
+import {
+  announceHere,
+  closeHere,
+  closeWhereHere,
+  leaveChannel,
+  type RegistryHooks,
+  registryInbound,
+  writeHere,
+} from './registryInbound';
+import { Revalidation } from './revalidation';
 import { type ConnectionInfo, SseConnection, type StreamConnection } from './sseConnection';
 import { streamChannels } from './streamChannels';
+import { readStreamMatch, type StreamMatch } from './streamMatch';
 import { startStream } from './streamReplay';
 
 /**
@@ -45,14 +60,16 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #hooks = new PublishHooks();
   readonly #maxBufferedBytes: number;
   readonly #maxEventBytes: number;
+  readonly #revalidation: Revalidation<M, SseConnection<M>> | undefined;
+  readonly #presence: PresenceBoard<SseConnection<M>>;
   #published = 0;
   #superseded = 0;
   #closed = false;
 
   /** Use {@link createBroadcaster}. */
-  constructor(options: BroadcasterOptions = {}) {
+  constructor(options: BroadcasterOptions<M> = {}) {
     super();
-    const read = new OptionReader<BroadcasterOptions>('createBroadcaster', options);
+    const read = new OptionReader<BroadcasterOptions<M>>('createBroadcaster', options);
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
     this.#maxEventBytes = read.integer(
       'maxEventBytes',
@@ -66,7 +83,18 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
         'createBroadcaster: option "history" is for the default in-memory bus; give the limits to the bus: new MemoryBus(history) or new RedisBus({ history })',
       );
     this.#bus = bus ?? new MemoryBus(resolveHistoryLimits('createBroadcaster', read.raw('history')));
-    this.#bus.attach(registryInbound(this.#registry));
+    this.#presence = new PresenceBoard<SseConnection<M>>(
+      read.raw('presence'),
+      this.#bus.presence,
+      (channel) => this.#registry.inChannel(channel) ?? [],
+      systemClock,
+    );
+    this.#bus.attach(registryInbound(this.#registry, this.#registryHooks));
+    const revalidate = read.raw('revalidate');
+    if (revalidate !== undefined)
+      this.#revalidation = new Revalidation<M, SseConnection<M>>(revalidate, systemClock, this.#revoke, (message) => {
+        if (debugLog.enabled) debugLog('broadcaster: %s', message);
+      });
   }
 
   /** Whether {@link close} has been called. */
@@ -83,6 +111,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   connect(target: EventStreamTarget, options: ConnectOptions<M>): StreamConnection<M> {
     if (this.#closed) throw new Error('broadcaster is closed');
     const channels = streamChannels(options);
+    const members = readConnectPresence(options.presence, channels);
     if (options.id !== undefined) {
       assertConnectionId(options.id);
       this.#replaceDuplicate(options.id);
@@ -96,6 +125,8 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       whenClosed: options.onClose,
     });
     for (const channel of this.#registry.add(connection)) this.#bus.log.follow(channel);
+    this.#revalidation?.add(connection);
+    this.#presence.opened(connection, channels, members);
     this.#startInto(connection, options.lastEventId);
     this.emit('connect', connection.info());
     return connection;
@@ -166,9 +197,41 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    */
   async disconnect(id: string, options: BroadcasterCloseOptions = {}): Promise<boolean> {
     assertConnectionId(id);
-    const frame = encodeCloseFrame(options, false);
+    const frame = encodeCloseFrame(readCloseOptions('disconnect', options), false);
     if (closeHere(this.#registry, id, frame)) return true;
     return this.#bus.messages.disconnect(id, frame);
+  }
+
+  /**
+   * Ends every stream, in every process on a shared bus, that `criteria` selects: its metadata
+   * holds the fields given, and (with `channel`) it carries that channel. Logout is one line:
+   * `disconnectWhere({ metadata: { userId } })`. Each client gets a close event
+   * `{ reconnect: false, reason: 'revoked' }` by default (the monitor shows `unauthorized` and
+   * does not reconnect); with `channel`, a stream that carries other channels too only leaves
+   * that one. Resolves with how many streams ended or left the channel, once every live process
+   * answered (or the bus's time bound passed).
+   * @throws TypeError when `criteria` has no criterion (it never ends every stream) or a bad one.
+   */
+  async disconnectWhere(criteria: StreamMatch, options: BroadcasterCloseOptions = {}): Promise<number> {
+    const match = readStreamMatch('disconnectWhere', criteria);
+    const close: BroadcasterCloseOptions = {
+      reconnect: false,
+      reason: REVOKED_REASON,
+      ...readCloseOptions('disconnectWhere', options),
+    };
+    const here = closeWhereHere(this.#registry, { match, close }, this.#registryHooks);
+    return here + (await this.#bus.messages.disconnectWhere({ match, close }));
+  }
+
+  /**
+   * Who is on `channel` now, over every process: each member once however many streams hold it,
+   * up to the member cap (`createBroadcaster({ presence: { maxMembers } })`), and how many in all.
+   * This process's members are as of now; another process's as it last shared them (within one
+   * interval of a change).
+   */
+  presence(channel: string): Promise<PresenceSnapshot> {
+    assertChannelName(channel);
+    return this.#presence.presence(channel);
   }
 
   /**
@@ -235,7 +298,9 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   async close(options: BroadcasterCloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const frame = encodeCloseFrame(options, true);
+    this.#revalidation?.stop();
+    await this.#presence.stop();
+    const frame = encodeCloseFrame(readCloseOptions('close', options), true);
     for (const connection of [...this.#registry.all()]) connection.close(frame, 'server');
     await this.#bus.close();
   }
@@ -248,22 +313,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
    */
   closeChannel(channel: string, options: BroadcasterCloseOptions = {}): number {
     assertChannelName(channel);
-    const members = this.#registry.inChannel(channel);
-    if (!members) return 0;
-    const frame = encodeCloseFrame(options, false);
-    let channelFrame: Buffer | undefined;
-    const connections = [...members];
-    for (const connection of connections) {
-      if (connection.channels.length === 1) {
-        connection.close(frame, 'server');
-        continue;
-      }
-      connection.leave(channel);
-      if (this.#registry.leave(connection, channel)) this.#bus.log.unfollow(channel);
-      channelFrame ??= encodeCloseFrame(options, false, channel);
-      connection.write(channelFrame);
-    }
-    return connections.length;
+    return closeWhereHere(
+      this.#registry,
+      { match: { channel }, close: readCloseOptions('closeChannel', options) },
+      this.#registryHooks,
+    );
   }
 
   /**
@@ -274,7 +328,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   closeConnection(connectionId: string, options: BroadcasterCloseOptions = {}): boolean {
     const connection = this.#registry.get(connectionId);
     if (!connection) return false;
-    connection.close(encodeCloseFrame(options, false), 'server');
+    connection.close(encodeCloseFrame(readCloseOptions('closeConnection', options), false), 'server');
     return true;
   }
 
@@ -291,7 +345,29 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     });
   }
 
+  /** What the registry's paths tell the broadcaster: a channel a stream left, presence changed elsewhere. */
+  readonly #registryHooks: RegistryHooks<M> = {
+    left: (connection, channel, last) => {
+      if (last) this.#bus.log.unfollow(channel);
+      this.#presence.left(connection, channel);
+    },
+    presenceChanged: (channel) => this.#presence.changedElsewhere(channel),
+  };
+
+  /** Ends what failed its re-check: the whole stream, or only those channels of a stream that keeps others. */
+  readonly #revoke = (connection: SseConnection<M>, channels: readonly string[]): void => {
+    const close = { reconnect: false, reason: REVOKED_REASON };
+    if (channels.length >= connection.channels.length) {
+      connection.close(encodeCloseFrame(close, false), 'server');
+      return;
+    }
+    for (const channel of channels)
+      leaveChannel(this.#registry, connection, channel, encodeCloseFrame(close, false, channel), this.#registryHooks);
+  };
+
   readonly #onConnectionClose = (connection: SseConnection<M>, reason: CloseReason): void => {
+    this.#revalidation?.delete(connection);
+    this.#presence.closed(connection, connection.channels);
     for (const channel of this.#registry.remove(connection, reason)) this.#bus.log.unfollow(channel);
     this.emit('disconnect', connection.info(), reason);
   };
@@ -319,6 +395,6 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
 }
 
 /** Creates a {@link Broadcaster}: the registry of open streams plus publishing through a bus. */
-export function createBroadcaster<M = unknown>(options: BroadcasterOptions = {}): Broadcaster<M> {
+export function createBroadcaster<M = unknown>(options: BroadcasterOptions<M> = {}): Broadcaster<M> {
   return new Broadcaster<M>(options);
 }

@@ -3,17 +3,22 @@
  * options of a stream and of a close; and the reading of publish options, checked like every option.
  */
 
+import type { PresenceMember } from '../protocol/protocolEvents';
 import type { EventData } from '../protocol/serializeData';
+import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 import type { Bus } from './bus';
 import type { EventHistoryOptions } from './eventHistory';
 import type { BusMessage, ConnectionView } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { MemoryBus } from './memoryBus';
+import type { PresenceOptions } from './presenceBoard';
+import { readPresenceMember } from './presenceMember';
+import type { RevalidateOptions } from './revalidation';
 import type { StreamConnection } from './sseConnection';
 
 /** Options of {@link createBroadcaster}. */
-export interface BroadcasterOptions {
+export interface BroadcasterOptions<M = unknown> {
   /** Where events go and history lives. Default: a {@link MemoryBus} with `history`. */
   bus?: Bus;
   /** History limits for the default in-memory bus (size default 1000 per channel). */
@@ -26,6 +31,19 @@ export interface BroadcasterOptions {
    * `maxBufferedBytes` when smaller), so any event can reach a client that reads.
    */
   maxEventBytes?: number;
+  /**
+   * Re-checks each open stream's access every `everyMs` (spread over the interval): a channel
+   * whose `check(metadata, channel)` answers false ends with a close event
+   * `{ reconnect: false, reason: 'revoked' }`, only that channel on a stream that carries others.
+   * Default: off (access is checked when a stream opens, by `sseMiddleware`'s `authorize`).
+   */
+  revalidate?: RevalidateOptions<M>;
+  /**
+   * How presence is shared and told: the interval of `sse:presence` events and the member cap.
+   * Presence itself needs nothing here: it starts with the first stream that holds a member
+   * (`sseMiddleware`'s `presence`, or `connect`'s).
+   */
+  presence?: PresenceOptions;
 }
 
 /** An event to publish. */
@@ -85,6 +103,11 @@ export interface ConnectOptions<M> {
    * before `connect` has returned it (a replay that overflows the client evicts it at once).
    */
   onClose?: (connection: StreamConnection<M>, reason: CloseReason) => void;
+  /**
+   * Who this stream is on its channels' presence, by channel (see `PresenceMember`): one member
+   * however many streams, tabs or processes hold it. Channels it does not name count nothing.
+   */
+  presence?: Readonly<Record<string, PresenceMember>>;
 }
 
 /** Options of {@link Broadcaster.close}. */
@@ -93,8 +116,47 @@ export interface BroadcasterCloseOptions {
   reconnect?: boolean;
   /** Suggested wait before reconnecting, in ms. */
   after?: number;
-  /** Free text for logs. */
+  /**
+   * Why, for logs and the page: free text, except `'revoked'` (the default of `disconnectWhere`),
+   * on which the monitor shows `unauthorized` and does not reconnect.
+   */
   reason?: string;
+}
+
+/**
+ * `connect`'s `presence`, checked against the stream's channels: a member per channel.
+ * @throws TypeError naming a channel the stream does not carry or a bad member.
+ */
+export function readConnectPresence(presence: unknown, channels: readonly string[]): Map<string, PresenceMember> {
+  const members = new Map<string, PresenceMember>();
+  if (presence === undefined) return members;
+  if (presence === null || typeof presence !== 'object' || Array.isArray(presence))
+    throw new TypeError(`connect: presence must be { [channel]: member }, got ${describeValue(presence)}`);
+  for (const [channel, value] of Object.entries(presence)) {
+    if (!channels.includes(channel))
+      throw new TypeError(`connect: presence names ${describeValue(channel)}, a channel the stream does not carry`);
+    const member = readPresenceMember(`connect: presence of ${channel}`, value);
+    if (member) members.set(channel, member);
+  }
+  return members;
+}
+
+/**
+ * Close options, checked, holding only the fields given (they may travel to other processes).
+ * @throws TypeError naming the option and the value.
+ */
+export function readCloseOptions(owner: string, options: unknown): BroadcasterCloseOptions {
+  const read = new OptionReader<BroadcasterCloseOptions>(owner, options);
+  const close: BroadcasterCloseOptions = {};
+  if (read.raw('reconnect') !== undefined) close.reconnect = read.boolean('reconnect', false);
+  if (read.raw('after') !== undefined) close.after = read.integer('after', 0, { min: 0 });
+  const reason = read.raw('reason');
+  if (reason !== undefined) {
+    if (typeof reason !== 'string' || /[\r\n\0]/.test(reason) || reason.length > 200)
+      throw read.error('reason', 'a string of at most 200 characters without CR, LF or NUL', reason);
+    close.reason = reason;
+  }
+  return close;
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
- * The seam between the broadcaster and a backend (in memory, Redis, a Redis Cluster). It has two
- * halves, each one-way from the broadcaster: the {@link EventLog} (append, read, follow, position)
- * and the {@link ProcessMessages} (to connections held by other processes). Whatever comes back
+ * The seam between the broadcaster and a backend (in memory, Redis, a Redis Cluster). It has three
+ * parts, each one-way from the broadcaster: the {@link EventLog} (append, read, follow, position),
+ * the {@link ProcessMessages} (to connections held by other processes) and the
+ * {@link PresenceStore} (who is on each channel, per process). Whatever comes back
  * comes through one path, {@link Inbound}, handed to the backend once by `attach`. A backend
  * implements `Bus`; callers never change when an app scales out.
  */
 import type { BusDelivery, EventLog } from './eventLog';
+import type { PresenceStore } from './presenceStore';
 import type { ProcessAnswers, ProcessMessage, ProcessMessages } from './processMessages';
 
 /**
@@ -44,6 +46,8 @@ export interface Bus {
   readonly log: EventLog;
   /** @internal Connections held by other processes. */
   readonly messages: ProcessMessages;
+  /** @internal Who is on each channel, shared between processes. */
+  readonly presence: PresenceStore;
   /** @internal Called once by the broadcaster that owns the backend, before any other call. */
   attach(inbound: Inbound): void;
   /** Health for stats. */
@@ -53,7 +57,9 @@ export interface Bus {
 }
 
 const LOG_METHODS = ['append', 'read', 'recent', 'position', 'follow', 'unfollow'] as const;
-const MESSAGE_METHODS = ['sendTo', 'disconnect', 'lookup', 'announce'] as const;
+const MESSAGE_METHODS = ['sendTo', 'disconnect', 'lookup', 'announce', 'disconnectWhere'] as const;
+
+const PRESENCE_METHODS = ['share', 'read'] as const;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' &&
@@ -65,6 +71,7 @@ export function isBus(value: unknown): value is Bus {
   return (
     hasMethods(value, ['attach', 'state', 'close']) &&
     hasMethods((value as Bus).log, LOG_METHODS) &&
-    hasMethods((value as Bus).messages, MESSAGE_METHODS)
+    hasMethods((value as Bus).messages, MESSAGE_METHODS) &&
+    hasMethods((value as Bus).presence, PRESENCE_METHODS)
   );
 }

@@ -3,6 +3,7 @@ import type { Bus, BusState, Inbound } from './bus';
 import { type EventHistoryOptions, resolveHistoryLimits } from './eventHistory';
 import type { EventLog } from './eventLog';
 import { MemoryLog } from './memoryLog';
+import { NO_OTHER_PRESENCE } from './presenceStore';
 import type { ProcessMessages } from './processMessages';
 
 /**
@@ -15,6 +16,7 @@ const NO_OTHER_PROCESS: ProcessMessages = {
   disconnect: async () => false,
   lookup: async () => undefined,
   announce: async () => {},
+  disconnectWhere: async () => 0,
 };
 
 /**
@@ -28,6 +30,8 @@ export class MemoryBus implements Bus {
   readonly #log: MemoryLog;
   /** {@inheritDoc Bus.messages} @internal */
   readonly messages = NO_OTHER_PROCESS;
+  /** {@inheritDoc Bus.presence} @internal */
+  readonly presence = NO_OTHER_PRESENCE;
   #inbound: Inbound | undefined;
   #closed = false;
 

@@ -3,7 +3,9 @@
  * position and are kept nowhere: a frame for one connection, a close, a look-up, a notice to every
  * stream. The process that holds the connection answers through `Inbound.message`.
  */
+import type { BroadcasterCloseOptions } from './broadcasterOptions';
 import type { ConnectionInfo } from './sseConnection';
+import type { StreamMatch } from './streamMatch';
 
 /**
  * Why other processes are asked to end a connection:
@@ -14,6 +16,14 @@ import type { ConnectionInfo } from './sseConnection';
  *   opened there after the asking one (the client's newer stream).
  */
 export type DisconnectKind = 'close' | 'replace';
+
+/** What `disconnectWhere` asks of every process: end the streams `match` selects, with a close event of `close`. */
+export interface CloseWhere {
+  /** Which streams (checked, never empty). */
+  match: StreamMatch;
+  /** The close event's data (`reason`, `reconnect`, `after`). */
+  close: BroadcasterCloseOptions;
+}
 
 /**
  * Reaching connections held by other processes. Each call looks only in the other processes (the
@@ -33,6 +43,11 @@ export interface ProcessMessages {
   lookup(connectionId: string): Promise<ConnectionInfo | undefined>;
   /** Writes a notice to every connection of every other process; resolves once it is sent. */
   announce(frame: Buffer): Promise<void>;
+  /**
+   * Ends, in every other process, the streams `request.match` selects; resolves with how many
+   * ended (or left the channel named), once every live process has answered or the time bound passed.
+   */
+  disconnectWhere(request: CloseWhere): Promise<number>;
 }
 
 /** A message that reached this process, for the broadcaster to act on (`Inbound.message`). */
@@ -46,7 +61,11 @@ export type ProcessMessage =
   /** Write a notice to every connection of this process. */
   | { kind: 'notice'; frame: Buffer }
   /** Count this process's connections (a backend reports them for cluster-wide stats). */
-  | { kind: 'count' };
+  | { kind: 'count' }
+  /** End the streams of this process that a `disconnectWhere` selects. */
+  | { kind: 'closeWhere'; request: CloseWhere }
+  /** Another process changed who is on `channel` (read it again). */
+  | { kind: 'presence'; channel: string };
 
 /** What the broadcaster answers to each kind of {@link ProcessMessage}. */
 export interface ProcessAnswers {
@@ -60,4 +79,8 @@ export interface ProcessAnswers {
   notice: number;
   /** This process's connections, in all and per channel. */
   count: { connections: number; byChannel: Record<string, number> };
+  /** How many streams ended or left the channel named. */
+  closeWhere: number;
+  /** Nothing: the change is read at the next interval. */
+  presence: undefined;
 }

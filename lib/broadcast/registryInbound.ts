@@ -6,19 +6,76 @@
 import { deliverBatch } from './batchDelivery';
 import type { Inbound } from './bus';
 import type { ConnectionRegistry } from './connectionRegistry';
+import { encodeCloseFrame } from './directFrames';
 import type { BusDelivery } from './eventLog';
-import type { ProcessAnswers, ProcessMessage } from './processMessages';
+import type { CloseWhere, ProcessAnswers, ProcessMessage } from './processMessages';
 import { forEachRecipient } from './recipients';
+import type { SseConnection } from './sseConnection';
+import { matchesStream } from './streamMatch';
+
+/** What the broadcaster is told of, besides its registry: channels a stream leaves, presence changed elsewhere. */
+export interface RegistryHooks<M> {
+  /** `connection` left `channel` and stays open for its others; `last` when no connection here carries it any more. */
+  left(connection: SseConnection<M>, channel: string, last: boolean): void;
+  /** Another process changed who is on `channel`. */
+  presenceChanged(channel: string): void;
+}
 
 /** The one path back from the bus into `registry`. */
-export function registryInbound<M>(registry: ConnectionRegistry<M>): Inbound {
+export function registryInbound<M>(registry: ConnectionRegistry<M>, hooks: RegistryHooks<M>): Inbound {
   return {
     events: (deliveries) =>
       // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
       deliveries.length === 1 ? [deliverOne(registry, deliveries[0]!)] : deliverBatch(registry, deliveries),
     message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
-      answer(registry, message) as ProcessAnswers[T['kind']],
+      answer(registry, message, hooks) as ProcessAnswers[T['kind']],
   };
+}
+
+/**
+ * Ends the streams of this process that `request.match` selects, with a close event. With a
+ * channel in the match, a stream that carries other channels too only leaves that one (its close
+ * event names the channel). Returns how many streams ended or left the channel.
+ */
+export function closeWhereHere<M>(
+  registry: ConnectionRegistry<M>,
+  request: CloseWhere,
+  hooks: Pick<RegistryHooks<M>, 'left'>,
+): number {
+  const { match, close } = request;
+  const candidates = match.channel === undefined ? registry.all() : (registry.inChannel(match.channel) ?? []);
+  let streamFrame: Buffer | undefined;
+  let channelFrame: Buffer | undefined;
+  let ended = 0;
+  for (const connection of [...candidates]) {
+    if (!matchesStream(match, connection.channels, connection.metadata)) continue;
+    ended += 1;
+    const channel = match.channel;
+    if (channel === undefined || connection.channels.length === 1) {
+      streamFrame ??= encodeCloseFrame(close, false);
+      connection.close(streamFrame, 'server');
+      continue;
+    }
+    channelFrame ??= encodeCloseFrame(close, false, channel);
+    leaveChannel(registry, connection, channel, channelFrame, hooks);
+  }
+  return ended;
+}
+
+/**
+ * Takes an open stream of several channels off `channel`, then writes it `frame` (the close event
+ * naming that channel); the stream stays open for its other channels.
+ */
+export function leaveChannel<M>(
+  registry: ConnectionRegistry<M>,
+  connection: SseConnection<M>,
+  channel: string,
+  frame: Buffer,
+  hooks: Pick<RegistryHooks<M>, 'left'>,
+): void {
+  connection.leave(channel);
+  hooks.left(connection, channel, registry.leave(connection, channel));
+  connection.write(frame);
 }
 
 /** Writes the frame to the connection `connectionId` of this process; false when it is not here (or the write failed). */
@@ -52,7 +109,11 @@ function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): 
 }
 
 /** Acts on a message from another process (see {@link ProcessMessage}). */
-function answer<M>(registry: ConnectionRegistry<M>, message: ProcessMessage): ProcessAnswers[ProcessMessage['kind']] {
+function answer<M>(
+  registry: ConnectionRegistry<M>,
+  message: ProcessMessage,
+  hooks: RegistryHooks<M>,
+): ProcessAnswers[ProcessMessage['kind']] {
   switch (message.kind) {
     case 'write':
       return writeHere(registry, message.connectionId, message.frame);
@@ -64,5 +125,10 @@ function answer<M>(registry: ConnectionRegistry<M>, message: ProcessMessage): Pr
       return announceHere(registry, message.frame);
     case 'count':
       return registry.stats();
+    case 'closeWhere':
+      return closeWhereHere(registry, message.request, hooks);
+    case 'presence':
+      hooks.presenceChanged(message.channel);
+      return undefined;
   }
 }

@@ -31,6 +31,12 @@ export const CONNECTION_EVENT = 'sse:connection';
 /** Default name of a notice every open stream receives (`broadcaster.announce`). */
 export const NOTICE_EVENT = 'sse:notice';
 
+/**
+ * The close event's `reason` when the app ended a stream because access ended
+ * (`disconnectWhere`): the monitor shows `unauthorized` and does not reconnect.
+ */
+export const REVOKED_REASON = 'revoked';
+
 /** Data of the close event. */
 export interface CloseEventData {
   /** Whether the client should connect again. */
@@ -57,4 +63,32 @@ export interface GapEventData {
   lastEventId: string;
   /** The channel's newest event id (`<channel>/<position>`), or null when it has none. */
   latestId: string | null;
+}
+
+/**
+ * Sent to the streams of a channel with presence (`sseMiddleware`'s `presence`) when who is there
+ * changed, at most once per interval per channel, and once to a stream that joins: data
+ * {@link PresenceEventData} as JSON. It carries no id and is not kept in history.
+ */
+export const PRESENCE_EVENT = 'sse:presence';
+
+/** A member of a channel's presence: its `id` (counted once, however many streams) and flat display fields. */
+export interface PresenceMember {
+  /** Who: one member however many tabs, browsers or processes hold its streams. 1 to 200 characters. */
+  id: string;
+  /** Anything to show (a name, an avatar URL, a role): strings, finite numbers, booleans or null. */
+  [field: string]: string | number | boolean | null;
+}
+
+/** Data of the presence event: the channel's members now, and what changed since the last one. */
+export interface PresenceEventData {
+  channel: string;
+  /** Members on the channel now, over every process (past the member cap, an estimate). */
+  count: number;
+  /** The members now, up to the cap, in the order they joined (this process's first). */
+  members: PresenceMember[];
+  /** Ids listed now and not in the previous event to this stream's channel. */
+  joined: string[];
+  /** Ids listed in the previous event and not now. */
+  left: string[];
 }

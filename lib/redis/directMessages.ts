@@ -34,13 +34,17 @@ export function appendToInbox(
  * a close frame (`close`: whichever stream holds the id; `replace`: only a stream opened before
  * the sender's, see {@link PendingReplacements}), or describe it. The holder answers with text
  * (`'1'`, or the connection's info as JSON); a process without the connection answers nothing.
+ * `where` asks every process at once (`disconnectWhere`, the payload its JSON request): each
+ * answers how many of its streams it ended, and the sender waits for them all.
  */
-export type DirectKind = 'write' | 'close' | 'replace' | 'info';
+export type DirectKind = 'write' | 'close' | 'replace' | 'info' | 'where';
 
 /** Field `k` of a request entry, per kind; `n` marks a notice to every connection. */
-const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', replace: 'r', info: 'i' };
-const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', r: 'replace', i: 'info' };
+const KIND_FIELD: Record<DirectKind, string> = { write: 'w', close: 'c', replace: 'r', info: 'i', where: 'm' };
+const KIND_OF_FIELD: Record<string, DirectKind> = { w: 'write', c: 'close', r: 'replace', i: 'info', m: 'where' };
 const NOTICE_FIELD = 'n';
+/** Field `k` of an entry telling that a process changed who is on channel `c`. */
+const PRESENCE_FIELD = 'p';
 /** The kind (`k`) of an answer in an inbox. */
 const ANSWER_KIND = 'a';
 
@@ -64,6 +68,8 @@ export interface DirectMessagesOptions {
   answerLocally(kind: DirectKind, connectionId: string, payload: Buffer): string | undefined;
   /** Writes a notice to every connection of this process. */
   announceLocally(frame: Buffer): void;
+  /** Another process changed who is on `channel`. */
+  presenceChanged(channel: string): void;
   onError(error: Error): void;
 }
 
@@ -71,7 +77,10 @@ interface PendingSend {
   /** Live processes other than this one, once known. */
   peers: Set<string> | undefined;
   answers: Map<string, string | undefined>;
-  finish(answer: string | undefined): void;
+  /** Whether it waits for every peer's answer (`where`) rather than the holder's. */
+  everyPeer: boolean;
+  /** Resolves it: with the first answer given, or with every answer given for `everyPeer`. */
+  finish(): void;
 }
 
 /**
@@ -93,20 +102,36 @@ export class DirectMessages {
   }
 
   /** Asks whichever other process holds `connectionId` to do `kind`; resolves with its answer. */
-  async request(kind: DirectKind, connectionId: string, payload: Buffer): Promise<string | undefined> {
+  async request(
+    kind: Exclude<DirectKind, 'where'>,
+    connectionId: string,
+    payload: Buffer,
+  ): Promise<string | undefined> {
+    const answers = await this.#send(kind, connectionId, payload);
+    return answers.find((answer) => answer !== undefined);
+  }
+
+  /** Asks every other live process to do `kind`; resolves with each answer given within the time bound. */
+  async requestEvery(kind: 'where', payload: Buffer): Promise<string[]> {
+    const answers = await this.#send(kind, '', payload);
+    return answers.filter((answer): answer is string => answer !== undefined);
+  }
+
+  async #send(kind: DirectKind, connectionId: string, payload: Buffer): Promise<(string | undefined)[]> {
     const { keys, processId, timeoutMs, liveWindowMs } = this.#options;
     const requestId = randomUUID();
     let pending!: PendingSend;
-    const result = new Promise<string | undefined>((resolve) => {
-      const timer = setTimeout(() => pending.finish(undefined), timeoutMs);
+    const result = new Promise<(string | undefined)[]>((resolve) => {
+      const timer = setTimeout(() => pending.finish(), timeoutMs);
       timer.unref();
       pending = {
         peers: undefined,
         answers: new Map(),
-        finish: (answer) => {
+        everyPeer: kind === 'where',
+        finish: () => {
           clearTimeout(timer);
           this.#pending.delete(requestId);
-          resolve(answer);
+          resolve([...pending.answers.values()]);
         },
       };
     });
@@ -116,7 +141,7 @@ export class DirectMessages {
     if (kind === 'replace') this.#replacements.add(connectionId, requestId);
     let replies: unknown[];
     try {
-      replies = await this.#options.run(`sendTo ${connectionId}`, (client) =>
+      replies = await this.#options.run(`${kind} ${connectionId}`, (client) =>
         client
           .multi()
           .zRangeByScore(keys.processes, Date.now() - liveWindowMs, '+inf')
@@ -129,7 +154,8 @@ export class DirectMessages {
           .exec(),
       );
     } catch (error) {
-      pending.finish(undefined);
+      pending.answers.clear();
+      pending.finish();
       this.#replacements.settle(connectionId, requestId);
       throw error;
     }
@@ -152,12 +178,29 @@ export class DirectMessages {
     );
   }
 
+  /** Tells every other process that this one changed who is on `channel` (no answers). */
+  async tellPresence(channel: string): Promise<void> {
+    const { keys, processId } = this.#options;
+    await this.#options.run('presence changed', (client) =>
+      client.xAdd(
+        keys.direct,
+        '*',
+        { k: PRESENCE_FIELD, c: channel, o: processId },
+        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
+      ),
+    );
+  }
+
   /** A request read from the shared stream: act on it if the connection is here, and answer. */
   onRequest(entry: StreamEntry): void {
     const { k, c: connectionId, f: payload = '', r: requestId, o: origin } = entry.message;
     if (origin === undefined) return;
     if (k === NOTICE_FIELD) {
       if (origin !== this.#options.processId) this.#options.announceLocally(Buffer.from(payload, 'utf8'));
+      return;
+    }
+    if (k === PRESENCE_FIELD) {
+      if (origin !== this.#options.processId && connectionId !== undefined) this.#options.presenceChanged(connectionId);
       return;
     }
     const kind = KIND_OF_FIELD[k ?? 'w'];
@@ -187,9 +230,9 @@ export class DirectMessages {
     this.#check(pending);
   }
 
-  /** Resolves every pending request as unanswered (the bus is closing). */
+  /** Resolves every pending request with what it has (the bus is closing). */
   stop(): void {
-    for (const pending of [...this.#pending.values()]) pending.finish(undefined);
+    for (const pending of [...this.#pending.values()]) pending.finish();
     this.#replacements.clear();
   }
 
@@ -208,8 +251,8 @@ export class DirectMessages {
   }
 
   #check(pending: PendingSend): void {
-    const answer = [...pending.answers.values()].find((value) => value !== undefined);
-    if (answer !== undefined) pending.finish(answer);
-    else if (pending.peers && [...pending.peers].every((peer) => pending.answers.has(peer))) pending.finish(undefined);
+    const { peers, answers } = pending;
+    if (peers && [...peers].every((peer) => answers.has(peer))) pending.finish();
+    else if (!pending.everyPeer && [...answers.values()].some((value) => value !== undefined)) pending.finish();
   }
 }

@@ -1,6 +1,7 @@
 import type { Bus, BusState, Inbound } from '../broadcast/bus';
 import { debugLog } from '../broadcast/debugLog';
 import type { EventLog } from '../broadcast/eventLog';
+import type { PresenceStore } from '../broadcast/presenceStore';
 import type { ProcessMessages } from '../broadcast/processMessages';
 import { toError } from '../errors/toError';
 import { type ClusterStats, ClusterStatsReporter } from './clusterStats';
@@ -14,6 +15,7 @@ import { createRedisConnections } from './redisConnections';
 import { RedisKeys } from './redisKeys';
 import { RedisLog } from './redisLog';
 import { RedisMessages } from './redisMessages';
+import { RedisPresence } from './redisPresence';
 import { StreamFollows } from './streamFollows';
 import { type RedisConnection, StreamReader } from './streamReader';
 
@@ -84,6 +86,9 @@ export class RedisBus implements Bus {
 
   /** {@inheritDoc Bus.messages} @internal */
   readonly messages: ProcessMessages;
+
+  /** {@inheritDoc Bus.presence} @internal */
+  readonly presence: PresenceStore;
 
   /** @param options - where Redis is, key prefix, history limits, timeouts (see {@link RedisBusOptions}). */
   constructor(options: RedisBusOptions = {}) {
@@ -157,6 +162,13 @@ export class RedisBus implements Bus {
     });
     this.log = this.#log;
     this.messages = this.#messages;
+    this.presence = new RedisPresence({
+      run: this.#run,
+      keys: this.#keys,
+      processId,
+      liveWindowMs: this.#reporter.ttlMs,
+      tell: (channel) => this.#messages.tellPresence(channel),
+    });
     // Each reader reads an inbox of this process: answers come to bucket 0's, a wake-up to the reader's own.
     this.#readers.forEach((reader, bucket) => {
       reader.follow(this.#keys.inbox(processId, bucket), '0-0');

@@ -24,8 +24,8 @@ export const KEY_FIELD_PREFIX = 'k:';
  * | `x` | excluded connection ids, JSON | channel streams |
  * | `t` | publish time, ms since the epoch | channel streams (`channelAppend.ts`) |
  * | `s` | the event's key: the entry supersedes the earlier one of its key ({@link KEY_FIELD}) | channel streams |
- * | `k` | the kind: `w` write, `c` close, `r` replace, `i` info, `n` notice (request stream); `a` answer (inboxes) | the request stream, inboxes (`directMessages.ts`) |
- * | `c` | the connection id a request is for | the request stream |
+ * | `k` | the kind: `w` write, `c` close, `r` replace, `i` info, `m` close where (`disconnectWhere`), `n` notice, `p` presence changed (request stream); `a` answer (inboxes) | the request stream, inboxes (`directMessages.ts`) |
+ * | `c` | the connection id a request is for; the channel of a presence change | the request stream |
  * | `f` | the frame a request or notice carries | the request stream |
  * | `r` | the request id | the request stream, inboxes |
  * | `o` | the process that sent the request or notice | the request stream |
@@ -82,6 +82,14 @@ export class RedisKeys {
    */
   latest(channel: string): string {
     return `${this.prefix}${this.#tags[this.bucketOf(channel)]}latest:${channel}`;
+  }
+
+  /**
+   * The hash of who is on a channel, in the channel's bucket: a field per process id, its members
+   * as JSON (`redisPresence.ts`).
+   */
+  presence(channel: string): string {
+    return `${this.prefix}${this.#tags[this.bucketOf(channel)]}presence:${channel}`;
   }
 
   /**

@@ -1,11 +1,24 @@
 import type { Inbound } from '../broadcast/bus';
-import type { DisconnectKind, ProcessMessages } from '../broadcast/processMessages';
+import type { CloseWhere, DisconnectKind, ProcessMessages } from '../broadcast/processMessages';
 import type { ConnectionInfo } from '../broadcast/sseConnection';
 import type { RunCommand } from './commandDeadline';
 import { type DirectKind, DirectMessages, isAnswer } from './directMessages';
 import type { RedisKeys } from './redisKeys';
 import type { StreamEntry } from './streamEntry';
 import type { RedisConnection, StreamReader } from './streamReader';
+
+/** A `disconnectWhere` request as another process sent it, or undefined when it is not one. */
+function parseCloseWhere(payload: Buffer): CloseWhere | undefined {
+  try {
+    const request = JSON.parse(payload.toString('utf8')) as Partial<CloseWhere>;
+    const { match, close } = request;
+    if (!match || typeof match !== 'object' || (match.metadata === undefined && match.channel === undefined))
+      return undefined;
+    return { match, close: close && typeof close === 'object' ? close : {} };
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a {@link RedisMessages} needs from its bus. */
 export interface RedisMessagesOptions {
@@ -53,6 +66,7 @@ export class RedisMessages implements ProcessMessages {
       liveWindowMs: options.liveWindowMs,
       answerLocally: this.#answerLocally,
       announceLocally: (frame) => this.#inbound?.message({ kind: 'notice', frame }),
+      presenceChanged: (channel) => this.#inbound?.message({ kind: 'presence', channel }),
       onError: options.onError,
     });
   }
@@ -83,6 +97,17 @@ export class RedisMessages implements ProcessMessages {
     return this.#direct.announce(frame);
   }
 
+  /** Tells every other process that this one changed who is on `channel` (`redisPresence.ts`). */
+  tellPresence(channel: string): Promise<void> {
+    return this.#direct.tellPresence(channel);
+  }
+
+  /** {@link ProcessMessages.disconnectWhere}, here: the sum of every live process's answer. */
+  async disconnectWhere(request: CloseWhere): Promise<number> {
+    const answers = await this.#direct.requestEvery('where', Buffer.from(JSON.stringify(request), 'utf8'));
+    return answers.reduce((sum, answer) => sum + (Number(answer) || 0), 0);
+  }
+
   /** Acts on an entry of the request stream or of an inbox of this process; false for any other `key`. */
   onEntry(key: string, entry: StreamEntry): boolean {
     if (this.#inboxes.has(key)) {
@@ -102,6 +127,10 @@ export class RedisMessages implements ProcessMessages {
   readonly #answerLocally = (kind: DirectKind, connectionId: string, payload: Buffer): string | undefined => {
     const inbound = this.#inbound;
     if (!inbound) return undefined;
+    if (kind === 'where') {
+      const request = parseCloseWhere(payload);
+      return String(request ? inbound.message({ kind: 'closeWhere', request }) : 0);
+    }
     if (kind === 'info') {
       const info = inbound.message({ kind: 'describe', connectionId });
       return info === undefined ? undefined : JSON.stringify(info);

@@ -97,7 +97,7 @@ describe.each([
   /** Listens on `{prefix}/<channel>`, or on `{prefix}?channels=…` when given that query. */
   function listen(node: ClusterNode, channel: string, headers: Record<string, string> = {}): RecordingEventSource {
     const path = channel.startsWith('?') ? channel : `/${channel}`;
-    const client = new RecordingEventSource(`${node.url}/sse${path}`, ['private', 'sse:gap'], headers);
+    const client = new RecordingEventSource(`${node.url}/sse${path}`, ['private', 'sse:gap', 'sse:presence'], headers);
     clients.push(client);
     return client;
   }
@@ -345,6 +345,49 @@ describe.each([
     );
     const fresh = await b.get<{ connections: number }>('/control/cluster-stats');
     expect(fresh.connections).toBe(5);
+  });
+
+  it('stops counting the presence members of a SIGKILLed process within its bound, and keeps the others', async () => {
+    const [a, b] = nodes;
+    const doomed = await startClusterNode(redis.target, 'cluster-test:');
+    try {
+      const viewer = listen(b, 'room.presence');
+      const members = [
+        listen(a, 'room.presence?member=alice'),
+        listen(doomed, 'room.presence?member=bob'),
+        listen(doomed, 'room.presence?member=carol'),
+        listen(doomed, 'room.presence?member=alice'),
+      ];
+      await Promise.all([viewer, ...members].map((client) => client.started()));
+      const count = (): number | undefined => {
+        const last = viewer.data('sse:presence').at(-1);
+        return last === undefined ? undefined : (JSON.parse(last) as { count: number }).count;
+      };
+      await settleWithin(
+        viewer.until(() => count() === 3),
+        10_000,
+        'the 3 members reach the viewer',
+      );
+
+      // SIGKILL: nothing withdraws. The bound: its report ages out (3 intervals of 200 ms), the next
+      // sweep reads the channel again (5 presence intervals of 200 ms), and the event goes out.
+      doomed.child.kill('SIGKILL');
+      const boundMs = 3 * 200 + 5 * 200 + 200;
+      const killedAt = Date.now();
+      await settleWithin(
+        viewer.until(() => count() === 1),
+        10_000,
+        "the dead process's members leave",
+      );
+      expect(Date.now() - killedAt).toBeLessThan(boundMs + 2000);
+      const last = JSON.parse(viewer.data('sse:presence').at(-1)!) as { members: { id: string }[]; left: string[] };
+      expect(last.members.map((member) => member.id)).toEqual(['alice']);
+      expect(last.left.sort()).toEqual(['bob', 'carol']);
+      for (const node of [a, b])
+        expect((await node.get<{ count: number }>('/control/presence/room.presence')).count).toBe(1);
+    } finally {
+      await killClusterNode(doomed);
+    }
   });
 
   it('holds the stated Redis connections per process, whatever its channels, and closes them all on broadcaster.close()', async () => {
