@@ -28,7 +28,7 @@ export interface KeepAliveOptions {
 
 /**
  * Keeps a set of streams alive: each stream gets one keep-alive per interval, each round spread
- * over its interval in slices (see {@link SpreadRounds}), one encoded frame per slice shared by
+ * over its interval in slices (`spreadRounds.ts`), one encoded frame per slice shared by
  * every stream of that slice. Slices are spaced on the clock's monotonic time; the heartbeat's
  * data is its wall-clock time.
  */
