@@ -69,8 +69,10 @@ describe('connection churn', () => {
     expect(server.broadcaster.connections()).toEqual([]);
     expect(listenerCounts()).toEqual(listenersBefore);
     const handlesAfter = handleCounts();
-    // Nothing left behind: no more timers or sockets than before (a one-shot timer of the setup may end meanwhile).
+    // Nothing left behind: no more timers or sockets than before. The worker may hold a timer or a
+    // socket of an earlier suite that ends meanwhile (supertest's ephemeral servers close late), so
+    // fewer is no leak.
     expect(handlesAfter.Timeout ?? 0).toBeLessThanOrEqual(handlesBefore.Timeout ?? 0);
-    expect(handlesAfter.TCPSocketWrap ?? 0).toBe(handlesBefore.TCPSocketWrap ?? 0);
+    expect(handlesAfter.TCPSocketWrap ?? 0).toBeLessThanOrEqual(handlesBefore.TCPSocketWrap ?? 0);
   });
 });

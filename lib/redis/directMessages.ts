@@ -166,26 +166,23 @@ export class DirectMessages {
   }
 
   /** Sends a notice to every connection of every other process (no answers). */
-  async announce(frame: Buffer): Promise<void> {
-    const { keys, processId } = this.#options;
-    await this.#options.run('announce', (client) =>
-      client.xAdd(
-        keys.direct,
-        '*',
-        { k: NOTICE_FIELD, f: frame.toString('utf8'), o: processId },
-        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
-      ),
-    );
+  announce(frame: Buffer): Promise<void> {
+    return this.#tellEveryone('announce', { k: NOTICE_FIELD, f: frame.toString('utf8') });
   }
 
   /** Tells every other process that this one changed who is on `channel` (no answers). */
-  async tellPresence(channel: string): Promise<void> {
+  tellPresence(channel: string): Promise<void> {
+    return this.#tellEveryone('presence changed', { k: PRESENCE_FIELD, c: channel });
+  }
+
+  /** Appends an unanswered entry from this process to the request stream every process reads. */
+  async #tellEveryone(what: string, fields: Record<string, string>): Promise<void> {
     const { keys, processId } = this.#options;
-    await this.#options.run('presence changed', (client) =>
+    await this.#options.run(what, (client) =>
       client.xAdd(
         keys.direct,
         '*',
-        { k: PRESENCE_FIELD, c: channel, o: processId },
+        { ...fields, o: processId },
         { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: DIRECT_STREAM_LENGTH } },
       ),
     );

@@ -4,8 +4,6 @@
  * monitor without an indicator, the indicator after the element is removed, `autoReconnect: false`,
  * the live connection counter and `logToConsole`.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { ConnectionCounter } from '../../../components/ConnectionCounter';
@@ -17,6 +15,7 @@ import { SseHead } from '../../../components/SseHead';
 import { createBroadcaster } from '../../../lib/broadcast/broadcaster';
 import { requestConnectionIds } from '../../../middleware/requestConnectionIds';
 import { sseMiddleware } from '../../../middleware/sseMiddleware';
+import { type LoopbackServer, listenOnLoopback } from '../../support/loopbackServer';
 import { buildClientAssets } from './support/buildClient';
 import { launchChromium, WatchedPage } from './support/chromium';
 
@@ -72,7 +71,7 @@ describe('page identity, app-chosen markup and the counter in Chromium', () => {
   const pages: PageSpec[] = [];
   /** `SSE-Connection-Id` of each request to the move route, in order. */
   const moveHeaders: (string | undefined)[] = [];
-  let server: Server;
+  let server: LoopbackServer;
   let url: string;
   let browser: Browser;
   const open: WatchedPage[] = [];
@@ -118,9 +117,8 @@ describe('page identity, app-chosen markup and the counter in Chromium', () => {
   beforeAll(async () => {
     buildClientAssets();
     browser = await launchChromium();
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    url = server.url;
   });
 
   afterEach(async () => {
@@ -129,8 +127,7 @@ describe('page identity, app-chosen markup and the counter in Chromium', () => {
 
   afterAll(async () => {
     await broadcaster.close({ reconnect: false });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await browser.close();
   });
 

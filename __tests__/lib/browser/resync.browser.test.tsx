@@ -4,8 +4,7 @@
  * to the server's state, with no script of the app, in exactly one request for the gaps of both
  * channels of its stream; a resync path of another origin in the markup is not fetched.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import express from 'express';
 import type { Browser } from 'playwright-core';
 import { ConnectionMonitor } from '../../../components/ConnectionMonitor';
@@ -17,6 +16,7 @@ import { createBroadcaster } from '../../../lib/broadcast/broadcaster';
 import { RESYNC_SETTLE_MS } from '../../../lib/browser/resyncSchedule';
 import { type MonitorGapDetail, type MonitorResyncDetail, sseElementId } from '../../../lib/protocol/monitorContract';
 import { sseMiddleware } from '../../../middleware/sseMiddleware';
+import { type LoopbackServer, listenOnLoopback } from '../../support/loopbackServer';
 import { settleWithin } from '../redis/settleWithin';
 import { buildClientAssets } from './support/buildClient';
 import { launchChromium, WatchedPage } from './support/chromium';
@@ -143,7 +143,7 @@ describe('resync in Chromium', () => {
   /** The server side of an outage: streams cut and refused (503) while `offline`. */
   const outage = { offline: false, refused: 0, streams: new Set<Socket>() };
   let onRefused: () => void = () => undefined;
-  let server: Server;
+  let server: LoopbackServer;
   let url: string;
   let browser: Browser;
   const open: WatchedPage[] = [];
@@ -238,9 +238,8 @@ describe('resync in Chromium', () => {
   beforeAll(async () => {
     buildClientAssets();
     browser = await launchChromium();
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    url = server.url;
   });
 
   afterEach(async () => {
@@ -250,8 +249,7 @@ describe('resync in Chromium', () => {
 
   afterAll(async () => {
     await broadcaster.close({ reconnect: false });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await browser.close();
   });
 
