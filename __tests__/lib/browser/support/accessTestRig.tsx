@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConnectionMonitor } from '../../../../components/ConnectionMonitor';
 import type { Dialect } from '../../../../components/dialect';
@@ -9,6 +7,7 @@ import { SseHead } from '../../../../components/SseHead';
 import { type Broadcaster, createBroadcaster } from '../../../../lib/broadcast/broadcaster';
 import { sseMiddleware } from '../../../../middleware/sseMiddleware';
 import { RedisBus } from '../../../../redis';
+import { type LoopbackServer, listenOnLoopback } from '../../../support/loopbackServer';
 import { RedisServer } from '../../../support/redisServer';
 
 /** What each stream keeps: who opened it. */
@@ -106,8 +105,7 @@ export class AccessTestRig {
   readonly refusedAtOpen = new Set<string>();
   /** `user channel` pairs the periodic re-check refuses. */
   readonly refusedOnRecheck = new Set<string>();
-  readonly #servers: Server[] = [];
-  readonly #urls: string[] = [];
+  readonly #servers: LoopbackServer[] = [];
   readonly #pages: { dialect: Dialect; elements: AccessElement[] }[] = [];
   #redis: RedisServer | undefined;
 
@@ -123,9 +121,9 @@ export class AccessTestRig {
 
   /** `http://127.0.0.1:PORT` of a process. */
   url(process: number): string {
-    const url = this.#urls[process];
-    if (url === undefined) throw new Error(`no process ${process}`);
-    return url;
+    const server = this.#servers[process];
+    if (!server) throw new Error(`no process ${process}`);
+    return server.url;
   }
 
   /** Registers a page; returns its URL on `process`. */
@@ -149,10 +147,7 @@ export class AccessTestRig {
   /** Closes every stream, the servers, the buses and Redis. */
   async close(): Promise<void> {
     for (const broadcaster of this.broadcasters) await broadcaster.close({ reconnect: false, reason: 'test over' });
-    for (const server of this.#servers) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    for (const server of this.#servers) await server.close();
     await this.#redis?.dispose();
   }
 
@@ -209,12 +204,6 @@ export class AccessTestRig {
         },
       }),
     );
-    const server = createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#servers.push(server);
-    this.#urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    this.#servers.push(await listenOnLoopback(app));
   }
 }
