@@ -29,6 +29,7 @@ export const DEFAULT_STATUS_LABELS: Readonly<Record<ConnectionState, string>> = 
   disconnected: 'Paused',
   error: 'Connection failed',
   closed: 'Closed',
+  unauthorized: 'Not allowed',
 });
 
 /** Props of {@link ConnectionStatus}. */

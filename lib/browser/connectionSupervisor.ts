@@ -7,28 +7,43 @@ import {
   STATE_DOM_EVENT,
   STREAM_ID_ATTRIBUTE,
 } from '../protocol/monitorContract';
-import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, REVOKED_REASON } from '../protocol/protocolEvents';
 import { type Clock, systemClock } from '../time/clock';
 import { delayAfterServerClose, reconnectDelay } from './backoff';
 import type { ConnectionBinding, ConnectionSignals } from './connectionBinding';
 import { showState } from './statusIndicator';
-import { lostEnd, type StreamEnd } from './streamEnd';
+import { isAccessRefusal, lostEnd, type StreamEnd } from './streamEnd';
 
 /** How long a stream may stay open after the server's close event before the page drops it. */
 const SERVER_CLOSE_GRACE_MS = 2000;
 
+/** What the monitor reads of the server's close event. */
+interface CloseInstructions {
+  reconnect: boolean;
+  after: number | undefined;
+  /** `reason: 'revoked'`: access ended, whatever `reconnect` says. */
+  revoked: boolean;
+  /** It named a channel: the server keeps the stream open for its other channels. */
+  channelOnly: boolean;
+}
+
 /** The server's close event data, read defensively. */
-function parseCloseData(data: string): { reconnect: boolean; after: number | undefined } {
+function parseCloseData(data: string): CloseInstructions {
   try {
     const parsed: unknown = JSON.parse(data);
     if (parsed !== null && typeof parsed === 'object') {
-      const { reconnect, after } = parsed as { reconnect?: unknown; after?: unknown };
-      return { reconnect: reconnect !== false, after: typeof after === 'number' && after >= 0 ? after : undefined };
+      const { reconnect, after, reason, channel } = parsed as Record<string, unknown>;
+      return {
+        reconnect: reconnect !== false,
+        after: typeof after === 'number' && after >= 0 ? after : undefined,
+        revoked: reason === REVOKED_REASON,
+        channelOnly: typeof channel === 'string',
+      };
     }
   } catch {
     // Not JSON: treat as "come back later" with the normal backoff.
   }
-  return { reconnect: true, after: undefined };
+  return { reconnect: true, after: undefined, revoked: false, channelOnly: false };
 }
 
 function parseGapData(data: string): { lastEventId: string; latestId: string | null } {
@@ -47,7 +62,9 @@ function parseGapData(data: string): { lastEventId: string; latestId: string | n
  * The state machine of one monitored connection, the same for both dialects: it owns the
  * reconnect schedule (capped exponential backoff with jitter, attempt limit, reset on open), the
  * heartbeat timer, visibility pauses and the server's close/gap events, and publishes every state
- * to the status indicator, a `sse-monitor:state` DOM event and the configured callback.
+ * to the status indicator, a `sse-monitor:state` DOM event and the configured callback. Access
+ * that ended (a close with `reason: 'revoked'`, or a stream refused with 401 or 403) ends it in
+ * `unauthorized`, which, like `closed`, nothing but {@link reconnectNow} leaves.
  */
 export class ConnectionSupervisor implements ConnectionSignals {
   /** The SSE-connected element. */
@@ -87,7 +104,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
   }
 
   opened(): void {
-    if (this.state === 'closed') return;
+    if (this.#isOver()) return;
     this.#clearReconnect();
     this.attempt = 0;
     this.#publish('connected', 0);
@@ -107,14 +124,17 @@ export class ConnectionSupervisor implements ConnectionSignals {
       return;
     }
     if (name === CLOSE_EVENT) {
+      if (this.#isOver()) return;
       // The server ends the stream right after this event: let it, rather than abort the request.
-      // A stream that lingers is dropped after a grace period (or replaced by the reconnect).
-      const { reconnect, after } = parseCloseData(data);
+      // A stream that lingers is dropped after a grace period (or replaced by the reconnect); one
+      // that keeps other channels (the close named this one) is not ended by the server: at once.
+      const { reconnect, after, revoked, channelOnly } = parseCloseData(data);
       this.#clearHeartbeat();
-      if (!reconnect) {
+      if (revoked || !reconnect) {
         this.#clearReconnect();
-        this.#publish('closed', 0);
-        this.#lingerTimer = this.#clock.setTimeout(() => this.#binding?.disconnect(), SERVER_CLOSE_GRACE_MS);
+        this.#publish(revoked ? 'unauthorized' : 'closed', 0);
+        const grace = channelOnly ? 0 : SERVER_CLOSE_GRACE_MS;
+        this.#lingerTimer = this.#clock.setTimeout(() => this.#binding?.disconnect(), grace);
         return;
       }
       if (this.#reconnectTimer !== undefined) {
@@ -132,21 +152,24 @@ export class ConnectionSupervisor implements ConnectionSignals {
   }
 
   dropped(end: StreamEnd): void {
-    if (this.state === 'closed') {
+    if (this.#isOver()) {
       this.#clearLinger();
       this.#binding?.disconnect();
       return;
     }
     if (this.#paused || this.#reconnectTimer !== undefined) return;
     if (this.state !== 'connected' && this.state !== 'connecting' && this.state !== 'reconnecting') return;
-    this.#log(`connection lost: ${end.reason}`);
+    const refused = isAccessRefusal(end);
+    this.#log(`${refused ? 'access refused' : 'connection lost'}: ${end.reason}`);
     this.#clearHeartbeat();
     this.#binding?.disconnect();
-    this.#scheduleReconnect();
+    // Asked again, it would be refused again: no attempts, whatever the limit.
+    if (refused) this.#publish('unauthorized', 0);
+    else this.#scheduleReconnect();
   }
 
   closedByApp(): void {
-    if (this.state === 'closed') return;
+    if (this.#isOver()) return;
     this.#clearReconnect();
     this.#clearHeartbeat();
     this.#publish('closed', 0);
@@ -173,9 +196,14 @@ export class ConnectionSupervisor implements ConnectionSignals {
       this.reconnectNow();
   }
 
+  /** Reconnects what {@link pause} closed (the page came back from the back/forward cache); nothing else. */
+  resume(): void {
+    if (this.#paused) this.reconnectNow();
+  }
+
   /** Closes the stream until {@link reconnectNow} (hidden page, page put in the back/forward cache). */
   pause(): void {
-    if (this.#paused || this.state === 'closed') return;
+    if (this.#paused || this.#isOver()) return;
     this.#paused = true;
     this.#clearReconnect();
     this.#clearHeartbeat();
@@ -183,7 +211,7 @@ export class ConnectionSupervisor implements ConnectionSignals {
     this.#publish('disconnected', 0);
   }
 
-  /** The element left the page: its indicator shows `closed`, and everything is released. */
+  /** The element left the page: its indicator shows `closed` (or still `unauthorized`), and everything is released. */
   retire(): void {
     this.closedByApp();
     this.destroy();
@@ -203,6 +231,11 @@ export class ConnectionSupervisor implements ConnectionSignals {
     const { statusId } = this.config;
     const container = statusId === null ? null : document.getElementById(statusId);
     if (container) showState(container, this.state, this.attempt, this.config.maxReconnectAttempts);
+  }
+
+  /** Closed or unauthorized: only {@link reconnectNow} connects again. */
+  #isOver(): boolean {
+    return this.state === 'closed' || this.state === 'unauthorized';
   }
 
   #scheduleReconnect(delayOverride?: number): void {

@@ -1,7 +1,7 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../protocol/protocolEvents';
 import { announceMessage, type ConnectionBinding, type ConnectionSignals } from './connectionBinding';
 import type { ManagedEventSource, SourceController } from './managedEventSource';
-import { lostEnd } from './streamEnd';
+import type { StreamEnd } from './streamEnd';
 
 /**
  * The URL with the resume cursor as `lastEventId` query parameter: a new EventSource sends no
@@ -65,8 +65,8 @@ export class Htmx2Binding implements ConnectionBinding, SourceController {
       this.#signals.protocolEvent(type, data);
   }
 
-  failed(reason: string): void {
-    this.#signals.dropped(lostEnd(reason));
+  failed(end: StreamEnd): void {
+    this.#signals.dropped(end);
   }
 
   closedByOwner(): void {

@@ -1,12 +1,15 @@
 import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
 import { READY_STATE } from './readyState';
+import { probeRefusal } from './refusalProbe';
+import { lostEnd, type StreamEnd } from './streamEnd';
 
 /** Who drives a {@link ManagedEventSource} (a monitor's htmx 2 binding). */
 export interface SourceController {
   opened(): void;
   /** A relayed event of `type`, with the stream cursor the browser reported for it. */
   received(type: string, data: string, lastEventId: string): void;
-  failed(reason: string): void;
+  /** The stream failed: lost, or refused (with its status when known). */
+  failed(end: StreamEnd): void;
   /** The htmx extension closed the source (its `sse-close` event, or cleanup). */
   closedByOwner(): void;
 }
@@ -20,6 +23,8 @@ export interface EventSourceLike {
   onerror: ((event: Event) => unknown) | null;
   addEventListener(type: string, listener: (event: Event) => void): void;
   close(): void;
+  /** Why it ended, when the source can tell (a shared stream's can; an `EventSource` cannot). */
+  readonly end?: StreamEnd;
 }
 
 /** Opens the EventSource behind a {@link ManagedEventSource}. */
@@ -35,7 +40,8 @@ const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT, CONNECTION_EVE
  * the element's whole life, behind which the monitor swaps real `EventSource`s on reconnect.
  * The extension's listeners stay registered here and are re-attached to each new EventSource, so
  * nothing is rebound and no old EventSource is left open. Failures go to the controller instead
- * of `onerror`, so the extension never starts its own (unbounded, jitter-free) retry loop.
+ * of `onerror`, so the extension never starts its own (unbounded, jitter-free) retry loop; a
+ * refusal goes with its status (the shared stream's source tells it, an EventSource's is probed).
  * Without a controller it behaves like a plain EventSource.
  */
 export class ManagedEventSource {
@@ -56,6 +62,8 @@ export class ManagedEventSource {
   readonly #listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
   #native: EventSourceLike | undefined;
   #controller: SourceController | undefined;
+  /** How many streams were opened: a refusal's probe that answers after a newer one is moot. */
+  #opens = 0;
   #opener: EventSourceOpener = (url) => new EventSource(url, { withCredentials: this.withCredentials });
 
   /** @param url - the `sse-connect` URL. */
@@ -95,6 +103,7 @@ export class ManagedEventSource {
     this.#native?.close();
     const native = this.#opener(url);
     this.#native = native;
+    this.#opens += 1;
     this.readyState = CONNECTING;
     for (const type of new Set([...this.#listeners.keys(), ...PROTOCOL_EVENTS]))
       native.addEventListener(type, this.#relay);
@@ -107,10 +116,10 @@ export class ManagedEventSource {
     native.onerror = (event) => {
       if (native !== this.#native) return;
       if (this.#controller) {
-        const reason = native.readyState === CLOSED ? 'refused' : 'lost';
+        const refused = native.readyState === CLOSED;
         // Closing at once stops the browser's own retry: the controller decides when to retry.
         this.drop();
-        this.#controller.failed(reason);
+        this.#report(native.end ?? (refused ? undefined : lostEnd('lost')), url);
         return;
       }
       this.readyState = native.readyState;
@@ -131,6 +140,21 @@ export class ManagedEventSource {
     if (this.readyState === CLOSED) return;
     this.readyState = CLOSED;
     this.#controller?.closedByOwner();
+  }
+
+  /** Tells the controller why the stream on `url` failed: `end`, or for a refusal the status a probe learns. */
+  #report(end: StreamEnd | undefined, url: string): void {
+    const controller = this.#controller;
+    if (!controller) return;
+    if (end) {
+      controller.failed(end);
+      return;
+    }
+    const opens = this.#opens;
+    void probeRefusal(url, this.withCredentials).then((probed) => {
+      if (this.#opens === opens && this.#controller === controller && this.readyState !== CLOSED)
+        controller.failed(probed);
+    });
   }
 
   readonly #relay = (event: Event): void => {

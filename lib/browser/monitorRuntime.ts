@@ -59,7 +59,10 @@ function resyncOf(
 export interface MonitorApi {
   /** Current state of a monitored connection, if there is one. */
   stateOf(connectionId: string): ConnectionState | undefined;
-  /** Reconnects now (e.g. from a "retry" button after the monitor gave up). Returns false if unknown. */
+  /**
+   * Reconnects now, whatever the state: a "retry" button after the monitor gave up (`error`), or
+   * the page signed in again after access ended (`unauthorized`). Returns false if unknown.
+   */
   reconnect(connectionId: string): boolean;
   /** The id the server gave the connection's current stream (the server's `connection(id)`), once known. */
   streamIdOf(connectionId: string): string | undefined;
@@ -274,6 +277,6 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   };
 
   readonly #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.reconnectNow();
+    if (event.persisted) for (const { supervisor } of this.#entries.values()) supervisor.resume();
   };
 }

@@ -12,13 +12,16 @@ export const CONNECTION_STATES = [
   'disconnected',
   'error',
   'closed',
+  'unauthorized',
 ] as const;
 
 /**
  * State of one monitored connection:
  * `connecting` (first connection or a resume), `connected`, `reconnecting` (waiting for or making
  * attempt n), `disconnected` (paused on purpose, e.g. while the page is hidden), `error` (gave up
- * after the attempt limit), `closed` (the server or the app ended it; no retries).
+ * after the attempt limit), `closed` (the server or the app ended it; no retries),
+ * `unauthorized` (access ended: the server's close said `reason: 'revoked'`, or it refused the
+ * stream with 401 or 403; no retries until the page reloads or calls `sseMonitor.reconnect(id)`).
  */
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 

@@ -1,6 +1,6 @@
 import type { ConnectionBinding } from '../../../lib/browser/connectionBinding';
 import { ConnectionSupervisor } from '../../../lib/browser/connectionSupervisor';
-import { lostEnd } from '../../../lib/browser/streamEnd';
+import { lostEnd, refusedEnd } from '../../../lib/browser/streamEnd';
 import {
   MONITOR_DEFAULTS,
   type MonitorConfigData,
@@ -197,6 +197,93 @@ describe('ConnectionSupervisor on a manual clock', () => {
       clock.advance(60 * 60_000);
       expect(binding.connects()).toEqual([]);
       expect(clock.pending).toBe(0);
+    });
+  });
+
+  describe('access that ended: unauthorized', () => {
+    const revoked = (extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ reconnect: false, reason: 'revoked', ...extra });
+    const stateNames = (states: MonitorStateDetail[]) => states.map(({ state, attempt }) => `${state}#${attempt}`);
+
+    it('a revoked close ends the stream in unauthorized: no attempt ever, a lingering stream dropped after the grace period, no timer left', () => {
+      const { clock, binding, supervisor, states } = supervise({ reconnectDelayMs: 100 });
+      supervisor.opened();
+      supervisor.protocolEvent(CLOSE_EVENT, revoked());
+      expect(supervisor.state).toBe('unauthorized');
+      // The server ends the stream next: the end is no loss to reconnect from.
+      supervisor.dropped(lostEnd('stream ended'));
+      expect(binding.calls).toEqual([{ call: 'disconnect', at: 0 }]);
+      clock.advance(60 * 60_000);
+      expect(binding.connects()).toEqual([]);
+      expect(stateNames(states)).toEqual(['connecting#0', 'connected#0', 'unauthorized#0']);
+      expect(clock.pending).toBe(0);
+    });
+
+    it("'revoked' wins over reconnect: true, and a page shown again or resumed from the back/forward cache does not reconnect it", () => {
+      const { clock, binding, supervisor } = supervise({ reconnectDelayMs: 100, pauseWhenHidden: true });
+      supervisor.opened();
+      supervisor.protocolEvent(CLOSE_EVENT, revoked({ reconnect: true, after: 10 }));
+      expect(supervisor.state).toBe('unauthorized');
+      supervisor.visibilityChanged(true);
+      supervisor.visibilityChanged(false);
+      supervisor.pause();
+      supervisor.resume();
+      supervisor.closedByApp();
+      clock.advance(60_000);
+      expect(binding.connects()).toEqual([]);
+      expect(supervisor.state).toBe('unauthorized');
+      expect(clock.pending).toBe(0);
+    });
+
+    it('a revoked close naming a channel (the stream goes on for its others) drops the stream at once, with no attempt', () => {
+      const { clock, binding, supervisor, states } = supervise({ reconnectDelayMs: 100 });
+      supervisor.opened();
+      supervisor.protocolEvent(CLOSE_EVENT, revoked({ channel: 'board' }));
+      expect(supervisor.state).toBe('unauthorized');
+      clock.advance(0);
+      expect(binding.calls).toEqual([{ call: 'disconnect', at: 0 }]);
+      clock.advance(60 * 60_000);
+      expect(binding.connects()).toEqual([]);
+      expect(stateNames(states)).toEqual(['connecting#0', 'connected#0', 'unauthorized#0']);
+      expect(clock.pending).toBe(0);
+    });
+
+    it.each([401, 403])(
+      'a reconnect refused with %i is unauthorized at once: no further attempt, whatever the limit',
+      (status) => {
+        const { clock, binding, supervisor, states } = supervise({ reconnectDelayMs: 100, maxReconnectAttempts: null });
+        supervisor.opened();
+        binding.answer = (self) => self.dropped(refusedEnd(status));
+        supervisor.dropped(lostEnd('network cut'));
+        clock.advance(100);
+        expect(binding.connects()).toEqual([100]);
+        expect(supervisor.state).toBe('unauthorized');
+        clock.advance(60 * 60_000);
+        expect(binding.connects()).toEqual([100]);
+        expect(stateNames(states)).toEqual(['connecting#0', 'connected#0', 'reconnecting#1', 'unauthorized#0']);
+        expect(clock.pending).toBe(0);
+      },
+    );
+
+    it('a first connect refused with 403 is unauthorized with no attempt; other refusals keep the backoff', () => {
+      const denied = supervise({ reconnectDelayMs: 100 });
+      denied.supervisor.dropped(refusedEnd(403, 'board'));
+      expect(denied.supervisor.state).toBe('unauthorized');
+      expect(denied.clock.pending).toBe(0);
+      expect(denied.binding.connects()).toEqual([]);
+
+      const unavailable = supervise({ reconnectDelayMs: 100 });
+      unavailable.supervisor.dropped(refusedEnd(503));
+      expect(unavailable.supervisor.state).toBe('reconnecting');
+    });
+
+    it('sseMonitor.reconnect (reconnectNow) leaves unauthorized: the next stream opens as usual', () => {
+      const { binding, supervisor, states } = supervise({ reconnectDelayMs: 100 });
+      supervisor.dropped(refusedEnd(401));
+      binding.answer = (self) => self.opened();
+      supervisor.reconnectNow();
+      expect(binding.connects()).toEqual([0]);
+      expect(stateNames(states)).toEqual(['connecting#0', 'unauthorized#0', 'connecting#0', 'connected#0']);
     });
   });
 

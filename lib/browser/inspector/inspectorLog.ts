@@ -13,8 +13,8 @@ const PREVIEW_LENGTH = 160;
 /** Events of the library's own that are not listed: one per keep-alive, and the stream's cursors. */
 const UNLISTED = new Set([HEARTBEAT_EVENT, CURSOR_EVENT]);
 
-/** States worth a line of their own: the connection was lost, given up, paused or closed. */
-const LOGGED_STATES = new Set(['reconnecting', 'error', 'disconnected', 'closed']);
+/** States worth a line of their own: the connection was lost, given up, paused, closed or no longer allowed. */
+const LOGGED_STATES = new Set(['reconnecting', 'error', 'disconnected', 'closed', 'unauthorized']);
 
 /** What an entry records: an event, a gap, the server's close, or a state the connection fell into. */
 export type EntryKind = 'event' | 'gap' | 'close' | 'state';
@@ -79,6 +79,7 @@ function closeText(data: Record<string, unknown> | undefined): string {
 function stateText({ state, attempt, delayMs }: MonitorStateDetail): string {
   if (state === 'reconnecting') return `attempt ${attempt}${delayMs === undefined ? '' : ` in ${delayMs} ms`}`;
   if (state === 'error') return `gave up after ${attempt} attempts`;
+  if (state === 'unauthorized') return 'access ended: no more reconnects';
   return state === 'closed' ? 'closed: no more reconnects' : 'paused';
 }
 
@@ -125,7 +126,7 @@ export class InspectorLog {
     return this.#add({ entry, reportedId });
   }
 
-  /** Records a state change worth a line (a loss, a give-up, a pause, a close); see {@link message} for the result. */
+  /** Records a state change worth a line (a loss, a give-up, a pause, a close, access ended); see {@link message} for the result. */
   state(detail: MonitorStateDetail, at: number): { added?: LogEntry; dropped?: LogEntry } {
     if (!LOGGED_STATES.has(detail.state)) return {};
     const entry: LogEntry = {

@@ -1,5 +1,5 @@
 import { EventStreamParser } from '../../protocol/eventStreamParser';
-import { lostEnd, refusedEnd, type StreamEnd } from '../streamEnd';
+import { lostEnd, refusalOf, type StreamEnd } from '../streamEnd';
 import { type StreamFrame, streamFrameOf } from './streamFrame';
 
 /** What an {@link EventStreamReader} reports. */
@@ -8,7 +8,7 @@ export interface StreamReaderEvents {
   opened(): void;
   /** A frame arrived. */
   frame(frame: StreamFrame): void;
-  /** The stream is over: refused (with its status), unreachable, or ended. Called once, never after `close()`. */
+  /** The stream is over: refused (with its status, and a 403's channel), unreachable, or ended. Called once, never after `close()`. */
   ended(end: StreamEnd): void;
 }
 
@@ -50,10 +50,8 @@ export class EventStreamReader {
       signal: this.#abort.signal,
     });
     const type = response.headers.get('content-type') ?? '';
-    if (!response.ok || !response.body || !type.includes('text/event-stream')) {
-      response.body?.cancel().catch(() => undefined);
-      return this.#end(refusedEnd(response.status));
-    }
+    if (!response.ok || !response.body || !type.includes('text/event-stream'))
+      return this.#end(await refusalOf(response));
     if (this.#over) return;
     this.#events.opened();
     const parser = new EventStreamParser();

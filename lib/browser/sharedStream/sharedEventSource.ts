@@ -1,4 +1,5 @@
 import { READY_STATE } from '../readyState';
+import type { StreamEnd } from '../streamEnd';
 import type { SharedStreamClient, SharedSubscription } from './sharedStreamClient';
 import type { SubscriptionRequest } from './sharedStreamMessages';
 
@@ -11,7 +12,8 @@ type Handler = ((event: Event) => unknown) | null;
  * element whose stream is shared. It opens when the subscription is on the stream, dispatches
  * each of its channels' events as a `MessageEvent` (with the stream event id as `lastEventId`),
  * and reports the shared stream's end as an error (CLOSED when the server refused it), so the
- * monitor reconnects exactly as for a private stream.
+ * monitor reconnects exactly as for a private stream; unlike an `EventSource`, it tells why
+ * (`end`: a refusal's status), so a 401 or 403 needs no second request to learn it.
  */
 export class SharedEventSource extends EventTarget {
   /** The element's stream URL. */
@@ -20,6 +22,8 @@ export class SharedEventSource extends EventTarget {
   readyState: number = CONNECTING;
   onopen: Handler = null;
   onerror: Handler = null;
+  /** Why the shared stream ended for this source, once it did. */
+  end: StreamEnd | undefined;
   readonly #subscription: SharedSubscription;
 
   /**
@@ -39,6 +43,7 @@ export class SharedEventSource extends EventTarget {
         this.dispatchEvent(new MessageEvent(type, { data, lastEventId: id }));
       },
       dropped: (end) => {
+        this.end = end;
         this.readyState = end.status === undefined ? CONNECTING : CLOSED;
         this.#fire(new Event('error'), this.onerror);
       },

@@ -87,6 +87,8 @@ export class StreamHub {
   readonly #recent = new RecentFrames(RECENT_EVENTS);
   /** Channels the server closed on the current stream: it ends next, for those channels only. */
   readonly #closedChannels = new Set<string>();
+  /** The server closed the current stream as a whole (a close event naming no channel): its end is every subscription's. */
+  #closedWhole = false;
   /** The current stream's `sse:connection` event (its id on the server), for subscriptions that join later. */
   #identity: StreamFrame | undefined;
 
@@ -211,6 +213,7 @@ export class StreamHub {
     this.#unordered = false;
     this.#recent.reset('');
     this.#closedChannels.clear();
+    this.#closedWhole = false;
     this.#identity = undefined;
     this.#channels = this.#union();
     if (this.#channels.size === 0) return;
@@ -251,11 +254,7 @@ export class StreamHub {
     }
     this.#head = laterPosition(this.#head, position);
     if (frame.type === CONNECTION_EVENT && !frame.id) this.#identity = frame;
-    if (frame.type === CLOSE_EVENT && channel !== undefined) {
-      // The stream no longer carries it: a later subscription to it needs a new stream.
-      this.#closedChannels.add(channel);
-      this.#channels = new Set([...this.#channels].filter((name) => name !== channel));
-    }
+    if (frame.type === CLOSE_EVENT) this.#closed(channel);
     if (position && channel !== undefined) this.#recent.add(channel, position, frame);
     const live = position !== '' && this.#opening !== '' && isAfter(position, this.#opening);
     const keys: string[] = [];
@@ -269,6 +268,17 @@ export class StreamHub {
       if (mine && !skips(frame, subscription.key)) keys.push(subscription.key);
     }
     if (keys.length > 0) this.#emit({ kind: 'event', keys, type: frame.type, data: frame.data, id: frame.id });
+  }
+
+  /** The server's close event: of the whole stream, or of `channel` on a stream that goes on for the others. */
+  #closed(channel: string | undefined): void {
+    if (channel === undefined) {
+      this.#closedWhole = true;
+      return;
+    }
+    // The stream no longer carries it: a later subscription to it needs a new stream.
+    this.#closedChannels.add(channel);
+    this.#channels = new Set([...this.#channels].filter((name) => name !== channel));
   }
 
   /** The channel an event belongs to (none: every subscription gets it) and its position. */
@@ -289,15 +299,8 @@ export class StreamHub {
 
   #ended(end: StreamEnd): void {
     const all = [...this.#subscriptions.values()];
-    const newcomers = all.filter((subscription) => !subscription.open);
-    // The server ended the stream for some channels (closed them), or refused it for what the
-    // newcomers asked: only those subscriptions end, the others go on on a new stream.
-    const closed = this.#closedChannels.size > 0;
-    const refused = isClientRefusal(end) && newcomers.length > 0;
-    const ending = closed
-      ? all.filter(({ channels }) => [...channels].some((channel) => this.#closedChannels.has(channel)))
-      : newcomers;
-    if ((closed || refused) && ending.length < all.length) {
+    const ending = this.#endedFor(end, all);
+    if (ending.length < all.length) {
       for (const { key } of ending) this.#subscriptions.delete(key);
       if (ending.length > 0) this.#emit({ kind: 'dropped', keys: ending.map(({ key }) => key), end });
       this.#queueReopen();
@@ -310,5 +313,23 @@ export class StreamHub {
     this.#identity = undefined;
     this.#recent.reset('');
     if (keys.length > 0) this.#emit({ kind: 'dropped', keys, end });
+  }
+
+  /**
+   * The subscriptions the stream's end is over for; the others go on on a new stream. The server
+   * closed the whole stream: every one (an earlier close of some channels changes nothing). It
+   * closed some channels: those. It refused one channel (a 403 naming it): the subscriptions of
+   * that channel. It refused the stream otherwise with a 4xx other than 401: what the newcomers
+   * asked for. Else (a loss, a 401, a refusal of nothing new): every one.
+   */
+  #endedFor(end: StreamEnd, all: HubSubscription[]): HubSubscription[] {
+    if (this.#closedWhole) return all;
+    const closed = this.#closedChannels;
+    if (closed.size > 0) return all.filter(({ channels }) => [...channels].some((channel) => closed.has(channel)));
+    const refused = end.status === 403 ? end.channel : undefined;
+    const ofRefused = refused === undefined ? [] : all.filter(({ channels }) => channels.has(refused));
+    if (ofRefused.length > 0) return ofRefused;
+    const newcomers = all.filter((subscription) => !subscription.open);
+    return isClientRefusal(end) && end.status !== 401 && newcomers.length > 0 ? newcomers : all;
   }
 }

@@ -71,7 +71,7 @@ describe('InspectorLog', () => {
     });
   });
 
-  it('lists a lost, given-up, paused or closed connection, not the others', () => {
+  it('lists a lost, given-up, paused, closed or no longer allowed connection, not the others', () => {
     const log = new InspectorLog();
     expect(log.state({ connectionId: 'feed', state: 'connected', attempt: 0 }, AT)).toEqual({});
     expect(
@@ -84,6 +84,9 @@ describe('InspectorLog', () => {
     });
     expect(log.state({ connectionId: 'feed', state: 'error', attempt: 10 }, AT).added?.text).toBe(
       'gave up after 10 attempts',
+    );
+    expect(log.state({ connectionId: 'feed', state: 'unauthorized', attempt: 0 }, AT).added?.text).toBe(
+      'access ended: no more reconnects',
     );
   });
 

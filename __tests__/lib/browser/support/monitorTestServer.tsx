@@ -93,6 +93,7 @@ export const FORBIDDEN_PREFIX = 'forbidden-';
 
 export class MonitorTestServer {
   readonly broadcaster: Broadcaster<undefined>;
+  /** Stream requests (GET): a HEAD, how htmx 2's monitor learns the status of a refused EventSource, is none. */
   readonly requests: StreamRequest[] = [];
   readonly #app = express();
   readonly #pages: TestPageSpec[] = [];
@@ -120,7 +121,7 @@ export class MonitorTestServer {
     });
     this.#app.get('/missing/:name', (req, res) => {
       const channel = String(req.params.name);
-      this.requests.push({ channel, channels: [channel], form: 'path', cursor: undefined, closed: true });
+      this.#record(req, { channel, channels: [channel], form: 'path', cursor: undefined, closed: true });
       this.#check();
       res.status(404).json({ error: 'no such stream' });
     });
@@ -136,7 +137,7 @@ export class MonitorTestServer {
         cursor: req.get('last-event-id') ?? query,
         closed: false,
       };
-      this.requests.push(record);
+      this.#record(req, record);
       res.once('close', () => {
         record.closed = true;
         this.#check();
@@ -275,6 +276,10 @@ export class MonitorTestServer {
   async close(): Promise<void> {
     await this.broadcaster.close({ reconnect: false, reason: 'test over' });
     if (this.#server.listening) await this.stop();
+  }
+
+  #record(req: express.Request, request: StreamRequest): void {
+    if (req.method !== 'HEAD') this.requests.push(request);
   }
 
   #listen(port: number): Promise<void> {
