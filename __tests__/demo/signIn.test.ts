@@ -128,7 +128,7 @@ describe('demo sign-in: a name in a cookie, presence and streams that end on sig
     ]);
   });
 
-  it("signing in ends the browser's earlier streams with a close that says to reconnect at once, and no one else's", async () => {
+  it("signing in ends the browser's earlier streams with a close that says to reconnect shortly, and no one else's", async () => {
     const before = await stream(`/sse/${WHO_IS_HERE_CHANNEL}`, cookies(ADA_TOKEN));
     const other = await stream(`/sse/${WHO_IS_HERE_CHANNEL}`, cookies(BOB_TOKEN));
     await request(running.demo.app)
@@ -139,7 +139,7 @@ describe('demo sign-in: a name in a cookie, presence and streams that end on sig
       .send({ name: 'Ada' })
       .expect(303);
     await before.received(1, 'sse:close');
-    expect(JSON.parse(before.data('sse:close')[0])).toEqual({ reconnect: true, after: 0, reason: 'signed in' });
+    expect(JSON.parse(before.data('sse:close')[0])).toEqual({ reconnect: true, after: 250, reason: 'signed in' });
     expect(other.data('sse:close')).toEqual([]);
   });
 

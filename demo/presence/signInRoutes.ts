@@ -12,6 +12,13 @@ import {
   visitorOf,
 } from './visitor';
 
+/**
+ * How long the browser's other tabs wait before their streams come back as the signed-in user, in
+ * ms: the close reaches them on their stream, the cookie on the sign-in's answer, and the second
+ * must win.
+ */
+const RECONNECT_AFTER_SIGN_IN_MS = 250;
+
 /** Where a form sends the browser back: the dashboard, in the dialect the form came from. */
 function dashboardPath(dialect: unknown): string {
   const known = parseDialect(dialect);
@@ -22,9 +29,10 @@ function dashboardPath(dialect: unknown): string {
  * `POST /signin` (form: `name`, `dialect`) and `POST /signout`, each only from a page of this site
  * (`refuseCrossSite({ requireProof: true })`: 403 with a JSON `{ error }` otherwise).
  *
- * Signing in keeps the name in a cookie, then ends the browser's streams on every process with a
- * close that says to reconnect at once: its other tabs' streams (on the browser's shared stream,
- * one for all) were opened before it had a name, and come back as that user, on the presence list.
+ * Signing in keeps the name in a cookie and, once that answer is sent, ends the browser's streams
+ * on every process with a close that says to reconnect shortly: its other tabs' streams (on the
+ * browser's shared stream, one for all) were opened before it had a name, and come back as that
+ * user, on the presence list.
  * A bad name is answered 400 with a JSON `{ error }`.
  *
  * Signing out drops the name and ends every stream of that user on every process
@@ -37,7 +45,7 @@ export function signInRoutes(broadcaster: DemoBroadcaster): Router {
   const form = express.urlencoded({ extended: false, limit: '2kb' });
   router.use(['/signin', '/signout'], refuseCrossSite({ requireProof: true }));
 
-  router.post('/signin', form, async (req, res) => {
+  router.post('/signin', form, (req, res) => {
     let name: string;
     try {
       name = readName(req.body?.name);
@@ -48,11 +56,17 @@ export function signInRoutes(broadcaster: DemoBroadcaster): Router {
     const known = visitorOf(req).token;
     ensureVisitorToken(req, res);
     setNameCookie(res, name);
-    if (known)
-      await broadcaster
-        .disconnectWhere({ metadata: { visitor: known } }, { reconnect: true, after: 0, reason: 'signed in' })
-        .catch((error: unknown) => console.error('demo: ending the streams of a browser that signed in failed', error));
     res.redirect(303, dashboardPath(req.body?.dialect));
+    if (!known) return;
+    // Only once the browser has the cookie: a stream it opens again before would still be anonymous.
+    res.once('finish', () => {
+      broadcaster
+        .disconnectWhere(
+          { metadata: { visitor: known } },
+          { reconnect: true, after: RECONNECT_AFTER_SIGN_IN_MS, reason: 'signed in' },
+        )
+        .catch((error: unknown) => console.error('demo: ending the streams of a browser that signed in failed', error));
+    });
   });
 
   router.post('/signout', async (req, res) => {
