@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
+import { NAME_COOKIE, VISITOR_COOKIE } from '../../demo/presence/visitor';
 import { PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 import { RECORD_STATES, waitForExpression } from './watchedPage';
 
@@ -17,6 +19,14 @@ export async function newDemoBrowser(browser: { newContext(): Promise<BrowserCon
   const context = await browser.newContext();
   await context.addInitScript(RECORD_STATES);
   return context;
+}
+
+/** Signs a browser profile in as `name` on the site at `url` without its form: the cookies the form would leave. */
+export async function addSignedInCookies(context: BrowserContext, url: string, name: string): Promise<void> {
+  await context.addCookies([
+    { name: VISITOR_COOKIE, value: randomBytes(16).toString('hex'), url },
+    { name: NAME_COOKIE, value: Buffer.from(name).toString('base64url'), url },
+  ]);
 }
 
 /** Waits until `page`'s stream of `connectionId` (`dashboard`, `here`) shows `state`. */
@@ -55,12 +65,16 @@ export function namesIn(page: Page): Promise<string[]> {
   return page.locator('.people li[data-sse-member]').allTextContents();
 }
 
-/** Waits until the tab's list shows exactly `names` and its count `names.length`; fails with what it shows. */
-export async function waitForNames(page: Page, names: readonly string[]): Promise<void> {
-  const expected = JSON.stringify(names);
+/**
+ * Waits until the tab's list shows exactly `names` and its count `names.length`; fails with what it
+ * shows. In any order with `anyOrder` (members on several processes are listed each process's own first).
+ */
+export async function waitForNames(page: Page, names: readonly string[], { anyOrder = false } = {}): Promise<void> {
+  const expected = JSON.stringify(anyOrder ? [...names].sort() : names);
+  const shown = `[...document.querySelectorAll('.people li[data-sse-member]')].map((item) => item.textContent)${anyOrder ? '.sort()' : ''}`;
   await waitForExpression(
     page,
-    `JSON.stringify([...document.querySelectorAll('.people li[data-sse-member]')].map((item) => item.textContent)) === ${JSON.stringify(expected)} &&
+    `JSON.stringify(${shown}) === ${JSON.stringify(expected)} &&
      document.querySelector('.sse-presence-count')?.textContent === '${names.length}'`,
     PRESENCE_WAIT.timeout,
   ).catch(async (error: Error) => {

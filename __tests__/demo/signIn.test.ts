@@ -1,7 +1,7 @@
 import { parse } from 'node-html-parser';
 import request from 'supertest';
+import { WHO_IS_HERE_CHANNEL } from '../../demo/presence/presenceMembers';
 import { publicIdOf } from '../../demo/presence/visitor';
-import { WHO_IS_HERE_CHANNEL } from '../../demo/presence/whoIsHere';
 import { type DemoServer, startDemoServer } from '../../demo/startDemoServer';
 import { pollUntil } from '../lib/redis/settleWithin';
 import { RecordingEventSource } from '../support/eventSourceClient';

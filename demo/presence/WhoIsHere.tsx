@@ -1,8 +1,8 @@
 import { PresenceCount, PresenceList, type PresenceSource } from '../../index';
 import { LiveStream } from '../page/LiveStream';
 import type { PageContext } from '../page/pageContext';
+import { WHO_IS_HERE_CHANNEL } from './presenceMembers';
 import { isSignedIn, NAME_LIMIT, type Visitor } from './visitor';
-import { WHO_IS_HERE_CHANNEL } from './whoIsHere';
 
 /** Connection id of the card's stream (its indicator is `#sse-status-here`). */
 export const WHO_IS_HERE_CONNECTION = 'here';
