@@ -8,6 +8,7 @@ import { describeValue } from '../lib/validation/describeValue';
 
 /** Where a presence component reads its channel's members: a `Broadcaster`, or anything with its `presence()`. */
 export interface PresenceSource {
+  /** Who is on `channel` now (`Broadcaster.presence`). */
   presence(channel: string): Promise<PresenceSnapshot>;
 }
 
