@@ -152,6 +152,7 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid 
 /* A stream ended because its user signed out (in this tab or another): say so, offer to sign in again. */
 body:has([data-sse-state="unauthorized"]) .signed-out[hidden] { display: block; }
 body:has([data-sse-state="unauthorized"]) .who-me, body:has([data-sse-state="unauthorized"]) #signin-form { display: none; }
+body:has([data-sse-state="unauthorized"]) .people { opacity: 0.5; }
 
 .figures { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0.6rem; margin: 0 0 0.9rem; }
 .figures div { background: var(--surface-2); border-radius: 10px; padding: 0.55rem 0.75rem; }
