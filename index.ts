@@ -6,7 +6,7 @@
  * signatures name. Everything else stays inside the package. `api/express-htmx-sse.api.md` is its
  * report, checked by `npm test` (`npm run api` writes it anew; see ARCHITECTURE.md, "Public API").
  * The exports are kept in the import sorter's order, by path, which groups them by capability:
- * - `components/`: Kita JSX for live elements, indicators, the monitor, the inspector, jobs and OOB swaps;
+ * - `components/`: Kita JSX for live elements, indicators, the monitor, the inspector, presence, jobs and OOB swaps;
  * - `lib/broadcast/`: the broadcaster, its buses, connections, history, keep-alive and shutdown;
  * - `lib/pipeline/`: dispatching app events, rendering them into OOB fragments, streaming iterables;
  * - `lib/protocol/`: event ids and cursors, the monitor's element ids, opening an event stream;
@@ -19,7 +19,12 @@ export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
 export type { ConnectionStatusProps, StatusSize } from './components/ConnectionStatus';
 export { ConnectionStatus, DEFAULT_STATUS_LABELS } from './components/ConnectionStatus';
-export type { CursorSource, SseComponentOptions, SseComponents } from './components/createSseComponents';
+export type {
+  BoundPresenceProps,
+  CursorSource,
+  SseComponentOptions,
+  SseComponents,
+} from './components/createSseComponents';
 export { createSseComponents } from './components/createSseComponents';
 export { DEFAULT_DIALECT } from './components/dialect';
 export { inlineJson } from './components/inlineJson';
@@ -28,6 +33,11 @@ export { JobProgress, JobStatus, jobChannel, jobProgressId, jobStatusId } from '
 export type { MonitorOptions } from './components/monitorOptions';
 export type { OobSwapProps, OobTargetProps } from './components/OobSwap';
 export { OobSwap, OobTarget } from './components/OobSwap';
+export type { PresenceCountProps } from './components/PresenceCount';
+export { PresenceCount } from './components/PresenceCount';
+export type { PresenceListProps } from './components/PresenceList';
+export { PresenceList } from './components/PresenceList';
+export type { PresenceSource, PresenceSourceProps } from './components/presenceSource';
 export type { ExtraAttributes, SseElementProps } from './components/SseElement';
 export { SseElement } from './components/SseElement';
 export type { SseHeadProps } from './components/SseHead';

@@ -5,6 +5,9 @@ import { OptionReader } from '../lib/validation/optionReader';
 import { ConnectionCounter, type ConnectionCounterProps } from './ConnectionCounter';
 import { ConnectionMonitor, type ConnectionMonitorProps } from './ConnectionMonitor';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
+import { PresenceCount, type PresenceCountProps } from './PresenceCount';
+import { PresenceList, type PresenceListProps } from './PresenceList';
+import type { PresenceSource, PresenceSourceProps } from './presenceSource';
 import { SseElement, type SseElementProps } from './SseElement';
 import { SseHead, type SseHeadProps } from './SseHead';
 import { SseInspector, type SseInspectorProps } from './SseInspector';
@@ -14,6 +17,9 @@ export interface CursorSource {
   cursor(): Promise<string>;
 }
 
+/** Props of a presence component bound by {@link createSseComponents}: `presence` defaults to the app's broadcaster. */
+export type BoundPresenceProps<P extends PresenceSourceProps> = Omit<P, 'presence'> & Partial<Pick<P, 'presence'>>;
+
 /** App-wide choices for {@link createSseComponents}. */
 export interface SseComponentOptions {
   /**
@@ -21,8 +27,10 @@ export interface SseComponentOptions {
    * at render time (unless given its own `lastEventId`), so the page receives every event published
    * after it was rendered, those before its stream opened included. The element then renders
    * asynchronously (a `Promise<string>`, as Kita renders async components): await the page.
+   * `PresenceList` and `PresenceCount` read their channel's members from it when rendered
+   * (unless given their own `presence`), and are async too.
    */
-  broadcaster?: CursorSource;
+  broadcaster?: CursorSource & Partial<PresenceSource>;
   /** Dialect of every component unless a component's own `dialect` prop says otherwise. Default `htmx2`. */
   dialect?: Dialect;
   /** Mount path of `sseMiddleware` (stream URLs from `channel`, asset URLs). Default `/sse`. */
@@ -40,6 +48,8 @@ export interface SseComponents {
   ConnectionMonitor(props: ConnectionMonitorProps): JSX.Element;
   ConnectionCounter(props?: ConnectionCounterProps): JSX.Element;
   SseInspector(props?: SseInspectorProps): JSX.Element;
+  PresenceList(props: BoundPresenceProps<PresenceListProps>): JSX.Element;
+  PresenceCount(props: BoundPresenceProps<PresenceCountProps>): JSX.Element;
 }
 
 /**
@@ -72,5 +82,7 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
     ConnectionMonitor: (props) => ConnectionMonitor(props),
     ConnectionCounter: (props = {}) => ConnectionCounter({ prefix, ...props }),
     SseInspector: (props = {}) => SseInspector({ prefix, ...props }),
+    PresenceList: (props) => PresenceList({ ...props, presence: props?.presence ?? (broadcaster as PresenceSource) }),
+    PresenceCount: (props) => PresenceCount({ ...props, presence: props?.presence ?? (broadcaster as PresenceSource) }),
   };
 }

@@ -13,9 +13,11 @@ import { jobRoutes } from './jobs/jobRoutes';
 import { JobRunner } from './jobs/jobRunner';
 import type { JobStore } from './jobs/jobStore';
 import { pageRoutes } from './page/pageRoutes';
+import { presenceOf } from './presence/presenceMembers';
+import { signInRoutes } from './presence/signInRoutes';
 import { refuseCrossSite } from './security/crossSiteGuard';
 import { securityHeaders } from './security/securityHeaders';
-import type { DemoBroadcaster } from './streamMetadata';
+import { type DemoBroadcaster, type DemoStreamMetadata, streamMetadataOf } from './streamMetadata';
 import { metricsRoute } from './system/metricsRoute';
 import { startSystemPublisher } from './system/systemPublisher';
 import { SystemSampler } from './system/systemSampler';
@@ -83,7 +85,9 @@ async function publishLatestBoard(board: Board, feed: DashboardFeed, origin: rea
 /** Builds the demo dashboard: pages, the SSE routes and every live feature. */
 export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   const devMode = options.devMode ?? true;
-  const broadcaster = createBroadcaster(options.bus ? { bus: options.bus } : { history: { size: 300 } });
+  const broadcaster = createBroadcaster<DemoStreamMetadata>(
+    options.bus ? { bus: options.bus } : { history: { size: 300 } },
+  );
   const board = options.board ?? new BoardStore();
   const runner = new JobRunner({ tickMs: options.jobTickMs });
   const jobs = options.jobStore?.(runner) ?? runner;
@@ -124,8 +128,18 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
   app.use(securityHeaders);
   app.use(refuseCrossSite());
   app.use('/sse', gate.middleware);
-  app.use(sseMiddleware({ broadcaster, stats: true, keepAlive: { intervalMs: keepAliveMs } }));
+  app.use(
+    sseMiddleware({
+      broadcaster,
+      stats: true,
+      keepAlive: { intervalMs: keepAliveMs },
+      // Whose browser opened each stream, and who is on "Who is here": see demo/presence/.
+      metadata: streamMetadataOf,
+      presence: presenceOf,
+    }),
+  );
   app.use(pageRoutes({ defaultDialect: options.dialect ?? 'htmx2', devMode, feed, sampler, board, jobs, broadcaster }));
+  app.use(signInRoutes(broadcaster));
   app.use(boardRoutes(board));
   app.use(jobRoutes(jobs));
   app.use(metrics.router);

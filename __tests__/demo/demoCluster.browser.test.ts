@@ -3,9 +3,12 @@ import { type DemoCluster, startDemoCluster } from '../../demo/cluster/demoClust
 import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { launchChromium, PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 import { pollUntil } from '../lib/redis/settleWithin';
+import { addSignedInCookies, waitForNames } from './presencePages';
 import { OutageWindow, openWatchedPage, RECORD_STATES, type WatchedPage, waitForExpression } from './watchedPage';
 
 const CHANNEL = 'dashboard-htmx2';
+/** Who each tab signed in as, one browser and one process each. */
+const NAMES = ['Ada', 'Grace', 'Edsger'];
 const EVENT_WAIT = { timeout: 10_000 };
 /** Lines of the cluster's output a failed start shows. */
 const LOG_TAIL_LINES = 60;
@@ -63,15 +66,16 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
   }
 
   /**
-   * Opens a tab through the balancer whose stream lands on a process no other tab uses. Round
-   * robin decides where each request goes: a tab that lands on a used process is closed, one
-   * request moves the balancer's turn on, and the tab is opened again (a bounded number of times).
+   * Opens a tab through the balancer whose stream lands on a process no other tab uses, signed in
+   * as `name`. Round robin decides where each request goes: a tab that lands on a used process is
+   * closed, one request moves the balancer's turn on, and the tab is opened again (a bounded number of times).
    */
-  async function openTabOnNewProcess(): Promise<Tab> {
+  async function openTabOnNewProcess(name: string): Promise<Tab> {
     const used = new Set(tabs.map((tab) => tab.processId));
     for (let attempt = 1; attempt <= SPREAD_ATTEMPTS; attempt += 1) {
       const before = await streamsTotalling(tabs.length);
       const watched = await openWatchedPage(browser, outage);
+      await addSignedInCookies(watched.context, cluster.url, name);
       await watched.page.addInitScript(RECORD_STATES);
       await watched.page.goto(`${cluster.url}/`, { timeout: PAGE_LOAD_TIMEOUT_MS });
       await watched.page.waitForSelector('#sse-status-dashboard[data-sse-state="connected"]', EVENT_WAIT);
@@ -111,7 +115,7 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
   // Each tab: a page load, its connection and its stream counted before and after (10 s each), usually at the first try.
   beforeAll(
     async () => {
-      for (let count = 0; count < 3; count += 1) tabs.push(await showingClusterLog(openTabOnNewProcess()));
+      for (const name of NAMES) tabs.push(await showingClusterLog(openTabOnNewProcess(name)));
     },
     3 * (PAGE_LOAD_TIMEOUT_MS + 3 * EVENT_WAIT.timeout),
   );
@@ -129,6 +133,10 @@ describe('demo cluster behind nginx, in Chromium (npm run demo:cluster)', () => 
     const counts = await dashboardStreams();
     expect([...counts.values()]).toEqual([1, 1, 1]);
     expect(new Set(counts.keys())).toEqual(new Set(tabs.map((tab) => tab.processId)));
+  });
+
+  it('lists the three signed-in tabs, each served by a process of its own, in every tab ("Who is here")', async () => {
+    for (const tab of tabs) await waitForNames(tab.page, NAMES, { anyOrder: true });
   });
 
   it('counts every process in the connections panel of each tab, and names the process serving it', async () => {

@@ -37,6 +37,8 @@ describe('demo security', () => {
       { path: '/controls/restart-stream' },
       { path: '/controls/drop-connections' },
       { path: '/controls/pause' },
+      { path: '/signin', form: { name: 'planted' } },
+      { path: '/signout' },
     ];
   }
 
@@ -78,18 +80,25 @@ describe('demo security', () => {
         .set(SAME_SITE)
         .type('form')
         .send(form ?? {});
-      expect([200, 204]).toContain(res.status);
+      // Signing in and out send a plain form back to the dashboard.
+      expect([200, 204, 303]).toContain(res.status);
     }
     expect((await demo.board.snapshot()).items.map((item) => item.text)).toContain('planted');
     expect(demo.jobs.list().map((job) => job.name)).toContain('planted');
     expect(demo.jobs.list().find((job) => job.name === 'existing job')?.status).toBe('cancelled');
   });
 
-  it('accepts board and job changes from clients that are not browsers, but not the resilience controls', async () => {
+  it('accepts board and job changes from clients that are not browsers, but not the resilience controls or signing in and out', async () => {
     const demo = make();
     await request(demo.app).post('/board/items').type('form').send({ text: 'from curl' }).expect(200);
     await request(demo.app).post('/jobs').type('form').send({ name: 'from curl', duration: '1' }).expect(200);
-    for (const path of ['/controls/restart-stream', '/controls/drop-connections', '/controls/pause']) {
+    for (const path of [
+      '/controls/restart-stream',
+      '/controls/drop-connections',
+      '/controls/pause',
+      '/signin',
+      '/signout',
+    ]) {
       const res = await request(demo.app).post(path).expect(403);
       expect(res.body.error).toBe(
         `cross-site POST ${path} refused: neither Sec-Fetch-Site nor Origin shows it comes from this site`,

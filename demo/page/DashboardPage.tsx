@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import type { BroadcasterStats } from '../../index';
+import type { BroadcasterStats, PresenceSource } from '../../index';
 import { BoardForm, BoardItems } from '../board/BoardViews';
 import type { BoardItem } from '../board/boardNotes';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
@@ -7,6 +7,8 @@ import { ControlsCard } from '../controls/ControlsCard';
 import { DashboardFeed, DIALECTS, type Dialect } from '../dashboardFeed';
 import { JobForm, JobList } from '../jobs/JobViews';
 import type { Job } from '../jobs/jobRunner';
+import type { Visitor } from '../presence/visitor';
+import { WhoIsHere } from '../presence/WhoIsHere';
 import { SystemMetrics } from '../system/SystemCard';
 import type { SystemSample } from '../system/systemSampler';
 import { LiveStream } from './LiveStream';
@@ -21,6 +23,10 @@ export interface DashboardPageProps {
   jobs: readonly Job[];
   board: readonly BoardItem[];
   stats: BroadcasterStats;
+  /** Where "Who is here" reads who is, when the page renders (the broadcaster). */
+  presence: PresenceSource;
+  /** Who the page is for: signed in or not. */
+  visitor: Visitor;
   /** The broadcaster's cursor when the page was rendered; absent when it could not be read. */
   cursor?: string;
   /** The response's CSP nonce, put on every script and style tag. */
@@ -72,7 +78,7 @@ function Card({ title, subtitle, wide = false, id, children }: PropsWithChildren
   );
 }
 
-/** The whole dashboard page, for one htmx dialect. */
+/** The whole dashboard page, for one htmx dialect (async: "Who is here" reads the presence as it renders). */
 export function DashboardPage(props: DashboardPageProps): JSX.Element {
   const { context } = props;
   const { dialect } = context;
@@ -130,6 +136,9 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             <Card id="jobs" title="Jobs" subtitle="One stream per job, closed when it ends">
               <JobForm />
               <JobList jobs={props.jobs} context={context} />
+            </Card>
+            <Card id="who" title="Who is here" subtitle="Everyone signed in with a tab open, on any process">
+              <WhoIsHere context={context} presence={props.presence} visitor={props.visitor} />
             </Card>
             <Card id="board" title="Shared board" subtitle="Every open tab sees every change">
               <BoardForm />

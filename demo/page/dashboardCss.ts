@@ -136,6 +136,24 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid 
 .note.done .note-toggle { background: var(--ok); border-color: var(--ok); }
 .note.done .note-text { text-decoration: line-through; color: var(--muted); }
 
+.who { display: flex; flex-direction: column; gap: 0.7rem; }
+.who-head { display: flex; align-items: center; justify-content: space-between; gap: 0.6rem; }
+.sse-presence-count { font-weight: 650; font-variant-numeric: tabular-nums; color: var(--text); }
+.people { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; max-height: 9rem; overflow: auto; }
+.people li {
+  padding: 0.15rem 0.65rem; border-radius: 999px; background: var(--accent-soft); color: var(--accent);
+  font-size: 0.87rem; font-weight: 550; max-width: 16rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+}
+.people li.sse-presence-empty { background: transparent; color: var(--muted); font-weight: 400; padding-left: 0; }
+.who-me { display: flex; align-items: center; justify-content: space-between; gap: 0.6rem; }
+.who-me form { margin: 0; }
+.signed-out { margin: 0; padding: 0.55rem 0.75rem; border-radius: 10px; background: var(--warn-soft); color: var(--warn); font-size: 0.87rem; }
+.signed-out a { color: inherit; font-weight: 650; }
+/* A stream ended because its user signed out (in this tab or another): say so, offer to sign in again. */
+body:has([data-sse-state="unauthorized"]) .signed-out[hidden] { display: block; }
+body:has([data-sse-state="unauthorized"]) .who-me, body:has([data-sse-state="unauthorized"]) #signin-form { display: none; }
+body:has([data-sse-state="unauthorized"]) .people { opacity: 0.5; }
+
 .figures { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0.6rem; margin: 0 0 0.9rem; }
 .figures div { background: var(--surface-2); border-radius: 10px; padding: 0.55rem 0.75rem; }
 .figures dt { color: var(--muted); font-size: 0.78rem; font-weight: 500; }

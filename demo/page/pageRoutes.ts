@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Board } from '../board/boardNotes';
 import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../dashboardFeed';
 import type { JobStore } from '../jobs/jobStore';
+import { ensureVisitorToken, visitorOf } from '../presence/visitor';
 import type { DemoBroadcaster } from '../streamMetadata';
 import type { SystemSampler } from '../system/systemSampler';
 import { DashboardPage, DashboardState } from './DashboardPage';
@@ -37,6 +38,8 @@ export function pageRoutes(options: PageRouteOptions): Router {
   router.get('/', async (req, res) => {
     const dialect = requestedDialect(req, res, options.defaultDialect);
     if (!dialect) return;
+    // Its streams carry the browser's token, so that signing in can find them.
+    ensureVisitorToken(req, res);
     // Read first: what is published while the page renders is then replayed to its stream.
     const cursor = await options.broadcaster.cursor().catch(() => undefined);
     const [jobs, board] = await Promise.all([options.jobs.list(), options.board.snapshot()]);
@@ -47,6 +50,8 @@ export function pageRoutes(options: PageRouteOptions): Router {
       jobs,
       board: board.items,
       stats: options.broadcaster.stats(),
+      presence: options.broadcaster,
+      visitor: visitorOf(req),
       cursor,
       nonce: res.locals.cspNonce,
     });

@@ -1,4 +1,4 @@
-import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT } from '../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, HEARTBEAT_EVENT, PRESENCE_EVENT } from '../protocol/protocolEvents';
 import { READY_STATE } from './readyState';
 import { probeRefusal } from './refusalProbe';
 import { lostEnd, type StreamEnd } from './streamEnd';
@@ -32,8 +32,8 @@ export type EventSourceOpener = (url: string) => EventSourceLike;
 
 const { CONNECTING, OPEN, CLOSED } = READY_STATE;
 
-/** Events the controller must see even when no page code listens to them. */
-const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT, CONNECTION_EVENT];
+/** Events the controller must see even when no page code listens to them (presence: for the page's presence elements). */
+const PROTOCOL_EVENTS = [CLOSE_EVENT, GAP_EVENT, HEARTBEAT_EVENT, CONNECTION_EVENT, PRESENCE_EVENT];
 
 /**
  * What `htmx-ext-sse` gets from `htmx.createEventSource` for a monitored element: one object for

@@ -1,6 +1,6 @@
 import { parseChannelCursor } from '../../protocol/channelCursor';
 import { splitStreamEventId } from '../../protocol/eventId';
-import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT } from '../../protocol/protocolEvents';
+import { CLOSE_EVENT, CONNECTION_EVENT, GAP_EVENT, PRESENCE_EVENT } from '../../protocol/protocolEvents';
 import { isClientRefusal, type StreamEnd } from '../streamEnd';
 import { EventStreamReader, type StreamReaderEvents } from './eventStreamReader';
 import { RecentFrames } from './recentFrames';
@@ -28,7 +28,7 @@ interface HubSubscription {
   open: boolean;
 }
 
-/** The `channel` named in a protocol event's JSON data (a gap, or the close of one channel), if any. */
+/** The `channel` named in a protocol event's JSON data (a gap, the close of one channel, a presence), if any. */
 function channelInData(data: string): string | undefined {
   try {
     const { channel } = JSON.parse(data) as { channel?: unknown };
@@ -91,6 +91,8 @@ export class StreamHub {
   #closedWhole = false;
   /** The current stream's `sse:connection` event (its id on the server), for subscriptions that join later. */
   #identity: StreamFrame | undefined;
+  /** The current stream's last `sse:presence` event per channel: a stream tells who is there only when it changes. */
+  readonly #presence = new Map<string, StreamFrame>();
 
   /**
    * @param prefix - the middleware's mount path, e.g. `/sse`.
@@ -138,6 +140,10 @@ export class StreamHub {
       this.#markOpen([subscription]);
       const identity = this.#identity;
       if (identity) this.#emit({ kind: 'event', keys: [key], type: identity.type, data: identity.data, id: '' });
+      for (const channel of subscription.channels) {
+        const presence = this.#presence.get(channel);
+        if (presence) this.#emit({ kind: 'event', keys: [key], type: presence.type, data: presence.data, id: '' });
+      }
       this.#catchUp(subscription);
     }
   }
@@ -215,6 +221,7 @@ export class StreamHub {
     this.#closedChannels.clear();
     this.#closedWhole = false;
     this.#identity = undefined;
+    this.#presence.clear();
     this.#channels = this.#union();
     if (this.#channels.size === 0) return;
     let cursor = '';
@@ -254,6 +261,7 @@ export class StreamHub {
     }
     this.#head = laterPosition(this.#head, position);
     if (frame.type === CONNECTION_EVENT && !frame.id) this.#identity = frame;
+    if (frame.type === PRESENCE_EVENT && channel !== undefined) this.#presence.set(channel, frame);
     if (frame.type === CLOSE_EVENT) this.#closed(channel);
     if (position && channel !== undefined) this.#recent.add(channel, position, frame);
     const live = position !== '' && this.#opening !== '' && isAfter(position, this.#opening);
@@ -283,7 +291,7 @@ export class StreamHub {
 
   /** The channel an event belongs to (none: every subscription gets it) and its position. */
   #route(frame: StreamFrame): { channel: string | undefined; position: string } {
-    const named = frame.type === GAP_EVENT || frame.type === CLOSE_EVENT;
+    const named = frame.type === GAP_EVENT || frame.type === CLOSE_EVENT || frame.type === PRESENCE_EVENT;
     const channel = named ? channelInData(frame.data) : splitStreamEventId(frame.id).channel;
     return { channel, position: positionOf(frame.id) };
   }
@@ -311,6 +319,7 @@ export class StreamHub {
     this.#channels = new Set();
     this.#head = '';
     this.#identity = undefined;
+    this.#presence.clear();
     this.#recent.reset('');
     if (keys.length > 0) this.#emit({ kind: 'dropped', keys, end });
   }
