@@ -3,6 +3,7 @@
  * generator) over Node's IPC channel. One request is outstanding per child at a time.
  */
 import type { ExpectOptions } from './loadGenerator';
+import type { ResumeRequest, ResumeResult } from './resumingClient';
 
 /** The servers compared. */
 export type ServerKind =
@@ -39,7 +40,9 @@ export type ServerCommand =
   | { type: 'awaitConnections'; count: number; timeoutMs: number }
   | { type: 'memory' }
   | { type: 'cpu' }
-  | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel };
+  | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel }
+  /** The compaction scenario: the dashboard's page state, then the minute a client misses (`dashboardFigures.ts`). */
+  | { type: 'publishFigures'; keyed: boolean };
 
 /** Server process CPU time so far, from its own `process.cpuUsage()`. */
 export interface CpuReply {
@@ -55,6 +58,7 @@ export type ServerReply =
   | { type: 'memory'; heapUsed: number; rss: number }
   | CpuReply
   | { type: 'published'; count: number; elapsedMs: number }
+  | { type: 'figuresPublished'; cursor: string; missed: number; elapsedMs: number }
   | { type: 'error'; message: string };
 
 /**
@@ -75,6 +79,8 @@ export type LoadCommand =
     }
   | ({ type: 'expect'; group?: BenchChannel } & ExpectOptions)
   | { type: 'hold'; durationMs: number; group?: BenchChannel }
+  /** One client of the compaction scenario resuming its dashboard (`resumingClient.ts`). */
+  | ({ type: 'resume' } & ResumeRequest)
   | { type: 'cpu' };
 
 /** What the load generator saw for one published plan, over all its connections. */
@@ -107,6 +113,7 @@ export type LoadReply =
   | { type: 'expecting' }
   | ({ type: 'received' } & DeliveryResult)
   | { type: 'held'; open: number; withKeepAlive: number }
+  | ({ type: 'resumed' } & ResumeResult)
   | CpuReply
   | { type: 'error'; message: string };
 

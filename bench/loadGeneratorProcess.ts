@@ -4,6 +4,7 @@
  */
 import { type BenchChannel, type LoadCommand, type LoadReply, openFileLimitFromEnv } from './benchProtocol';
 import { LoadGenerator } from './loadGenerator';
+import { resumeDashboard } from './resumingClient';
 
 const generators = new Map<BenchChannel, LoadGenerator>();
 
@@ -41,6 +42,8 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
     }
     case 'hold':
       return { type: 'held', ...(await generatorOf(command.group).hold(command.durationMs)) };
+    case 'resume':
+      return { type: 'resumed', ...(await resumeDashboard(command)) };
     case 'cpu': {
       const usage = process.cpuUsage();
       return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };
