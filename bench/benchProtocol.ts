@@ -2,6 +2,8 @@
  * The messages the orchestrator exchanges with its two child processes (a server and the load
  * generator) over Node's IPC channel. One request is outstanding per child at a time.
  */
+
+import type { DashboardRequest, ReadingResult, StalledResult } from './dashboardClients';
 import type { ExpectOptions } from './loadGenerator';
 import type { ResumeRequest, ResumeResult } from './resumingClient';
 
@@ -41,8 +43,11 @@ export type ServerCommand =
   | { type: 'memory' }
   | { type: 'cpu' }
   | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel }
-  /** The compaction scenario: the dashboard's page state, then the minute a client misses (`dashboardFigures.ts`). */
-  | { type: 'publishFigures'; keyed: boolean };
+  /**
+   * The dashboard's page state, then `seconds` of figures (default: the minute a client of the
+   * compaction scenario misses; see `dashboardFigures.tsx`).
+   */
+  | { type: 'publishFigures'; keyed: boolean; seconds?: number };
 
 /** Server process CPU time so far, from its own `process.cpuUsage()`. */
 export interface CpuReply {
@@ -81,6 +86,10 @@ export type LoadCommand =
   | { type: 'hold'; durationMs: number; group?: BenchChannel }
   /** One client of the compaction scenario resuming its dashboard (`resumingClient.ts`). */
   | ({ type: 'resume' } & ResumeRequest)
+  /** The slow-client scenario's pages (`dashboardClients.ts`): open, wait for the reading ones, resume the stalled ones. */
+  | ({ type: 'openDashboards'; timeoutMs: number } & DashboardRequest)
+  | { type: 'awaitReading'; timeoutMs: number }
+  | { type: 'resumeStalled'; timeoutMs: number }
   | { type: 'cpu' };
 
 /** What the load generator saw for one published plan, over all its connections. */
@@ -114,6 +123,9 @@ export type LoadReply =
   | ({ type: 'received' } & DeliveryResult)
   | { type: 'held'; open: number; withKeepAlive: number }
   | ({ type: 'resumed' } & ResumeResult)
+  | { type: 'dashboardsOpen'; open: number }
+  | ({ type: 'readingDone' } & ReadingResult)
+  | ({ type: 'stalledResumed' } & StalledResult)
   | CpuReply
   | { type: 'error'; message: string };
 

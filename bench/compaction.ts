@@ -8,16 +8,12 @@
 import { BenchChild } from './benchChild';
 import { median } from './benchmarkTable';
 import type { LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './benchProtocol';
-import { DASHBOARD_PATH, FIGURE_COUNT } from './dashboardFigures';
+import { DASHBOARD_PATH, FIGURE_COUNT, FIGURE_MODES, type FigureMode } from './dashboardFigures';
 import { childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
 import type { ResumeResult } from './resumingClient';
 
 /** The servers that have keys: this library on the in-memory bus and on Redis. */
 export const COMPACTION_SERVERS: readonly ServerKind[] = ['ours', 'ours-redis'];
-/** Both modes, unkeyed first: the figures as plain events, then as latest-value events. */
-export const COMPACTION_MODES = ['unkeyed', 'keyed'] as const;
-/** A publish mode of the scenario. */
-export type CompactionMode = (typeof COMPACTION_MODES)[number];
 /** History per channel in both modes: unkeyed, the missed minute (1,200 events) must fit. */
 export const COMPACTION_HISTORY_SIZE = 2000;
 /** Resumes measured per process, after one that warms it up and is not counted. */
@@ -36,7 +32,7 @@ export interface CompactionSetup {
 }
 
 /** The name of a figure of `mode` in a measurement, e.g. `keyedEvents`. */
-export function compactionFigure(mode: CompactionMode, name: 'Events' | 'Bytes' | 'CompleteMs' | 'CpuMs'): string {
+export function compactionFigure(mode: FigureMode, name: 'Events' | 'Bytes' | 'CompleteMs' | 'CpuMs'): string {
   return `${mode}${name}`;
 }
 
@@ -49,13 +45,13 @@ export async function measureCompaction(kind: ServerKind, setup: CompactionSetup
     problems: [],
     childCpuSeconds: 0,
   };
-  for (const mode of COMPACTION_MODES) await measureMode(kind, mode, setup, measurement);
+  for (const mode of FIGURE_MODES) await measureMode(kind, mode, setup, measurement);
   return measurement;
 }
 
 async function measureMode(
   kind: ServerKind,
-  mode: CompactionMode,
+  mode: FigureMode,
   setup: CompactionSetup,
   measurement: Measurement,
 ): Promise<void> {

@@ -1,7 +1,7 @@
 import { median } from './benchmarkTable';
 import type { ServerKind } from './benchProtocol';
-import { COMPACTION_SERVERS, type CompactionMode, compactionFigure } from './compaction';
-import { AWAY_SECONDS, FIGURE_COUNT } from './dashboardFigures';
+import { COMPACTION_SERVERS, compactionFigure } from './compaction';
+import { AWAY_SECONDS, FIGURE_COUNT, type FigureMode } from './dashboardFigures';
 import type { Measurement } from './measureScenario';
 
 const TITLES: Partial<Record<ServerKind, string>> = { ours: 'in-memory bus', 'ours-redis': 'Redis bus' };
@@ -64,7 +64,7 @@ export function compactionTable(measurements: readonly Measurement[]): string {
   for (const row of ROWS) {
     const cells = servers.flatMap((server) => {
       const runs = runsOf(server);
-      const value = (mode: CompactionMode, run: Measurement): number =>
+      const value = (mode: FigureMode, run: Measurement): number =>
         run.figures[compactionFigure(mode, row.figure)] ?? Number.NaN;
       const unkeyed = median(runs.map((run) => value('unkeyed', run)));
       const keyed = median(runs.map((run) => value('keyed', run)));

@@ -1,14 +1,19 @@
 /**
- * The compaction scenario's dashboard: {@link FIGURE_COUNT} figures, each an out-of-band fragment
- * republished once a second, and the page that swaps them in. Every fragment names its figure and
- * the (simulated) second it describes, so a client can tell when its page shows the current value
- * of every figure.
+ * The dashboard of the compaction and slow-client scenarios: {@link FIGURE_COUNT} figures, each an
+ * out-of-band fragment republished once a second, and the page that swaps them in. Every fragment
+ * names its figure and the (simulated) second it describes, so a client can tell when its page
+ * shows the current value of every figure.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** The dashboard's channel. */
 export const DASHBOARD_CHANNEL = 'dashboard';
 /** Where a page of the dashboard opens its stream. */
 export const DASHBOARD_PATH = `/sse/${DASHBOARD_CHANNEL}`;
+/** How the figures are published: as plain events, then as latest-value events (one key per figure). */
+export const FIGURE_MODES = ['unkeyed', 'keyed'] as const;
+/** One of {@link FIGURE_MODES}. */
+export type FigureMode = (typeof FIGURE_MODES)[number];
 /** Figures on the dashboard: one key each when keyed. */
 export const FIGURE_COUNT = 20;
 /** How long the client is away, in simulated seconds at one update of every figure a second. */
@@ -50,25 +55,29 @@ export function readFigure(data: string): { figure: number; second: number } | u
 }
 
 /**
- * Publishes the dashboard's page state (second 0) and then the {@link AWAY_SECONDS} seconds a
- * client misses, every figure once per second, each second's figures handed over at once as a
- * publisher on a 1 Hz timer would. The seconds follow each other without waiting: only the
- * fragments' times are a minute apart. Resolves with the id of the last event of second 0 (the
- * client's `Last-Event-ID` when it went away) and how many events it missed.
+ * Publishes the dashboard's page state (second 0) and then `seconds` more seconds (by default the
+ * {@link AWAY_SECONDS} a client misses), every figure once per second, each second's figures
+ * handed over at once as a publisher on a 1 Hz timer would. The seconds follow each other without
+ * waiting, only yielding to the event loop so sockets drain: just the fragments' times are a second
+ * apart. Resolves with the id of the last event of second 0 (the `Last-Event-ID` of a client that
+ * went away then) and how many events came after it.
  */
-export async function publishAwayMinute(
+export async function publishSeconds(
   publish: (data: string, key: string | undefined) => Promise<string>,
   keyed: boolean,
+  seconds = AWAY_SECONDS,
 ): Promise<{ cursor: string; missed: number }> {
   const key = (figure: number): string | undefined => (keyed ? figureKey(figure) : undefined);
   // Second 0 one publish after another, so the last id is surely the newest position.
   let cursor = '';
   for (let figure = 0; figure < FIGURE_COUNT; figure += 1) cursor = await publish(renderFigure(figure, 0), key(figure));
-  for (let at = 1; at <= AWAY_SECONDS; at += 1)
+  for (let at = 1; at <= seconds; at += 1) {
     await Promise.all(
       Array.from({ length: FIGURE_COUNT }, (_, figure) => publish(renderFigure(figure, at), key(figure))),
     );
-  return { cursor, missed: FIGURE_COUNT * AWAY_SECONDS };
+    await yieldToEventLoop();
+  }
+  return { cursor, missed: FIGURE_COUNT * seconds };
 }
 
 /**

@@ -7,6 +7,9 @@
  * away, its figures unkeyed and keyed) runs first in each repeat, on ours with the in-memory and the
  * Redis bus, and writes its own table; `--scenarios=compaction` runs it alone.
  *
+ * `--scenarios=slowclients` (opt-in) runs issue 24's slow-client scenario once per repeat, on ours,
+ * and writes its own table (see `slowClients.ts`).
+ *
  * `--scenarios=scale100k` (opt-in, never part of the default run) runs issue 17's 100,000-stream
  * scenario once per server and writes its own table (see `scale100k.ts`).
  *
@@ -29,11 +32,14 @@ import { type BenchRedis, startBenchRedis } from './redisServerProcess';
 import { measureScale100k, SCALE_SERVERS } from './scale100k';
 import { scale100kTable } from './scale100kTable';
 import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
+import { measureSlowClients } from './slowClients';
+import { slowClientsTable } from './slowClientsTable';
 
 const ROOT = join(__dirname, '..');
 const LATEST_TABLE = 'latest';
 const SCALE_TABLE = 'scale100k';
 const COMPACTION_TABLE = 'compaction';
+const SLOW_CLIENTS_TABLE = 'slowclients';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -69,12 +75,13 @@ async function main(): Promise<void> {
   const standardNames = SCENARIOS.map((scenario) => scenario.name);
   const scenarioNames = listFlag<ScenarioName>(
     'scenarios',
-    [...standardNames, 'compaction', 'scale100k'],
+    [...standardNames, 'compaction', 'slowclients', 'scale100k'],
     [...standardNames, 'compaction'],
   );
   const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
   const compaction = scenarioNames.includes('compaction');
   let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
+  const slowClients = scenarioNames.includes('slowclients') && servers.includes('ours');
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -121,6 +128,12 @@ async function main(): Promise<void> {
       for (const server of compaction ? COMPACTION_SERVERS.filter((candidate) => servers.includes(candidate)) : []) {
         const runStarted = Date.now();
         const measurement = await measureCompaction(server, setup);
+        measurements.push(measurement);
+        log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
+      if (slowClients) {
+        const runStarted = Date.now();
+        const measurement = await measureSlowClients(setup);
         measurements.push(measurement);
         log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
       }
@@ -204,6 +217,20 @@ async function main(): Promise<void> {
         problemLines(
           ['compaction'],
           'No problems seen: every resume completed its page, with the events expected and no gap.',
+        ),
+      ].join('\n'),
+    );
+  if (slowClients)
+    sections.set(
+      SLOW_CLIENTS_TABLE,
+      [
+        runLine,
+        '',
+        slowClientsTable(measurements),
+        '',
+        problemLines(
+          ['slowclients'],
+          'No problems seen: every page ended with every figure current, or (stalled, evicted and past history) with a gap.',
         ),
       ].join('\n'),
     );

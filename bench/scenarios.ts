@@ -13,7 +13,8 @@ export const SERVER_KINDS: readonly ServerKind[] = [
 
 /**
  * Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, the
- * `compaction` scenario (issue 24, `compaction.ts`) and the opt-in `scale100k` (issue 17).
+ * `compaction` scenario (issue 24, `compaction.ts`), and the opt-in `slowclients` (issue 24,
+ * `slowClients.ts`) and `scale100k` (issue 17).
  */
 export type ScenarioName =
   | 'throughput'
@@ -23,6 +24,7 @@ export type ScenarioName =
   | 'html'
   | 'multichannel'
   | 'compaction'
+  | 'slowclients'
   | 'scale100k';
 
 /** One scenario: how many clients, what is published, what is measured. */

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { openFileLimitFromEnv, type ServerCommand, type ServerKind, type ServerReply } from './benchProtocol';
-import { DASHBOARD_CHANNEL, publishAwayMinute } from './dashboardFigures';
+import { DASHBOARD_CHANNEL, publishSeconds } from './dashboardFigures';
 import { runPublishPlan } from './publishLoop';
 import { type BenchServer, type BenchServerFactory, benchChannels } from './servers/benchServer';
 import { createBetterSseServer } from './servers/betterSseServer';
@@ -85,11 +85,12 @@ async function handle(command: ServerCommand, server: BenchServer): Promise<Serv
     case 'publishFigures': {
       const { publishKeyed } = server;
       if (!publishKeyed)
-        throw new TypeError('this server has no keyed publish: the compaction scenario runs on ours only');
+        throw new TypeError('this server has no keyed publish: the dashboard scenarios run on ours only');
       const started = performance.now();
-      const published = await publishAwayMinute(
+      const published = await publishSeconds(
         (data, key) => publishKeyed(DASHBOARD_CHANNEL, data, key),
         command.keyed,
+        command.seconds,
       );
       return { type: 'figuresPublished', ...published, elapsedMs: performance.now() - started };
     }

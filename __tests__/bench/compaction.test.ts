@@ -6,7 +6,7 @@ import {
   DASHBOARD_PATH,
   FIGURE_COUNT,
   FigurePage,
-  publishAwayMinute,
+  publishSeconds,
   renderFigure,
 } from '../../bench/dashboardFigures';
 import type { Measurement } from '../../bench/measureScenario';
@@ -38,7 +38,7 @@ describe('the compaction bench counts what a resuming dashboard is replayed', ()
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const { cursor, missed } = await publishAwayMinute(
+      const { cursor, missed } = await publishSeconds(
         (data, key) => publishKeyed!(DASHBOARD_CHANNEL, data, key),
         keyed,
       );
