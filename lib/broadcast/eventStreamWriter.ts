@@ -199,7 +199,11 @@ export class EventStreamWriter {
     this.#writeQueued();
   }
 
-  /** Writes queued frames until the socket asks to wait (then again on `drain`) or none is left. */
+  /**
+   * Writes queued frames until Node holds its share ({@link QUEUE_FROM}) and the socket asks to
+   * wait (then again on `drain`), or none is left. Filling Node up to its share, not just to the
+   * socket's high-water mark, keeps a client that reads but lags fed in large writes.
+   */
   readonly #writeQueued = (): void => {
     this.#drainSource?.off('drain', this.#writeQueued);
     this.#drainSource = undefined;
@@ -208,7 +212,7 @@ export class EventStreamWriter {
       if (this.#positions?.written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
       this.#advance(event.channel, event.id);
-      if (!more) {
+      if (!more && this.#buffered() >= this.#queueFrom) {
         this.#waitForDrain();
         return;
       }
