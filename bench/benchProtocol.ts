@@ -2,7 +2,10 @@
  * The messages the orchestrator exchanges with its two child processes (a server and the load
  * generator) over Node's IPC channel. One request is outstanding per child at a time.
  */
+
+import type { DashboardRequest, ReadingResult, StalledResult } from './dashboardClients';
 import type { ExpectOptions } from './loadGenerator';
+import type { ResumeRequest, ResumeResult } from './resumingClient';
 
 /** The servers compared. */
 export type ServerKind =
@@ -39,7 +42,12 @@ export type ServerCommand =
   | { type: 'awaitConnections'; count: number; timeoutMs: number }
   | { type: 'memory' }
   | { type: 'cpu' }
-  | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel };
+  | { type: 'publish'; plan: PublishPlan; channel?: BenchChannel }
+  /**
+   * The dashboard's page state, then `seconds` of figures (default: the minute a client of the
+   * compaction scenario misses; see `dashboardFigures.tsx`).
+   */
+  | { type: 'publishFigures'; keyed: boolean; seconds?: number };
 
 /** Server process CPU time so far, from its own `process.cpuUsage()`. */
 export interface CpuReply {
@@ -55,6 +63,7 @@ export type ServerReply =
   | { type: 'memory'; heapUsed: number; rss: number }
   | CpuReply
   | { type: 'published'; count: number; elapsedMs: number }
+  | { type: 'figuresPublished'; cursor: string; missed: number; elapsedMs: number }
   | { type: 'error'; message: string };
 
 /**
@@ -75,6 +84,12 @@ export type LoadCommand =
     }
   | ({ type: 'expect'; group?: BenchChannel } & ExpectOptions)
   | { type: 'hold'; durationMs: number; group?: BenchChannel }
+  /** One client of the compaction scenario resuming its dashboard (`resumingClient.ts`). */
+  | ({ type: 'resume' } & ResumeRequest)
+  /** The slow-client scenario's pages (`dashboardClients.ts`): open, wait for the reading ones, resume the stalled ones. */
+  | ({ type: 'openDashboards'; timeoutMs: number } & DashboardRequest)
+  | { type: 'awaitReading'; timeoutMs: number }
+  | { type: 'resumeStalled'; timeoutMs: number }
   | { type: 'cpu' };
 
 /** What the load generator saw for one published plan, over all its connections. */
@@ -107,6 +122,10 @@ export type LoadReply =
   | { type: 'expecting' }
   | ({ type: 'received' } & DeliveryResult)
   | { type: 'held'; open: number; withKeepAlive: number }
+  | ({ type: 'resumed' } & ResumeResult)
+  | { type: 'dashboardsOpen'; open: number }
+  | ({ type: 'readingDone' } & ReadingResult)
+  | ({ type: 'stalledResumed' } & StalledResult)
   | CpuReply
   | { type: 'error'; message: string };
 

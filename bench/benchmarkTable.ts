@@ -131,7 +131,8 @@ const ROWS: readonly Row[] = [
   { scenario: 'html', figure: 'eventsPerSecond', label: '5. HTML 2 KB: delivered events/s', format: perSecond },
 ];
 
-function median(values: number[]): number {
+/** The median of the finite values (NaN when there is none). */
+export function median(values: number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);

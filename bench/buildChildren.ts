@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -11,10 +12,12 @@ export interface ChildScripts {
 /**
  * Bundles the two child entries with esbuild so each of the ~60 child processes starts in
  * milliseconds instead of compiling TypeScript. Packages stay external: the output lives under
- * `node_modules/.cache`, from where Node resolves them in the project's `node_modules`.
+ * `node_modules/.cache`, from where Node resolves them in the project's `node_modules`, in a
+ * folder per checkout: git worktrees that share one `node_modules` do not overwrite each other's.
  */
 export async function buildChildren(root: string): Promise<ChildScripts> {
-  const outdir = join(root, 'node_modules', '.cache', 'express-htmx-sse-bench');
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const outdir = join(root, 'node_modules', '.cache', `express-htmx-sse-bench-${checkout}`);
   mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: {

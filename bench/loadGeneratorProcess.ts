@@ -3,7 +3,9 @@
  * It runs on its own core so that parsing a million events does not steal the server's CPU.
  */
 import { type BenchChannel, type LoadCommand, type LoadReply, openFileLimitFromEnv } from './benchProtocol';
+import { DashboardClients } from './dashboardClients';
 import { LoadGenerator } from './loadGenerator';
+import { resumeDashboard } from './resumingClient';
 
 const generators = new Map<BenchChannel, LoadGenerator>();
 
@@ -15,6 +17,8 @@ function generatorOf(group: BenchChannel = 'bench'): LoadGenerator {
   }
   return generator;
 }
+
+const dashboards = new DashboardClients();
 
 function reply(message: LoadReply): void {
   process.send?.(message);
@@ -41,6 +45,14 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
     }
     case 'hold':
       return { type: 'held', ...(await generatorOf(command.group).hold(command.durationMs)) };
+    case 'resume':
+      return { type: 'resumed', ...(await resumeDashboard(command)) };
+    case 'openDashboards':
+      return { type: 'dashboardsOpen', open: await dashboards.open(command, command.timeoutMs) };
+    case 'awaitReading':
+      return { type: 'readingDone', ...(await dashboards.awaitReading(command.timeoutMs)) };
+    case 'resumeStalled':
+      return { type: 'stalledResumed', ...(await dashboards.resumeStalled(command.timeoutMs)) };
     case 'cpu': {
       const usage = process.cpuUsage();
       return { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };

@@ -3,6 +3,13 @@
  * (server pinned to one core, load generator to the other), servers alternating within each
  * repeat, three repeats; prints the table of medians and ratios and writes it into BENCHMARKS.md.
  *
+ * The `compaction` scenario (issue 24, `compaction.ts`: a dashboard client resuming after a minute
+ * away, its figures unkeyed and keyed) runs first in each repeat, on ours with the in-memory and the
+ * Redis bus, and writes its own table; `--scenarios=compaction` runs it alone.
+ *
+ * `--scenarios=slowclients` (opt-in) runs issue 24's slow-client scenario once per repeat, on ours,
+ * and writes its own table (see `slowClients.ts`).
+ *
  * `--scenarios=scale100k` (opt-in, never part of the default run) runs issue 17's 100,000-stream
  * scenario once per server and writes its own table (see `scale100k.ts`).
  *
@@ -17,16 +24,22 @@ import { join } from 'node:path';
 import { BenchmarkResults } from './benchmarkTable';
 import type { ServerKind } from './benchProtocol';
 import { buildChildren } from './buildChildren';
+import { COMPACTION_SERVERS, measureCompaction } from './compaction';
+import { compactionTable } from './compactionTable';
 import { describeMachine, loadAverage, machineCpuTimes } from './machineLoad';
 import { type Measurement, measureScenario } from './measureScenario';
 import { type BenchRedis, startBenchRedis } from './redisServerProcess';
 import { measureScale100k, SCALE_SERVERS } from './scale100k';
 import { scale100kTable } from './scale100kTable';
 import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
+import { measureSlowClients } from './slowClients';
+import { slowClientsTable } from './slowClientsTable';
 
 const ROOT = join(__dirname, '..');
 const LATEST_TABLE = 'latest';
 const SCALE_TABLE = 'scale100k';
+const COMPACTION_TABLE = 'compaction';
+const SLOW_CLIENTS_TABLE = 'slowclients';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -60,9 +73,15 @@ async function main(): Promise<void> {
     throw new TypeError(`--repeats must be 1..10, got ${flag('repeats')}`);
   if (!(budgetMinutes > 0)) throw new TypeError(`--budget-minutes must be positive, got ${flag('budget-minutes')}`);
   const standardNames = SCENARIOS.map((scenario) => scenario.name);
-  const scenarioNames = listFlag<ScenarioName>('scenarios', [...standardNames, 'scale100k'], standardNames);
+  const scenarioNames = listFlag<ScenarioName>(
+    'scenarios',
+    [...standardNames, 'compaction', 'slowclients', 'scale100k'],
+    [...standardNames, 'compaction'],
+  );
   const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
+  const compaction = scenarioNames.includes('compaction');
   let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
+  const slowClients = scenarioNames.includes('slowclients') && servers.includes('ours');
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -70,7 +89,7 @@ async function main(): Promise<void> {
   const scripts = await buildChildren(ROOT);
   const notes: string[] = [];
   let redis: BenchRedis | undefined;
-  if (servers.includes('ours-redis') && standard.length > 0) {
+  if (servers.includes('ours-redis') && (standard.length > 0 || compaction)) {
     const started = await startBenchRedis(pinned ? 0 : undefined);
     if (typeof started === 'string') {
       servers = servers.filter((server) => server !== 'ours-redis');
@@ -105,6 +124,19 @@ async function main(): Promise<void> {
   const skipped: string[] = [];
   try {
     for (let repeat = 1; repeat <= repeats; repeat += 1) {
+      // A few seconds a repeat: first, so the budget never skips it.
+      for (const server of compaction ? COMPACTION_SERVERS.filter((candidate) => servers.includes(candidate)) : []) {
+        const runStarted = Date.now();
+        const measurement = await measureCompaction(server, setup);
+        measurements.push(measurement);
+        log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
+      if (slowClients) {
+        const runStarted = Date.now();
+        const measurement = await measureSlowClients(setup);
+        measurements.push(measurement);
+        log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
       for (const scenario of standard) {
         for (const server of servers.filter((candidate) => scenario.servers.includes(candidate))) {
           const expected = longest.get(scenario.name) ?? 0;
@@ -151,11 +183,12 @@ async function main(): Promise<void> {
     `Run of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round(wallSeconds)} s, on ${describeMachine()}.`,
     `${pinned ? 'Servers pinned to CPU 0 and the load generator to CPU 1 (taskset).' : 'Processes not pinned (no taskset).'} Machine load: ${loadNote}.`,
   ].join('\n');
-  const problemLines = (scale: boolean): string => {
-    const own = problems.filter((problem) => problem.startsWith('scale100k /') === scale);
-    return own.length > 0
-      ? `\nProblems seen:\n${own.map((problem) => `- ${problem}`).join('\n')}`
-      : 'No problems seen: every client received every event once, in order.';
+  const problemLines = (
+    scenarios: readonly string[],
+    none = 'No problems seen: every client received every event once, in order.',
+  ): string => {
+    const own = problems.filter((problem) => scenarios.includes(problem.slice(0, problem.indexOf(' /'))));
+    return own.length > 0 ? `\nProblems seen:\n${own.map((problem) => `- ${problem}`).join('\n')}` : none;
   };
   const sections = new Map<string, string>();
   if (standard.length > 0)
@@ -170,11 +203,39 @@ async function main(): Promise<void> {
         skipped.length > 0
           ? `Skipped to stay within ${budgetMinutes} minutes: ${skipped.join(', ')}.`
           : `Every run repeated ${repeats}×.`,
-        problemLines(false),
+        problemLines(standard.map((scenario) => scenario.name)),
+      ].join('\n'),
+    );
+  if (compaction)
+    sections.set(
+      COMPACTION_TABLE,
+      [
+        runLine,
+        '',
+        compactionTable(measurements),
+        '',
+        problemLines(
+          ['compaction'],
+          'No problems seen: every resume completed its page, with the events expected and no gap.',
+        ),
+      ].join('\n'),
+    );
+  if (slowClients)
+    sections.set(
+      SLOW_CLIENTS_TABLE,
+      [
+        runLine,
+        '',
+        slowClientsTable(measurements),
+        '',
+        problemLines(
+          ['slowclients'],
+          'No problems seen: every page ended with every figure current, or (stalled, evicted and past history) with a gap.',
+        ),
       ].join('\n'),
     );
   if (scenarioNames.includes('scale100k'))
-    sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(true)].join('\n'));
+    sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(['scale100k'])].join('\n'));
   for (const section of sections.values()) process.stdout.write(`${section}\n\n`);
 
   mkdirSync(join(ROOT, 'reports'), { recursive: true });

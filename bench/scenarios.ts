@@ -11,8 +11,21 @@ export const SERVER_KINDS: readonly ServerKind[] = [
   'sse-channel',
 ];
 
-/** Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, and the opt-in `scale100k` (issue 17). */
-export type ScenarioName = 'throughput' | 'latency' | 'memory' | 'scale' | 'html' | 'multichannel' | 'scale100k';
+/**
+ * Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, the
+ * `compaction` scenario (issue 24, `compaction.ts`), and the opt-in `slowclients` (issue 24,
+ * `slowClients.ts`) and `scale100k` (issue 17).
+ */
+export type ScenarioName =
+  | 'throughput'
+  | 'latency'
+  | 'memory'
+  | 'scale'
+  | 'html'
+  | 'multichannel'
+  | 'compaction'
+  | 'slowclients'
+  | 'scale100k';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {

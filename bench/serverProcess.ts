@@ -1,10 +1,11 @@
 /**
  * Child process entry: runs one server under test on 127.0.0.1 and answers the orchestrator's
- * commands (see `benchProtocol.ts`). Usage: `node serverProcess.js <kind> <keepAliveMs> [channels]`.
+ * commands (see `benchProtocol.ts`). Usage: `node serverProcess.js <kind> <keepAliveMs> [channels] [historySize]`.
  * Memory figures need `--expose-gc` so they are taken after a full collection.
  */
 import type { AddressInfo } from 'node:net';
 import { openFileLimitFromEnv, type ServerCommand, type ServerKind, type ServerReply } from './benchProtocol';
+import { DASHBOARD_CHANNEL, publishSeconds } from './dashboardFigures';
 import { runPublishPlan } from './publishLoop';
 import { type BenchServer, type BenchServerFactory, benchChannels } from './servers/benchServer';
 import { createBetterSseServer } from './servers/betterSseServer';
@@ -62,7 +63,7 @@ function collectGarbage(): void {
   gc?.();
 }
 
-async function handle(command: ServerCommand, publish: BenchServer['publish']): Promise<ServerReply> {
+async function handle(command: ServerCommand, server: BenchServer): Promise<ServerReply> {
   switch (command.type) {
     case 'awaitConnections':
       await awaitConnections(command.count, command.timeoutMs);
@@ -79,8 +80,20 @@ async function handle(command: ServerCommand, publish: BenchServer['publish']): 
     case 'publish':
       return {
         type: 'published',
-        ...(await runPublishPlan(command.plan, (sequence, data) => publish(sequence, data, command.channel))),
+        ...(await runPublishPlan(command.plan, (sequence, data) => server.publish(sequence, data, command.channel))),
       };
+    case 'publishFigures': {
+      const { publishKeyed } = server;
+      if (!publishKeyed)
+        throw new TypeError('this server has no keyed publish: the dashboard scenarios run on ours only');
+      const started = performance.now();
+      const published = await publishSeconds(
+        (data, key) => publishKeyed(DASHBOARD_CHANNEL, data, key),
+        command.keyed,
+        command.seconds,
+      );
+      return { type: 'figuresPublished', ...published, elapsedMs: performance.now() - started };
+    }
   }
 }
 
@@ -95,12 +108,16 @@ async function main(): Promise<void> {
   const channelCount = Number(process.argv[4] ?? 1);
   if (!Number.isSafeInteger(channelCount) || channelCount < 1)
     throw new TypeError(`channels must be a positive integer, got ${process.argv[4]}`);
-  const { server, publish, ready } = factory({ keepAliveMs, onConnection, channels: benchChannels(channelCount) });
+  const historySize = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
+  if (historySize !== undefined && !(Number.isSafeInteger(historySize) && historySize > 0))
+    throw new TypeError(`historySize must be a positive integer, got ${process.argv[5]}`);
+  const bench = factory({ keepAliveMs, onConnection, channels: benchChannels(channelCount), historySize });
+  const { server, ready } = bench;
   await ready;
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG }, resolve));
   process.on('message', (command: ServerCommand) => {
-    handle(command, publish).then(reply, (error: Error) =>
+    handle(command, bench).then(reply, (error: Error) =>
       reply({ type: 'error', message: error.stack ?? String(error) }),
     );
   });

@@ -115,7 +115,7 @@ export function createDemoApp(options: DemoAppOptions = {}): DemoApp {
       feed,
       endedElsewhereCheckMs: jobs === runner ? undefined : ENDED_ELSEWHERE_CHECK_MS,
     }),
-    sendSnapshotOnConnect({ broadcaster, sampler }),
+    sendSnapshotOnConnect({ broadcaster }),
     startSystemPublisher({ sampler, broadcaster, intervalMs: options.metricsIntervalMs }),
     () => jobs.stop(),
     () => runner.stop(),

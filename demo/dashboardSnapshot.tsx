@@ -1,25 +1,24 @@
 import type { ConnectionInfo } from '../index';
 import { DashboardFeed } from './dashboardFeed';
 import type { DemoBroadcaster } from './streamMetadata';
-import { liveFigures } from './system/systemPublisher';
-import type { SystemSampler } from './system/systemSampler';
+import { streamFigures } from './system/systemPublisher';
 
 /** What {@link sendSnapshotOnConnect} needs. */
 export interface SnapshotOptions {
   broadcaster: DemoBroadcaster;
-  sampler: SystemSampler;
 }
 
 /**
- * The live figures on connect: a dashboard stream that opens (a page load, or one coming back)
- * shows this process's figures at once rather than at the next push. The board and the job list
+ * The connections panel on connect: a dashboard stream that opens (a page load, or one coming
+ * back) shows the figures of the process serving it at once rather than at the next push (the
+ * system card's figures come back by replay of their own channel). The board and the job list
  * need nothing here: a page is rendered with them and its stream resumes from the render-time
  * cursor, and after a gap in history the page fetches them again (its `resync`).
  * Returns a function that stops it.
  */
-export function sendSnapshotOnConnect({ broadcaster, sampler }: SnapshotOptions): () => void {
+export function sendSnapshotOnConnect({ broadcaster }: SnapshotOptions): () => void {
   const send = async (connection: ConnectionInfo): Promise<void> => {
-    await broadcaster.sendTo(connection.id, { data: await liveFigures(sampler, broadcaster) });
+    await broadcaster.sendTo(connection.id, { data: await streamFigures(broadcaster) });
   };
   const onConnect = (connection: ConnectionInfo): void => {
     if (!DashboardFeed.dialectOf(connection.channel)) return;

@@ -125,6 +125,17 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
     expect(open).toBeGreaterThanOrEqual(2);
   });
 
+  it('swaps in each system figure live from the latest-value events of its own channel', async () => {
+    await waitForState(a.page, 'system', 'connected');
+    for (const figure of ['cpu', 'memory', 'loop-delay', 'connections']) {
+      const rendered = await a.page.getAttribute(`#system-${figure}`, 'data-sampled-at');
+      await waitForExpression(
+        a.page,
+        `Number(document.querySelector('#system-${figure}')?.getAttribute('data-sampled-at')) > ${Number(rendered ?? 0)}`,
+      );
+    }
+  });
+
   it('runs a job to 100 % in both pages and closes its stream for good', async () => {
     const connects: string[] = [];
     const onConnect = (connection: { channel: string }): void => {

@@ -29,6 +29,8 @@ export interface BenchServerOptions {
   onConnection(): void;
   /** The channels events go round (only servers of multi-channel scenarios get more than `bench`). */
   channels: readonly string[];
+  /** Events of history per channel, for the servers that keep it (default: each library's own). */
+  historySize?: number;
 }
 
 /** One server under test, as the server process drives it. */
@@ -40,6 +42,11 @@ export interface BenchServer {
    * scale100k serve `probe`); ids are the sequence (or the library's own).
    */
   publish(sequence: number, data: string, channel?: BenchChannel): unknown;
+  /**
+   * Publishes one event on `channel` with the library's own API, keyed when `key` is given, and
+   * resolves with its id (the compaction scenario; only this library's servers have keys).
+   */
+  publishKeyed?(channel: string, data: string, key: string | undefined): Promise<string>;
   /** Settles once the server can publish (e.g. its bus is connected), when that takes time. */
   ready?: Promise<void>;
 }

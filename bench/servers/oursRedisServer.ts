@@ -9,17 +9,23 @@ import type { BenchServerFactory } from './benchServer';
  * orchestrator started), so every event goes to Redis and back before it is written. History and
  * ids are Redis's (a stream per channel, positions counted in Redis).
  */
-export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection }) => {
+export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection, historySize }) => {
   const url = process.env.BENCH_REDIS_URL;
   if (!url)
     throw new TypeError(
       'ours-redis needs BENCH_REDIS_URL (npm run bench starts a Redis when redis-server is installed)',
     );
-  const bus = new RedisBus({ url, keyPrefix: `bench-${process.pid}:` });
+  const bus = new RedisBus({
+    url,
+    keyPrefix: `bench-${process.pid}:`,
+    ...(historySize === undefined ? {} : { history: { size: historySize } }),
+  });
   const broadcaster = createBroadcaster({ bus });
   broadcaster.on('connect', onConnection);
   const app = express();
   app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
   const publish = (_sequence: number, data: string): Promise<unknown> => broadcaster.publish('bench', { data });
-  return { server: createServer(app), publish, ready: bus.ready() };
+  const publishKeyed = async (channel: string, data: string, key: string | undefined): Promise<string> =>
+    (await broadcaster.publish(channel, { data, key })).id;
+  return { server: createServer(app), publish, publishKeyed, ready: bus.ready() };
 };

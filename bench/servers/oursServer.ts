@@ -5,15 +5,17 @@ import type { BenchServerFactory } from './benchServer';
 
 /**
  * This library as its README shows it: an Express 5 app with `sseMiddleware` and a broadcaster
- * on the in-memory bus, with its defaults on (history of 1000 per channel, `<channel>/<position>` ids,
- * per-connection write accounting and the 1 MiB slow-client cap).
+ * on the in-memory bus, with its defaults on (history of 1000 per channel unless the scenario asks
+ * for more, `<channel>/<position>` ids, per-connection write accounting and the 1 MiB slow-client cap).
  */
-export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection, channels }) => {
-  const broadcaster = createBroadcaster();
+export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection, channels, historySize }) => {
+  const broadcaster = createBroadcaster(historySize === undefined ? {} : { history: { size: historySize } });
   broadcaster.on('connect', onConnection);
   const app = express();
   app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
   const publish = (sequence: number, data: string, channel?: string): Promise<unknown> =>
     broadcaster.publish(channel ?? channels[sequence % channels.length], { data });
-  return { server: createServer(app), publish };
+  const publishKeyed = async (channel: string, data: string, key: string | undefined): Promise<string> =>
+    (await broadcaster.publish(channel, { data, key })).id;
+  return { server: createServer(app), publish, publishKeyed };
 };

@@ -27,6 +27,8 @@ export interface DashboardPageProps {
   presence: PresenceSource;
   /** Who the page is for: signed in or not. */
   visitor: Visitor;
+  /** The channel of the rendering process's system figures (see `systemChannel.ts`). */
+  systemChannel: string;
   /** The broadcaster's cursor when the page was rendered; absent when it could not be read. */
   cursor?: string;
   /** The response's CSP nonce, put on every script and style tag. */
@@ -128,9 +130,19 @@ export function DashboardPage(props: DashboardPageProps): JSX.Element {
             <Card
               id="system"
               title="Live system"
-              subtitle="This server process, pushed every second as out-of-band fragments"
+              subtitle="The process that rendered this page, every second: one latest-value event per figure"
               wide
             >
+              <div class="stream-status">
+                <span class="muted">Figures stream</span>
+                <LiveStream
+                  context={context}
+                  channel={props.systemChannel}
+                  connectionId="system"
+                  size="xs"
+                  lastEventId={props.cursor}
+                />
+              </div>
               <SystemMetrics samples={props.samples} />
             </Card>
             <Card id="jobs" title="Jobs" subtitle="One stream per job, closed when it ends">

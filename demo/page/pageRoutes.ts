@@ -4,6 +4,7 @@ import { type DashboardFeed, DIALECTS, type Dialect, parseDialect } from '../das
 import type { JobStore } from '../jobs/jobStore';
 import { ensureVisitorToken, visitorOf } from '../presence/visitor';
 import type { DemoBroadcaster } from '../streamMetadata';
+import { systemChannelOf } from '../system/systemChannel';
 import type { SystemSampler } from '../system/systemSampler';
 import { DashboardPage, DashboardState } from './DashboardPage';
 import { dashboardCss } from './dashboardCss';
@@ -52,6 +53,7 @@ export function pageRoutes(options: PageRouteOptions): Router {
       stats: options.broadcaster.stats(),
       presence: options.broadcaster,
       visitor: visitorOf(req),
+      systemChannel: systemChannelOf(options.broadcaster),
       cursor,
       nonce: res.locals.cspNonce,
     });

@@ -1,13 +1,17 @@
 /**
- * Bounded writes to one open event stream. Node buffers a response whose socket is not draining,
- * and once that buffer would pass `maxBufferedBytes` the stream is evicted (the client reconnects
- * and catches up from history) instead of growing without bound. Registry connections
- * (`SseConnection`) and streams from async iterables (`SseStream`) both write through it.
+ * Bounded writes to one open event stream. Node buffers a response whose socket is not draining;
+ * once Node holds more than half of `maxBufferedBytes`, later frames wait in the writer's own
+ * queue (`frameQueue.ts`), where a keyed frame supersedes the queued frame of its key, and leave as
+ * the socket drains. Once Node's buffer and the queue together would pass `maxBufferedBytes`, the
+ * stream is evicted (the client reconnects and catches up from history) instead of growing without
+ * bound. Registry connections (`SseConnection`) and streams from async iterables (`SseStream`) both
+ * write through it.
  */
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChannelPositions } from './channelPositions';
 import type { FrameBatch } from './frameBatch';
+import { FrameQueue, type HeldFrame, type QueuedFrame } from './frameQueue';
 
 /** The part of a Node response (`http.ServerResponse`, `Http2ServerResponse`) a connection uses. */
 export interface EventStreamTarget {
@@ -19,18 +23,6 @@ export interface EventStreamTarget {
   readonly destroyed: boolean;
   on(event: 'close' | 'drain', listener: () => void): unknown;
   off(event: 'close' | 'drain', listener: () => void): unknown;
-}
-
-/** A frame held back during a replay, with its position and channel when it is an event's. */
-export interface HeldFrame {
-  frame: Buffer;
-  id?: string;
-  channel?: string;
-}
-
-/** A frame waiting to be written: replayed, or live and held behind the replay. */
-interface QueuedFrame extends HeldFrame {
-  live: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -71,6 +63,13 @@ export type CloseReason = 'client' | 'evicted' | 'server';
 /** Bytes Node may hold for one client before it is evicted, unless configured: 1 MiB. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/**
+ * The share of `maxBufferedBytes` Node may hold before later frames queue in the writer. A client
+ * that reads keeps well under it, so its frames take the direct path; only one that fell behind
+ * pays for the queue, which lets it skip superseded keyed frames instead of being evicted for them.
+ */
+const QUEUE_FROM = 0.5;
+
 /** See the module comment. A subclass learns of the end through {@link EventStreamWriter.closed}. */
 export class EventStreamWriter {
   /** When it opened (ms since epoch). */
@@ -87,14 +86,15 @@ export class EventStreamWriter {
   /** Where frames go directly when {@link chunkedSocketOf} allows it. */
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
+  /** Bytes Node may hold before frames queue in the writer ({@link QUEUE_FROM}). */
+  readonly #queueFrom: number;
   #closed = false;
-  /** Frames held back while history is replayed, then the replay in front of them (see `holdLive`). */
-  #held: (QueuedFrame | undefined)[] | undefined;
-  /** Index of the next frame of `#held` to write, once the replay is released. */
-  #next = 0;
-  /** Bytes of the live frames in `#held`: capped at `maxBufferedBytes`. */
-  #heldBytes = 0;
-  /** What the paced replay waits on for `drain`. */
+  /**
+   * Frames held back while history is replayed, then the replay in front of them (see `holdLive`);
+   * or, for a client that fell behind, the frames that wait for the socket to drain.
+   */
+  #queue: FrameQueue | undefined;
+  /** What the queue waits on for `drain`. */
   #drainSource: EventStreamTarget | Socket | undefined;
   /** Each channel's last position written, for a stream that carries a cursor per channel (see {@link trackPositions}). */
   #positions: ChannelPositions | undefined;
@@ -109,6 +109,7 @@ export class EventStreamWriter {
     this.#target = target;
     this.#socket = chunkedSocketOf(target);
     this.#maxBufferedBytes = maxBufferedBytes;
+    this.#queueFrom = maxBufferedBytes * QUEUE_FROM;
     // `on`, not `once` (whose wrapper costs an object and a bound function per stream): `#finish` removes it.
     target.on('close', this.#onTargetClose);
   }
@@ -126,18 +127,18 @@ export class EventStreamWriter {
   /**
    * Writes one frame. Returns false when it was not written (closed, or evicted because the
    * client is not reading). `id` (an event's position) and `channel` let frames held during a
-   * replay be de-duplicated and a cursor per channel move on; `now` lets a fan-out read the clock
+   * replay be de-duplicated and a cursor per channel move on; `key` (a latest-value event's) lets a
+   * queued frame of the same key and channel be superseded; `now` lets a fan-out read the clock
    * once for all its recipients.
    */
-  write(frame: Buffer, id?: string, now = Date.now(), channel?: string): boolean {
+  write(frame: Buffer, id?: string, now = Date.now(), channel?: string, key?: string): boolean {
     if (this.#closed) {
       this.droppedEvents += 1;
       return false;
     }
-    if (this.#held) {
-      this.#heldBytes += frame.length;
-      if (this.#heldBytes > this.#maxBufferedBytes) return this.#evict();
-      this.#held.push({ frame, id, channel, live: true });
+    if (this.#queue) {
+      this.#queue.push({ frame, id, channel, key, live: true });
+      if (this.#queue.liveBytes + this.#buffered() > this.#maxBufferedBytes) return this.#evict();
       return true;
     }
     if (this.#positions?.written(channel, id)) return true;
@@ -158,17 +159,16 @@ export class EventStreamWriter {
   }
 
   /**
-   * Writes every frame of `batch` as one write (a stream holding live frames for a replay holds
-   * each with its position, as {@link write} does). All or none: past `maxBufferedBytes` the
-   * stream is evicted and every frame of the batch counts as dropped. Returns false when nothing
-   * was written.
+   * Writes every frame of `batch` as one write (a stream that queues frames queues each with its
+   * position and key, as {@link write} does). All or none: past `maxBufferedBytes` the stream is
+   * evicted and every frame of the batch counts as dropped. Returns false when nothing was written.
    */
   writeBatch(batch: FrameBatch, now = Date.now()): boolean {
     const { frames } = batch;
-    if (frames.length === 1 || this.#held || this.#closed || this.#positions) {
+    if (frames.length === 1 || this.#queue || this.#closed || this.#positions) {
       for (let index = 0; index < frames.length; index += 1) {
-        const { frame, id, channel } = frames[index]!;
-        if (this.write(frame, id, now, channel)) continue;
+        const { frame, id, channel, key } = frames[index]!;
+        if (this.write(frame, id, now, channel, key)) continue;
         this.droppedEvents += frames.length - index - 1;
         return false;
       }
@@ -179,7 +179,7 @@ export class EventStreamWriter {
 
   /** Holds live frames back until {@link releaseHeld}, so a replay can go first. */
   holdLive(): void {
-    this.#held ??= [];
+    this.#queue ??= new FrameQueue();
   }
 
   /**
@@ -191,45 +191,44 @@ export class EventStreamWriter {
    */
   releaseHeld(merge: (held: readonly HeldFrame[]) => readonly HeldFrame[]): void {
     if (this.#closed) return;
-    const held = (this.#held ?? []) as QueuedFrame[];
+    const held = this.#queue?.frames() ?? [];
     const live = new Set<HeldFrame>(held);
-    const queue: (QueuedFrame | undefined)[] = merge(held).map((event) =>
-      live.has(event) ? (event as QueuedFrame) : { ...event, live: false },
+    this.#queue = new FrameQueue(
+      merge(held).map((event) => (live.has(event) ? (event as QueuedFrame) : { ...event, live: false })),
     );
-    this.#heldBytes = 0;
-    for (const event of queue) if (event?.live) this.#heldBytes += event.frame.length;
-    this.#held = queue;
-    this.#next = 0;
-    this.#writeHeld();
+    this.#writeQueued();
   }
 
-  readonly #writeHeld = (): void => {
-    this.#drainSource?.off('drain', this.#writeHeld);
+  /**
+   * Writes queued frames until Node holds its share ({@link QUEUE_FROM}) and the socket asks to
+   * wait (then again on `drain`), or none is left. Filling Node up to its share, not just to the
+   * socket's high-water mark, keeps a client that reads but lags fed in large writes.
+   */
+  readonly #writeQueued = (): void => {
+    this.#drainSource?.off('drain', this.#writeQueued);
     this.#drainSource = undefined;
-    const queue = this.#held;
-    while (queue && !this.#closed && this.#next < queue.length) {
-      const event = queue[this.#next]!;
-      queue[this.#next] = undefined;
-      this.#next += 1;
-      if (event.live) this.#heldBytes -= event.frame.length;
+    const queue = this.#queue;
+    for (let event = queue?.shift(); event && !this.#closed; event = queue!.shift()) {
       if (this.#positions?.written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
       this.#advance(event.channel, event.id);
-      if (!more) {
-        this.#drainSource = this.#socket ?? this.#target;
-        this.#drainSource.on('drain', this.#writeHeld);
+      if (!more && this.#buffered() >= this.#queueFrom) {
+        this.#waitForDrain();
         return;
       }
     }
-    this.#endHold();
+    this.#endQueue();
   };
 
-  #endHold(): void {
-    this.#drainSource?.off('drain', this.#writeHeld);
+  #waitForDrain(): void {
+    this.#drainSource = this.#socket ?? this.#target;
+    this.#drainSource.on('drain', this.#writeQueued);
+  }
+
+  #endQueue(): void {
+    this.#drainSource?.off('drain', this.#writeQueued);
     this.#drainSource = undefined;
-    this.#held = undefined;
-    this.#next = 0;
-    this.#heldBytes = 0;
+    this.#queue = undefined;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */
@@ -240,13 +239,25 @@ export class EventStreamWriter {
     this.#target.end();
   }
 
-  /** Writes `frame` (which holds `events` frames) unless that would pass `maxBufferedBytes`. */
+  /**
+   * Writes `frame` (which holds `events` frames) unless that would pass `maxBufferedBytes`; once
+   * Node holds more than {@link QUEUE_FROM} of it, what follows queues in the writer.
+   */
   #writeNow(frame: Buffer, now = Date.now(), events = 1): boolean {
     if (this.#closed) return false;
-    const buffered = this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
-    if (buffered + frame.length > this.#maxBufferedBytes) return this.#evict(events);
-    this.#send(frame, now, events);
+    const buffered = this.#buffered() + frame.length;
+    if (buffered > this.#maxBufferedBytes) return this.#evict(events);
+    // The queue waits for `drain`, so it starts only on a write that asked to wait.
+    if (!this.#send(frame, now, events) && buffered > this.#queueFrom && !this.#queue) {
+      this.#queue = new FrameQueue();
+      this.#waitForDrain();
+    }
     return true;
+  }
+
+  /** Bytes Node holds for the client: the socket's, on the direct path. */
+  #buffered(): number {
+    return this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
   }
 
   /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
@@ -295,7 +306,7 @@ export class EventStreamWriter {
   #finish(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#endHold();
+    this.#endQueue();
     this.#target.off('close', this.#onTargetClose);
     this.closed(reason);
   }

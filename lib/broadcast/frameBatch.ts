@@ -3,7 +3,7 @@
  * delivers to a connection. They leave as one write, and the Buffer that joins them is built
  * once, the first time a connection needs it, for every connection that receives the same frames.
  */
-import type { HeldFrame } from './eventStreamWriter';
+import type { HeldFrame } from './frameQueue';
 
 /** See the module comment. */
 export class FrameBatch {

@@ -99,11 +99,11 @@ export function announceHere<M>(registry: ConnectionRegistry<M>, frame: Buffer):
 
 /** Writes one event to each connection that should receive it; returns how many it was written to. */
 function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): number {
-  const { frame, id, channel } = delivery;
+  const { frame, id, channel, key } = delivery;
   const now = Date.now();
   let written = 0;
   forEachRecipient(registry, delivery, (connection, skip) => {
-    if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel)) written += 1;
+    if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel, key)) written += 1;
   });
   return written;
 }

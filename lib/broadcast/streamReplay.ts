@@ -9,7 +9,7 @@ import { formatChannelCursor, parseChannelCursor } from '../protocol/channelCurs
 import { compareEventIds, cursorPosition, formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { encodeCursor, encodeGap } from '../protocol/wireFormat';
 import type { EventLog, ReplayResult } from './eventLog';
-import type { HeldFrame } from './eventStreamWriter';
+import type { HeldFrame } from './frameQueue';
 
 /** How a stream starts, once its history has been read. */
 export interface StreamStart {
