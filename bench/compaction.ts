@@ -9,7 +9,7 @@ import { BenchChild } from './benchChild';
 import { median } from './benchmarkTable';
 import type { LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './benchProtocol';
 import { DASHBOARD_PATH, FIGURE_COUNT, FIGURE_MODES, type FigureMode } from './dashboardFigures';
-import { childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
+import { type ChildPlacement, childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
 import type { ResumeResult } from './resumingClient';
 
 /** The servers that have keys: this library on the in-memory bus and on Redis. */
@@ -25,21 +25,13 @@ const KEEP_ALIVE_MS = 15_000;
 const STEP_TIMEOUT_MS = 15_000;
 const RESUME_TIMEOUT_MS = 10_000;
 
-/** Where the runner starts the children. */
-export interface CompactionSetup {
-  serverScript: string;
-  loadScript: string;
-  serverCpu: number | undefined;
-  loadCpu: number | undefined;
-}
-
 /** The name of a figure of `mode` in a measurement, e.g. `keyedEvents`. */
 export function compactionFigure(mode: FigureMode, name: 'Events' | 'Bytes' | 'CompleteMs' | 'CpuMs'): string {
   return `${mode}${name}`;
 }
 
 /** Runs both modes of the scenario against one server, each mode in fresh processes. */
-export async function measureCompaction(kind: ServerKind, setup: CompactionSetup): Promise<Measurement> {
+export async function measureCompaction(kind: ServerKind, setup: ChildPlacement): Promise<Measurement> {
   const measurement: Measurement = {
     scenario: 'compaction',
     server: kind,
@@ -54,7 +46,7 @@ export async function measureCompaction(kind: ServerKind, setup: CompactionSetup
 async function measureMode(
   kind: ServerKind,
   mode: FigureMode,
-  setup: CompactionSetup,
+  setup: ChildPlacement,
   measurement: Measurement,
 ): Promise<void> {
   const server = new BenchChild<ServerCommand, ServerReply>({

@@ -15,6 +15,9 @@ export interface BenchSetup {
   cpuProfileDir: string | undefined;
 }
 
+/** Where the runner starts a scenario's two children: their scripts and the cores they are pinned to. */
+export type ChildPlacement = Pick<BenchSetup, 'serverScript' | 'loadScript' | 'serverCpu' | 'loadCpu'>;
+
 /** The figures of one run of one scenario against one server. */
 export interface Measurement {
   scenario: Scenario['name'];

@@ -7,7 +7,7 @@
  */
 import { BenchChild } from './benchChild';
 import type { LoadCommand, LoadReply, PublishPlan, ServerCommand, ServerKind, ServerReply } from './benchProtocol';
-import { childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
+import { type ChildPlacement, childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
 import { minimumDataLength } from './payloads';
 import { PROBE_PATH, STREAM_PATH } from './servers/benchServer';
 
@@ -40,16 +40,8 @@ const PROBE_PLAN: PublishPlan = {
   stampDueTime: true,
 };
 
-/** Where the runner starts the children. */
-export interface ScaleSetup {
-  serverScript: string;
-  loadScript: string;
-  serverCpu: number | undefined;
-  loadCpu: number | undefined;
-}
-
 /** Runs scale100k against one server, each side in a fresh process, and stops both. */
-export async function measureScale100k(kind: ServerKind, setup: ScaleSetup): Promise<Measurement> {
+export async function measureScale100k(kind: ServerKind, setup: ChildPlacement): Promise<Measurement> {
   const server = new BenchChild<ServerCommand, ServerReply>({
     script: setup.serverScript,
     args: [kind, String(KEEP_ALIVE_MS)],

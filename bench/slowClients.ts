@@ -12,7 +12,7 @@
 import { BenchChild } from './benchChild';
 import type { LoadCommand, LoadReply, ServerCommand, ServerReply } from './benchProtocol';
 import { DASHBOARD_PATH, FIGURE_MODES, type FigureMode } from './dashboardFigures';
-import { childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
+import { type ChildPlacement, childCpuSeconds, cpuMicros, type Measurement } from './measureScenario';
 
 /** Pages that read, and pages that stall. */
 export const READING_PAGES = 100;
@@ -25,14 +25,6 @@ const KEEP_ALIVE_MS = 15_000;
 const STEP_TIMEOUT_MS = 15_000;
 const PUBLISH_TIMEOUT_MS = 120_000;
 const CATCH_UP_TIMEOUT_MS = 60_000;
-
-/** Where the runner starts the children. */
-export interface SlowClientsSetup {
-  serverScript: string;
-  loadScript: string;
-  serverCpu: number | undefined;
-  loadCpu: number | undefined;
-}
 
 /** The figures of one mode in a measurement, e.g. `keyedStalledEvicted`. */
 export type SlowClientsFigure =
@@ -50,7 +42,7 @@ export function slowClientsFigure(mode: FigureMode, name: SlowClientsFigure): st
 }
 
 /** Runs both modes on ours (Express, in-memory bus), each mode in fresh processes. */
-export async function measureSlowClients(setup: SlowClientsSetup): Promise<Measurement> {
+export async function measureSlowClients(setup: ChildPlacement): Promise<Measurement> {
   const measurement: Measurement = {
     scenario: 'slowclients',
     server: 'ours',
@@ -62,7 +54,7 @@ export async function measureSlowClients(setup: SlowClientsSetup): Promise<Measu
   return measurement;
 }
 
-async function measureMode(mode: FigureMode, setup: SlowClientsSetup, measurement: Measurement): Promise<void> {
+async function measureMode(mode: FigureMode, setup: ChildPlacement, measurement: Measurement): Promise<void> {
   const server = new BenchChild<ServerCommand, ServerReply>({
     script: setup.serverScript,
     args: ['ours', String(KEEP_ALIVE_MS)],
