@@ -119,9 +119,9 @@ export class EventStreamWriter {
     return !this.#closed;
   }
 
-  /** Bytes written but not yet handed to the kernel. */
+  /** Bytes held for the client and not yet handed to the kernel: Node's buffer and the frames queued in the writer. */
   get bufferedBytes(): number {
-    return this.#closed ? 0 : this.#target.writableLength;
+    return this.#closed ? 0 : this.#target.writableLength + (this.#queue?.liveBytes ?? 0);
   }
 
   /**
@@ -166,6 +166,12 @@ export class EventStreamWriter {
   writeBatch(batch: FrameBatch, now = Date.now()): boolean {
     const { frames } = batch;
     if (frames.length === 1 || this.#queue || this.#closed || this.#positions) {
+      // A queue takes the batch whole or evicts: the same all-or-none as the direct path.
+      if (this.#queue && !this.#closed && frames.length > 1) {
+        let bytes = this.#queue.liveBytes + this.#buffered();
+        for (const { frame } of frames) bytes += frame.length;
+        if (bytes > this.#maxBufferedBytes) return this.#evict(frames.length);
+      }
       for (let index = 0; index < frames.length; index += 1) {
         const { frame, id, channel, key } = frames[index]!;
         if (this.write(frame, id, now, channel, key)) continue;
