@@ -123,13 +123,19 @@ export interface BroadcasterCloseOptions {
   reason?: string;
 }
 
+const NO_MEMBERS: ReadonlyMap<string, PresenceMember> = new Map();
+
 /**
  * `connect`'s `presence`, checked against the stream's channels: a member per channel.
  * @throws TypeError naming a channel the stream does not carry or a bad member.
  */
-export function readConnectPresence(presence: unknown, channels: readonly string[]): Map<string, PresenceMember> {
+export function readConnectPresence(
+  presence: unknown,
+  channels: readonly string[],
+): ReadonlyMap<string, PresenceMember> {
+  // Most streams hold no member: they share one empty map rather than allocate one each.
+  if (presence === undefined) return NO_MEMBERS;
   const members = new Map<string, PresenceMember>();
-  if (presence === undefined) return members;
   if (presence === null || typeof presence !== 'object' || Array.isArray(presence))
     throw new TypeError(`connect: presence must be { [channel]: member }, got ${describeValue(presence)}`);
   for (const [channel, value] of Object.entries(presence)) {
