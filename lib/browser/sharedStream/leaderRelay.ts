@@ -37,20 +37,32 @@ export class LeaderRelay implements HubTransport {
     this.#channel = new BroadcastChannel(RELAY_CHANNEL + prefix);
     this.#channel.onmessage = (event: MessageEvent<TabMessage | HubMessage>) => this.#onMessage(event.data);
     navigator.locks.request(LEADER_LOCK + prefix, () => this.#lead());
+    addEventListener('pagehide', this.#onPageHide);
   }
 
   post(message: TabMessage): void {
+    if (this.#closed) return;
     if (this.#hub) this.#hub.handle(message);
     else this.#channel.postMessage(message);
   }
 
   close(): void {
+    removeEventListener('pagehide', this.#onPageHide);
     this.#closed = true;
     this.#hub?.close();
     this.#hub = undefined;
     this.#resign?.();
     this.#channel.close();
   }
+
+  /**
+   * A page that unloads resigns at once: the browser would release the lock only once it has torn
+   * the page down, which a busy machine can take seconds to do, and the other tabs would wait that
+   * long for their stream. A page kept in the back/forward cache keeps its place.
+   */
+  readonly #onPageHide = (event: PageTransitionEvent): void => {
+    if (!event.persisted) this.close();
+  };
 
   #onMessage(message: TabMessage | HubMessage): void {
     if (message.kind === 'subscribe' || message.kind === 'unsubscribe') this.#hub?.handle(message);
