@@ -25,6 +25,8 @@ export class SharedEventSource extends EventTarget {
   /** Why the shared stream ended for this source, once it did. */
   end: StreamEnd | undefined;
   readonly #subscription: SharedSubscription;
+  /** As an `EventSource`'s: the latest id seen, starting from where the shared stream put it, so every event tells the monitor its resume cursor. */
+  #lastEventId = '';
 
   /**
    * @param url - the element's stream URL.
@@ -35,12 +37,14 @@ export class SharedEventSource extends EventTarget {
     super();
     this.url = url;
     this.#subscription = client.subscribe(request, {
-      opened: () => {
+      opened: (cursor) => {
+        this.#lastEventId = cursor;
         this.readyState = OPEN;
         this.#fire(new Event('open'), this.onopen);
       },
       event: (type, data, id) => {
-        this.dispatchEvent(new MessageEvent(type, { data, lastEventId: id }));
+        if (id) this.#lastEventId = id;
+        this.dispatchEvent(new MessageEvent(type, { data, lastEventId: this.#lastEventId }));
       },
       dropped: (end) => {
         this.end = end;

@@ -43,7 +43,7 @@ export function sharedFetch(client: SharedStreamClient, silenceMs: number, fallb
       const subscription = client.subscribe(
         { channels: target.channels, cursor, silenceMs },
         {
-          opened: () =>
+          opened: (cursor) => {
             resolve(
               new Response(
                 new ReadableStream<Uint8Array>({
@@ -57,7 +57,11 @@ export function sharedFetch(client: SharedStreamClient, silenceMs: number, fallb
                 }),
                 { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } },
               ),
-            ),
+            );
+            // An id with no data, as a stream of its own opens with: htmx 4 resumes from it if the
+            // stream is lost before any event (else what was published meanwhile would be skipped).
+            if (cursor) body?.enqueue(encoder.encode(`id: ${cursor}\n\n`));
+          },
           event: (type, data, id) => {
             if (ended) return;
             body?.enqueue(encoder.encode(frameOf(type, data, id)));

@@ -5,8 +5,12 @@ import { isAfter, laterPosition, positionOf } from './streamPosition';
 
 /** What a subscription tells its element's dialect adapter. */
 export interface SubscriptionListener {
-  /** The subscription is on the shared stream. */
-  opened(): void;
+  /**
+   * The subscription is on the shared stream, which brings what comes after `cursor` (a position,
+   * '' when none is known): the element's resume cursor until an event with an id says otherwise,
+   * as a stream of its own would have told it with its opening cursor.
+   */
+  opened(cursor: string): void;
   /** An event of one of its channels (or one for every channel, such as a heartbeat). */
   event(type: string, data: string, id: string): void;
   /** The shared stream failed or ended; the subscription is over. */
@@ -53,7 +57,7 @@ export class TabSubscription {
     this.#opened = true;
     this.#floor ||= positionOf(cursor);
     this.#position = laterPosition(this.#position, this.#floor);
-    this.#listener.opened();
+    this.#listener.opened(this.#position);
   }
 
   /** An event routed to it: delivered unless it had it already. */
