@@ -53,7 +53,9 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
           // What each tab went through and which streams the server holds: what a failure needs to be read.
           const states = tabs.map((each) => each.statesOf(id).map((state) => `${state.state}@${Math.round(state.at)}`));
           const streams = fixture.server.requestsFor(channel).map(({ cursor, closed }) => ({ cursor, closed }));
-          throw new Error(`tab ${index}: ${error.message}\nstates: ${JSON.stringify(states)}\nstreams: ${JSON.stringify(streams)}`);
+          throw new Error(
+            `tab ${index}: ${error.message}\nstates: ${JSON.stringify(states)}\nstreams: ${JSON.stringify(streams)}`,
+          );
         });
       seen.push(await tab.items(`#sse-element-${id}`));
     }
