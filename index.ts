@@ -66,6 +66,7 @@ export type { RegistryStats } from './lib/broadcast/connectionRegistry';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export type { ConnectionView, PublishReceipt, RecentEvent, ReplayResult, StoredEvent } from './lib/broadcast/eventLog';
 export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStreamWriter';
+export type { EventView, ViewFailure } from './lib/broadcast/eventViews';
 export type { KeepAliveOptions, KeepAliveTarget } from './lib/broadcast/keepAlive';
 export { KeepAlive } from './lib/broadcast/keepAlive';
 export { MemoryBus } from './lib/broadcast/memoryBus';

@@ -15,7 +15,11 @@ export type ServerKind =
   | 'ours-node-http'
   | 'ours-redis'
   | 'better-sse'
-  | 'sse-channel';
+  | 'sse-channel'
+  /** The views scenario's three renderings (`servers/oursViewsServer.tsx`). */
+  | 'views-broadcast'
+  | 'views-audiences'
+  | 'views-per-stream';
 
 /** The channels a bench server serves: the measured streams, and the few that probe latency (scale100k). */
 export type BenchChannel = 'bench' | 'probe';

@@ -28,6 +28,9 @@ const SERVER_TITLES: Record<ServerKind, string> = {
   'ours-redis': 'ours (Express, Redis bus)',
   'better-sse': 'better-sse (Express)',
   'sse-channel': 'sse-channel (node:http)',
+  'views-broadcast': 'ours, rendered once for everyone',
+  'views-audiences': 'ours, a view per audience',
+  'views-per-stream': 'ours, a view per stream',
 };
 
 /** Which of ours the "× ours" ratios and the targets refer to first. */

@@ -12,6 +12,8 @@
  *
  * `--scenarios=scale100k` (opt-in, never part of the default run) runs issue 17's 100,000-stream
  * scenario once per server and writes its own table (see `scale100k.ts`).
+ * `--scenarios=views` (opt-in) runs issue 25's views scenario once per repeat, on its own three
+ * servers (`servers/oursViewsServer.tsx`), and writes its own table (`viewsTable.ts`).
  *
  * Flags: `--repeats=N` (default 3), `--scenarios=a,b`, `--servers=a,b`, `--budget-minutes=M`
  * (default 10: later repeats are skipped, and said so, when the next would overrun),
@@ -31,15 +33,17 @@ import { type Measurement, measureScenario } from './measureScenario';
 import { type BenchRedis, startBenchRedis } from './redisServerProcess';
 import { measureScale100k, SCALE_SERVERS } from './scale100k';
 import { scale100kTable } from './scale100kTable';
-import { SCENARIOS, type ScenarioName, SERVER_KINDS } from './scenarios';
+import { SCENARIOS, type ScenarioName, SERVER_KINDS, VIEWS } from './scenarios';
 import { measureSlowClients } from './slowClients';
 import { slowClientsTable } from './slowClientsTable';
+import { viewsTable } from './viewsTable';
 
 const ROOT = join(__dirname, '..');
 const LATEST_TABLE = 'latest';
 const SCALE_TABLE = 'scale100k';
 const COMPACTION_TABLE = 'compaction';
 const SLOW_CLIENTS_TABLE = 'slowclients';
+const VIEWS_TABLE = 'views';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   const standardNames = SCENARIOS.map((scenario) => scenario.name);
   const scenarioNames = listFlag<ScenarioName>(
     'scenarios',
-    [...standardNames, 'compaction', 'slowclients', 'scale100k'],
+    [...standardNames, 'compaction', 'slowclients', 'scale100k', 'views'],
     [...standardNames, 'compaction'],
   );
   const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
@@ -134,6 +138,13 @@ async function main(): Promise<void> {
       if (slowClients) {
         const runStarted = Date.now();
         const measurement = await measureSlowClients(setup);
+        measurements.push(measurement);
+        log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
+      // Its own servers (rendered once, per audience, per stream), whatever --servers says.
+      for (const server of scenarioNames.includes('views') ? VIEWS.servers : []) {
+        const runStarted = Date.now();
+        const measurement = await measureScenario(VIEWS, server, setup);
         measurements.push(measurement);
         log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
       }
@@ -234,6 +245,8 @@ async function main(): Promise<void> {
         ),
       ].join('\n'),
     );
+  if (scenarioNames.includes('views'))
+    sections.set(VIEWS_TABLE, [runLine, '', viewsTable(measurements), '', problemLines(['views'])].join('\n'));
   if (scenarioNames.includes('scale100k'))
     sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(['scale100k'])].join('\n'));
   for (const section of sections.values()) process.stdout.write(`${section}\n\n`);

@@ -14,7 +14,7 @@ export const SERVER_KINDS: readonly ServerKind[] = [
 /**
  * Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, the
  * `compaction` scenario (issue 24, `compaction.ts`), and the opt-in `slowclients` (issue 24,
- * `slowClients.ts`) and `scale100k` (issue 17).
+ * `slowClients.ts`), `scale100k` (issue 17) and `views` (issue 25, {@link VIEWS}).
  */
 export type ScenarioName =
   | 'throughput'
@@ -25,7 +25,8 @@ export type ScenarioName =
   | 'multichannel'
   | 'compaction'
   | 'slowclients'
-  | 'scale100k';
+  | 'scale100k'
+  | 'views';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {
@@ -127,3 +128,23 @@ export const SCENARIOS: readonly Scenario[] = [
   // them: every client still receives all 2000, so CPU per delivered event compares directly.
   { ...THROUGHPUT, name: 'multichannel', channelsPerClient: 5, servers: ['ours'] },
 ];
+
+/** The views scenario's servers: one fragment per event rendered once, per audience (3), per stream. */
+export const VIEW_SERVERS: readonly ServerKind[] = ['views-broadcast', 'views-audiences', 'views-per-stream'];
+
+/**
+ * The opt-in `views` scenario (issue 25): 1,000 streams of viewers in 3 roles, 400 events each
+ * rendered by Kita for the viewer (`servers/oursViewsServer.tsx`); the figure is the server's CPU
+ * per delivered event.
+ */
+export const VIEWS: Scenario = {
+  name: 'views',
+  clients: 1000,
+  keepAliveMs: IDLE_KEEP_ALIVE_MS,
+  plan: { count: 400, batchSize: 10, intervalMs: 0, payload: 'text128' },
+  recordLatency: false,
+  measureMemory: false,
+  holdMs: 0,
+  deliveryTimeoutMs: 120_000,
+  servers: VIEW_SERVERS,
+};

@@ -12,6 +12,11 @@ import { createBetterSseServer } from './servers/betterSseServer';
 import { createOursNodeHttpServer } from './servers/oursNodeHttpServer';
 import { createOursRedisServer } from './servers/oursRedisServer';
 import { createOursServer } from './servers/oursServer';
+import {
+  createViewsAudiencesServer,
+  createViewsBroadcastServer,
+  createViewsPerStreamServer,
+} from './servers/oursViewsServer';
 import { createRawExpressServer } from './servers/rawExpressServer';
 import { createRawServer } from './servers/rawServer';
 import { createSseChannelServer } from './servers/sseChannelServer';
@@ -24,6 +29,9 @@ const FACTORIES: Record<ServerKind, BenchServerFactory> = {
   'ours-redis': createOursRedisServer,
   'better-sse': createBetterSseServer,
   'sse-channel': createSseChannelServer,
+  'views-broadcast': createViewsBroadcastServer,
+  'views-audiences': createViewsAudiencesServer,
+  'views-per-stream': createViewsPerStreamServer,
 };
 
 /** Pending connections beyond the default 511, so 10,000 clients connecting in bursts are not dropped. */

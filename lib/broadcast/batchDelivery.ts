@@ -7,6 +7,7 @@
 
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { BusDelivery } from './eventLog';
+import type { EventViews } from './eventViews';
 import { FrameBatch } from './frameBatch';
 import { forEachRecipient } from './recipients';
 import type { SseConnection } from './sseConnection';
@@ -47,28 +48,45 @@ class Route {
 /**
  * Writes `deliveries` (in position order) to the connections of `registry`, one write per
  * connection. Returns, per delivery, how many connections it was written to. A connection whose
- * tabs an `exclude` names (see `tabSkipsOf`) gets its own copy of that event, marked to skip them.
+ * tabs an `exclude` names (see `tabSkipsOf`) gets its own copy of that event, marked to skip them;
+ * the connections of one audience of a view (`views`) share a copy holding that audience's rendering.
  */
 export function deliverBatch<M>(
   registry: ConnectionRegistry<M>,
   deliveries: readonly BusDelivery[],
+  views?: EventViews<M>,
   now = Date.now(),
 ): number[] {
   const start = new Route(undefined, -1);
   const routeOf = new Map<SseConnection<M>, Route>();
-  /** The deliveries plus the tab-marked copies, made on the first copy needed. */
+  /** The deliveries plus the copies (tab-marked, or a view's rendering), made on the first copy needed. */
   let frames: BusDelivery[] | undefined;
   /** For each copy's index in `frames`, the index of the delivery it copies. */
   const copyOf = new Map<number, number>();
+  /** The index in `frames` of each view's rendering (one Buffer per event and audience). */
+  const renderingAt = new Map<Buffer, number>();
+  const copy = (index: number, delivery: BusDelivery, frame: Buffer): number => {
+    frames ??= [...deliveries];
+    const step = frames.push({ ...delivery, frame }) - 1;
+    copyOf.set(step, index);
+    return step;
+  };
   for (let index = 0; index < deliveries.length; index += 1) {
     const delivery = deliveries[index]!;
+    const present = views?.presenter(delivery);
     forEachRecipient(registry, delivery, (connection, skip) => {
       let step = index;
-      if (skip) {
-        frames ??= [...deliveries];
-        step = frames.push({ ...delivery, frame: Buffer.concat([skip, delivery.frame]) }) - 1;
-        copyOf.set(step, index);
+      let frame = delivery.frame;
+      if (present) {
+        const viewed = present(connection.metadata);
+        if (!viewed) return;
+        if (viewed !== frame) {
+          frame = viewed;
+          step = renderingAt.get(viewed) ?? copy(index, delivery, viewed);
+          renderingAt.set(viewed, step);
+        }
       }
+      if (skip) step = copy(index, delivery, Buffer.concat([skip, frame]));
       routeOf.set(connection, (routeOf.get(connection) ?? start).extend(step));
     });
   }

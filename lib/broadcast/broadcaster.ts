@@ -28,9 +28,10 @@ import { debugLog } from './debugLog';
 import { encodeCloseFrame, encodeDirectFrame } from './directFrames';
 import { resolveHistoryLimits } from './eventHistory';
 import { assertEventKey } from './eventKey';
-import type { RecentEvent, ReplayResult } from './eventLog';
+import type { RecentEvent, ReplayResult, StoredEvent } from './eventLog';
 import { assertEventSize, DEFAULT_MAX_EVENT_BYTES } from './eventSize';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamTarget } from './eventStreamWriter';
+import { type EventView, EventViews } from './eventViews';
 import { MemoryBus } from './memoryBus';
 import { PresenceBoard } from './presenceBoard';
 import type { PresenceSnapshot } from './presenceView';
@@ -62,6 +63,11 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #maxEventBytes: number;
   readonly #revalidation: Revalidation<M, SseConnection<M>> | undefined;
   readonly #presence: PresenceBoard<SseConnection<M>>;
+  readonly #views = new EventViews<M>((error, failure) => {
+    if (this.listenerCount('viewError') > 0) this.emit('viewError', error, failure);
+    else if (debugLog.enabled)
+      debugLog('broadcaster: view of %s failed on %s: %s', failure.event, failure.id, error.message);
+  });
   #published = 0;
   #superseded = 0;
   #closed = false;
@@ -89,7 +95,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
       (channel) => this.#registry.inChannel(channel) ?? [],
       systemClock,
     );
-    this.#bus.attach(registryInbound(this.#registry, this.#registryHooks));
+    this.#bus.attach(registryInbound(this.#registry, this.#registryHooks, this.#views));
     const revalidate = read.raw('revalidate');
     if (revalidate !== undefined)
       this.#revalidation = new Revalidation<M, SseConnection<M>>(revalidate, systemClock, this.#revoke, (message) => {
@@ -159,6 +165,25 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     if (receipt.superseded) this.#superseded += 1;
     if (this.listenerCount('publish') > 0) this.emit('publish', { ...receipt, channel, event: message.event });
     return { ...receipt, dropped: false };
+  }
+
+  /**
+   * Registers a view: how the events named `event` are rendered per viewer (the stream's
+   * metadata). The event keeps its data once, in history and on every bus; each process renders
+   * it once per audience key among its own streams on the channel (`view.audience(metadata)`),
+   * encodes that once and writes it to those streams, live and on replay alike. A stream whose
+   * audience is undefined gets the event as published. Every process that holds streams must
+   * register the same views. A view that fails leaves its audience without the event and emits
+   * `viewError`. Returns a function that removes the view.
+   * @example
+   * broadcaster.view('comment', {
+   *   audience: (viewer) => viewer.role,
+   *   render: (comment, viewer) => <Comment comment={comment} editable={viewer.role === 'admin'} />,
+   * });
+   * @throws TypeError for a bad event name or view, or an event that has a view already.
+   */
+  view<D = unknown>(event: string, view: EventView<M, D>): () => void {
+    return this.#views.add(event, view);
   }
 
   /**
@@ -377,7 +402,14 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     connection.holdLive();
     const identity = { frame: encodeEvent({ event: CONNECTION_EVENT, data: connection.id }) };
     const { log } = this.#bus;
-    startStream(log, connection.channels, lastEventId, !log.ordered).then(
+    const present =
+      this.#views.size > 0
+        ? (event: StoredEvent & { channel: string }) => {
+            const present = this.#views.presenter(event);
+            return present ? present(connection.metadata) : event.frame;
+          }
+        : undefined;
+    startStream(log, connection.channels, lastEventId, !log.ordered, present).then(
       (start) => {
         if (start.positions) connection.trackPositions(start.positions);
         connection.releaseHeld((held) => {

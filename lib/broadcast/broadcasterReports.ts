@@ -3,6 +3,7 @@ import type { Bus } from './bus';
 import type { RegistryStats } from './connectionRegistry';
 import type { PublishReceipt } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
+import type { ViewFailure } from './eventViews';
 import type { ConnectionInfo } from './sseConnection';
 
 /** A publish as it resolves: the bus's receipt, or `dropped` when a publish hook dropped it (then `id` is ''). */
@@ -37,6 +38,8 @@ export interface BroadcasterEvents<M> {
   publish: [event: PublishedEvent];
   /** A reconnecting stream's `Last-Event-ID` was answered: with the missed events and, per channel out of history, a gap event. */
   replay: [connection: ConnectionInfo<M>, outcome: ReplayOutcome];
+  /** A view (`broadcaster.view`) failed: its audience did not get the event (without a listener, the debug log tells). */
+  viewError: [error: Error, failure: ViewFailure];
 }
 
 /** How a `Last-Event-ID` was answered, as reported by the `replay` event. */

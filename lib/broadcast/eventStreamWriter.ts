@@ -27,12 +27,19 @@ export interface EventStreamTarget {
 
 const CRLF = Buffer.from('\r\n');
 let lastFrame: Buffer | undefined;
-let lastChunk = CRLF;
+let lastChunk: Buffer = CRLF;
+/** The chunks of the frames still referenced: a view's renderings of one event alternate from socket to socket. */
+const chunks = new WeakMap<Buffer, Buffer>();
 
 /** `frame` as one HTTP/1.1 chunk, built once per frame: a fan-out hands every socket the same Buffer. */
 function chunkOf(frame: Buffer): Buffer {
   if (frame !== lastFrame) {
-    lastChunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+    let chunk = chunks.get(frame);
+    if (!chunk) {
+      chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+      chunks.set(frame, chunk);
+    }
+    lastChunk = chunk;
     lastFrame = frame;
   }
   return lastChunk;

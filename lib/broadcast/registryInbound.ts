@@ -8,6 +8,7 @@ import type { Inbound } from './bus';
 import type { ConnectionRegistry } from './connectionRegistry';
 import { encodeCloseFrame } from './directFrames';
 import type { BusDelivery } from './eventLog';
+import type { EventViews } from './eventViews';
 import type { CloseWhere, ProcessAnswers, ProcessMessage } from './processMessages';
 import { forEachRecipient } from './recipients';
 import type { SseConnection } from './sseConnection';
@@ -21,12 +22,20 @@ export interface RegistryHooks<M> {
   presenceChanged(channel: string): void;
 }
 
-/** The one path back from the bus into `registry`. */
-export function registryInbound<M>(registry: ConnectionRegistry<M>, hooks: RegistryHooks<M>): Inbound {
+/** The one path back from the bus into `registry`; `views` render the events they cover per audience. */
+export function registryInbound<M>(
+  registry: ConnectionRegistry<M>,
+  hooks: RegistryHooks<M>,
+  views: EventViews<M>,
+): Inbound {
   return {
-    events: (deliveries) =>
+    events: (deliveries) => {
+      const viewed = views.size > 0 ? views : undefined;
       // One event (the memory bus, a read of one): the plain loop; several: one write per connection.
-      deliveries.length === 1 ? [deliverOne(registry, deliveries[0]!)] : deliverBatch(registry, deliveries),
+      return deliveries.length === 1
+        ? [deliverOne(registry, deliveries[0]!, viewed)]
+        : deliverBatch(registry, deliveries, viewed);
+    },
     message: <T extends ProcessMessage>(message: T): ProcessAnswers[T['kind']] =>
       answer(registry, message, hooks) as ProcessAnswers[T['kind']],
   };
@@ -97,14 +106,38 @@ export function announceHere<M>(registry: ConnectionRegistry<M>, frame: Buffer):
   return written;
 }
 
-/** Writes one event to each connection that should receive it; returns how many it was written to. */
-function deliverOne<M>(registry: ConnectionRegistry<M>, delivery: BusDelivery): number {
-  const { frame, id, channel, key } = delivery;
+/** Writes one event to each connection that should receive it (as its audience's view, with `views`); returns how many it was written to. */
+function deliverOne<M>(
+  registry: ConnectionRegistry<M>,
+  delivery: BusDelivery,
+  views: EventViews<M> | undefined,
+): number {
+  const { id, channel, key } = delivery;
   const now = Date.now();
   let written = 0;
+  const present = views?.presenter(delivery);
+  if (!present) {
+    forEachRecipient(registry, delivery, (connection, skip) => {
+      const { frame } = delivery;
+      if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel, key)) written += 1;
+    });
+    return written;
+  }
+  // Each audience's streams written one after another: each rendering's socket chunk is built once.
+  const audiences = new Map<Buffer, SseConnection<M>[]>();
   forEachRecipient(registry, delivery, (connection, skip) => {
-    if (connection.write(skip ? Buffer.concat([skip, frame]) : frame, id, now, channel, key)) written += 1;
+    const frame = present(connection.metadata);
+    if (!frame) return;
+    if (skip) {
+      if (connection.write(Buffer.concat([skip, frame]), id, now, channel, key)) written += 1;
+      return;
+    }
+    const streams = audiences.get(frame);
+    if (streams) streams.push(connection);
+    else audiences.set(frame, [connection]);
   });
+  for (const [frame, streams] of audiences)
+    for (const connection of streams) if (connection.write(frame, id, now, channel, key)) written += 1;
   return written;
 }
 

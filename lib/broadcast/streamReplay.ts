@@ -8,7 +8,7 @@
 import { formatChannelCursor, parseChannelCursor } from '../protocol/channelCursor';
 import { compareEventIds, cursorPosition, formatEventId, formatStreamEventId, parseEventId } from '../protocol/eventId';
 import { encodeCursor, encodeGap } from '../protocol/wireFormat';
-import type { EventLog, ReplayResult } from './eventLog';
+import type { EventLog, ReplayResult, StoredEvent } from './eventLog';
 import type { HeldFrame } from './frameQueue';
 
 /** How a stream starts, once its history has been read. */
@@ -107,13 +107,15 @@ async function fromEachPosition(
  * Reads where a stream on `channels` starts (see the module comment). With `perChannel` (several
  * channels on a log that may hand them over out of position order), or when the client sent a
  * cursor per channel, the stream opens with a cursor per channel and reports each channel's
- * starting point in `positions`; otherwise it opens with one position.
+ * starting point in `positions`; otherwise it opens with one position. `present` gives the frame
+ * the stream gets for each replayed event (its view's rendering; undefined leaves it out).
  */
 export async function startStream(
   log: EventLog,
   channels: readonly string[],
   cursor: string | undefined,
   perChannel: boolean,
+  present?: (event: StoredEvent & { channel: string }) => Buffer | undefined,
 ): Promise<StreamStart> {
   const vector = parseChannelCursor(cursor);
   const { starts, gaps } = vector
@@ -122,9 +124,14 @@ export async function startStream(
   const afterOf = new Map(channels.map((channel, index) => [channel, starts[index]!.after]));
   const tracked = (perChannel || vector !== undefined) && channels.length > 1;
   const opening = tracked ? formatChannelCursor(afterOf) : starts[0]!.after;
-  const replayed: HeldFrame[] = starts.flatMap(({ result }, index) =>
-    result.kind === 'events' ? result.events.map((event) => ({ ...event, channel: channels[index] })) : [],
-  );
+  const replayed: HeldFrame[] = starts.flatMap(({ result }, index) => {
+    if (result.kind !== 'events') return [];
+    const channel = channels[index]!;
+    return result.events.flatMap((event) => {
+      const frame = present ? present({ ...event, channel }) : event.frame;
+      return frame ? [{ ...event, frame, channel }] : [];
+    });
+  });
   return {
     replayed: replayed.length,
     gaps: gaps.length,
