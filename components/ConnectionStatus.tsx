@@ -66,7 +66,10 @@ export interface ConnectionStatusProps {
 const STATE_KEYS = [...CONNECTION_STATES, ...Object.keys(STATE_ALIASES)].join(', ');
 
 /** `record` keyed by state, with aliases resolved. @throws TypeError for an unknown key, or a state given twice. */
-function byState<V>(name: string, record: Partial<Record<IndicatorKey, V>> | undefined): Partial<Record<ConnectionState, V>> {
+function byState<V>(
+  name: string,
+  record: Partial<Record<IndicatorKey, V>> | undefined,
+): Partial<Record<ConnectionState, V>> {
   if (record === undefined) return {};
   if (record === null || typeof record !== 'object')
     throw new TypeError(`${name} must be an object keyed by state, got ${describeValue(record)}`);
@@ -154,11 +157,7 @@ export function statusContainer(props: ConnectionStatusProps, monitorConfigJson?
   if (props.class !== undefined) classes.push(escapeHtml(props.class));
   const indicatorFor = (state: ConnectionState): JSX.Element =>
     indicators[state] ?? (
-      <DefaultIndicator
-        state={state}
-        label={labels[state] ?? DEFAULT_STATUS_LABELS[state]}
-        showText={showText}
-      />
+      <DefaultIndicator state={state} label={labels[state] ?? DEFAULT_STATUS_LABELS[state]} showText={showText} />
     );
   return (
     <div

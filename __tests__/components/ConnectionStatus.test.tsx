@@ -90,7 +90,9 @@ describe('<ConnectionStatus>', () => {
   });
 
   it("reads the Python library's indicator key active as connected, in labels and in indicators", () => {
-    const labelled = container(<ConnectionStatus connectionId="a" labels={{ active: 'Live', disconnected: 'Offline' }} />);
+    const labelled = container(
+      <ConnectionStatus connectionId="a" labels={{ active: 'Live', disconnected: 'Offline' }} />,
+    );
     expect(labelled.indicator('connected')?.querySelector('.sse-status__text')?.text).toBe('Live');
     expect(labelled.indicator('disconnected')?.querySelector('.sse-status__text')?.text).toBe('Offline');
     expect(labelled.node.querySelector('[data-sse-for="active"]')).toBeNull();

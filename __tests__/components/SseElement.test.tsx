@@ -60,7 +60,9 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
     expect(hidden.attributes.hidden).toBe('');
     expect(hidden.attributes.style).toBeUndefined();
     expect(hidden.attributes[dialect === 'htmx2' ? 'sse-connect' : 'hx-sse:connect']).toBe('/sse/jobs');
-    expect(rendered(<SseElement connectionId="jobs" channel="jobs" hidden={false} />).attributes.hidden).toBeUndefined();
+    expect(
+      rendered(<SseElement connectionId="jobs" channel="jobs" hidden={false} />).attributes.hidden,
+    ).toBeUndefined();
   });
 
   it('marks an element that keeps its own stream instead of the shared one, in both dialects', () => {

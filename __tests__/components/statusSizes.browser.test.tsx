@@ -28,7 +28,9 @@ describe('status indicator sizes in Chromium', () => {
         <ConnectionStatus connectionId="plain" size="xs" state="connected" />,
         <ConnectionStatus connectionId="large-text" size="xs" textSize="lg" state="connected" />,
       ].join('');
-      await page.setContent(`<!doctype html><html><head><style>${STYLESHEET}</style></head><body>${indicators}</body></html>`);
+      await page.setContent(
+        `<!doctype html><html><head><style>${STYLESHEET}</style></head><body>${indicators}</body></html>`,
+      );
       // Page code as a string: this project compiles without the DOM library.
       const measured = await page.evaluate<Record<string, [string, string]>>(`Object.fromEntries(
         Array.from(document.querySelectorAll('.sse-status'), (status) => {

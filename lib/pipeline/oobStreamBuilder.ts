@@ -158,7 +158,10 @@ function applyOob(html: string, options: ResolvedOptions): string {
       );
     assertOobTargetId(id);
   }
-  const value = oobSwapValue(options.swap ?? (options.target === undefined ? 'outerHTML' : 'innerHTML'), options.target);
+  const value = oobSwapValue(
+    options.swap ?? (options.target === undefined ? 'outerHTML' : 'innerHTML'),
+    options.target,
+  );
   return `${html.slice(0, root.nameEnd)} hx-swap-oob="${escapeAttribute(value)}"${html.slice(root.nameEnd)}`;
 }
 

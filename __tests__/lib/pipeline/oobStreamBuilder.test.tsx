@@ -125,7 +125,9 @@ describe('OobStreamBuilder', () => {
       .add(<b>1</b>, { target: 'counter' })
       .add(Promise.resolve('<i>later</i>'), { oob: false })
       .build();
-    expect(await payload).toBe('<p>main, no id</p>plain text<div hx-swap-oob="innerHTML:#counter"><b>1</b></div><i>later</i>');
+    expect(await payload).toBe(
+      '<p>main, no id</p>plain text<div hx-swap-oob="innerHTML:#counter"><b>1</b></div><i>later</i>',
+    );
     for (const option of [{ target: 'a' }, { swap: 'innerHTML' as const }, { wrap: true }]) {
       expect(() => new OobStreamBuilder().add('x', { oob: false, ...option })).toThrow(
         new RegExp(`oob: false \\(the message's own content\\) takes no ${Object.keys(option)[0]}$`),
