@@ -16,7 +16,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { debugLog } from '../broadcast/debugLog';
+import { type DebugLogger, type DebugOption, readDebugOption } from '../broadcast/debugLog';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, EventStreamWriter } from '../broadcast/eventStreamWriter';
 import { KeepAlive, type KeepAliveOptions } from '../broadcast/keepAlive';
 import { SINGLE_LINE } from '../protocol/fieldValidation';
@@ -116,6 +116,11 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   /** Where source and transform errors are logged. Default `console`. */
   logger?: StreamLogger;
   /**
+   * This instance's debug line per ended stream: `true` to stderr, a function to receive each line,
+   * `false` for none. Default: as `NODE_DEBUG=express-htmx-sse` says, for the whole process.
+   */
+  debug?: DebugOption;
+  /**
    * @internal The clock of the idle timeout, the maximum duration and the keep-alives. Default:
    * the system clock; a test passes one it moves by hand.
    */
@@ -154,6 +159,7 @@ export class SseStream<T = unknown> {
   readonly #initial: StreamMessage | undefined;
   readonly #closeMessage: StreamMessage | false | undefined;
   readonly #clock: Clock;
+  readonly #debug: DebugLogger;
   /** How to end each stream being served, for {@link stop}. */
   readonly #active = new Set<(reason: StreamEndReason) => void>();
 
@@ -162,6 +168,7 @@ export class SseStream<T = unknown> {
     const read = new OptionReader<SseStreamOptions<T>>('SseStream', options);
     this.#idleTimeoutMs = read.integer('idleTimeoutMs', 0);
     this.#maxDurationMs = read.integer('maxDurationMs', 0);
+    this.#debug = readDebugOption(read.raw('debug'), (expected, value) => read.error('debug', expected, value));
     this.#pollIntervalMs = read.integer('pollIntervalMs', 1000, { min: 1 });
     read.optionalFunction('pollUntil');
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
@@ -316,7 +323,7 @@ export class SseStream<T = unknown> {
       connection.close(close, 'server');
     }
     this.#keepAlive.delete(connection);
-    if (debugLog.enabled) debugLog('stream: %s ended (%s) after %d messages', req.url, reason, sent);
+    if (this.#debug.enabled) this.#debug('stream: %s ended (%s) after %d messages', req.url, reason, sent);
     return { reason, sent };
   }
 
