@@ -14,7 +14,7 @@ export interface DebugLogger {
  * The `debug` option of `createBroadcaster`, `RedisBus` and `SseStream`: `true` writes this
  * instance's lines to stderr (as `NODE_DEBUG=express-htmx-sse` does, for this instance alone),
  * a function receives each line instead, `false` silences the instance even under `NODE_DEBUG`.
- * Default: the process-wide {@link debugLog}.
+ * Default: the process-wide log of `NODE_DEBUG`.
  */
 export type DebugOption = boolean | ((line: string) => void);
 
