@@ -63,6 +63,7 @@ export type {
 export type { Bus, BusState } from './lib/broadcast/bus';
 export { CONNECTION_ID_PATTERN } from './lib/broadcast/connectionId';
 export type { RegistryStats } from './lib/broadcast/connectionRegistry';
+export type { DebugOption } from './lib/broadcast/debugLog';
 export type { EventHistoryOptions } from './lib/broadcast/eventHistory';
 export type { ConnectionView, PublishReceipt, RecentEvent, ReplayResult, StoredEvent } from './lib/broadcast/eventLog';
 export type { CloseReason, EventStreamTarget } from './lib/broadcast/eventStreamWriter';
@@ -100,10 +101,12 @@ export { DispatchError, EventDispatcher, HandlerError } from './lib/pipeline/eve
 export type { HtmlFragment, OobFragment, OobOptions, SwapStyle } from './lib/pipeline/oobStreamBuilder';
 export { OobStreamBuilder, oobSwapValue, SWAP_STYLES } from './lib/pipeline/oobStreamBuilder';
 export type {
+  PollRead,
   SseStreamOptions,
   StreamEndReason,
   StreamLogger,
   StreamMessage,
+  StreamMessageOption,
   StreamOutcome,
   StreamSource,
 } from './lib/pipeline/sseStream';
@@ -111,8 +114,8 @@ export { SseStream } from './lib/pipeline/sseStream';
 export { formatChannelCursor, parseChannelCursor } from './lib/protocol/channelCursor';
 export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
 export { compareEventIds, parseEventId, splitStreamEventId } from './lib/protocol/eventId';
-export type { ConnectionState, Dialect } from './lib/protocol/monitorContract';
-export { CONNECTION_STATES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
+export type { ConnectionState, Dialect, IndicatorKey, StateAlias } from './lib/protocol/monitorContract';
+export { CONNECTION_STATES, STATE_ALIASES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';
 export type { PresenceEventData, PresenceMember } from './lib/protocol/protocolEvents';

@@ -12,9 +12,12 @@ const root = join(__dirname, '..');
  * 8 files and 28 kB; presence on the server, resync and the revocation's server side took it to
  * 208.5 kB packed, 728 kB unpacked, 281 files; the `unauthorized` state (the runtime's part, the
  * refusal probe, the README's "Ending streams when access ends") 4.8 kB packed and 1 file; the
- * presence components and the README's "Who is here" 7 kB packed, 25 kB unpacked and 8 files.
+ * presence components and the README's "Who is here" 7 kB packed, 25 kB unpacked and 8 files; the
+ * Python library's smaller options (SseStream's poll and message options, per-instance debug, `oob:
+ * false`, `hidden`, `textSize`, `active`) took it from 221.9 kB, 774.9 kB and 292 files to 227.1 kB,
+ * 792 kB and 294.
  */
-const BUDGET = { packedBytes: 225_000, unpackedBytes: 790_000, files: 295 };
+const BUDGET = { packedBytes: 230_000, unpackedBytes: 800_000, files: 295 };
 
 /** Runs a snippet in a fresh Node process from the package root, so `express-htmx-sse` resolves through its own `exports` map. */
 function run(args: string[]): string {

@@ -7,14 +7,17 @@ import {
   CONNECTION_STATES,
   type ConnectionState,
   INDICATOR_STATE_ATTRIBUTE,
+  type IndicatorKey,
   MONITOR_CONFIG_ATTRIBUTE,
+  STATE_ALIASES,
   STATE_ATTRIBUTE,
   sseStatusId,
+  stateNamedBy,
 } from '../lib/protocol/monitorContract';
 import { describeValue } from '../lib/validation/describeValue';
 import { assertElementId } from './elementId';
 
-export type { ConnectionState } from '../lib/protocol/monitorContract';
+export type { ConnectionState, IndicatorKey, StateAlias } from '../lib/protocol/monitorContract';
 
 /** Indicator sizes: dot and text scale together (classes `sse-status--xs` … `--lg`). */
 export type StatusSize = 'xs' | 'sm' | 'md' | 'lg';
@@ -26,7 +29,7 @@ export const DEFAULT_STATUS_LABELS: Readonly<Record<ConnectionState, string>> = 
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Reconnecting…',
-  disconnected: 'Paused',
+  disconnected: 'Disconnected',
   error: 'Connection failed',
   closed: 'Closed',
   unauthorized: 'Not allowed',
@@ -42,40 +45,55 @@ export interface ConnectionStatusProps {
   state?: ConnectionState;
   /** Dot and text size. Default `sm`. */
   size?: StatusSize;
+  /** Text size on its own, when it should differ from the dot's (`sse-status--text-{size}`). Default: as `size`. */
+  textSize?: StatusSize;
   /** Show the state as text next to the dot. Default true; when false the text is the dot's accessible name. */
   showText?: boolean;
   /** Hide the text (for screen readers only) below 640px; needs the stylesheet. Default true. */
   hideTextOnSmallScreens?: boolean;
-  /** Text per state (escaped). */
-  labels?: Partial<Record<ConnectionState, string>>;
+  /** Text per state (escaped). `active` is accepted for `connected` (the Python library's key). */
+  labels?: Partial<Record<IndicatorKey, string>>;
   /**
    * Markup per state, replacing the default dot and text (trusted JSX: escape user text inside with
    * `safe`). An element with `data-sse-attempt-text` inside gets the reconnect attempt as text.
+   * `active` is accepted for `connected`.
    */
-  indicators?: Partial<Record<ConnectionState, JSX.Element>>;
+  indicators?: Partial<Record<IndicatorKey, JSX.Element>>;
   /** Extra classes of the container. */
   class?: string;
+}
+
+const STATE_KEYS = [...CONNECTION_STATES, ...Object.keys(STATE_ALIASES)].join(', ');
+
+/** `record` keyed by state, with aliases resolved. @throws TypeError for an unknown key, or a state given twice. */
+function byState<V>(
+  name: string,
+  record: Partial<Record<IndicatorKey, V>> | undefined,
+): Partial<Record<ConnectionState, V>> {
+  if (record === undefined) return {};
+  if (record === null || typeof record !== 'object')
+    throw new TypeError(`${name} must be an object keyed by state, got ${describeValue(record)}`);
+  const resolved: Partial<Record<ConnectionState, V>> = {};
+  for (const [key, value] of Object.entries(record) as [string, V][]) {
+    const state = stateNamedBy(key);
+    if (state === undefined) throw new TypeError(`unknown connection state ${describeValue(key)}: use ${STATE_KEYS}`);
+    if (state in resolved) throw new TypeError(`${name} names state ${state} twice (${key} is ${state})`);
+    resolved[state] = value;
+  }
+  return resolved;
+}
+
+function assertSize(name: string, size: StatusSize | undefined): void {
+  if (size !== undefined && !SIZES.includes(size))
+    throw new TypeError(`${name} must be one of ${SIZES.join(', ')}, got ${describeValue(size)}`);
 }
 
 function assertStatusProps(props: ConnectionStatusProps): void {
   if (props.id !== undefined) assertElementId('id', props.id);
   if (props.state !== undefined && !CONNECTION_STATES.includes(props.state))
     throw new TypeError(`state must be one of ${CONNECTION_STATES.join(', ')}, got ${describeValue(props.state)}`);
-  if (props.size !== undefined && !SIZES.includes(props.size))
-    throw new TypeError(`size must be one of ${SIZES.join(', ')}, got ${describeValue(props.size)}`);
-  for (const record of [props.labels, props.indicators]) {
-    if (record === undefined) continue;
-    if (record === null || typeof record !== 'object')
-      throw new TypeError(`labels and indicators must be objects keyed by state, got ${describeValue(record)}`);
-    for (const key of Object.keys(record)) {
-      if (!CONNECTION_STATES.includes(key as ConnectionState))
-        throw new TypeError(`unknown connection state ${describeValue(key)}: use ${CONNECTION_STATES.join(', ')}`);
-    }
-  }
-  for (const [state, label] of Object.entries(props.labels ?? {})) {
-    if (typeof label !== 'string')
-      throw new TypeError(`label of ${state} must be a string, got ${describeValue(label)}`);
-  }
+  assertSize('size', props.size);
+  assertSize('textSize', props.textSize);
 }
 
 function DefaultIndicator({
@@ -125,18 +143,21 @@ export function ConnectionStatus(props: PropsWithChildren<ConnectionStatusProps>
  */
 export function statusContainer(props: ConnectionStatusProps, monitorConfigJson?: string): JSX.Element {
   assertStatusProps(props);
+  const labels = byState('labels', props.labels);
+  for (const [state, label] of Object.entries(labels)) {
+    if (typeof label !== 'string')
+      throw new TypeError(`label of ${state} must be a string, got ${describeValue(label)}`);
+  }
+  const indicators = byState('indicators', props.indicators);
   const current = props.state ?? 'connecting';
   const showText = props.showText ?? true;
   const classes = ['sse-status', `sse-status--${props.size ?? 'sm'}`];
+  if (props.textSize !== undefined) classes.push(`sse-status--text-${props.textSize}`);
   if (showText && (props.hideTextOnSmallScreens ?? true)) classes.push('sse-status--hide-text-sm');
   if (props.class !== undefined) classes.push(escapeHtml(props.class));
   const indicatorFor = (state: ConnectionState): JSX.Element =>
-    props.indicators?.[state] ?? (
-      <DefaultIndicator
-        state={state}
-        label={props.labels?.[state] ?? DEFAULT_STATUS_LABELS[state]}
-        showText={showText}
-      />
+    indicators[state] ?? (
+      <DefaultIndicator state={state} label={labels[state] ?? DEFAULT_STATUS_LABELS[state]} showText={showText} />
     );
   return (
     <div

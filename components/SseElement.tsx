@@ -60,6 +60,12 @@ export interface SseElementProps {
   target?: string;
   /** Classes of the element. */
   class?: string;
+  /**
+   * Renders the `hidden` attribute: the element stays connected and swaps as usual, unseen (a
+   * stream that only carries out-of-band updates, or a job's events). The attribute rather than the
+   * Python library's `style="display: none;"`, so a strict CSP (no inline styles) allows it. Default false.
+   */
+  hidden?: boolean;
   /** Any other attributes (names such as `data-x`, `aria-label`, `hx-on::after-swap`). */
   attributes?: ExtraAttributes;
   /** Default true: a monitored element uses the browser's shared stream (see `<SseHead sharedStream>`); false gives it its own. */
@@ -80,6 +86,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 const COMMON_ATTRIBUTES = [
   'id',
   'class',
+  'hidden',
   'hx-swap',
   'hx-target',
   CONNECTION_ID_ATTRIBUTE,
@@ -174,6 +181,7 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
   const closeEvent = optionalText('closeEvent', props.closeEvent);
   const read = new OptionReader<SseElementProps>('SseElement', props);
   const shared = read.boolean('sharedStream', true);
+  const hidden = read.boolean('hidden', false);
   const common = escapedAttributes({
     [SHARED_STREAM_ATTRIBUTE]: shared ? undefined : 'off',
     [RESYNC_ATTRIBUTE]: readResyncPath(read),
@@ -184,5 +192,5 @@ export function SseElement(props: PropsWithChildren<SseElementProps>): JSX.Eleme
     'hx-target': optionalText('target', props.target),
   });
   const connect = escapedAttributes(dialect.connectAttributes({ url, swapEvents, closeEvent }));
-  return createElement(tag, { ...common, ...extraAttributes(props.attributes), ...connect }, props.children);
+  return createElement(tag, { ...common, hidden, ...extraAttributes(props.attributes), ...connect }, props.children);
 }

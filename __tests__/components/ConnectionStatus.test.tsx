@@ -89,6 +89,29 @@ describe('<ConnectionStatus>', () => {
     expect(indicator('reconnecting')?.querySelector('.sse-status__dot')).toBeNull();
   });
 
+  it("reads the Python library's indicator key active as connected, in labels and in indicators", () => {
+    const labelled = container(
+      <ConnectionStatus connectionId="a" labels={{ active: 'Live', disconnected: 'Offline' }} />,
+    );
+    expect(labelled.indicator('connected')?.querySelector('.sse-status__text')?.text).toBe('Live');
+    expect(labelled.indicator('disconnected')?.querySelector('.sse-status__text')?.text).toBe('Offline');
+    expect(labelled.node.querySelector('[data-sse-for="active"]')).toBeNull();
+    const marked = container(<ConnectionStatus connectionId="a" indicators={{ active: <b class="badge">Up</b> }} />);
+    expect(marked.indicator('connected')?.querySelector('b.badge')?.text).toBe('Up');
+  });
+
+  it('labels a stream that is closed and not reconnecting "Disconnected", not "Paused"', () => {
+    const { indicator } = container(<ConnectionStatus connectionId="a" state="disconnected" />);
+    expect(indicator('disconnected')?.querySelector('.sse-status__text')?.text).toBe('Disconnected');
+    expect(indicator('disconnected')?.hasAttribute('hidden')).toBe(false);
+  });
+
+  it("sizes the text on its own with textSize, next to the dot's size", () => {
+    const { node } = container(<ConnectionStatus connectionId="a" size="xs" textSize="lg" />);
+    expect(node.getAttribute('class')).toBe('sse-status sse-status--xs sse-status--text-lg sse-status--hide-text-sm');
+    expect(container(<ConnectionStatus connectionId="a" />).node.getAttribute('class')).not.toContain('--text-');
+  });
+
   it('escapes hostile labels in text and in the accessible name', () => {
     const labels = { connected: HOSTILE, error: SCRIPT_END };
     const withText = container(<ConnectionStatus connectionId="a" labels={labels} />);
@@ -127,6 +150,16 @@ describe('<ConnectionStatus>', () => {
       'a non-string label',
       () => <ConnectionStatus connectionId="a" labels={{ connected: 7 as unknown as string }} />,
       /label of connected must be a string/,
+    ],
+    [
+      'an unknown text size',
+      () => <ConnectionStatus connectionId="a" textSize={'text-sm' as StatusSize} />,
+      /textSize must be one of xs, sm, md, lg, got "text-sm"/,
+    ],
+    [
+      'a state given twice, once through its alias',
+      () => <ConnectionStatus connectionId="a" labels={{ active: 'Up', connected: 'Live' }} />,
+      /labels names state connected twice \(connected is connected\)/,
     ],
     ['an empty connection id', () => <ConnectionStatus connectionId="" />, /connectionId must be a non-empty string/],
   ])('throws a TypeError for %s', (_name, render, message) => {

@@ -33,7 +33,7 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
         swap="beforeend"
         target="#list"
         class="feed live"
-        attributes={{ 'data-kind': 'a&amp;b', 'aria-busy': true, tabindex: 0, hidden: false }}
+        attributes={{ 'data-kind': 'a&amp;b', 'aria-busy': true, tabindex: 0, draggable: false }}
       >
         <p class="initial">waiting</p>
       </SseElement>,
@@ -53,6 +53,16 @@ describe('<SseElement> for htmx 2 (default dialect)', () => {
       'sse-close': 'done',
     });
     expect(node.querySelector('p.initial')?.text).toBe('waiting');
+  });
+
+  it.each(['htmx2', 'htmx4'] as const)('hides the element, still connected, with hidden (%s)', (dialect) => {
+    const hidden = rendered(<SseElement connectionId="jobs" channel="jobs" dialect={dialect} hidden />);
+    expect(hidden.attributes.hidden).toBe('');
+    expect(hidden.attributes.style).toBeUndefined();
+    expect(hidden.attributes[dialect === 'htmx2' ? 'sse-connect' : 'hx-sse:connect']).toBe('/sse/jobs');
+    expect(
+      rendered(<SseElement connectionId="jobs" channel="jobs" hidden={false} />).attributes.hidden,
+    ).toBeUndefined();
   });
 
   it('marks an element that keeps its own stream instead of the shared one, in both dialects', () => {
@@ -192,6 +202,16 @@ describe('<SseElement> bad input', () => {
       'an attribute name that breaks out',
       () => <SseElement connectionId="a" channel="a" attributes={{ 'x onclick="alert(1)"': 'y' }} />,
       /attribute name must match/,
+    ],
+    [
+      'a hidden that is not a boolean',
+      () => <SseElement connectionId="a" channel="a" hidden={'yes' as unknown as boolean} />,
+      /SseElement: option "hidden" must be a boolean, got "yes"/,
+    ],
+    [
+      'hidden as an extra attribute (the prop says it)',
+      () => <SseElement connectionId="a" channel="a" attributes={{ hidden: true }} />,
+      /set by the component/,
     ],
     [
       'an attribute the component sets',

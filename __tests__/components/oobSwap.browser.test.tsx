@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { JobProgress, JobStatus } from '../../components/JobElements';
@@ -15,17 +14,28 @@ type Dialect = keyof typeof SCRIPTS;
 
 const HOSTILE: string = '<img src=x onerror="window.pwned=1">';
 
-/** The page: targets inside an element connected to job-1 that swaps nothing itself. */
+/** The connect attributes of an element on `channel` that swaps unnamed messages in. */
+function connect(dialect: Dialect, channel: string): string {
+  return dialect === 'htmx2'
+    ? `hx-ext="sse" sse-connect="/sse/${channel}" sse-swap="message"`
+    : `hx-sse:connect="/sse/${channel}"`;
+}
+
+/**
+ * The page: targets inside an element connected to job-1 that swaps nothing itself, and an element
+ * on feed-1 whose messages' own content goes into it (innerHTML), beside a target out of it.
+ */
 function page(dialect: Dialect): string {
-  const connect =
-    dialect === 'htmx2' ? 'hx-ext="sse" sse-connect="/sse/job-1" sse-swap="message"' : 'hx-sse:connect="/sse/job-1"';
   return `<!doctype html><html><head><script src="/assets/${dialect}/0.js"></script><script src="/assets/${dialect}/1.js"></script></head><body>
-<div id="conn" ${connect} hx-swap="none">
+<div id="conn" ${connect(dialect, 'job-1')} hx-swap="none">
   <div id="progress-box">old</div>
   <ul id="log"><li>first</li></ul>
   ${JobProgress({ jobId: '1', value: 0 })}
   ${JobStatus({ jobId: '1', status: 'queued' })}
-</div></body></html>`;
+</div>
+<div id="feed" ${connect(dialect, 'feed-1')}>waiting</div>
+<p id="side" class="side">old side</p>
+</body></html>`;
 }
 
 describe('one OOB payload in a real browser', () => {
@@ -49,6 +59,45 @@ describe('one OOB payload in a real browser', () => {
     await server?.close();
   });
 
+  /** Resolves once `count` streams have connected. */
+  function streamsOpened(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      let opened = 0;
+      const onConnect = (): void => {
+        opened += 1;
+        if (opened < count) return;
+        server.broadcaster.off('connect', onConnect);
+        resolve();
+      };
+      server.broadcaster.on('connect', onConnect);
+    });
+  }
+
+  it.each(['htmx2', 'htmx4'] as const)(
+    "swaps a message's own content (oob: false) into its element and an unwrapped target's innerHTML under %s",
+    async (dialect) => {
+      const tab = await browser.newPage();
+      try {
+        const connected = streamsOpened(2);
+        await tab.goto(`${server.url}/page/${dialect}`);
+        await connected;
+        const payload = new OobStreamBuilder()
+          .add(<p class="main">main</p>, { oob: false })
+          .add(<em>side</em>, { target: 'side', wrap: false })
+          .build();
+        await server.broadcaster.publish('feed-1', { data: payload });
+        await tab.waitForFunction(`document.querySelector('#feed .main') !== null`, undefined, { timeout: 15_000 });
+        const dom = await tab.evaluate<Record<string, unknown>>(`({
+        feed: document.querySelector('#feed').innerHTML,
+        side: document.querySelector('#side')?.outerHTML,
+      })`);
+        expect(dom).toEqual({ feed: '<p class="main">main</p>', side: '<p id="side" class="side">side</p>' });
+      } finally {
+        await tab.close();
+      }
+    },
+  );
+
   it.each(['htmx2', 'htmx4'] as const)(
     'applies every target of the message under %s, escaped, without blanking the connected element',
     async (dialect) => {
@@ -59,7 +108,7 @@ describe('one OOB payload in a real browser', () => {
         if (message.type() === 'error') problems.push(message.text());
       });
       try {
-        const connected = once(server.broadcaster, 'connect');
+        const connected = streamsOpened(2);
         await tab.goto(`${server.url}/page/${dialect}`);
         await connected;
         const payload = new OobStreamBuilder()

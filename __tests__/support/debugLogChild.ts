@@ -1,6 +1,7 @@
 /**
  * A process that opens and drops one channel stream and serves one `SseStream` to itself, then
- * exits: `debugLog.test.ts` runs it with and without `NODE_DEBUG=express-htmx-sse` and reads stderr.
+ * exits: `debugLog.test.ts` runs it with and without `NODE_DEBUG=express-htmx-sse`, and with the
+ * instances' `debug` option set to `DEBUG_OPTION` (`true` or `false`; unset: not given), and reads stderr.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,10 +11,12 @@ import { SseStream } from '../../lib/pipeline/sseStream';
 import { sseMiddleware } from '../../middleware/sseMiddleware';
 
 async function main(): Promise<void> {
-  const broadcaster = createBroadcaster();
+  const option = process.env.DEBUG_OPTION;
+  const debug = option === undefined ? {} : { debug: option === 'true' };
+  const broadcaster = createBroadcaster(debug);
   const app = express();
   app.use(sseMiddleware({ broadcaster, connectionId: () => 'debug-tab' }));
-  const once = new SseStream<string>();
+  const once = new SseStream<string>(debug);
   app.get('/once', (req, res) => {
     void once.serve(
       req,

@@ -24,7 +24,7 @@ import { type Bus, isBus } from './bus';
 import { assertChannelName } from './channelName';
 import { assertConnectionId, newConnectionId } from './connectionId';
 import { ConnectionRegistry } from './connectionRegistry';
-import { debugLog } from './debugLog';
+import { type DebugLogger, readDebugOption } from './debugLog';
 import { encodeCloseFrame, encodeDirectFrame } from './directFrames';
 import { resolveHistoryLimits } from './eventHistory';
 import { assertEventKey } from './eventKey';
@@ -57,7 +57,8 @@ import { startStream } from './streamReplay';
  */
 export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>> {
   readonly #bus: Bus;
-  readonly #registry = new ConnectionRegistry<M>();
+  readonly #registry: ConnectionRegistry<M>;
+  readonly #debug: DebugLogger;
   readonly #hooks = new PublishHooks();
   readonly #maxBufferedBytes: number;
   readonly #maxEventBytes: number;
@@ -76,6 +77,8 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   constructor(options: BroadcasterOptions<M> = {}) {
     super();
     const read = new OptionReader<BroadcasterOptions<M>>('createBroadcaster', options);
+    this.#debug = readDebugOption(read.raw('debug'), (expected, value) => read.error('debug', expected, value));
+    this.#registry = new ConnectionRegistry<M>(this.#debug);
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
     this.#maxEventBytes = read.integer(
       'maxEventBytes',
@@ -99,7 +102,7 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const revalidate = read.raw('revalidate');
     if (revalidate !== undefined)
       this.#revalidation = new Revalidation<M, SseConnection<M>>(revalidate, systemClock, this.#revoke, (message) => {
-        if (debugLog.enabled) debugLog('broadcaster: %s', message);
+        if (this.#debug.enabled) this.#debug('broadcaster: %s', message);
       });
   }
 
@@ -365,8 +368,8 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
     const frame = encodeCloseFrame({ reconnect: false, reason: 'replaced' }, false);
     closeHere(this.#registry, id, frame);
     this.#bus.messages.disconnect(id, frame, 'replace').catch((error: unknown) => {
-      if (debugLog.enabled)
-        debugLog('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
+      if (this.#debug.enabled)
+        this.#debug('broadcaster: replacing %s in other processes failed: %s', id, toError(error).message);
     });
   }
 

@@ -8,6 +8,7 @@ import type { EventData } from '../protocol/serializeData';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
 import type { Bus } from './bus';
+import type { DebugOption } from './debugLog';
 import type { EventHistoryOptions } from './eventHistory';
 import type { BusMessage, ConnectionView } from './eventLog';
 import type { CloseReason } from './eventStreamWriter';
@@ -44,6 +45,12 @@ export interface BroadcasterOptions<M = unknown> {
    * (`sseMiddleware`'s `presence`, or `connect`'s).
    */
   presence?: PresenceOptions;
+  /**
+   * This broadcaster's debug lines (streams opened and closed, failures it only logs): `true` to
+   * stderr, a function to receive each line, `false` for none. Default: as `NODE_DEBUG=express-htmx-sse`
+   * says, for the whole process.
+   */
+  debug?: DebugOption;
 }
 
 /** An event to publish. */

@@ -1,4 +1,4 @@
-import { debugLog } from './debugLog';
+import { type DebugLogger, debugLog } from './debugLog';
 import type { CloseReason } from './eventStreamWriter';
 import type { SseConnection } from './sseConnection';
 
@@ -32,6 +32,12 @@ export class ConnectionRegistry<M = unknown> {
   #opened = 0;
   readonly #closed: Record<CloseReason, number> = { client: 0, evicted: 0, server: 0 };
   #retired = { eventsSent: 0, bytesSent: 0, droppedEvents: 0 };
+  readonly #debug: DebugLogger;
+
+  /** @param debug - where the opened and closed lines go. Default the process-wide log. */
+  constructor(debug: DebugLogger = debugLog) {
+    this.#debug = debug;
+  }
 
   /** Adds a connection; returns the channels on which it is the first. */
   add(connection: SseConnection<M>): string[] {
@@ -48,8 +54,8 @@ export class ConnectionRegistry<M = unknown> {
       }
       members.add(connection);
     }
-    if (debugLog.enabled)
-      debugLog('registry: %s opened on %s (%d open)', connection.id, connection.channels.join(','), this.#byId.size);
+    if (this.#debug.enabled)
+      this.#debug('registry: %s opened on %s (%d open)', connection.id, connection.channels.join(','), this.#byId.size);
     return firsts;
   }
 
@@ -61,8 +67,8 @@ export class ConnectionRegistry<M = unknown> {
     this.#retired.eventsSent += connection.eventsSent;
     this.#retired.bytesSent += connection.bytesSent;
     this.#retired.droppedEvents += connection.droppedEvents;
-    if (debugLog.enabled)
-      debugLog('registry: %s closed (%s) after %d events', connection.id, reason, connection.eventsSent);
+    if (this.#debug.enabled)
+      this.#debug('registry: %s closed (%s) after %d events', connection.id, reason, connection.eventsSent);
     const emptied: string[] = [];
     for (const channel of connection.channels) {
       const members = this.#byChannel.get(channel)!;

@@ -126,7 +126,7 @@ async function settle(result: UpdateResult): Promise<OobFragment<string>[]> {
       if (typeof item === 'string' || item instanceof Promise) return { html: await item };
       if (item === null || typeof item !== 'object' || !('html' in item)) {
         throw new TypeError(
-          `update handler must return markup or { html, target?, swap?, wrap? }, got ${describeValue(item)}`,
+          `update handler must return markup or { html, target?, swap?, wrap?, oob? }, got ${describeValue(item)}`,
         );
       }
       return { ...item, html: await item.html };

@@ -38,7 +38,11 @@ export interface OobOptions {
    * (it is swapped into the element with that id), or already carry its own `hx-swap-oob`.
    */
   target?: string;
-  /** Swap style. Default `innerHTML` when wrapping, `outerHTML` otherwise. */
+  /**
+   * Swap style. Default `innerHTML` when a `target` is named (wrapped or not, as the Python
+   * library), `outerHTML` when the fragment's own root `id` is the target (htmx's own default,
+   * which keeps the id on the page).
+   */
   swap?: SwapStyle;
   /**
    * `true`: wrap the fragment in `<div hx-swap-oob="{swap}:#{target}">`, so any markup (text,
@@ -47,6 +51,14 @@ export interface OobOptions {
    * Default: `true` when `target` is given, else `false`.
    */
   wrap?: boolean;
+  /**
+   * `false`: the fragment is not out of band but the message's own content, added as it is and
+   * swapped into the element the message arrives at (by that element's `hx-swap`), as the Python
+   * library does with an element given no target. It must be asked for: by default a fragment with
+   * neither a target nor an `id` is refused, since it would land in the connected element
+   * unnoticed. Not with `target`, `swap` or `wrap`. Default `true`.
+   */
+  oob?: boolean;
 }
 
 /** A fragment with its swap options (what `ElementUpdater` handlers may return). */
@@ -91,12 +103,21 @@ interface ResolvedOptions {
   target: string | undefined;
   swap: SwapStyle | undefined;
   wrap: boolean;
+  oob: boolean;
 }
 
 function resolveOptions(options: OobOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`OOB options must be an object, got ${describeValue(options)}`);
   const { target, swap } = options;
+  if (options.oob !== undefined && typeof options.oob !== 'boolean')
+    throw new TypeError(`OOB option oob must be a boolean, got ${describeValue(options.oob)}`);
+  if (options.oob === false) {
+    const given = (['target', 'swap', 'wrap'] as const).filter((name) => options[name] !== undefined);
+    if (given.length > 0)
+      throw new TypeError(`OOB option oob: false (the message's own content) takes no ${given.join(', ')}`);
+    return { target: undefined, swap: undefined, wrap: false, oob: false };
+  }
   if (target !== undefined) assertOobTargetId(target);
   if (swap !== undefined) assertSwapStyle(swap);
   if (options.wrap !== undefined && typeof options.wrap !== 'boolean')
@@ -107,12 +128,13 @@ function resolveOptions(options: OobOptions): ResolvedOptions {
     throw new TypeError(
       `OOB swap "outerHTML" with wrap: true would replace #${target} by the wrapper; use wrap: false`,
     );
-  return { target, swap, wrap };
+  return { target, swap, wrap, oob: true };
 }
 
 function applyOob(html: string, options: ResolvedOptions): string {
   if (typeof html !== 'string')
     throw new TypeError(`OOB fragment must be rendered HTML (a string), got ${describeValue(html)}`);
+  if (!options.oob) return html;
   if (options.wrap) {
     return `<div hx-swap-oob="${escapeAttribute(oobSwapValue(options.swap ?? 'innerHTML', options.target))}">${html}</div>`;
   }
@@ -132,11 +154,14 @@ function applyOob(html: string, options: ResolvedOptions): string {
     const id = root.attributes.get('id');
     if (id === undefined)
       throw new TypeError(
-        `OOB fragment root <${root.name}> has no id: give it one or pass a target, got ${describeValue(html)}`,
+        `OOB fragment root <${root.name}> has no id: give it one, pass a target, or oob: false for the message's own content, got ${describeValue(html)}`,
       );
     assertOobTargetId(id);
   }
-  const value = oobSwapValue(options.swap ?? 'outerHTML', options.target);
+  const value = oobSwapValue(
+    options.swap ?? (options.target === undefined ? 'outerHTML' : 'innerHTML'),
+    options.target,
+  );
   return `${html.slice(0, root.nameEnd)} hx-swap-oob="${escapeAttribute(value)}"${html.slice(root.nameEnd)}`;
 }
 

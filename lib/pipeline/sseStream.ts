@@ -1,8 +1,9 @@
 /**
  * One request, one event stream fed by a source: an async generator, any async iterable, or a
- * Node `Readable` (the per-job progress stream, a log tail, an LLM answer). Unlike a channel, it
- * is not shared: the source is pulled at the pace the client reads (the next item is requested
- * once the previous one is written and, if Node's buffer is full, drained).
+ * Node `Readable` (the per-job progress stream, a log tail, an LLM answer), or a value read at an
+ * interval (`poll`). Unlike a channel, it is not shared: the source is pulled at the pace the
+ * client reads (the next item is requested once the previous one is written and, if Node's buffer
+ * is full, drained).
  *
  * Ending: when the source is done (reason `done`), throws (`error`), stays silent past the idle
  * timeout (`idle`), or the client leaves (`client`) or stops reading (`evicted`). On every ending
@@ -15,7 +16,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { debugLog } from '../broadcast/debugLog';
+import { type DebugLogger, type DebugOption, readDebugOption } from '../broadcast/debugLog';
 import { type CloseReason, DEFAULT_MAX_BUFFERED_BYTES, EventStreamWriter } from '../broadcast/eventStreamWriter';
 import { KeepAlive, type KeepAliveOptions } from '../broadcast/keepAlive';
 import { SINGLE_LINE } from '../protocol/fieldValidation';
@@ -26,6 +27,9 @@ import { encodeEvent } from '../protocol/wireFormat';
 import { type Clock, isClock, systemClock } from '../time/clock';
 import { describeValue } from '../validation/describeValue';
 import { OptionReader } from '../validation/optionReader';
+import { type PollRead, polledSource } from './polledSource';
+
+export type { PollRead } from './polledSource';
 
 /** Name of the event sent when the source or the transform throws. */
 export const STREAM_ERROR_EVENT = 'sse:error';
@@ -55,6 +59,9 @@ export interface StreamOutcome {
   sent: number;
 }
 
+/** Markup sent as an event of the stream's `event` type, or a whole {@link StreamMessage}. */
+export type StreamMessageOption = StreamMessage | string;
+
 /** A source, or a factory given a signal that aborts when the stream ends early. */
 export type StreamSource<T> = AsyncIterable<T> | ((signal: AbortSignal) => AsyncIterable<T>);
 
@@ -65,8 +72,11 @@ export interface StreamLogger {
 
 /** Options of {@link SseStream}. */
 export interface SseStreamOptions<T> extends OpenEventStreamOptions {
-  /** Sent before anything from the source (e.g. the current state). Default: none. */
-  initial?: StreamMessage;
+  /**
+   * Sent before anything from the source (e.g. the current state, or the Python library's
+   * "Connected"): markup, or `{ event?, data, id? }`. Default: none.
+   */
+  initial?: StreamMessageOption;
   /** Event type of source messages that do not name one. Default: unnamed (`message`). */
   event?: string;
   /**
@@ -83,11 +93,20 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   idleTimeoutMs?: number;
   /** Ends the stream this many ms after it opened, however busy its source. Default 0 (never). */
   maxDurationMs?: number;
+  /** For {@link SseStream.poll}: ms from one item written to the next read. Default 1000. */
+  pollIntervalMs?: number;
   /**
-   * Sent last when the stream ends while the client is there, or `false`. Default: the protocol
-   * close event `sse:close` with `{ reconnect: false, reason }`, so clients do not reconnect.
+   * For {@link SseStream.poll}: whether an item is the last; the stream ends (reason `done`) once it
+   * is written. Default: the poll goes on until another ending.
    */
-  closeMessage?: StreamMessage | false;
+  pollUntil?: (item: T) => boolean;
+  /**
+   * Sent last when the stream ends while the client is there: markup, `{ event?, data, id? }`, or
+   * `false` for nothing. Default: the protocol close event `sse:close` with
+   * `{ reconnect: false, reason }`, so clients do not reconnect; a message of the app's own does
+   * not say that, so a client reconnects after it unless it closes on that event.
+   */
+  closeMessage?: StreamMessageOption | false;
   /** Event type of the error event. Default `sse:error`. */
   errorEvent?: string;
   /** Data of the error event. Default `{ "error": "stream failed" }`. */
@@ -96,6 +115,11 @@ export interface SseStreamOptions<T> extends OpenEventStreamOptions {
   maxBufferedBytes?: number;
   /** Where source and transform errors are logged. Default `console`. */
   logger?: StreamLogger;
+  /**
+   * This instance's debug line per ended stream: `true` to stderr, a function to receive each line,
+   * `false` for none. Default: as `NODE_DEBUG=express-htmx-sse` says, for the whole process.
+   */
+  debug?: DebugOption;
   /**
    * @internal The clock of the idle timeout, the maximum duration and the keep-alives. Default:
    * the system clock; a test passes one it moves by hand.
@@ -131,7 +155,11 @@ export class SseStream<T = unknown> {
   readonly #maxBufferedBytes: number;
   readonly #idleTimeoutMs: number;
   readonly #maxDurationMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #initial: StreamMessage | undefined;
+  readonly #closeMessage: StreamMessage | false | undefined;
   readonly #clock: Clock;
+  readonly #debug: DebugLogger;
   /** How to end each stream being served, for {@link stop}. */
   readonly #active = new Set<(reason: StreamEndReason) => void>();
 
@@ -140,12 +168,18 @@ export class SseStream<T = unknown> {
     const read = new OptionReader<SseStreamOptions<T>>('SseStream', options);
     this.#idleTimeoutMs = read.integer('idleTimeoutMs', 0);
     this.#maxDurationMs = read.integer('maxDurationMs', 0);
+    this.#debug = readDebugOption(read.raw('debug'), (expected, value) => read.error('debug', expected, value));
+    this.#pollIntervalMs = read.integer('pollIntervalMs', 1000, { min: 1 });
+    read.optionalFunction('pollUntil');
     this.#maxBufferedBytes = read.integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, { min: 1 });
     read.optionalFunction('transform');
     const logger = read.raw('logger');
     if (logger !== undefined && typeof logger?.error !== 'function')
       throw read.error('logger', 'an object with an error method', logger);
-    read.string('event', '', SINGLE_LINE, 'a string without CR, LF or NUL');
+    const event = read.string('event', '', SINGLE_LINE, 'a string without CR, LF or NUL');
+    this.#initial = readMessageOption(read, 'initial', event || undefined);
+    const close = read.raw('closeMessage');
+    this.#closeMessage = close === false ? false : readMessageOption(read, 'closeMessage', event || undefined);
     read.string('errorEvent', '', SINGLE_LINE, 'a string without CR, LF or NUL');
     const clock = read.raw('clock');
     if (clock !== undefined && !isClock(clock))
@@ -168,6 +202,31 @@ export class SseStream<T = unknown> {
     const ends = [...this.#active];
     for (const end of ends) end('stopped');
     return ends.length;
+  }
+
+  /**
+   * Opens the event stream on `res` and feeds it with what `read` returns (a value, or a promise of
+   * one), read at once and then `pollIntervalMs` after each item is written, until `pollUntil` holds
+   * for an item or another ending (idle, maximum duration, `stop`, the client); a throwing read is
+   * the error ending. Each value goes through `transform` as any item (return null there to skip an
+   * unchanged one). The Python library's callable source.
+   *
+   * ```ts
+   * const progress = new SseStream<Job>({ pollIntervalMs: 500, pollUntil: (job) => job.done, transform: (job) => <JobProgress jobId={job.id} value={job.percent} oob /> });
+   * app.get('/jobs/:id/progress', (req, res) => progress.poll(req, res, () => jobs.get(req.params.id)));
+   * ```
+   * @throws TypeError (a rejection, before anything is written) when `read` is not a function.
+   */
+  async poll(
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+    read: PollRead<T>,
+  ): Promise<StreamOutcome> {
+    if (typeof read !== 'function')
+      throw new TypeError(`SseStream.poll: read must be a function, got ${describeValue(read)}`);
+    const intervalMs = this.#pollIntervalMs;
+    const { pollUntil: until } = this.#options;
+    return this.serve(req, res, (signal) => polledSource(read, { intervalMs, until, signal, clock: this.#clock }));
   }
 
   /**
@@ -227,7 +286,7 @@ export class SseStream<T = unknown> {
 
     let sent = 0;
     try {
-      if (this.#options.initial) await this.#write(connection, this.#options.initial);
+      if (this.#initial) await this.#write(connection, this.#initial);
       for (let index = 0; !ended; index += 1) {
         armIdle();
         const pending = iterator.next();
@@ -264,7 +323,7 @@ export class SseStream<T = unknown> {
       connection.close(close, 'server');
     }
     this.#keepAlive.delete(connection);
-    if (debugLog.enabled) debugLog('stream: %s ended (%s) after %d messages', req.url, reason, sent);
+    if (this.#debug.enabled) this.#debug('stream: %s ended (%s) after %d messages', req.url, reason, sent);
     return { reason, sent };
   }
 
@@ -290,7 +349,7 @@ export class SseStream<T = unknown> {
   }
 
   async #closeFrame(reason: StreamEndReason): Promise<Buffer | undefined> {
-    const custom = this.#options.closeMessage;
+    const custom = this.#closeMessage;
     if (custom === false) return undefined;
     if (custom) {
       const pending = serializeData(custom.data);
@@ -317,4 +376,28 @@ export class SseStream<T = unknown> {
   #log(message: string, error: unknown): void {
     (this.#options.logger ?? console).error(message, error);
   }
+}
+
+/**
+ * A message option (`initial`, `closeMessage`) as a {@link StreamMessage}: markup becomes the data
+ * of an event of the stream's `event` type. @throws TypeError naming a bad one.
+ */
+function readMessageOption<T>(
+  read: OptionReader<SseStreamOptions<T>>,
+  name: 'initial' | 'closeMessage',
+  event: string | undefined,
+): StreamMessage | undefined {
+  const value: unknown = read.raw(name);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return { event, data: value };
+  const expected = `markup or { event?, data, id? }${name === 'closeMessage' ? ' or false' : ''}`;
+  if (value === null || typeof value !== 'object' || !('data' in value) || value.data === undefined)
+    throw read.error(name, expected, value);
+  const message = value as StreamMessage;
+  for (const field of ['event', 'id'] as const) {
+    const text = message[field];
+    if (text !== undefined && (typeof text !== 'string' || !SINGLE_LINE.test(text)))
+      throw read.error(`${name}.${field}`, 'a string without CR, LF or NUL', text);
+  }
+  return { event, ...message };
 }

@@ -18,12 +18,31 @@ export const CONNECTION_STATES = [
 /**
  * State of one monitored connection:
  * `connecting` (first connection or a resume), `connected`, `reconnecting` (waiting for or making
- * attempt n), `disconnected` (paused on purpose, e.g. while the page is hidden), `error` (gave up
+ * attempt n), `disconnected` (closed and not reconnecting: the page is hidden with `pauseWhenHidden`,
+ * or the stream was lost with `autoReconnect: false`), `error` (gave up
  * after the attempt limit), `closed` (the server or the app ended it; no retries),
  * `unauthorized` (access ended: the server's close said `reason: 'revoked'`, or it refused the
  * stream with 401 or 403; no retries until the page reloads or calls `sseMonitor.reconnect(id)`).
  */
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/**
+ * Other names a state may go by where indicators are keyed by state (`labels`, `indicators`):
+ * `active`, the Python library's key for `connected`.
+ */
+export const STATE_ALIASES: Readonly<Record<StateAlias, ConnectionState>> = Object.freeze({ active: 'connected' });
+
+/** A key of {@link STATE_ALIASES}. */
+export type StateAlias = 'active';
+
+/** A key of `labels` or `indicators`: a state, or an alias of one. */
+export type IndicatorKey = ConnectionState | StateAlias;
+
+/** The state a key of `labels` or `indicators` names (a state or one of {@link STATE_ALIASES}), or undefined. */
+export function stateNamedBy(key: string): ConnectionState | undefined {
+  if ((CONNECTION_STATES as readonly string[]).includes(key)) return key as ConnectionState;
+  return Object.hasOwn(STATE_ALIASES, key) ? STATE_ALIASES[key as StateAlias] : undefined;
+}
 
 /**
  * The name of a dialect the components render for: `htmx2` (htmx 2 with `htmx-ext-sse`) or

@@ -1,5 +1,4 @@
 import type { Bus, BusState, Inbound } from '../broadcast/bus';
-import { debugLog } from '../broadcast/debugLog';
 import type { EventLog } from '../broadcast/eventLog';
 import type { PresenceStore } from '../broadcast/presenceStore';
 import type { ProcessMessages } from '../broadcast/processMessages';
@@ -123,6 +122,7 @@ export class RedisBus implements Bus {
       readers: this.#readers,
       keys: this.#keys,
       processId,
+      debug: this.#options.debug,
       startOfEmpty: async (key, client) =>
         connections.clustered || !this.#log.isChannelStream(key)
           ? '0-0'
@@ -267,7 +267,7 @@ export class RedisBus implements Bus {
   readonly #reportError = (error: unknown): void => {
     const failure = toError(error);
     this.#lastError = failure.message;
-    if (debugLog.enabled) debugLog('bus %s: %s', this.#options.processId, failure.message);
+    if (this.#options.debug.enabled) this.#options.debug('bus %s: %s', this.#options.processId, failure.message);
     this.#options.onError?.(failure);
   };
 }

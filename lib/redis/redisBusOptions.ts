@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RedisClientOptions } from 'redis';
+import { type DebugLogger, type DebugOption, readDebugOption } from '../broadcast/debugLog';
 import { type EventHistoryOptions, resolveHistoryLimits } from '../broadcast/eventHistory';
 import { OptionReader } from '../validation/optionReader';
 
@@ -87,6 +88,11 @@ export interface RedisBusOptions {
   processId?: string;
   /** Receives connection and command errors (the bus keeps going; `state().lastError` shows the latest). */
   onError?: (error: Error) => void;
+  /**
+   * This bus's debug lines (streams followed, errors): `true` to stderr, a function to receive each
+   * line, `false` for none. Default: as `NODE_DEBUG=express-htmx-sse` says, for the whole process.
+   */
+  debug?: DebugOption;
 }
 
 /** {@link RedisBusOptions} with every default applied. */
@@ -108,6 +114,7 @@ export interface ResolvedRedisBusOptions {
   statsIntervalMs: number;
   processId: string;
   onError: ((error: Error) => void) | undefined;
+  debug: DebugLogger;
 }
 
 const PROCESS_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -168,6 +175,7 @@ export function resolveRedisBusOptions(options: RedisBusOptions): ResolvedRedisB
     statsIntervalMs: read.integer('statsIntervalMs', 5000, { min: 1 }),
     processId,
     onError: read.optionalFunction('onError'),
+    debug: readDebugOption(read.raw('debug'), (expected, value) => read.error('debug', expected, value)),
   };
 }
 

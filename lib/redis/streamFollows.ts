@@ -1,4 +1,4 @@
-import { debugLog } from '../broadcast/debugLog';
+import type { DebugLogger } from '../broadcast/debugLog';
 import type { RunCommand } from './commandDeadline';
 import { appendToInbox } from './directMessages';
 import type { RedisKeys } from './redisKeys';
@@ -31,6 +31,8 @@ export interface StreamFollowsOptions {
   readers: readonly StreamReader[];
   keys: RedisKeys;
   processId: string;
+  /** Where the followed-stream lines go. */
+  debug: DebugLogger;
   /**
    * Where the reader starts on `key` when the stream holds no entry yet: `0-0`, or for a channel's
    * stream on one Redis the bus's current position, so that the feed has an epoch from the start and
@@ -121,7 +123,7 @@ export class StreamFollows {
       this.#options.readers[follow.bucket].follow(key, start);
       follow.started = true;
       follow.markStarted();
-      if (debugLog.enabled) debugLog('bus %s: following %s', this.#options.processId, key);
+      if (this.#options.debug.enabled) this.#options.debug('bus %s: following %s', this.#options.processId, key);
       this.#wakeReader(follow.bucket);
     } catch (error) {
       this.#options.onError(error);

@@ -204,6 +204,8 @@ describe('page identity, app-chosen markup and the counter in Chromium', () => {
       const final = await page.waitForState('board', (state) => state.state !== 'connected', mark);
       expect(final.state).toBe('disconnected');
       expect(page.statesOf('board').map((state) => state.state)).not.toContain('error');
+      await page.page.waitForFunction(`document.getElementById('board-status').dataset.sseState === 'disconnected'`);
+      expect(await page.page.locator('#board-status').innerText()).toBe('Disconnected');
     });
 
     it('counts open streams live: the counter goes from 1 to 2 when a second page opens', async () => {

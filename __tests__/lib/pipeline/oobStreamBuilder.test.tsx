@@ -107,6 +107,37 @@ describe('OobStreamBuilder', () => {
     expect(() => new OobStreamBuilder().add('<p id="9bad">x</p>')).toThrow('"9bad"');
   });
 
+  it("swaps innerHTML into a named target unwrapped too (the Python default); outerHTML only by the root's own id", () => {
+    const payload = new OobStreamBuilder()
+      .add(<section class="card">body</section>, { target: 'panel', wrap: false })
+      .add(<span id="count">3</span>)
+      .build() as string;
+    expect(oobElements(payload)).toEqual([
+      ['section', 'innerHTML:#panel', undefined],
+      ['span', 'outerHTML', 'count'],
+    ]);
+  });
+
+  it("adds the message's own content with oob: false, as it is, beside the out-of-band parts", async () => {
+    const payload = new OobStreamBuilder()
+      .add(<p>main, no id</p>, { oob: false })
+      .add('plain text', { oob: false })
+      .add(<b>1</b>, { target: 'counter' })
+      .add(Promise.resolve('<i>later</i>'), { oob: false })
+      .build();
+    expect(await payload).toBe(
+      '<p>main, no id</p>plain text<div hx-swap-oob="innerHTML:#counter"><b>1</b></div><i>later</i>',
+    );
+    for (const option of [{ target: 'a' }, { swap: 'innerHTML' as const }, { wrap: true }]) {
+      expect(() => new OobStreamBuilder().add('x', { oob: false, ...option })).toThrow(
+        new RegExp(`oob: false \\(the message's own content\\) takes no ${Object.keys(option)[0]}$`),
+      );
+    }
+    expect(() => new OobStreamBuilder().add('<p>x</p>', { oob: 'no' as never })).toThrow(
+      'OOB option oob must be a boolean, got "no"',
+    );
+  });
+
   it('rejects the build when a promised fragment turns out unusable', async () => {
     await expect(new OobStreamBuilder().add(Promise.resolve('no element')).build()).rejects.toThrow(
       'needs an element as its root',

@@ -24,6 +24,22 @@ function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
+/** A {@link ManualClock} that tells when a timer is set: how a test waits for a poll to start waiting. */
+class SignallingClock extends ManualClock {
+  #waiting: ((ms: number) => void)[] = [];
+
+  override setTimeout(callback: () => void, ms: number): unknown {
+    const timer = super.setTimeout(callback, ms);
+    for (const resolve of this.#waiting.splice(0)) resolve(ms);
+    return timer;
+  }
+
+  /** Resolves with the delay of the next timer set. */
+  nextTimer(): Promise<number> {
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
 const quiet = { keepAlive: { intervalMs: 0 }, retryMs: 60_000, retryJitterMs: 0 };
 
 describe('SseStream', () => {
@@ -403,6 +419,99 @@ describe('SseStream', () => {
     await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 200 });
   });
 
+  it("sends markup given as the opening and closing messages as events of the stream's type", async () => {
+    const outcome = deferred<StreamOutcome>();
+    const stream = new SseStream<string>({
+      ...quiet,
+      event: 'update',
+      initial: 'Connected',
+      closeMessage: 'Connection closed',
+    });
+    route = (req, res) =>
+      stream
+        .serve(
+          req,
+          res,
+          (async function* () {
+            yield '<b>1</b>';
+          })(),
+        )
+        .then(outcome.resolve);
+    const client = connect(['update']);
+    await client.received(3, 'update');
+    expect(client.events.map((event) => [event.type, event.data])).toEqual([
+      ['update', 'Connected'],
+      ['update', '<b>1</b>'],
+      ['update', 'Connection closed'],
+    ]);
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 1 });
+  });
+
+  it('polls a read at once, then pollIntervalMs after each item is written, until pollUntil holds', async () => {
+    const clock = new SignallingClock();
+    const outcome = deferred<StreamOutcome>();
+    const reads: number[] = [];
+    const stream = new SseStream<number>({
+      ...quiet,
+      clock,
+      pollIntervalMs: 1_000,
+      pollUntil: (percent) => percent === 100,
+      transform: (percent) => `<b>${percent}%</b>`,
+    });
+    route = (req, res) =>
+      stream
+        .poll(req, res, async (_signal, index) => {
+          reads.push(index);
+          return index * 50;
+        })
+        .then(outcome.resolve);
+    const waits = clock.nextTimer();
+    const client = connect(['sse:close']);
+    await client.received(1);
+    expect(await waits).toBe(1_000);
+    expect(reads).toEqual([0]);
+    for (const expected of [2, 3]) {
+      clock.advance(999);
+      expect(clock.pending).toBe(1); // not read again yet
+      const next = expected < 3 ? clock.nextTimer() : undefined;
+      clock.advance(1);
+      expect(clock.pending).toBe(0);
+      await client.received(expected);
+      if (next) expect(await next).toBe(1_000);
+    }
+    await client.received(1, 'sse:close');
+    expect(client.data()).toEqual(['<b>0%</b>', '<b>50%</b>', '<b>100%</b>']);
+    expect(JSON.parse(client.data('sse:close')[0])).toEqual({ reconnect: false, reason: 'done' });
+    await expect(outcome.promise).resolves.toEqual({ reason: 'done', sent: 3 });
+    expect(reads).toEqual([0, 1, 2]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('stops polling when the client leaves during a wait: the wait is cut short and nothing is read again', async () => {
+    const clock = new SignallingClock();
+    const outcome = deferred<StreamOutcome>();
+    let reads = 0;
+    let source = new AbortController().signal;
+    const stream = new SseStream<string>({ ...quiet, clock, pollIntervalMs: 5_000 });
+    route = (req, res) =>
+      stream
+        .poll(req, res, (signal) => {
+          source = signal;
+          reads += 1;
+          return 'same';
+        })
+        .then(outcome.resolve);
+    const waits = clock.nextTimer();
+    const client = connect([]);
+    await client.received(1);
+    await waits;
+    client.close();
+    await expect(outcome.promise).resolves.toEqual({ reason: 'client', sent: 1 });
+    expect(source.aborted).toBe(true);
+    expect(clock.pending).toBe(0);
+    expect(reads).toBe(1);
+  });
+
   it('refuses bad options and a source that is not async iterable, naming them', async () => {
     expect(() => new SseStream({ idleTimeoutMs: -1 })).toThrow(
       'SseStream: option "idleTimeoutMs" must be an integer >= 0, got -1',
@@ -417,9 +526,27 @@ describe('SseStream', () => {
     expect(() => new SseStream({ clock: { now: Date.now } as never })).toThrow(
       'SseStream: option "clock" must be a clock with now, monotonic, setTimeout and clearTimeout, got',
     );
+    expect(() => new SseStream({ initial: 42 as never })).toThrow(
+      'SseStream: option "initial" must be markup or { event?, data, id? }, got 42',
+    );
+    expect(() => new SseStream({ closeMessage: { event: 'a\nb', data: 'x' } })).toThrow(
+      'SseStream: option "closeMessage.event" must be a string without CR, LF or NUL, got "a\\nb"',
+    );
+    expect(() => new SseStream({ closeMessage: { event: 'bye' } as never })).toThrow(
+      'SseStream: option "closeMessage" must be markup or { event?, data, id? } or false, got',
+    );
+    expect(() => new SseStream({ pollIntervalMs: 0 })).toThrow(
+      'SseStream: option "pollIntervalMs" must be an integer >= 1, got 0',
+    );
+    expect(() => new SseStream({ pollUntil: true as never })).toThrow(
+      'SseStream: option "pollUntil" must be a function, got true',
+    );
     const stream = new SseStream();
     await expect(stream.serve({} as never, {} as never, 42 as never)).rejects.toThrow(
       'source must be an async iterable (or a function returning one), got 42',
+    );
+    await expect(stream.poll({} as never, {} as never, 'read' as never)).rejects.toThrow(
+      'SseStream.poll: read must be a function, got "read"',
     );
   });
 });
