@@ -55,7 +55,10 @@ export type ResolvedMonitorOptions = Omit<MonitorConfigData, 'connectionId' | 's
  * @param owner - who the options belong to, as error messages name it. Default `ConnectionMonitor`.
  * @throws TypeError naming the first invalid option.
  */
-export function resolveMonitorOptions(options: MonitorOptions = {}, owner = 'ConnectionMonitor'): ResolvedMonitorOptions {
+export function resolveMonitorOptions(
+  options: MonitorOptions = {},
+  owner = 'ConnectionMonitor',
+): ResolvedMonitorOptions {
   const read = new OptionReader<MonitorOptions>(owner, options);
   const callbacks: MonitorConfigData['callbacks'] = {};
   const given = read.raw('callbacks') ?? {};

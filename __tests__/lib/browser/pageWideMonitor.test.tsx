@@ -28,9 +28,7 @@ function ownPage(dialect: Dialect, body: JSX.Element, head: SseHeadProps = {}): 
 function handWrittenElement(dialect: Dialect, channel: string, id?: string, cursor?: string): JSX.Element {
   const url = cursor === undefined ? `/sse/${channel}` : `/sse/${channel}?lastEventId=${cursor}`;
   const connect =
-    dialect === 'htmx2'
-      ? { 'hx-ext': 'sse', 'sse-connect': url, 'sse-swap': 'message' }
-      : { 'hx-sse:connect': url };
+    dialect === 'htmx2' ? { 'hx-ext': 'sse', 'sse-connect': url, 'sse-swap': 'message' } : { 'hx-sse:connect': url };
   return (
     <div id={id} class="hand-written" hx-swap="beforeend" {...connect}>
       <p>waiting</p>
@@ -175,9 +173,7 @@ describe('page-wide client features in Chromium', () => {
       expect(await page.page.locator(`#${first}`).getAttribute('data-sse-connection')).toBe(first);
       await page.page.click('#add');
       await page.page.locator('.hand-written:not([id])[data-sse-connection]').waitFor();
-      const later = (await page.page
-        .locator('.hand-written:not([id])')
-        .getAttribute('data-sse-connection')) as string;
+      const later = (await page.page.locator('.hand-written:not([id])').getAttribute('data-sse-connection')) as string;
       expect(later).toMatch(/^sse-page-\d+$/);
       await page.waitForState(later, (state) => state.state === 'connected');
 
