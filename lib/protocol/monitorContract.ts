@@ -188,7 +188,7 @@ export function sseStatusId(connectionId: string): string {
  */
 export const COUNT_DOM_EVENT = 'sse-monitor:count';
 
-/** `detail` of {@link COUNT_DOM_EVENT}. */
+/** `detail` of the `sse-monitor:count` event, dispatched on `document` when the page count changes. */
 export interface MonitorCountDetail {
   /** Monitored connections of this page in the `connected` state (each element counts, on a shared stream too). */
   count: number;
