@@ -12,9 +12,11 @@ const root = join(__dirname, '..');
  * 8 files and 28 kB; presence on the server, resync and the revocation's server side took it to
  * 208.5 kB packed, 728 kB unpacked, 281 files; the `unauthorized` state (the runtime's part, the
  * refusal probe, the README's "Ending streams when access ends") 4.8 kB packed and 1 file; the
- * presence components and the README's "Who is here" 7 kB packed, 25 kB unpacked and 8 files.
+ * presence components and the README's "Who is here" 7 kB packed, 25 kB unpacked and 8 files; the
+ * page's own count, page-wide supervision and job elements that connect (issue 25) 3.1 kB packed
+ * (221.9 to 225.1), 11.3 kB unpacked and no file.
  */
-const BUDGET = { packedBytes: 225_000, unpackedBytes: 790_000, files: 295 };
+const BUDGET = { packedBytes: 228_000, unpackedBytes: 795_000, files: 295 };
 
 /** Runs a snippet in a fresh Node process from the package root, so `express-htmx-sse` resolves through its own `exports` map. */
 function run(args: string[]): string {
