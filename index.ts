@@ -13,7 +13,7 @@
  * - `middleware/`: the Express routes.
  */
 
-export type { ConnectionCounterProps } from './components/ConnectionCounter';
+export type { ConnectionCounterMode, ConnectionCounterProps } from './components/ConnectionCounter';
 export { ConnectionCounter } from './components/ConnectionCounter';
 export type { ConnectionMonitorProps } from './components/ConnectionMonitor';
 export { ConnectionMonitor } from './components/ConnectionMonitor';
@@ -28,7 +28,7 @@ export type {
 export { createSseComponents } from './components/createSseComponents';
 export { DEFAULT_DIALECT } from './components/dialect';
 export { inlineJson } from './components/inlineJson';
-export type { JobProgressProps, JobStatusProps } from './components/JobElements';
+export type { JobConnectProps, JobProgressProps, JobStatusProps } from './components/JobElements';
 export { JobProgress, JobStatus, jobChannel, jobProgressId, jobStatusId } from './components/JobElements';
 export type { MonitorOptions } from './components/monitorOptions';
 export type { OobSwapProps, OobTargetProps } from './components/OobSwap';
@@ -114,7 +114,13 @@ export { SseStream } from './lib/pipeline/sseStream';
 export { formatChannelCursor, parseChannelCursor } from './lib/protocol/channelCursor';
 export type { ParsedEventId, StreamEventId } from './lib/protocol/eventId';
 export { compareEventIds, parseEventId, splitStreamEventId } from './lib/protocol/eventId';
-export type { ConnectionState, Dialect, IndicatorKey, StateAlias } from './lib/protocol/monitorContract';
+export type {
+  ConnectionState,
+  Dialect,
+  IndicatorKey,
+  MonitorCountDetail,
+  StateAlias,
+} from './lib/protocol/monitorContract';
 export { CONNECTION_STATES, STATE_ALIASES, sseElementId, sseStatusId } from './lib/protocol/monitorContract';
 export type { OpenEventStreamOptions } from './lib/protocol/openEventStream';
 export { openEventStream } from './lib/protocol/openEventStream';

@@ -1,10 +1,11 @@
 import { dialectNamed } from '../lib/dialects/dialectRegistry';
-import { ASSET_FILES, SHARED_STREAM_META } from '../lib/protocol/monitorContract';
+import { ASSET_FILES, SHARED_STREAM_META, SUPERVISE_META } from '../lib/protocol/monitorContract';
 import { assetPath, DEFAULT_PREFIX } from '../lib/protocol/streamPaths';
 import { describeValue } from '../lib/validation/describeValue';
 import { OptionReader } from '../lib/validation/optionReader';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
 import { inlineJson } from './inlineJson';
+import { type MonitorOptions, type ResolvedMonitorOptions, resolveMonitorOptions } from './monitorOptions';
 import { assertPrefix } from './streamUrl';
 
 /** Props of {@link SseHead}. */
@@ -29,6 +30,16 @@ export interface SseHeadProps {
    * leader tab where there is none). Default true; false gives every element its own stream.
    */
   sharedStream?: boolean;
+  /**
+   * Supervise every connect element of the page (`sse-connect`, `hx-sse:connect`), those swapped
+   * in later included, with no `<ConnectionMonitor>`: states and their events, reconnects with
+   * capped backoff, the heartbeat timeout. `true` uses the default monitor options; an object gives
+   * them (see `MonitorOptions`). An element's own `<ConnectionMonitor>` still takes precedence, and
+   * an element with no `data-sse-connection` is given one: its `id`, else `sse-page-{n}`.
+   * Default false: only monitored elements are supervised.
+   * @throws TypeError naming a value that is neither a boolean nor valid monitor options.
+   */
+  supervise?: boolean | MonitorOptions;
 }
 
 const NONCE = /^[A-Za-z0-9+/_=-]{1,256}$/;
@@ -39,11 +50,21 @@ export function assertNonce(nonce: unknown): asserts nonce is string | undefined
     throw new TypeError(`nonce must be 1-256 base64 characters, got ${describeValue(nonce)}`);
 }
 
+/** The page-wide monitor options of `supervise`, or undefined when it is off. */
+function supervision(supervise: unknown): ResolvedMonitorOptions | undefined {
+  if (supervise === undefined || supervise === false) return undefined;
+  if (supervise === true) return resolveMonitorOptions({}, 'SseHead supervise');
+  if (supervise === null || typeof supervise !== 'object')
+    throw new TypeError(`SseHead: supervise must be a boolean or monitor options, got ${describeValue(supervise)}`);
+  return resolveMonitorOptions(supervise, 'SseHead supervise');
+}
+
 /**
  * Tags for a page's `<head>`: htmx, its SSE extension and the monitor runtime (in that order,
  * which the monitor needs) and the indicator stylesheet, all from `{prefix}/_assets/`, so no CDN
- * is involved. Scripts are classic and blocking, like htmx's own instructions.
- * @throws TypeError naming an invalid dialect, prefix or nonce.
+ * is involved. Scripts are classic and blocking, like htmx's own instructions. With `supervise`,
+ * a `<meta name="sse-supervise">` carries the page-wide monitor options to the runtime.
+ * @throws TypeError naming an invalid dialect, prefix, nonce or supervise option.
  */
 export function SseHead(props: SseHeadProps = {}): JSX.Element {
   const dialect = dialectNamed(props.dialect ?? DEFAULT_DIALECT);
@@ -58,9 +79,11 @@ export function SseHead(props: SseHeadProps = {}): JSX.Element {
   }
   if (props.monitor ?? true) scripts.push(ASSET_FILES.monitor);
   const sharedStream = new OptionReader<SseHeadProps>('SseHead', props).boolean('sharedStream', true);
+  const supervised = supervision(props.supervise);
   return (
     <>
       {sharedStream ? <meta name={SHARED_STREAM_META} content={prefix} /> : ''}
+      {supervised ? <meta name={SUPERVISE_META} content={inlineJson(supervised)} /> : ''}
       {nonce === undefined ? (
         ''
       ) : (

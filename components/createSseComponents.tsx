@@ -5,6 +5,7 @@ import { OptionReader } from '../lib/validation/optionReader';
 import { ConnectionCounter, type ConnectionCounterProps } from './ConnectionCounter';
 import { ConnectionMonitor, type ConnectionMonitorProps } from './ConnectionMonitor';
 import { DEFAULT_DIALECT, type Dialect } from './dialect';
+import { JobProgress, type JobProgressProps, JobStatus, type JobStatusProps } from './JobElements';
 import { PresenceCount, type PresenceCountProps } from './PresenceCount';
 import { PresenceList, type PresenceListProps } from './PresenceList';
 import type { PresenceSource, PresenceSourceProps } from './presenceSource';
@@ -50,6 +51,10 @@ export interface SseComponents {
   SseInspector(props?: SseInspectorProps): JSX.Element;
   PresenceList(props: BoundPresenceProps<PresenceListProps>): JSX.Element;
   PresenceCount(props: BoundPresenceProps<PresenceCountProps>): JSX.Element;
+  /** With `connect`, opens its job's stream in the app's dialect and prefix, from the render-time cursor. */
+  JobProgress(props: PropsWithChildren<JobProgressProps>): JSX.Element;
+  /** With `connect`, opens its job's stream in the app's dialect and prefix, from the render-time cursor. */
+  JobStatus(props: PropsWithChildren<JobStatusProps>): JSX.Element;
 }
 
 /**
@@ -66,18 +71,25 @@ export function createSseComponents(options: SseComponentOptions = {}): SseCompo
   const broadcaster = read.raw('broadcaster');
   if (broadcaster !== undefined && typeof broadcaster?.cursor !== 'function')
     throw read.error('broadcaster', 'a Broadcaster (createBroadcaster())', broadcaster);
+  /** `render(props)`, given the render-time cursor when there is a broadcaster and `needsCursor`. */
+  const fromCursor = <P extends { lastEventId?: string }>(
+    render: (props: P) => JSX.Element,
+    props: P,
+    needsCursor: boolean,
+  ): JSX.Element => {
+    if (!broadcaster || !needsCursor || props.lastEventId !== undefined) return render(props);
+    // Without a cursor (the bus unreachable, say) the stream starts when it opens, as it would anyway.
+    return broadcaster.cursor().then(
+      (lastEventId) => render({ ...props, lastEventId }),
+      () => render(props),
+    );
+  };
   return {
     dialect,
     prefix,
-    SseElement: (props) => {
-      const bound = { dialect, prefix, ...props };
-      if (!broadcaster || props.url !== undefined || props.lastEventId !== undefined) return SseElement(bound);
-      // Without a cursor (the bus unreachable, say) the stream starts when it opens, as it would anyway.
-      return broadcaster.cursor().then(
-        (lastEventId) => SseElement({ ...bound, lastEventId }),
-        () => SseElement(bound),
-      );
-    },
+    SseElement: (props) => fromCursor(SseElement, { dialect, prefix, ...props }, props.url === undefined),
+    JobProgress: (props) => fromCursor(JobProgress, { dialect, prefix, ...props }, props.connect === true),
+    JobStatus: (props) => fromCursor(JobStatus, { dialect, prefix, ...props }, props.connect === true),
     SseHead: (props = {}) => SseHead({ dialect, prefix, sharedStream, ...props }),
     ConnectionMonitor: (props) => ConnectionMonitor(props),
     ConnectionCounter: (props = {}) => ConnectionCounter({ prefix, ...props }),

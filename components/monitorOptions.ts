@@ -47,17 +47,19 @@ export function readResyncPath<O extends { resync?: string }>(read: OptionReader
   return read.raw('resync') === undefined ? undefined : read.string('resync', '', RESYNC_PATH, RESYNC_PATH_EXPECTED);
 }
 
+/** Monitor options validated, with every default filled in: what travels to the browser besides the ids. */
+export type ResolvedMonitorOptions = Omit<MonitorConfigData, 'connectionId' | 'statusId' | 'resync'>;
+
 /**
- * Validates monitor options and fills in defaults, giving the config the browser runtime reads.
- * @param statusId - DOM id of the indicator the monitor drives, or null for none. Default `sse-status-{connectionId}`.
+ * Validates monitor options and fills in defaults.
+ * @param owner - who the options belong to, as error messages name it. Default `ConnectionMonitor`.
  * @throws TypeError naming the first invalid option.
  */
-export function resolveMonitorConfig(
-  connectionId: string,
+export function resolveMonitorOptions(
   options: MonitorOptions = {},
-  statusId: string | null = sseStatusId(connectionId),
-): MonitorConfigData {
-  const read = new OptionReader<MonitorOptions>('ConnectionMonitor', options);
+  owner = 'ConnectionMonitor',
+): ResolvedMonitorOptions {
+  const read = new OptionReader<MonitorOptions>(owner, options);
   const callbacks: MonitorConfigData['callbacks'] = {};
   const given = read.raw('callbacks') ?? {};
   if (given === null || typeof given !== 'object') throw read.error('callbacks', 'an object keyed by state', given);
@@ -69,8 +71,6 @@ export function resolveMonitorConfig(
     callbacks[state as ConnectionState] = name;
   }
   return {
-    connectionId,
-    statusId,
     autoReconnect: read.boolean('autoReconnect', MONITOR_DEFAULTS.autoReconnect),
     maxReconnectAttempts:
       read.raw('maxReconnectAttempts') === Number.POSITIVE_INFINITY
@@ -85,4 +85,17 @@ export function resolveMonitorConfig(
     logToConsole: read.boolean('logToConsole', MONITOR_DEFAULTS.logToConsole),
     callbacks,
   };
+}
+
+/**
+ * Validates monitor options and fills in defaults, giving the config the browser runtime reads.
+ * @param statusId - DOM id of the indicator the monitor drives, or null for none. Default `sse-status-{connectionId}`.
+ * @throws TypeError naming the first invalid option.
+ */
+export function resolveMonitorConfig(
+  connectionId: string,
+  options: MonitorOptions = {},
+  statusId: string | null = sseStatusId(connectionId),
+): MonitorConfigData {
+  return { connectionId, statusId, ...resolveMonitorOptions(options) };
 }

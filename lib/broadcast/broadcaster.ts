@@ -66,8 +66,8 @@ export class Broadcaster<M = unknown> extends EventEmitter<BroadcasterEvents<M>>
   readonly #presence: PresenceBoard<SseConnection<M>>;
   readonly #views = new EventViews<M>((error, failure) => {
     if (this.listenerCount('viewError') > 0) this.emit('viewError', error, failure);
-    else if (debugLog.enabled)
-      debugLog('broadcaster: view of %s failed on %s: %s', failure.event, failure.id, error.message);
+    else if (this.#debug.enabled)
+      this.#debug('broadcaster: view of %s failed on %s: %s', failure.event, failure.id, error.message);
   });
   #published = 0;
   #superseded = 0;

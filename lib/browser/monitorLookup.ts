@@ -5,7 +5,7 @@ import {
   type MonitorConfigData,
   RESYNC_ATTRIBUTE,
 } from '../protocol/monitorContract';
-import { readMonitorConfig } from './readConfig';
+import { type MonitorOptionsData, readMonitorConfig } from './readConfig';
 
 /**
  * The monitor config of `connectionId`, wherever the page put it (a status indicator, or the
@@ -21,13 +21,20 @@ export function findMonitorConfig(connectionId: string): MonitorConfigData | und
 }
 
 /**
- * The config the runtime supervises a connect element with: its `<ConnectionMonitor>`'s, else,
- * for an element that asks for a resync (`<SseElement resync>`, which only a supervised element
- * can do), the default options with no indicator; undefined for an element nobody monitors.
+ * The config the runtime supervises a connect element with: its `<ConnectionMonitor>`'s, else the
+ * page-wide options of `<SseHead supervise>` with no indicator, else, for an element that asks for
+ * a resync (`<SseElement resync>`, which only a supervised element can do), the default options
+ * with no indicator; undefined for an element nobody monitors.
  */
-export function monitorConfigFor(element: Element, connectionId: string): MonitorConfigData | undefined {
+export function monitorConfigFor(
+  element: Element,
+  connectionId: string,
+  supervision: MonitorOptionsData | undefined,
+): MonitorConfigData | undefined {
   const found = findMonitorConfig(connectionId);
-  if (found || !element.getAttribute(RESYNC_ATTRIBUTE)) return found;
+  if (found) return found;
+  if (supervision) return { connectionId, statusId: null, ...supervision };
+  if (!element.getAttribute(RESYNC_ATTRIBUTE)) return undefined;
   return { connectionId, statusId: null, ...MONITOR_DEFAULTS };
 }
 

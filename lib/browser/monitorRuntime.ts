@@ -5,12 +5,15 @@ import {
   GAP_DOM_EVENT,
   MONITOR_CONFIG_ATTRIBUTE,
   RESYNC_ATTRIBUTE,
+  STATE_DOM_EVENT,
 } from '../protocol/monitorContract';
 import { tabExclusion } from '../protocol/tabExclusion';
 import { installConnectionIdHeader } from './connectionIdHeader';
 import { ConnectionSupervisor } from './connectionSupervisor';
 import { ElementResync } from './elementResync';
 import { monitorConfigFor, monitoredElement } from './monitorLookup';
+import { PageConnectionCount } from './pageConnectionCount';
+import { nameConnection, pageSupervision } from './pageSupervision';
 import { readMonitorConfig } from './readConfig';
 import type { HubKind } from './sharedStream/hubTransport';
 import { type SharedStreamChoice, sharedStreamFor } from './sharedStream/sharedStreams';
@@ -75,6 +78,11 @@ export interface MonitorApi {
   /** Every connection the monitor watches now, in the order it found them (what `<SseInspector>` shows). */
   connections(): ConnectionSnapshot[];
   /**
+   * How many monitored connections of the page are open (`connected`) now; each change is also
+   * told by `sse-monitor:count` on `document`, with `{ count }` as its detail.
+   */
+  count(): number;
+  /**
    * Reports each message the page's dialects swap into the page, until the returned function is
    * called (`<SseInspector>`'s "swapped into").
    */
@@ -83,7 +91,7 @@ export interface MonitorApi {
 
 /**
  * One per page: finds every connection that has a monitor config (`data-sse-monitor` on its
- * status container) or a resync path, binds it through its dialect, resyncs it after a gap, and
+ * status container) or a resync path, or every connect element when `<SseHead supervise>` asks, binds it through its dialect, resyncs it after a gap, and
  * follows the page: elements added or removed, visibility, back/forward cache, unload.
  */
 export class MonitorRuntime implements MonitorApi, DialectHost {
@@ -95,6 +103,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   #observer: MutationObserver | undefined;
   #scanQueued = false;
   #removeHeader: (() => void) | undefined;
+  readonly #pageCount = new PageConnectionCount();
 
   /** @param dialects - the dialects whose elements it binds, tried in order (the registry's). */
   constructor(dialects: readonly DialectDescriptor[]) {
@@ -105,6 +114,7 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   start(): void {
     for (const dialect of this.#dialects) this.#uninstalls.push(dialect.runtime.install(this));
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    document.addEventListener(STATE_DOM_EVENT, this.#countOpen, true);
     // Capture: a page listener that stops the gap event does not stop the resync.
     document.addEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.addEventListener('pagehide', this.#onPageHide);
@@ -156,6 +166,12 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
     }));
   }
 
+  count(): number {
+    let open = 0;
+    for (const { supervisor } of this.#entries.values()) if (supervisor.state === 'connected') open += 1;
+    return open;
+  }
+
   watchSwaps(report: (swap: SwapReport) => void): () => void {
     const stops = this.#dialects.map(({ runtime }) => runtime.watchSwaps?.(report));
     return () => {
@@ -170,10 +186,12 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       entry.resync?.dispose();
     }
     this.#entries.clear();
+    this.#countOpen();
     this.#observer?.disconnect();
     this.#removeHeader?.();
     for (const uninstall of this.#uninstalls.splice(0)) uninstall();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    document.removeEventListener(STATE_DOM_EVENT, this.#countOpen, true);
     document.removeEventListener(GAP_DOM_EVENT, this.#onGap, true);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);
@@ -193,27 +211,28 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
   #entryFor(element: Element): Entry | undefined {
     const existing = this.#entries.get(element);
     if (existing) return existing;
-    const connectionId = element.getAttribute(CONNECTION_ID_ATTRIBUTE);
-    if (!connectionId || !element.isConnected) return undefined;
-    const config = monitorConfigFor(element, connectionId);
+    if (!element.isConnected) return undefined;
+    const runtime = this.#dialects.find((dialect) => dialect.runtime.connectUrl(element) !== null)?.runtime;
+    const url = runtime?.connectUrl(element);
+    if (!runtime || !url) return undefined;
+    const supervision = pageSupervision();
+    const connectionId =
+      element.getAttribute(CONNECTION_ID_ATTRIBUTE) || (supervision ? nameConnection(element) : undefined);
+    if (!connectionId) return undefined;
+    const config = monitorConfigFor(element, connectionId, supervision);
     if (!config) return undefined;
-    for (const { runtime } of this.#dialects) {
-      const url = runtime.connectUrl(element);
-      if (url === null) continue;
-      const supervisor = new ConnectionSupervisor(element, config);
-      supervisor.lastEventId = this.#cursorOf(connectionId);
-      const shared = sharedStreamFor(element, url);
-      const entry: Entry = {
-        supervisor,
-        shared,
-        channels: shared?.target.channels ?? streamAddressOf(url)?.channels ?? [],
-        resync: resyncOf(element, supervisor, runtime),
-      };
-      this.#entries.set(element, entry);
-      supervisor.start(runtime.bind(element, supervisor, shared));
-      return entry;
-    }
-    return undefined;
+    const supervisor = new ConnectionSupervisor(element, config);
+    supervisor.lastEventId = this.#cursorOf(connectionId);
+    const shared = sharedStreamFor(element, url);
+    const entry: Entry = {
+      supervisor,
+      shared,
+      channels: shared?.target.channels ?? streamAddressOf(url)?.channels ?? [],
+      resync: resyncOf(element, supervisor, runtime),
+    };
+    this.#entries.set(element, entry);
+    supervisor.start(runtime.bind(element, supervisor, shared));
+    return entry;
   }
 
   /** The cursor a new monitor of `connectionId` starts from: its predecessor's, still live or retired. */
@@ -251,7 +270,11 @@ export class MonitorRuntime implements MonitorApi, DialectHost {
       const element = config && monitoredElement(config.connectionId);
       if (element) this.#entryFor(element)?.supervisor.refreshIndicator();
     }
+    this.#countOpen();
   }
+
+  /** Hands the page's count its current value (after a state change, an element gone, a counter swapped in). */
+  readonly #countOpen = (): void => this.#pageCount.update(this.count());
 
   #retire(connectionId: string, cursor: string): void {
     this.#retiredCursors.delete(connectionId);

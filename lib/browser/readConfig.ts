@@ -21,15 +21,11 @@ function callbacksOf(value: unknown): MonitorConfigData['callbacks'] {
   return callbacks;
 }
 
-/**
- * Reads a monitor config from its JSON text. The server validated it; the browser still treats
- * it as untrusted data: unknown keys are ignored and a bad value falls back to its default.
- * Returns undefined when the text is not a JSON object with a connection id.
- */
-export function readMonitorConfig(
-  text: string | null,
-  defaults: Defaults = MONITOR_DEFAULTS,
-): MonitorConfigData | undefined {
+/** The options of a monitor, without its connection, its indicator and its resync path. */
+export type MonitorOptionsData = Omit<MonitorConfigData, 'connectionId' | 'statusId' | 'resync'>;
+
+/** A JSON object's fields, or undefined for any other text. */
+function parseObject(text: string | null): Record<string, unknown> | undefined {
   if (!text) return undefined;
   let parsed: unknown;
   try {
@@ -37,17 +33,12 @@ export function readMonitorConfig(
   } catch {
     return undefined;
   }
-  if (parsed === null || typeof parsed !== 'object') return undefined;
-  const raw = parsed as Record<string, unknown>;
-  if (typeof raw.connectionId !== 'string' || raw.connectionId === '') return undefined;
+  return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+}
+
+/** Each option of `raw`, or its default where it is missing or bad. */
+function optionsOf(raw: Record<string, unknown>, defaults: Defaults): MonitorOptionsData {
   return {
-    connectionId: raw.connectionId,
-    statusId:
-      raw.statusId === null
-        ? null
-        : typeof raw.statusId === 'string' && raw.statusId !== ''
-          ? raw.statusId
-          : sseStatusId(raw.connectionId),
     autoReconnect: booleanOr(raw.autoReconnect, defaults.autoReconnect),
     maxReconnectAttempts:
       raw.maxReconnectAttempts === null
@@ -61,7 +52,39 @@ export function readMonitorConfig(
     heartbeatTimeoutMs: numberOr(raw.heartbeatTimeoutMs, defaults.heartbeatTimeoutMs, 0),
     logToConsole: booleanOr(raw.logToConsole, defaults.logToConsole),
     callbacks: callbacksOf(raw.callbacks),
+  };
+}
+
+/**
+ * Reads a monitor config from its JSON text. The server validated it; the browser still treats
+ * it as untrusted data: unknown keys are ignored and a bad value falls back to its default.
+ * Returns undefined when the text is not a JSON object with a connection id.
+ */
+export function readMonitorConfig(
+  text: string | null,
+  defaults: Defaults = MONITOR_DEFAULTS,
+): MonitorConfigData | undefined {
+  const raw = parseObject(text);
+  if (raw === undefined || typeof raw.connectionId !== 'string' || raw.connectionId === '') return undefined;
+  return {
+    connectionId: raw.connectionId,
+    statusId:
+      raw.statusId === null
+        ? null
+        : typeof raw.statusId === 'string' && raw.statusId !== ''
+          ? raw.statusId
+          : sseStatusId(raw.connectionId),
+    ...optionsOf(raw, defaults),
     // Its origin is checked when it is fetched (see elementResync.ts).
     resync: typeof raw.resync === 'string' && raw.resync !== '' ? raw.resync : undefined,
   };
+}
+
+/**
+ * Reads monitor options alone (`<SseHead supervise>`'s JSON), as untrusted as
+ * {@link readMonitorConfig}; undefined when the text is not a JSON object.
+ */
+export function readMonitorOptions(text: string | null): MonitorOptionsData | undefined {
+  const raw = parseObject(text);
+  return raw && optionsOf(raw, MONITOR_DEFAULTS);
 }

@@ -200,3 +200,24 @@ export function sseStatusId(connectionId: string): string {
   assertConnectionId(connectionId);
   return STATUS_ID_PREFIX + connectionId;
 }
+
+/**
+ * DOM event dispatched on `document` whenever the number of the page's open monitored connections
+ * changes (see {@link MonitorCountDetail}; `window.sseMonitor.count()` reads it at any time).
+ */
+export const COUNT_DOM_EVENT = 'sse-monitor:count';
+
+/** `detail` of the `sse-monitor:count` event, dispatched on `document` when the page count changes. */
+export interface MonitorCountDetail {
+  /** Monitored connections of this page in the `connected` state (each element counts, on a shared stream too). */
+  count: number;
+}
+
+/** Marks an element whose text the runtime sets to the page's count (`<ConnectionCounter mode="page">`). */
+export const PAGE_COUNT_ATTRIBUTE = 'data-sse-page-count';
+
+/**
+ * `<meta name>` on which `<SseHead supervise>` puts the monitor options (JSON) that supervise every
+ * connect element of the page with no `<ConnectionMonitor>` of its own; absent when off.
+ */
+export const SUPERVISE_META = 'sse-supervise';

@@ -1,4 +1,4 @@
-import { readMonitorConfig } from '../../../lib/browser/readConfig';
+import { readMonitorConfig, readMonitorOptions } from '../../../lib/browser/readConfig';
 import { MONITOR_DEFAULTS } from '../../../lib/protocol/monitorContract';
 
 describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
@@ -52,4 +52,18 @@ describe('readMonitorConfig (the browser side of data-sse-monitor)', () => {
       expect(readMonitorConfig(text)).toBeUndefined();
     },
   );
+});
+
+describe('readMonitorOptions (the browser side of <SseHead supervise>)', () => {
+  it('reads the options alone, a bad value falling back to its default, with no ids or resync', () => {
+    expect(readMonitorOptions('{"reconnectDelayMs":150,"jitter":7,"connectionId":"x","resync":"/r"}')).toEqual({
+      ...MONITOR_DEFAULTS,
+      reconnectDelayMs: 150,
+    });
+    expect(readMonitorOptions('{}')).toEqual(MONITOR_DEFAULTS);
+  });
+
+  it.each([null, '', 'not json', '"a"', 'null'])('gives undefined for %p', (text) => {
+    expect(readMonitorOptions(text)).toBeUndefined();
+  });
 });

@@ -97,6 +97,7 @@ export class MonitorTestServer {
   readonly requests: StreamRequest[] = [];
   readonly #app = express();
   readonly #pages: TestPageSpec[] = [];
+  readonly #ownPages: (() => JSX.Element)[] = [];
   readonly #silenced = new Set<string>();
   /** Channels whose every new stream is silenced, until the test lifts it. */
   readonly #silencedUntilLifted = new Set<string>();
@@ -118,6 +119,12 @@ export class MonitorTestServer {
         );
       }
       res.type('html').send(`<!doctype html>${await (<TestPage spec={spec} broadcaster={this.broadcaster} />)}`);
+    });
+    this.#app.get('/own/:index', async (req, res) => {
+      const render = this.#ownPages[Number(req.params.index)];
+      if (!render) return void res.status(404).json({ error: 'no such page' });
+      const html = await render();
+      res.type('html').send(html.startsWith('<html') ? `<!doctype html>${html}` : html);
     });
     this.#app.get('/missing/:name', (req, res) => {
       const channel = String(req.params.name);
@@ -182,6 +189,12 @@ export class MonitorTestServer {
   addPage(spec: TestPageSpec): string {
     this.#pages.push(spec);
     return `${this.url}/page/${this.#pages.length - 1}`;
+  }
+
+  /** Registers a page (or, unless it starts with `<html`, a fragment) the test renders itself on each request, and returns its URL. */
+  addOwnPage(render: () => JSX.Element): string {
+    this.#ownPages.push(render);
+    return `${this.url}/own/${this.#ownPages.length - 1}`;
   }
 
   /** Stream requests for one channel (alone or among others), in order. */
