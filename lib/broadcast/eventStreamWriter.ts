@@ -26,17 +26,28 @@ export interface EventStreamTarget {
 }
 
 const CRLF = Buffer.from('\r\n');
-let lastFrame: Buffer | undefined;
-let lastChunk = CRLF;
 
-/** `frame` as one HTTP/1.1 chunk, built once per frame: a fan-out hands every socket the same Buffer. */
-function chunkOf(frame: Buffer): Buffer {
-  if (frame !== lastFrame) {
-    lastChunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
-    lastFrame = frame;
+/**
+ * Frames as HTTP/1.1 chunks, each built once: a fan-out (or a keep-alive slice) hands every socket
+ * the same Buffer. It remembers the last frame only, so events and keep-alives, which a write may
+ * send together, each have their own.
+ */
+class ChunkCache {
+  #frame: Buffer | undefined;
+  #chunk = CRLF;
+
+  /** `frame` as one chunk. */
+  of(frame: Buffer): Buffer {
+    if (frame !== this.#frame) {
+      this.#chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+      this.#frame = frame;
+    }
+    return this.#chunk;
   }
-  return lastChunk;
 }
+
+const eventChunks = new ChunkCache();
+const keepAliveChunks = new ChunkCache();
 
 function uncork(socket: Socket): void {
   socket.uncork();
@@ -74,7 +85,7 @@ const QUEUE_FROM = 0.5;
 export class EventStreamWriter {
   /** When it opened (ms since epoch). */
   readonly createdAt = Date.now();
-  /** When it last had an event written. */
+  /** When it last had something other than a keep-alive written (ms since epoch). */
   lastActivityAt = this.createdAt;
   /** Frames written. */
   eventsSent = 0;
@@ -100,6 +111,8 @@ export class EventStreamWriter {
   #positions: ChannelPositions | undefined;
   /** A cursor event is due at the end of this tick. */
   #cursorDue = false;
+  /** A keep-alive that goes out with the next write (see {@link keepAlive}). */
+  #carried: Buffer | undefined;
 
   /**
    * @param target - the response to write to (headers already sent).
@@ -145,6 +158,24 @@ export class EventStreamWriter {
     if (!this.#writeNow(frame, now)) return false;
     this.#advance(channel, id);
     return true;
+  }
+
+  /**
+   * @internal Sends one keep-alive frame, which does not count as activity (`lastActivityAt`).
+   * With `carry` (the stream had a write within the keep-alive interval), it costs no write of its
+   * own: it goes out with the stream's next write, in the same socket write; unless a keep-alive
+   * carried in the previous round still waits, which then goes now, so a stream that falls
+   * silent is never without one for two rounds. A stream that holds frames in its queue (a replay,
+   * a client behind) always carries it: the queue's next write takes it.
+   */
+  keepAlive(frame: Buffer, now: number, carry: boolean): void {
+    if (this.#closed) return;
+    if (this.#queue || (carry && !this.#carried)) {
+      this.#carried = frame;
+      return;
+    }
+    this.#carried = undefined;
+    this.#writeNow(frame, now, 1, true);
   }
 
   /**
@@ -240,6 +271,7 @@ export class EventStreamWriter {
   /** Ends the stream, after writing `finalFrame` if given. */
   close(finalFrame?: Buffer, reason: CloseReason = 'server'): void {
     if (this.#closed) return;
+    this.#carried = undefined;
     if (finalFrame) this.#writeNow(finalFrame);
     this.#finish(reason);
     this.#target.end();
@@ -249,12 +281,12 @@ export class EventStreamWriter {
    * Writes `frame` (which holds `events` frames) unless that would pass `maxBufferedBytes`; once
    * Node holds more than {@link QUEUE_FROM} of it, what follows queues in the writer.
    */
-  #writeNow(frame: Buffer, now = Date.now(), events = 1): boolean {
+  #writeNow(frame: Buffer, now = Date.now(), events = 1, keepAlive = false): boolean {
     if (this.#closed) return false;
     const buffered = this.#buffered() + frame.length;
     if (buffered > this.#maxBufferedBytes) return this.#evict(events);
     // The queue waits for `drain`, so it starts only on a write that asked to wait.
-    if (!this.#send(frame, now, events) && buffered > this.#queueFrom && !this.#queue) {
+    if (!this.#send(frame, now, events, keepAlive) && buffered > this.#queueFrom && !this.#queue) {
       this.#queue = new FrameQueue();
       this.#waitForDrain();
     }
@@ -266,9 +298,14 @@ export class EventStreamWriter {
     return this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
   }
 
-  /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
-  #send(frame: Buffer, now: number, events = 1): boolean {
+  /**
+   * Writes without a check, with a carried keep-alive behind it; returns false when the stream
+   * asks the writer to wait for `drain`.
+   */
+  #send(frame: Buffer, now: number, events = 1, keepAlive = false): boolean {
     const socket = this.#socket;
+    const carried = this.#carried;
+    this.#carried = undefined;
     let more: boolean;
     if (socket?.writable) {
       // Corked until the next tick, as `res.write` does: a burst leaves in one writev per socket.
@@ -276,13 +313,15 @@ export class EventStreamWriter {
         socket.cork();
         process.nextTick(uncork, socket);
       }
-      more = socket.write(chunkOf(frame));
+      more = socket.write((keepAlive ? keepAliveChunks : eventChunks).of(frame));
+      if (carried) more = socket.write(keepAliveChunks.of(carried));
     } else {
       more = this.#target.write(frame);
+      if (carried) more = this.#target.write(carried);
     }
-    this.eventsSent += events;
-    this.bytesSent += frame.length;
-    this.lastActivityAt = now;
+    this.eventsSent += carried ? events + 1 : events;
+    this.bytesSent += carried ? frame.length + carried.length : frame.length;
+    if (!keepAlive) this.lastActivityAt = now;
     return more;
   }
 
