@@ -54,6 +54,12 @@ function uncork(socket: Socket): void {
 }
 
 /**
+ * The writer of each open target, for the one `close` listener every target shares (Node calls it
+ * with the target as `this`): a closure per stream would cost more than the entry.
+ */
+const writerOfTarget = new WeakMap<EventStreamTarget, EventStreamWriter>();
+
+/**
  * The socket of a plain HTTP/1.1 chunked response whose headers are out, whose `write` nobody
  * wrapped (compression) and which has nothing queued of its own, so a pre-framed chunk written
  * to the socket gives the exact bytes `res.write` would. It is the hot path of a fan-out:
@@ -97,8 +103,6 @@ export class EventStreamWriter {
   /** Where frames go directly when {@link chunkedSocketOf} allows it. */
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
-  /** Bytes Node may hold before frames queue in the writer ({@link QUEUE_FROM}). */
-  readonly #queueFrom: number;
   #closed = false;
   /**
    * Frames held back while history is replayed, then the replay in front of them (see `holdLive`);
@@ -107,6 +111,8 @@ export class EventStreamWriter {
   #queue: FrameQueue | undefined;
   /** What the queue waits on for `drain`. */
   #drainSource: EventStreamTarget | Socket | undefined;
+  /** Its `drain` listener, made the first time the queue waits (most streams never do). */
+  #onDrain: (() => void) | undefined;
   /** Each channel's last position written, for a stream that carries a cursor per channel (see {@link trackPositions}). */
   #positions: ChannelPositions | undefined;
   /** A cursor event is due at the end of this tick. */
@@ -122,9 +128,9 @@ export class EventStreamWriter {
     this.#target = target;
     this.#socket = chunkedSocketOf(target);
     this.#maxBufferedBytes = maxBufferedBytes;
-    this.#queueFrom = maxBufferedBytes * QUEUE_FROM;
     // `on`, not `once` (whose wrapper costs an object and a bound function per stream): `#finish` removes it.
-    target.on('close', this.#onTargetClose);
+    writerOfTarget.set(target, this);
+    target.on('close', EventStreamWriter.#onTargetClose);
   }
 
   /** Whether the stream is still open. */
@@ -241,31 +247,40 @@ export class EventStreamWriter {
    * wait (then again on `drain`), or none is left. Filling Node up to its share, not just to the
    * socket's high-water mark, keeps a client that reads but lags fed in large writes.
    */
-  readonly #writeQueued = (): void => {
-    this.#drainSource?.off('drain', this.#writeQueued);
-    this.#drainSource = undefined;
+  #writeQueued(): void {
+    this.#stopWaiting();
     const queue = this.#queue;
     for (let event = queue?.shift(); event && !this.#closed; event = queue!.shift()) {
       if (this.#positions?.written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
       this.#advance(event.channel, event.id);
-      if (!more && this.#buffered() >= this.#queueFrom) {
+      if (!more && this.#buffered() >= this.#queueFrom()) {
         this.#waitForDrain();
         return;
       }
     }
     this.#endQueue();
-  };
+  }
 
   #waitForDrain(): void {
+    this.#onDrain ??= () => this.#writeQueued();
     this.#drainSource = this.#socket ?? this.#target;
-    this.#drainSource.on('drain', this.#writeQueued);
+    this.#drainSource.on('drain', this.#onDrain);
+  }
+
+  #stopWaiting(): void {
+    if (this.#onDrain) this.#drainSource?.off('drain', this.#onDrain);
+    this.#drainSource = undefined;
   }
 
   #endQueue(): void {
-    this.#drainSource?.off('drain', this.#writeQueued);
-    this.#drainSource = undefined;
+    this.#stopWaiting();
     this.#queue = undefined;
+  }
+
+  /** Bytes Node may hold before frames queue in the writer ({@link QUEUE_FROM}). */
+  #queueFrom(): number {
+    return this.#maxBufferedBytes * QUEUE_FROM;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */
@@ -286,7 +301,7 @@ export class EventStreamWriter {
     const buffered = this.#buffered() + frame.length;
     if (buffered > this.#maxBufferedBytes) return this.#evict(events);
     // The queue waits for `drain`, so it starts only on a write that asked to wait.
-    if (!this.#send(frame, now, events, keepAlive) && buffered > this.#queueFrom && !this.#queue) {
+    if (!this.#send(frame, now, events, keepAlive) && buffered > this.#queueFrom() && !this.#queue) {
       this.#queue = new FrameQueue();
       this.#waitForDrain();
     }
@@ -329,13 +344,14 @@ export class EventStreamWriter {
   #advance(channel: string | undefined, id: string | undefined): void {
     if (!this.#positions?.advance(channel, id) || this.#cursorDue) return;
     this.#cursorDue = true;
-    process.nextTick(this.#writeCursor);
+    process.nextTick(EventStreamWriter.#writeCursor, this);
   }
 
-  readonly #writeCursor = (): void => {
-    this.#cursorDue = false;
-    if (this.#positions) this.#writeNow(this.#positions.cursorFrame(), Date.now(), 0);
-  };
+  /** Writes the cursor event due at the end of the tick (see {@link trackPositions}). */
+  static #writeCursor(writer: EventStreamWriter): void {
+    writer.#cursorDue = false;
+    if (writer.#positions) writer.#writeNow(writer.#positions.cursorFrame(), Date.now(), 0);
+  }
 
   #evict(events = 1): false {
     this.droppedEvents += events;
@@ -344,15 +360,18 @@ export class EventStreamWriter {
     return false;
   }
 
-  readonly #onTargetClose = (): void => {
-    this.#finish('client');
-  };
+  /** The `close` listener of every target (`this`): the client went away, or the server ended the response. */
+  static #onTargetClose(this: EventStreamTarget): void {
+    const writer = writerOfTarget.get(this);
+    if (writer) writer.#finish('client');
+  }
 
   #finish(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#endQueue();
-    this.#target.off('close', this.#onTargetClose);
+    this.#target.off('close', EventStreamWriter.#onTargetClose);
+    writerOfTarget.delete(this.#target);
     this.closed(reason);
   }
 
