@@ -27,7 +27,8 @@ export interface MonitorOptions {
   reconnectWhenVisible?: boolean;
   /**
    * Silence longer than this (no event, no `sse:heartbeat`) counts as a dead connection, in ms.
-   * Keep it a few times the middleware's `keepAlive.intervalMs` (15 s by default). 0 turns it off
+   * Keep it more than twice the middleware's `keepAlive.intervalMs` (15 s by default): a stream
+   * that just carried an event may have its next heartbeat up to two intervals later. 0 turns it off
    * (needed with `keepAlive.as: 'comment'`, which the page cannot see). Default 45000.
    */
   heartbeatTimeoutMs?: number;

@@ -26,28 +26,45 @@ export interface EventStreamTarget {
 }
 
 const CRLF = Buffer.from('\r\n');
-let lastFrame: Buffer | undefined;
-let lastChunk: Buffer = CRLF;
-/** The chunks of the frames still referenced: a view's renderings of one event alternate from socket to socket. */
-const chunks = new WeakMap<Buffer, Buffer>();
 
-/** `frame` as one HTTP/1.1 chunk, built once per frame: a fan-out hands every socket the same Buffer. */
-function chunkOf(frame: Buffer): Buffer {
-  if (frame !== lastFrame) {
-    let chunk = chunks.get(frame);
-    if (!chunk) {
-      chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
-      chunks.set(frame, chunk);
+/**
+ * Frames as HTTP/1.1 chunks, each built once: a fan-out (or a keep-alive slice) hands every socket
+ * the same Buffer. Events and keep-alives, which a write may send together, each have their own
+ * cache; the last frame is answered at once, and the chunks of frames still referenced are kept
+ * (a view's renderings of one event alternate from socket to socket).
+ */
+class ChunkCache {
+  #frame: Buffer | undefined;
+  #chunk: Buffer = CRLF;
+  readonly #chunks = new WeakMap<Buffer, Buffer>();
+
+  /** `frame` as one chunk. */
+  of(frame: Buffer): Buffer {
+    if (frame !== this.#frame) {
+      let chunk = this.#chunks.get(frame);
+      if (!chunk) {
+        chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+        this.#chunks.set(frame, chunk);
+      }
+      this.#chunk = chunk;
+      this.#frame = frame;
     }
-    lastChunk = chunk;
-    lastFrame = frame;
+    return this.#chunk;
   }
-  return lastChunk;
 }
+
+const eventChunks = new ChunkCache();
+const keepAliveChunks = new ChunkCache();
 
 function uncork(socket: Socket): void {
   socket.uncork();
 }
+
+/**
+ * The writer of each open target, for the one `close` listener every target shares (Node calls it
+ * with the target as `this`): a closure per stream would cost more than the entry.
+ */
+const writerOfTarget = new WeakMap<EventStreamTarget, EventStreamWriter>();
 
 /**
  * The socket of a plain HTTP/1.1 chunked response whose headers are out, whose `write` nobody
@@ -81,7 +98,7 @@ const QUEUE_FROM = 0.5;
 export class EventStreamWriter {
   /** When it opened (ms since epoch). */
   readonly createdAt = Date.now();
-  /** When it last had an event written. */
+  /** When it last had something other than a keep-alive written (ms since epoch). */
   lastActivityAt = this.createdAt;
   /** Frames written. */
   eventsSent = 0;
@@ -93,8 +110,6 @@ export class EventStreamWriter {
   /** Where frames go directly when {@link chunkedSocketOf} allows it. */
   readonly #socket: Socket | undefined;
   readonly #maxBufferedBytes: number;
-  /** Bytes Node may hold before frames queue in the writer ({@link QUEUE_FROM}). */
-  readonly #queueFrom: number;
   #closed = false;
   /**
    * Frames held back while history is replayed, then the replay in front of them (see `holdLive`);
@@ -103,10 +118,14 @@ export class EventStreamWriter {
   #queue: FrameQueue | undefined;
   /** What the queue waits on for `drain`. */
   #drainSource: EventStreamTarget | Socket | undefined;
+  /** Its `drain` listener, made the first time the queue waits (most streams never do). */
+  #onDrain: (() => void) | undefined;
   /** Each channel's last position written, for a stream that carries a cursor per channel (see {@link trackPositions}). */
   #positions: ChannelPositions | undefined;
   /** A cursor event is due at the end of this tick. */
   #cursorDue = false;
+  /** A keep-alive that goes out with the next write (see {@link keepAlive}). */
+  #carried: Buffer | undefined;
 
   /**
    * @param target - the response to write to (headers already sent).
@@ -116,9 +135,9 @@ export class EventStreamWriter {
     this.#target = target;
     this.#socket = chunkedSocketOf(target);
     this.#maxBufferedBytes = maxBufferedBytes;
-    this.#queueFrom = maxBufferedBytes * QUEUE_FROM;
     // `on`, not `once` (whose wrapper costs an object and a bound function per stream): `#finish` removes it.
-    target.on('close', this.#onTargetClose);
+    writerOfTarget.set(target, this);
+    target.on('close', EventStreamWriter.#onTargetClose);
   }
 
   /** Whether the stream is still open. */
@@ -152,6 +171,24 @@ export class EventStreamWriter {
     if (!this.#writeNow(frame, now)) return false;
     this.#advance(channel, id);
     return true;
+  }
+
+  /**
+   * @internal Sends one keep-alive frame, which does not count as activity (`lastActivityAt`).
+   * With `carry` (the stream had a write within the keep-alive interval), it costs no write of its
+   * own: it goes out with the stream's next write, in the same socket write; unless a keep-alive
+   * carried in the previous round still waits, which then goes now, so a stream that falls
+   * silent is never without one for two rounds. A stream that holds frames in its queue (a replay,
+   * a client behind) always carries it: the queue's next write takes it.
+   */
+  keepAlive(frame: Buffer, now: number, carry: boolean): void {
+    if (this.#closed) return;
+    if (this.#queue || (carry && !this.#carried)) {
+      this.#carried = frame;
+      return;
+    }
+    this.#carried = undefined;
+    this.#writeNow(frame, now, 1, true);
   }
 
   /**
@@ -217,36 +254,46 @@ export class EventStreamWriter {
    * wait (then again on `drain`), or none is left. Filling Node up to its share, not just to the
    * socket's high-water mark, keeps a client that reads but lags fed in large writes.
    */
-  readonly #writeQueued = (): void => {
-    this.#drainSource?.off('drain', this.#writeQueued);
-    this.#drainSource = undefined;
+  #writeQueued(): void {
+    this.#stopWaiting();
     const queue = this.#queue;
     for (let event = queue?.shift(); event && !this.#closed; event = queue!.shift()) {
       if (this.#positions?.written(event.channel, event.id)) continue;
       const more = this.#send(event.frame, Date.now());
       this.#advance(event.channel, event.id);
-      if (!more && this.#buffered() >= this.#queueFrom) {
+      if (!more && this.#buffered() >= this.#queueFrom()) {
         this.#waitForDrain();
         return;
       }
     }
     this.#endQueue();
-  };
+  }
 
   #waitForDrain(): void {
+    this.#onDrain ??= () => this.#writeQueued();
     this.#drainSource = this.#socket ?? this.#target;
-    this.#drainSource.on('drain', this.#writeQueued);
+    this.#drainSource.on('drain', this.#onDrain);
+  }
+
+  #stopWaiting(): void {
+    if (this.#onDrain) this.#drainSource?.off('drain', this.#onDrain);
+    this.#drainSource = undefined;
   }
 
   #endQueue(): void {
-    this.#drainSource?.off('drain', this.#writeQueued);
-    this.#drainSource = undefined;
+    this.#stopWaiting();
     this.#queue = undefined;
+  }
+
+  /** Bytes Node may hold before frames queue in the writer ({@link QUEUE_FROM}). */
+  #queueFrom(): number {
+    return this.#maxBufferedBytes * QUEUE_FROM;
   }
 
   /** Ends the stream, after writing `finalFrame` if given. */
   close(finalFrame?: Buffer, reason: CloseReason = 'server'): void {
     if (this.#closed) return;
+    this.#carried = undefined;
     if (finalFrame) this.#writeNow(finalFrame);
     this.#finish(reason);
     this.#target.end();
@@ -256,12 +303,12 @@ export class EventStreamWriter {
    * Writes `frame` (which holds `events` frames) unless that would pass `maxBufferedBytes`; once
    * Node holds more than {@link QUEUE_FROM} of it, what follows queues in the writer.
    */
-  #writeNow(frame: Buffer, now = Date.now(), events = 1): boolean {
+  #writeNow(frame: Buffer, now = Date.now(), events = 1, keepAlive = false): boolean {
     if (this.#closed) return false;
     const buffered = this.#buffered() + frame.length;
     if (buffered > this.#maxBufferedBytes) return this.#evict(events);
     // The queue waits for `drain`, so it starts only on a write that asked to wait.
-    if (!this.#send(frame, now, events) && buffered > this.#queueFrom && !this.#queue) {
+    if (!this.#send(frame, now, events, keepAlive) && buffered > this.#queueFrom() && !this.#queue) {
       this.#queue = new FrameQueue();
       this.#waitForDrain();
     }
@@ -273,9 +320,14 @@ export class EventStreamWriter {
     return this.#socket?.writable ? this.#socket.writableLength : this.#target.writableLength;
   }
 
-  /** Writes without a check; returns false when the stream asks the writer to wait for `drain`. */
-  #send(frame: Buffer, now: number, events = 1): boolean {
+  /**
+   * Writes without a check, with a carried keep-alive behind it; returns false when the stream
+   * asks the writer to wait for `drain`.
+   */
+  #send(frame: Buffer, now: number, events = 1, keepAlive = false): boolean {
     const socket = this.#socket;
+    const carried = this.#carried;
+    this.#carried = undefined;
     let more: boolean;
     if (socket?.writable) {
       // Corked until the next tick, as `res.write` does: a burst leaves in one writev per socket.
@@ -283,13 +335,15 @@ export class EventStreamWriter {
         socket.cork();
         process.nextTick(uncork, socket);
       }
-      more = socket.write(chunkOf(frame));
+      more = socket.write((keepAlive ? keepAliveChunks : eventChunks).of(frame));
+      if (carried) more = socket.write(keepAliveChunks.of(carried));
     } else {
       more = this.#target.write(frame);
+      if (carried) more = this.#target.write(carried);
     }
-    this.eventsSent += events;
-    this.bytesSent += frame.length;
-    this.lastActivityAt = now;
+    this.eventsSent += carried ? events + 1 : events;
+    this.bytesSent += carried ? frame.length + carried.length : frame.length;
+    if (!keepAlive) this.lastActivityAt = now;
     return more;
   }
 
@@ -297,13 +351,14 @@ export class EventStreamWriter {
   #advance(channel: string | undefined, id: string | undefined): void {
     if (!this.#positions?.advance(channel, id) || this.#cursorDue) return;
     this.#cursorDue = true;
-    process.nextTick(this.#writeCursor);
+    process.nextTick(EventStreamWriter.#writeCursor, this);
   }
 
-  readonly #writeCursor = (): void => {
-    this.#cursorDue = false;
-    if (this.#positions) this.#writeNow(this.#positions.cursorFrame(), Date.now(), 0);
-  };
+  /** Writes the cursor event due at the end of the tick (see {@link trackPositions}). */
+  static #writeCursor(writer: EventStreamWriter): void {
+    writer.#cursorDue = false;
+    if (writer.#positions) writer.#writeNow(writer.#positions.cursorFrame(), Date.now(), 0);
+  }
 
   #evict(events = 1): false {
     this.droppedEvents += events;
@@ -312,15 +367,18 @@ export class EventStreamWriter {
     return false;
   }
 
-  readonly #onTargetClose = (): void => {
-    this.#finish('client');
-  };
+  /** The `close` listener of every target (`this`): the client went away, or the server ended the response. */
+  static #onTargetClose(this: EventStreamTarget): void {
+    const writer = writerOfTarget.get(this);
+    if (writer) writer.#finish('client');
+  }
 
   #finish(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#endQueue();
-    this.#target.off('close', this.#onTargetClose);
+    this.#target.off('close', EventStreamWriter.#onTargetClose);
+    writerOfTarget.delete(this.#target);
     this.closed(reason);
   }
 

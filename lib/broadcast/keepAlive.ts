@@ -11,8 +11,13 @@ import { SpreadRounds } from './spreadRounds';
 export interface KeepAliveTarget {
   /** False once the stream has ended. */
   readonly isOpen: boolean;
-  /** @internal Writes one keep-alive frame, stamped `now` (ms since the epoch). */
-  write(frame: Buffer, id: undefined, now: number): boolean;
+  /** @internal When it last had something other than a keep-alive written (ms since the epoch). */
+  readonly lastActivityAt: number;
+  /**
+   * @internal Sends one keep-alive frame, stamped `now` (ms since the epoch): at once, or with
+   * `carry` along with the stream's next write (see `EventStreamWriter.keepAlive`).
+   */
+  keepAlive(frame: Buffer, now: number, carry: boolean): void;
 }
 
 /** How keep-alives are sent. */
@@ -31,6 +36,13 @@ export interface KeepAliveOptions {
  * over its interval in slices (`spreadRounds.ts`), one encoded frame per slice shared by
  * every stream of that slice. Slices are spaced on the clock's monotonic time; the heartbeat's
  * data is its wall-clock time.
+ *
+ * Only a silent stream costs the round a write: one that had anything else written within the
+ * interval carries its keep-alive on its next write instead (in the same socket write), so a
+ * round over busy streams writes nothing of its own. The keep-alive is carried, not skipped,
+ * because a page sees only the event types it listens to (an htmx 2 `EventSource`): its monitor
+ * may not see the events that kept the stream busy, but it always sees `sse:heartbeat`. A stream
+ * is never silent for two intervals (a carried keep-alive still waiting at the next round goes then).
  */
 export class KeepAlive {
   readonly #rounds: SpreadRounds<KeepAliveTarget> | undefined;
@@ -48,7 +60,7 @@ export class KeepAlive {
       const now = clock.now();
       const frame =
         as === 'event' ? encodeEvent({ event: HEARTBEAT_EVENT, data: String(now) }) : encodeComment('keep-alive');
-      return (connection) => connection.write(frame, undefined, now);
+      return (connection) => connection.keepAlive(frame, now, now - connection.lastActivityAt < intervalMs);
     });
   }
 

@@ -141,7 +141,8 @@ describe('connection monitor lifecycle in Chromium', () => {
     it("ends in closed on the app's own close event (sse-close / hx-sse:close) and does not reconnect", async () => {
       const id = `app-close-${dialect}`;
       const witness = `app-close-witness-${dialect}`;
-      const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 400 };
+      // More than twice the server's 250 ms keep-alive: a stream just written to carries its heartbeat to the next round.
+      const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 600 };
       fixture.server.silenceNextStream(witness);
       const page = await fixture.open(
         fixture.server.addPage({
@@ -228,7 +229,8 @@ describe('connection monitor lifecycle in Chromium', () => {
     it('closes the stream when the element is removed from the page by other code', async () => {
       const id = `removed-${dialect}`;
       const witness = `witness-${dialect}`;
-      const config = { heartbeatTimeoutMs: 500, reconnectDelayMs: 300, jitter: 0 };
+      // More than twice the server's 250 ms keep-alive (see `keepAlive.ts`: a busy stream's heartbeat is carried).
+      const config = { heartbeatTimeoutMs: 600, reconnectDelayMs: 300, jitter: 0 };
       fixture.server.silenceNextStream(witness);
       const page = await fixture.open(
         fixture.server.addPage({

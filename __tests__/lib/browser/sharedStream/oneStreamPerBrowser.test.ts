@@ -182,7 +182,8 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
 
     it('replaces a stream gone silent once its elements time out, as each would replace its own', async () => {
       const channel = `shared-silent-${dialect}`;
-      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 400, maxReconnectAttempts: 40 };
+      // More than twice the server's 250 ms keep-alive (see `keepAlive.ts`: a busy stream's heartbeat is carried).
+      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 600, maxReconnectAttempts: 40 };
       const url = sharedPage([{ id: channel, channel, config }]);
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, url, channel, 2);
