@@ -105,7 +105,7 @@ export function keepAliveRoundsTable(measurements: readonly Measurement[]): stri
   const runs = measurements.filter((measurement) => measurement.scenario === 'keepalive');
   const header = ['Figure', ...runs.map((_, index) => `Run ${index + 1}`), 'Median', 'Target', 'Met (each run)'];
   const lines = [
-    `${whole(HELD_STREAMS)} streams on ${CHANNELS} channels and 100 probe streams on all of them; ${EVENTS_PER_SECOND} events/s round the channels (each held stream one a second); rounds every ${interval}, quiet: 1 h.`,
+    `${whole(HELD_STREAMS)} streams on ${CHANNELS} channels and 100 probe streams on all of them; ${EVENTS_PER_SECOND} events/s round the channels (each held stream one every ${seconds((1000 * CHANNELS) / EVENTS_PER_SECOND)}); rounds every ${interval}, quiet: 1 h.`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
