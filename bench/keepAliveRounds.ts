@@ -216,10 +216,17 @@ async function measureVariant(variant: Variant, setup: ChildPlacement, measureme
 
     // Warms up both processes (and makes every held stream busy); not counted.
     await deliver(WARM_UP);
-    const cpuBefore = await server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
+    const cpu = () =>
+      Promise.all([
+        server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+        load.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS),
+      ]);
+    const [serverBefore, loadBefore] = await cpu();
     const window = await deliver(WINDOW, variant === 'rounds' ? WINDOW_MS : undefined);
-    const cpuAfter = await server.request({ type: 'cpu' }, 'cpu', STEP_TIMEOUT_MS);
-    figures[`${variant}ServerCpuMs`] = (cpuMicros(cpuAfter) - cpuMicros(cpuBefore)) / 1000;
+    const [serverAfter, loadAfter] = await cpu();
+    figures[`${variant}ServerCpuMs`] = (cpuMicros(serverAfter) - cpuMicros(serverBefore)) / 1000;
+    // The probes' latency is also the load generator's: it reads every heartbeat too.
+    figures[`${variant}LoadCpuMs`] = (cpuMicros(loadAfter) - cpuMicros(loadBefore)) / 1000;
     const latency = window.probe?.latency;
     figures[`${variant}P50Ms`] = latency?.p50 ?? Number.NaN;
     figures[`${variant}P99Ms`] = latency?.p99 ?? Number.NaN;

@@ -88,6 +88,8 @@ const ROWS: readonly Row[] = [
   },
   { label: `Server CPU in the ${seconds(WINDOW_MS)} window, quiet`, figure: 'quietServerCpuMs', format: ms },
   { label: 'Server CPU in the window, with rounds', figure: 'roundsServerCpuMs', format: ms },
+  { label: 'Load generator CPU in the window, quiet', figure: 'quietLoadCpuMs', format: ms },
+  { label: 'Load generator CPU in the window, with rounds', figure: 'roundsLoadCpuMs', format: ms },
 ];
 
 function median(values: readonly number[]): number {
