@@ -87,7 +87,11 @@ export type LoadCommand =
       group?: BenchChannel;
     }
   | ({ type: 'expect'; group?: BenchChannel } & ExpectOptions)
-  | { type: 'hold'; durationMs: number; group?: BenchChannel }
+  /**
+   * Waits `durationMs` and counts the streams kept alive meanwhile; with `silenceLimitMs`, also
+   * each stream's longest wait for a keep-alive (from the start, between two, to the end).
+   */
+  | { type: 'hold'; durationMs: number; group?: BenchChannel; silenceLimitMs?: number }
   /** One client of the compaction scenario resuming its dashboard (`resumingClient.ts`). */
   | ({ type: 'resume' } & ResumeRequest)
   /** The slow-client scenario's pages (`dashboardClients.ts`): open, wait for the reading ones, resume the stalled ones. */
@@ -119,13 +123,25 @@ export interface DeliveryResult {
   duplicateExamples: number[];
 }
 
+/** What the load generator saw while it held its streams. */
+export interface HoldResult {
+  open: number;
+  /** Open streams that received at least one keep-alive. */
+  withKeepAlive: number;
+  /** The longest any open stream waited for a keep-alive, in ms (with `silenceLimitMs` only). */
+  longestSilenceMs?: number;
+  /** Open streams that once waited longer than `silenceLimitMs` for one (with it only). */
+  overSilenceLimit?: number;
+}
+
 /** Load generator → orchestrator. */
 export type LoadReply =
   | { type: 'ready'; openFileLimit: number | undefined }
   | { type: 'connected'; open: number; failed: number; firstError: string | undefined }
   | { type: 'expecting' }
-  | ({ type: 'received' } & DeliveryResult)
-  | { type: 'held'; open: number; withKeepAlive: number }
+  /** `group`: whose plan it is, when two groups check plans at once (keepAliveRounds.ts). */
+  | ({ type: 'received'; group: BenchChannel } & DeliveryResult)
+  | ({ type: 'held' } & HoldResult)
   | ({ type: 'resumed' } & ResumeResult)
   | { type: 'dashboardsOpen'; open: number }
   | ({ type: 'readingDone' } & ReadingResult)

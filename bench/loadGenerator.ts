@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { DeliveryResult } from './benchProtocol';
+import type { DeliveryResult, HoldResult } from './benchProtocol';
 import { HttpStreamReader } from './httpStreamReader';
 import { publishedAtOf, sequenceInPayload, wallClockMs } from './payloads';
 import { type NumberedEvent, StreamChecker } from './streamChecker';
@@ -11,6 +11,10 @@ interface Stream {
   open: boolean;
   /** Whether it has received the last event of the current plan. */
   done: boolean;
+  /** While a hold watches silences: keep-alives seen, when the last came, the longest wait. */
+  keepAlivesSeen: number;
+  lastKeepAliveAt: number;
+  longestSilenceMs: number;
 }
 
 /** Options of {@link LoadGenerator.expect}. */
@@ -23,9 +27,19 @@ export interface ExpectOptions {
   timeoutMs: number;
   /** Where the sequence is read: the event id, or the payload's stamp (Redis stream ids). */
   sequenceFrom: 'id' | 'payload';
+  /**
+   * With `sequenceFrom: 'payload'`: each stream carries one of every `payloadStride` events of the
+   * plan (its one channel of that many, published in turn), so its n-th is numbered n. Default 1.
+   */
+  payloadStride?: number;
 }
 
 const MAX_LATENCY_SAMPLES = 2_000_000;
+
+/** Numbers a stream's events 1, 2, 3 … when it carries one of every `stride` of the plan's. */
+function strided(stride: number): (id: string, data: string) => number {
+  return stride === 1 ? sequenceInPayload : (id, data) => Math.ceil(sequenceInPayload(id, data) / stride);
+}
 
 function percentile(sorted: Float64Array, fraction: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
@@ -47,6 +61,8 @@ export class LoadGenerator {
   #latencies = new Float64Array(0);
   #latencyCount = 0;
   #fanOut: Float64Array = new Float64Array(0);
+  /** Whether a hold is timing the waits between keep-alives. */
+  #watchingSilence = false;
 
   /** Streams open now. */
   get openStreams(): number {
@@ -101,7 +117,7 @@ export class LoadGenerator {
         firstSequence: options.firstSequence,
         minDataLength: options.minDataLength,
         onEvent: this.#onEvent,
-        sequenceOf: options.sequenceFrom === 'payload' ? sequenceInPayload : undefined,
+        sequenceOf: options.sequenceFrom === 'payload' ? strided(options.payloadStride ?? 1) : undefined,
       });
       stream.done = !stream.open;
       if (!stream.done) this.#pending += 1;
@@ -118,22 +134,49 @@ export class LoadGenerator {
     });
   }
 
-  /** Waits `durationMs`, then counts open streams that received a keep-alive meanwhile. */
-  async hold(durationMs: number): Promise<{ open: number; withKeepAlive: number }> {
-    const before = this.#streams.map((stream) => stream.checker.finish().keepAlives);
+  /**
+   * Waits `durationMs`, then counts open streams that received a keep-alive meanwhile; with
+   * `silenceLimitMs`, also times each stream's waits for one (from the start, between two, to the
+   * end). A plan checked meanwhile must have started before the hold (it renews the checkers).
+   */
+  async hold(durationMs: number, silenceLimitMs?: number): Promise<HoldResult> {
+    const started = wallClockMs();
+    const before = this.#streams.map((stream) => stream.checker.keepAlives);
+    for (const stream of this.#streams) {
+      stream.keepAlivesSeen = stream.checker.keepAlives;
+      stream.lastKeepAliveAt = started;
+      stream.longestSilenceMs = 0;
+    }
+    this.#watchingSilence = silenceLimitMs !== undefined;
     await new Promise((resolve) => setTimeout(resolve, durationMs));
-    let withKeepAlive = 0;
-    this.#streams.forEach((stream, index) => {
-      if (stream.open && stream.checker.finish().keepAlives > before[index]!) withKeepAlive += 1;
-    });
-    return { open: this.openStreams, withKeepAlive };
+    this.#watchingSilence = false;
+    const ended = wallClockMs();
+    const result: HoldResult = { open: this.openStreams, withKeepAlive: 0 };
+    let longestSilenceMs = 0;
+    let overSilenceLimit = 0;
+    for (const [index, stream] of this.#streams.entries()) {
+      if (!stream.open) continue;
+      if (stream.checker.keepAlives > before[index]!) result.withKeepAlive += 1;
+      const longest = Math.max(stream.longestSilenceMs, ended - stream.lastKeepAliveAt);
+      longestSilenceMs = Math.max(longestSilenceMs, longest);
+      if (silenceLimitMs !== undefined && longest > silenceLimitMs) overSilenceLimit += 1;
+    }
+    return silenceLimitMs === undefined ? result : { ...result, longestSilenceMs, overSilenceLimit };
   }
 
   /** Opens one stream over a plain socket (see `HttpStreamReader` for why not `http.get`). */
   #open(url: { port: number; path: string }, timeoutMs: number, localAddress: string | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: url.port, noDelay: true, localAddress });
-      const stream: Stream = { socket, checker: new StreamChecker({ firstSequence: 1 }), open: false, done: true };
+      const stream: Stream = {
+        socket,
+        checker: new StreamChecker({ firstSequence: 1 }),
+        open: false,
+        done: true,
+        keepAlivesSeen: 0,
+        lastKeepAliveAt: 0,
+        longestSilenceMs: 0,
+      };
       const fail = (error: Error): void => {
         clearTimeout(timer);
         socket.destroy();
@@ -164,6 +207,11 @@ export class LoadGenerator {
   #data(stream: Stream, text: string): void {
     this.#chunkReceivedAt = wallClockMs();
     stream.checker.push(text);
+    if (this.#watchingSilence && stream.checker.keepAlives !== stream.keepAlivesSeen) {
+      stream.keepAlivesSeen = stream.checker.keepAlives;
+      stream.longestSilenceMs = Math.max(stream.longestSilenceMs, this.#chunkReceivedAt - stream.lastKeepAliveAt);
+      stream.lastKeepAliveAt = this.#chunkReceivedAt;
+    }
     const plan = this.#plan;
     if (!stream.done && plan && stream.checker.expectedSequence > plan.lastSequence) {
       stream.done = true;

@@ -41,10 +41,10 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       const delivery = generatorOf(command.group).expect(command);
       // Checkers are in place before the orchestrator lets the server publish.
       reply({ type: 'expecting' });
-      return { type: 'received', ...(await delivery) };
+      return { type: 'received', group: command.group ?? 'bench', ...(await delivery) };
     }
     case 'hold':
-      return { type: 'held', ...(await generatorOf(command.group).hold(command.durationMs)) };
+      return { type: 'held', ...(await generatorOf(command.group).hold(command.durationMs, command.silenceLimitMs)) };
     case 'resume':
       return { type: 'resumed', ...(await resumeDashboard(command)) };
     case 'openDashboards':

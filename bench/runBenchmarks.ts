@@ -14,6 +14,8 @@
  * scenario once per server and writes its own table (see `scale100k.ts`).
  * `--scenarios=views` (opt-in) runs issue 25's views scenario once per repeat, on its own three
  * servers (`servers/oursViewsServer.tsx`), and writes its own table (`viewsTable.ts`).
+ * `--scenarios=keepalive` (opt-in) runs issue 26's keep-alive scenario once per repeat, on ours (a
+ * process with rounds and a quiet one), and writes its own table (`keepAliveRounds.ts`).
  *
  * Flags: `--repeats=N` (default 3), `--scenarios=a,b`, `--servers=a,b`, `--budget-minutes=M`
  * (default 10: later repeats are skipped, and said so, when the next would overrun),
@@ -28,6 +30,8 @@ import type { ServerKind } from './benchProtocol';
 import { buildChildren } from './buildChildren';
 import { COMPACTION_SERVERS, measureCompaction } from './compaction';
 import { compactionTable } from './compactionTable';
+import { measureKeepAliveRounds } from './keepAliveRounds';
+import { keepAliveRoundsTable } from './keepAliveRoundsTable';
 import { describeMachine, loadAverage, machineCpuTimes } from './machineLoad';
 import { type Measurement, measureScenario } from './measureScenario';
 import { type BenchRedis, startBenchRedis } from './redisServerProcess';
@@ -44,6 +48,7 @@ const SCALE_TABLE = 'scale100k';
 const COMPACTION_TABLE = 'compaction';
 const SLOW_CLIENTS_TABLE = 'slowclients';
 const VIEWS_TABLE = 'views';
+const KEEP_ALIVE_TABLE = 'keepalive';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
   const standardNames = SCENARIOS.map((scenario) => scenario.name);
   const scenarioNames = listFlag<ScenarioName>(
     'scenarios',
-    [...standardNames, 'compaction', 'slowclients', 'scale100k', 'views'],
+    [...standardNames, 'compaction', 'slowclients', 'scale100k', 'views', 'keepalive'],
     [...standardNames, 'compaction'],
   );
   const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
@@ -138,6 +143,12 @@ async function main(): Promise<void> {
       if (slowClients) {
         const runStarted = Date.now();
         const measurement = await measureSlowClients(setup);
+        measurements.push(measurement);
+        log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
+      if (scenarioNames.includes('keepalive')) {
+        const runStarted = Date.now();
+        const measurement = await measureKeepAliveRounds(setup, repeat);
         measurements.push(measurement);
         log(`[${repeat}/${repeats}] ${describeRun(measurement, Date.now() - runStarted)}`);
       }
@@ -247,6 +258,11 @@ async function main(): Promise<void> {
     );
   if (scenarioNames.includes('views'))
     sections.set(VIEWS_TABLE, [runLine, '', viewsTable(measurements), '', problemLines(['views'])].join('\n'));
+  if (scenarioNames.includes('keepalive'))
+    sections.set(
+      KEEP_ALIVE_TABLE,
+      [runLine, '', keepAliveRoundsTable(measurements), '', problemLines(['keepalive'])].join('\n'),
+    );
   if (scenarioNames.includes('scale100k'))
     sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(['scale100k'])].join('\n'));
   for (const section of sections.values()) process.stdout.write(`${section}\n\n`);

@@ -26,7 +26,7 @@ const PROBE_STREAMS = 100;
 /** File descriptors left for the process itself (IPC, listening socket, libuv). */
 const FD_RESERVE = 200;
 /** 127.0.0.2 … 127.0.0.5: about 28,000 ephemeral ports each toward one server port. */
-const SOURCE_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+export const SOURCE_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
 const CONNECT_CONCURRENCY = 256;
 const CONNECT_TIMEOUT_MS = 150_000;
 const STEP_TIMEOUT_MS = 30_000;

@@ -14,7 +14,8 @@ export const SERVER_KINDS: readonly ServerKind[] = [
 /**
  * Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, the
  * `compaction` scenario (issue 24, `compaction.ts`), and the opt-in `slowclients` (issue 24,
- * `slowClients.ts`), `scale100k` (issue 17) and `views` (issue 25, {@link VIEWS}).
+ * `slowClients.ts`), `scale100k` (issue 17), `views` (issue 25, {@link VIEWS}) and `keepalive` (issue 26,
+ * `keepAliveRounds.ts`).
  */
 export type ScenarioName =
   | 'throughput'
@@ -26,7 +27,8 @@ export type ScenarioName =
   | 'compaction'
   | 'slowclients'
   | 'scale100k'
-  | 'views';
+  | 'views'
+  | 'keepalive';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {

@@ -86,6 +86,11 @@ export class StreamChecker {
     return this.#expected;
   }
 
+  /** Keep-alives (comments and events without an id) so far: cheap to read after every chunk. */
+  get keepAlives(): number {
+    return this.#report.keepAlives;
+  }
+
   /** Parses a piece of the stream (any split: mid-line, mid-CRLF). */
   push(text: string): void {
     let chunk = text;

@@ -16,9 +16,14 @@ export function benchChannels(count: number): string[] {
   return count === 1 ? ['bench'] : Array.from({ length: count }, (_, i) => `bench-${i}`);
 }
 
+/** Where a client connects for one stream of the given channels. */
+export function channelsPath(channels: readonly string[]): string {
+  return `/sse?channels=${channels.join(',')}`;
+}
+
 /** Where a client of a scenario with `count` channels per client connects. */
 export function streamPathFor(count: number): string {
-  return count === 1 ? STREAM_PATH : `/sse?channels=${benchChannels(count).join(',')}`;
+  return count === 1 ? STREAM_PATH : channelsPath(benchChannels(count));
 }
 
 /** What every bench server is given. */

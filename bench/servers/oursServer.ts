@@ -12,7 +12,9 @@ export const createOursServer: BenchServerFactory = ({ keepAliveMs, onConnection
   const broadcaster = createBroadcaster(historySize === undefined ? {} : { history: { size: historySize } });
   broadcaster.on('connect', onConnection);
   const app = express();
-  app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs } }));
+  // A probe stream of the keepalive scenario carries every channel of it (more than the default 32).
+  const maxChannelsPerStream = Math.max(32, channels.length);
+  app.use(sseMiddleware({ broadcaster, keepAlive: { intervalMs: keepAliveMs }, maxChannelsPerStream }));
   const publish = (sequence: number, data: string, channel?: string): Promise<unknown> =>
     broadcaster.publish(channel ?? channels[sequence % channels.length], { data });
   const publishKeyed = async (channel: string, data: string, key: string | undefined): Promise<string> =>
