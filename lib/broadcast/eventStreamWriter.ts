@@ -56,6 +56,41 @@ class ChunkCache {
 const eventChunks = new ChunkCache();
 const keepAliveChunks = new ChunkCache();
 
+/**
+ * An event's chunk with a carried keep-alive's chunk behind it, as one Buffer built once per pair:
+ * a socket given two buffers in one tick sends them with `writev`, which costs Node several times
+ * a plain write, and a fan-out after a keep-alive round would pay it on every busy stream. The
+ * pairs of chunks still referenced are kept (a round's slices each have their own keep-alive).
+ */
+class CarriedChunks {
+  #chunk: Buffer | undefined;
+  #carried: Buffer | undefined;
+  #joined: Buffer = CRLF;
+  readonly #byChunk = new WeakMap<Buffer, WeakMap<Buffer, Buffer>>();
+
+  /** `chunk` and `carried`, in that order, in one Buffer. */
+  of(chunk: Buffer, carried: Buffer): Buffer {
+    if (chunk !== this.#chunk || carried !== this.#carried) {
+      let joinedByCarried = this.#byChunk.get(chunk);
+      if (!joinedByCarried) {
+        joinedByCarried = new WeakMap();
+        this.#byChunk.set(chunk, joinedByCarried);
+      }
+      let joined = joinedByCarried.get(carried);
+      if (!joined) {
+        joined = Buffer.concat([chunk, carried]);
+        joinedByCarried.set(carried, joined);
+      }
+      this.#chunk = chunk;
+      this.#carried = carried;
+      this.#joined = joined;
+    }
+    return this.#joined;
+  }
+}
+
+const carriedChunks = new CarriedChunks();
+
 function uncork(socket: Socket): void {
   socket.uncork();
 }
@@ -335,8 +370,8 @@ export class EventStreamWriter {
         socket.cork();
         process.nextTick(uncork, socket);
       }
-      more = socket.write((keepAlive ? keepAliveChunks : eventChunks).of(frame));
-      if (carried) more = socket.write(keepAliveChunks.of(carried));
+      const chunk = (keepAlive ? keepAliveChunks : eventChunks).of(frame);
+      more = socket.write(carried ? carriedChunks.of(chunk, keepAliveChunks.of(carried)) : chunk);
     } else {
       more = this.#target.write(frame);
       if (carried) more = this.#target.write(carried);
@@ -369,6 +404,7 @@ export class EventStreamWriter {
 
   /** The `close` listener of every target (`this`): the client went away, or the server ended the response. */
   static #onTargetClose(this: EventStreamTarget): void {
+    // biome-ignore lint/complexity/noThisInStatic: Node calls a listener with its emitter, the target, as `this`.
     const writer = writerOfTarget.get(this);
     if (writer) writer.#finish('client');
   }

@@ -59,7 +59,7 @@ export class SpreadRounds<T> {
   add(member: T): void {
     this.#members.add(member);
     // As with one timer for all: nothing until one interval after the first member.
-    if (this.#timer === undefined) this.#startRound(this.#intervalMs);
+    if (this.#timer === undefined) this.#startRound(this.#clock.monotonic() + this.#intervalMs);
   }
 
   /** Stops visiting `member`. */
@@ -81,13 +81,12 @@ export class SpreadRounds<T> {
     return Math.max(Math.min(even, this.#intervalMs / MIN_SLICES_PER_ROUND), Math.min(MIN_SLICE_MS, this.#intervalMs));
   }
 
-  /** Starts the next round after `waitMs`; it ends one interval later. */
-  #startRound(waitMs: number): void {
+  /** Starts a round at `startAt` (monotonic ms); it ends one interval later. */
+  #startRound(startAt: number): void {
     this.#round = this.#members.values();
     this.#visited = 0;
-    const now = this.#clock.monotonic();
-    this.#roundEndsAt = now + waitMs + this.#intervalMs;
-    this.#nextSliceAt = now + waitMs;
+    this.#roundEndsAt = startAt + this.#intervalMs;
+    this.#nextSliceAt = startAt;
     this.#scheduleNext(this.#sliceMs());
   }
 
@@ -124,8 +123,11 @@ export class SpreadRounds<T> {
       visit(next.value);
     }
     if (this.#round !== round) return;
-    // The next round starts when this one's interval is over, so no member gets two in one interval.
-    if (finished) this.#startRound(Math.max(0, this.#roundEndsAt - this.#clock.monotonic()));
+    // The next round starts when this one's interval is over, so no member gets two in one
+    // interval; from that instant, not from this slice's (which found the round over, a slice
+    // later), so rounds stay one interval apart. After a stall of the process they start from
+    // now instead, rather than catching up on a backlog of slices.
+    if (finished) this.#startRound(Math.max(this.#roundEndsAt, this.#clock.monotonic() - sliceMs));
     else this.#scheduleNext(sliceMs);
   };
 }
