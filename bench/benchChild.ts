@@ -9,6 +9,8 @@ export interface ChildOptions {
   cpu: number | undefined;
   /** Open-files soft limit to ask for (raised up to the hard limit when the higher value is refused). */
   openFiles: number;
+  /** Environment variables of this child beside the orchestrator's own. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,6 +42,7 @@ export class BenchChild<Command, Reply extends { type: string }> {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: {
           ...process.env,
+          ...options.env,
           BENCH_WANTED_OPEN_FILES: String(options.openFiles),
           BENCH_CPU: options.cpu === undefined ? '' : String(options.cpu),
         },

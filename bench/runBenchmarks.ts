@@ -16,6 +16,9 @@
  * servers (`servers/oursViewsServer.tsx`), and writes its own table (`viewsTable.ts`).
  * `--scenarios=keepalive` (opt-in) runs issue 26's keep-alive scenario once per repeat, on ours (a
  * process with rounds and a quiet one), and writes its own table (`keepAliveRounds.ts`).
+ * `--scenarios=scalemachine` (opt-in, once, whatever `--repeats` says) runs issue 26's 100,000 streams
+ * over several processes on Redis and its one-process in-memory baseline, and writes its own table
+ * (`scaleMachine.ts`); `--processes=N` (default 5) sets the Redis run's server processes.
  *
  * Flags: `--repeats=N` (default 3), `--scenarios=a,b`, `--servers=a,b`, `--budget-minutes=M`
  * (default 10: later repeats are skipped, and said so, when the next would overrun),
@@ -37,6 +40,8 @@ import { type Measurement, measureScenario } from './measureScenario';
 import { type BenchRedis, startBenchRedis } from './redisServerProcess';
 import { measureScale100k, SCALE_SERVERS } from './scale100k';
 import { scale100kTable } from './scale100kTable';
+import { DEFAULT_PROCESSES, machineLayout, measureScaleMachine } from './scaleMachine';
+import { scaleMachineTable } from './scaleMachineTable';
 import { SCENARIOS, type ScenarioName, SERVER_KINDS, VIEWS } from './scenarios';
 import { measureSlowClients } from './slowClients';
 import { slowClientsTable } from './slowClientsTable';
@@ -49,6 +54,7 @@ const COMPACTION_TABLE = 'compaction';
 const SLOW_CLIENTS_TABLE = 'slowclients';
 const VIEWS_TABLE = 'views';
 const KEEP_ALIVE_TABLE = 'keepalive';
+const SCALE_MACHINE_TABLE = 'scalemachine';
 const WANTED_OPEN_FILES = 65_536;
 /** Whole-run bound even if the budget flag is raised. */
 const MAX_BUDGET_MINUTES = 60;
@@ -84,13 +90,16 @@ async function main(): Promise<void> {
   const standardNames = SCENARIOS.map((scenario) => scenario.name);
   const scenarioNames = listFlag<ScenarioName>(
     'scenarios',
-    [...standardNames, 'compaction', 'slowclients', 'scale100k', 'views', 'keepalive'],
+    [...standardNames, 'compaction', 'slowclients', 'scale100k', 'views', 'keepalive', 'scalemachine'],
     [...standardNames, 'compaction'],
   );
   const standard = SCENARIOS.filter((candidate) => scenarioNames.includes(candidate.name));
   const compaction = scenarioNames.includes('compaction');
   let servers = listFlag<ServerKind>('servers', SERVER_KINDS);
   const slowClients = scenarioNames.includes('slowclients') && servers.includes('ours');
+  const machine = scenarioNames.includes('scalemachine')
+    ? machineLayout(Number(flag('processes') ?? DEFAULT_PROCESSES))
+    : undefined;
   const profileDir = flag('profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -183,6 +192,13 @@ async function main(): Promise<void> {
         log(`[scale100k] ${describeRun(measurement, Date.now() - runStarted)}`);
       }
     }
+    if (machine) {
+      const runStarted = Date.now();
+      for (const measurement of await measureScaleMachine(setup, machine, (line) => log(`[scalemachine] ${line}`))) {
+        measurements.push(measurement);
+        log(`[scalemachine] ${describeRun(measurement, Date.now() - runStarted)}`);
+      }
+    }
   } finally {
     await redis?.stop();
   }
@@ -262,6 +278,21 @@ async function main(): Promise<void> {
     sections.set(
       KEEP_ALIVE_TABLE,
       [runLine, '', keepAliveRoundsTable(measurements), '', problemLines(['keepalive'])].join('\n'),
+    );
+  if (machine)
+    sections.set(
+      SCALE_MACHINE_TABLE,
+      [
+        // Its processes outnumber the cores: none is pinned, whatever the other scenarios do.
+        runLine.replace(
+          /(Servers pinned|Processes not pinned)[^.]*\./,
+          'No process pinned: more processes than cores.',
+        ),
+        '',
+        scaleMachineTable(measurements),
+        '',
+        problemLines(['scalemachine']),
+      ].join('\n'),
     );
   if (scenarioNames.includes('scale100k'))
     sections.set(SCALE_TABLE, [runLine, '', scale100kTable(measurements), '', problemLines(['scale100k'])].join('\n'));

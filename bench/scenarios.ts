@@ -14,8 +14,8 @@ export const SERVER_KINDS: readonly ServerKind[] = [
 /**
  * Names of the scenarios: the five of issue 3 and `multichannel` (issue 12), in run order, the
  * `compaction` scenario (issue 24, `compaction.ts`), and the opt-in `slowclients` (issue 24,
- * `slowClients.ts`), `scale100k` (issue 17), `views` (issue 25, {@link VIEWS}) and `keepalive` (issue 26,
- * `keepAliveRounds.ts`).
+ * `slowClients.ts`), `scale100k` (issue 17), `views` (issue 25, {@link VIEWS}), `keepalive` (issue 26,
+ * `keepAliveRounds.ts`) and `scalemachine` (issue 26, `scaleMachine.ts`).
  */
 export type ScenarioName =
   | 'throughput'
@@ -28,7 +28,8 @@ export type ScenarioName =
   | 'slowclients'
   | 'scale100k'
   | 'views'
-  | 'keepalive';
+  | 'keepalive'
+  | 'scalemachine';
 
 /** One scenario: how many clients, what is published, what is measured. */
 export interface Scenario {

@@ -7,7 +7,8 @@ import type { BenchServerFactory } from './benchServer';
 /**
  * This library scaled out: `oursServer.ts` with the Redis bus (`BENCH_REDIS_URL`, a Redis the
  * orchestrator started), so every event goes to Redis and back before it is written. History and
- * ids are Redis's (a stream per channel, positions counted in Redis).
+ * ids are Redis's (a stream per channel, positions counted in Redis). Each process has keys of its
+ * own unless `BENCH_REDIS_PREFIX` gives the processes of one run a shared prefix (scalemachine).
  */
 export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConnection, historySize }) => {
   const url = process.env.BENCH_REDIS_URL;
@@ -17,7 +18,7 @@ export const createOursRedisServer: BenchServerFactory = ({ keepAliveMs, onConne
     );
   const bus = new RedisBus({
     url,
-    keyPrefix: `bench-${process.pid}:`,
+    keyPrefix: process.env.BENCH_REDIS_PREFIX ?? `bench-${process.pid}:`,
     ...(historySize === undefined ? {} : { history: { size: historySize } }),
   });
   const broadcaster = createBroadcaster({ bus });
