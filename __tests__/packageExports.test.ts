@@ -17,9 +17,11 @@ const root = join(__dirname, '..');
  * false`, `hidden`, `textSize`, `active`) took it from 221.9 kB, 774.9 kB and 292 files to 227.1 kB,
  * 792 kB and 294; the page's own count, page-wide supervision and job elements that connect
  * (issue 25) 3.1 kB packed, 11.3 kB unpacked and no file; views and the template-engine section
- * (issue 25) the rest.
+ * (issue 25) the rest. Issue 26's README paragraphs (keep-alives only where silent, 100,000
+ * streams across processes) and the keep-alive TSDoc took it past 830 kB unpacked (238.3 kB packed,
+ * 830.4 kB unpacked, 296 files); the budget was raised to 250 kB and 850 kB, files unchanged.
  */
-const BUDGET = { packedBytes: 240_000, unpackedBytes: 830_000, files: 297 };
+const BUDGET = { packedBytes: 250_000, unpackedBytes: 850_000, files: 297 };
 
 /** Runs a snippet in a fresh Node process from the package root, so `express-htmx-sse` resolves through its own `exports` map. */
 function run(args: string[]): string {
