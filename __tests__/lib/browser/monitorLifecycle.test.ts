@@ -162,7 +162,14 @@ describe('connection monitor lifecycle in Chromium', () => {
       await page.waitForState(witness, (state) => state.state === 'reconnecting');
       await page.waitForState(witness, (state) => state.state === 'connected', 2);
       await fixture.server.publishItem(id, 'too late');
-      expect(fixture.server.broadcaster.connections(id)).toHaveLength(0);
+      // Failed once in four CI runs (2026-12-07), with a live stream for the closed element opened
+      // about when the witness reconnected; not reproduced in 24 runs under load. Say what opened it.
+      const left = fixture.server.broadcaster.connections(id);
+      if (left.length > 0)
+        throw new Error(
+          `the closed element's channel still has a stream: ${JSON.stringify({ left, requests: fixture.server.requestsFor(id), states: page.statesOf(id), witness: page.statesOf(witness) })}`,
+        );
+      expect(left).toHaveLength(0);
       expect(page.statesOf(id).map((state) => state.state)).toEqual(['connecting', 'connected', 'closed']);
       expect(fixture.server.requestsFor(id)).toHaveLength(1);
       expect(page.problems).toEqual([]);
