@@ -141,8 +141,10 @@ describe('connection monitor lifecycle in Chromium', () => {
     it("ends in closed on the app's own close event (sse-close / hx-sse:close) and does not reconnect", async () => {
       const id = `app-close-${dialect}`;
       const witness = `app-close-witness-${dialect}`;
-      // More than twice the server's 250 ms keep-alive: a stream just written to carries its heartbeat to the next round.
-      const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 600 };
+      // Four times the server's 250 ms keep-alive: a stream may wait two rounds for a heartbeat (a
+      // new or just-written stream carries its first to the next round, see `keepAlive.ts`), and at
+      // 600 ms, 2.4 rounds, a loaded CI worker's late timers timed out a live stream (2026-12-07).
+      const config = { reconnectDelayMs: 50, heartbeatTimeoutMs: 1000 };
       fixture.server.silenceNextStream(witness);
       const page = await fixture.open(
         fixture.server.addPage({
@@ -157,7 +159,7 @@ describe('connection monitor lifecycle in Chromium', () => {
       await fixture.server.broadcaster.publish(id, { event: 'done', data: 'finished' });
       await page.waitForState(id, (state) => state.state === 'closed');
       await fixture.server.waitForRequests(() => fixture.server.requestsFor(id)[0].closed);
-      // The silenced witness reconnects after the same 400 ms heartbeat timeout: by then neither
+      // The silenced witness reconnects after the same 1,000 ms heartbeat timeout: by then neither
       // the 50 ms backoff nor the heartbeat timeout has brought the closed connection back.
       await page.waitForState(witness, (state) => state.state === 'reconnecting');
       await page.waitForState(witness, (state) => state.state === 'connected', 2);
@@ -236,8 +238,10 @@ describe('connection monitor lifecycle in Chromium', () => {
     it('closes the stream when the element is removed from the page by other code', async () => {
       const id = `removed-${dialect}`;
       const witness = `witness-${dialect}`;
-      // More than twice the server's 250 ms keep-alive (see `keepAlive.ts`: a busy stream's heartbeat is carried).
-      const config = { heartbeatTimeoutMs: 600, reconnectDelayMs: 300, jitter: 0 };
+      // Four times the server's 250 ms keep-alive: a stream may wait two rounds for a heartbeat (a
+      // new or just-written stream carries its first to the next round, see `keepAlive.ts`), and at
+      // 600 ms, 2.4 rounds, a loaded CI worker's late timers timed out a live stream (2026-12-07).
+      const config = { heartbeatTimeoutMs: 1000, reconnectDelayMs: 300, jitter: 0 };
       fixture.server.silenceNextStream(witness);
       const page = await fixture.open(
         fixture.server.addPage({
@@ -254,7 +258,7 @@ describe('connection monitor lifecycle in Chromium', () => {
       await page.page.evaluate(`document.getElementById(${JSON.stringify(`sse-element-${id}`)}).remove()`);
       await fixture.server.waitForRequests(() => fixture.server.requestsFor(id)[0].closed);
       expect(fixture.server.broadcaster.connections(id)).toHaveLength(0);
-      // The silenced witness times out after the same 500 ms and reconnects: by then the removed
+      // The silenced witness times out after the same 1,000 ms and reconnects: by then the removed
       // connection's heartbeat timer would have fired too, had it survived its element.
       await page.waitForState(witness, (state) => state.state === 'reconnecting');
       await page.waitForState(witness, (state) => state.state === 'connected', 2);

@@ -182,8 +182,10 @@ describe('one stream per browser, shared by every tab, in Chromium', () => {
 
     it('replaces a stream gone silent once its elements time out, as each would replace its own', async () => {
       const channel = `shared-silent-${dialect}`;
-      // More than twice the server's 250 ms keep-alive (see `keepAlive.ts`: a busy stream's heartbeat is carried).
-      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 600, maxReconnectAttempts: 40 };
+      // Four times the server's 250 ms keep-alive: a stream may wait two rounds for a heartbeat (a
+      // new or just-written stream carries its first to the next round, see `keepAlive.ts`), and at
+      // 600 ms, 2.4 rounds, a loaded CI worker's late timers timed out live streams in other suites.
+      const config = { reconnectDelayMs: 50, jitter: 0, heartbeatTimeoutMs: 1000, maxReconnectAttempts: 40 };
       const url = sharedPage([{ id: channel, channel, config }]);
       const profile = await fixture.newProfile();
       const tabs = await openConnectedTabs(profile, url, channel, 2);
