@@ -1,6 +1,7 @@
 import type { ServerKind } from './benchProtocol';
 import type { Measurement } from './measureScenario';
 import { SCALE_SERVERS, STEPS, TARGET_STREAMS } from './scale100k';
+import { digits, kilobytes, ms, whole } from './tableFormat';
 
 const TITLES: Partial<Record<ServerKind, string>> = {
   raw: 'raw node:http',
@@ -19,15 +20,6 @@ interface Row {
   ratio: boolean;
 }
 
-function digits(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  const fraction = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return value.toLocaleString('en-US', { maximumFractionDigits: fraction, minimumFractionDigits: fraction });
-}
-
-const whole = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-const kilobytes = (value: number): string => `${digits(value / 1024)} KB`;
-const ms = (value: number): string => `${digits(value)} ms`;
 const atMost = (ratio: number) => ({
   text: `≤ ${ratio}× raw`,
   met: (value: number, raw: number) => value <= ratio * raw,

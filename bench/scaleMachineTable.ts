@@ -1,15 +1,7 @@
 import type { Measurement } from './measureScenario';
 import { BASELINE_STREAMS, MACHINE_STEPS } from './scaleMachine';
+import { digits, kilobytes, ms, whole } from './tableFormat';
 
-function digits(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  const fraction = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return value.toLocaleString('en-US', { maximumFractionDigits: fraction, minimumFractionDigits: fraction });
-}
-
-const whole = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-const kilobytes = (value: number): string => `${digits(value / 1024)} KB`;
-const ms = (value: number): string => `${digits(value)} ms`;
 const bytes = (value: number): string => `${whole(value)} B`;
 const ns = (value: number): string => `${whole(value)} ns`;
 
