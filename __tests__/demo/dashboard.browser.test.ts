@@ -67,6 +67,30 @@ async function waitForNote(page: Page, text: string): Promise<void> {
   await page.locator('.note-text', { hasText: text }).waitFor(EVENT_WAIT);
 }
 
+/** What a failed wait for a note reports: whether the board took it, the page's states and problems, the server's streams. */
+async function explainMissingNote(
+  watched: WatchedPage,
+  text: string,
+  board: BoardStore,
+  running: DemoServer,
+  channel: string,
+): Promise<string> {
+  const streams = running.demo.broadcaster
+    .connections(channel)
+    .map(({ id, createdAt, eventsSent, bufferedBytes }) => ({
+      id,
+      ageMs: Date.now() - createdAt,
+      eventsSent,
+      bufferedBytes,
+    }));
+  return [
+    `the board ${board.items().some((item) => item.text === text) ? 'has' : 'does not have'} the note`,
+    `the page's dashboard states: ${JSON.stringify(await statesOf(watched.page, 'dashboard'))}`,
+    `its problems: ${JSON.stringify(watched.problems)}`,
+    `the server's streams on ${channel}: ${JSON.stringify(streams)}`,
+  ].join('\n');
+}
+
 describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (dialect) => {
   const channel = `dashboard-${dialect}`;
   const board = new BoardStore();
@@ -225,7 +249,11 @@ describe.each<Dialect>(['htmx2', 'htmx4'])('demo dashboard in Chromium (%s)', (d
       outage.active = false;
       outage.phase = `after ${control}`;
       await addNote(b.page, `after ${control}`);
-      await waitForNote(a.page, `after ${control}`);
+      await waitForNote(a.page, `after ${control}`).catch(async (error: Error) => {
+        throw new Error(
+          `${error.message}\n${await explainMissingNote(a, `after ${control}`, board, running, channel)}`,
+        );
+      });
     },
   );
 
