@@ -75,14 +75,12 @@ async function explainMissingNote(
   running: DemoServer,
   channel: string,
 ): Promise<string> {
-  const streams = running.demo.broadcaster
-    .connections(channel)
-    .map(({ id, createdAt, eventsSent, bufferedBytes }) => ({
-      id,
-      ageMs: Date.now() - createdAt,
-      eventsSent,
-      bufferedBytes,
-    }));
+  const streams = running.demo.broadcaster.connections(channel).map(({ id, createdAt, eventsSent, bufferedBytes }) => ({
+    id,
+    ageMs: Date.now() - createdAt,
+    eventsSent,
+    bufferedBytes,
+  }));
   return [
     `the board ${board.items().some((item) => item.text === text) ? 'has' : 'does not have'} the note`,
     `the page's dashboard states: ${JSON.stringify(await statesOf(watched.page, 'dashboard'))}`,
