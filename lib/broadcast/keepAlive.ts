@@ -33,8 +33,9 @@ function roundMsOf(intervalMs: number): number {
 /** How keep-alives are sent. */
 export interface KeepAliveOptions {
   /**
-   * The longest a silent stream goes without a keep-alive, in ms. Default 15000 (under common
-   * proxy idle timeouts). 0 turns them off.
+   * The longest a silent stream goes without a keep-alive, in ms. Default 15000. A stream written
+   * to within it carries its keep-alive to its next write, so it can go up to two intervals
+   * without a byte: keep a proxy's idle timeout above twice this (60 s is common). 0 turns them off.
    */
   intervalMs?: number;
   /**
