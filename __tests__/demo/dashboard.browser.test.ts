@@ -58,9 +58,17 @@ async function waitForState(page: Page, connectionId: string, state: string): Pr
     });
 }
 
+/** Adds a note with the page's form and waits until the server has answered the post (2xx). */
 async function addNote(page: Page, text: string): Promise<void> {
   await page.fill('#board-text', text);
-  await page.click('#board button[type="submit"]');
+  const [answer] = await Promise.all([
+    page.waitForResponse(
+      (response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/board/items',
+      EVENT_WAIT,
+    ),
+    page.click('#board button[type="submit"]'),
+  ]);
+  expect(answer.status()).toBeLessThan(300);
 }
 
 async function waitForNote(page: Page, text: string): Promise<void> {
